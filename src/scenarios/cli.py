@@ -1,0 +1,180 @@
+"""The ``scenarios`` command line: each command is a few lines over :mod:`scenarios.api`."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.panel import Panel
+from rich.table import Table
+
+from scenarios import api
+from scenarios.errors import ScenariosError
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Scenario and projection engine for manufacturing-innovation policy.",
+    pretty_exceptions_enable=False,
+)
+data_app = typer.Typer(no_args_is_help=True, help="The embedded dataset: show it, import new downloads.")
+app.add_typer(data_app, name="data")
+
+console = Console()
+errors = Console(stderr=True)
+
+SetOption = Annotated[
+    list[str] | None,
+    typer.Option("--set", help="Override a config value: dotted.path=value (repeatable)."),
+]
+
+
+@app.command()
+def run(
+    configs: Annotated[list[str], typer.Argument(help="Config files or shipped names (see 'scenarios list').")],
+    set_: SetOption = None,
+    samples: Annotated[int | None, typer.Option("--samples", "-n", help="Ensemble size (default: one deterministic run).")] = None,
+    seed: Annotated[int | None, typer.Option(help="Random seed (default: the config's).")] = None,
+    method: Annotated[str, typer.Option(help="Ensemble design: random, lhs or sobol.")] = "random",
+    out: Annotated[Path, typer.Option(help="Folder that receives runs/<name>/.")] = Path("runs"),
+    no_plots: Annotated[bool, typer.Option("--no-plots", help="Skip plots, report and IAMC export.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
+) -> None:
+    """Run scenarios and write runs/<name>/ (results.nc, metrics.csv, plots, report.html).
+
+    Example: scenarios run configs/nnmi_full45.yaml --set impact.rho=0.3
+    """
+    for config in configs:
+        result = api.run(config, overrides=set_, samples=samples, seed=seed, method=method)
+        path = api.save(result, out, plots=not no_plots)
+        if not quiet:
+            _print_summary(result, path)
+
+
+def _print_summary(result: api.Run, path: Path) -> None:
+    table = Table(title=f"{result.spec.name}: {result.spec.description}", title_justify="left")
+    for column in ("metric", "country", "years", "value", "units"):
+        table.add_column(column, justify="right" if column == "value" else "left")
+    for row in result.summary.itertuples():
+        years = str(row.start) if row.start == row.end else f"{row.start}-{row.end}"
+        table.add_row(row.metric, row.country, years, _fmt(row.value, row.units), row.units)
+    console.print(table)
+    console.print(f"[green]wrote[/green] {path}  ({result.results.sizes['sample']} sample(s), {result.seconds:.2f} s)")
+
+
+def _fmt(value: float, units: str) -> str:
+    if units.startswith("fraction"):
+        return f"{value:.2%}"
+    if abs(value) >= 1000:
+        return f"{value:,.0f}"
+    return f"{value:.3g}"
+
+
+@app.command()
+def validate(
+    paths: Annotated[list[Path], typer.Argument(help="Config files or folders of configs.")],
+    set_: SetOption = None,
+) -> None:
+    """Check configs without writing anything; every problem with file, key path and a hint.
+
+    Example: scenarios validate configs/
+    """
+    files = [f for p in paths for f in (sorted(p.glob("*.yaml")) if p.is_dir() else [p])]
+    failed = 0
+    for file in files:
+        try:
+            api.run(file, overrides=set_, with_reference=False)
+        except ScenariosError as exc:
+            failed += 1
+            _print_error(exc)
+            continue
+        console.print(f"[green]ok[/green] {file}")
+    if failed:
+        raise typer.Exit(2)
+
+
+@app.command("list")
+def list_configs() -> None:
+    """List the scenario configs that ship with the package.
+
+    Example: scenarios list
+    """
+    table = Table("name", "description", "source")
+    for name in api.available_configs():
+        spec = api.load_config(name)
+        table.add_row(name, spec.description, spec.source)
+    console.print(table)
+
+
+@data_app.command("show")
+def data_show(
+    path: Annotated[Path | None, typer.Option(help="A dataset folder made by 'data import' (default: embedded).")] = None,
+) -> None:
+    """Show the dataset's series and tables with their years, units and sources.
+
+    Example: scenarios data show
+    """
+    from scenarios.data import load_dataset
+
+    dataset = load_dataset(path)
+    sources = dataset.sources()
+    table = Table(title=f"dataset: {dataset.origin} ({dataset.vintage})", title_justify="left")
+    for column in sources.columns:
+        table.add_column(str(column), overflow="fold")
+    for row in sources.itertuples(index=False):
+        table.add_row(*[str(v) for v in row])
+    console.print(table)
+
+
+@data_app.command("import")
+def data_import(
+    kind: Annotated[str, typer.Argument(help="'wdi' (World Bank CSV) or 'un' (UN AMA xlsx).")],
+    file: Annotated[Path, typer.Argument(help="The downloaded file.")],
+    out: Annotated[Path, typer.Option(help="Dataset folder to create or extend.")] = Path("data"),
+) -> None:
+    """Import a World Bank WDI CSV or UN AMA xlsx download into a dataset folder.
+
+    Example: scenarios data import wdi WDI_manufacturing.csv --out mydata
+    """
+    from scenarios.data import import_file
+
+    written = import_file(kind, file, out)
+    console.print(f"[green]wrote[/green] {written}; use it with 'data: {{path: {out}}}' in a config")
+
+
+def _print_error(exc: ScenariosError) -> None:
+    errors.print(Panel(str(exc), title=f"[red]{type(exc).__name__}[/red]", title_align="left", expand=False))
+
+
+def main() -> None:
+    """Entry point: user errors exit 2 with a one-screen message; internal errors exit 1."""
+    debug = "--debug" in sys.argv
+    if debug:
+        sys.argv.remove("--debug")
+    try:
+        app(standalone_mode=False)
+    except ScenariosError as exc:
+        if debug:
+            traceback.print_exc()
+        _print_error(exc)
+        sys.exit(2)
+    except (typer.Exit, SystemExit) as exc:
+        sys.exit(getattr(exc, "exit_code", None) or getattr(exc, "code", 0) or 0)
+    except KeyboardInterrupt:
+        errors.print("[red]interrupted[/red]: nothing was written for the unfinished run")
+        sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 - the last line of defence for the CLI
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        if debug:
+            traceback.print_exc()
+        errors.print(f"[red]internal error[/red]: {type(exc).__name__}: {exc}\n"
+                     "run again with --debug for the traceback, and please report it")
+        sys.exit(1)

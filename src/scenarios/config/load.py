@@ -1,0 +1,225 @@
+"""YAML -> dict (with ``extends`` and ``--set`` overrides) -> validated :class:`Spec`."""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from scenarios.config.schema import Spec
+from scenarios.errors import ConfigError, Problem
+
+PACKAGED_CONFIGS = resources.files("scenarios") / "configs"
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """A SafeLoader that rejects duplicate mapping keys instead of keeping the last one."""
+
+
+def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
+    seen: dict[Any, int] = {}
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r} (first on line {seen[key] + 1})", key_node.start_mark
+            )
+        seen[key] = key_node.start_mark.line
+    return loader.construct_mapping(node, deep=deep)
+
+
+_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def read_yaml(path: Path) -> dict[str, Any]:
+    """Read one YAML mapping, turning syntax errors and duplicate keys into :class:`ConfigError`."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError("file not found", file=str(path), hint=_config_hint(path)) from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read file ({exc.strerror})", file=str(path)) from None
+    try:
+        data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else None
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ConfigError(
+            f"YAML syntax error: {problem}", file=str(path), path=where,
+            hint="check indentation and that every 'key: value' has a space after the colon",
+        ) from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ConfigError("a config must be a mapping of keys to values", file=str(path), value=type(data).__name__)
+    return data
+
+
+def _config_hint(path: Path) -> str | None:
+    names = available_configs()
+    close = difflib.get_close_matches(path.stem, names, n=1)
+    if close:
+        return f"did you mean '{close[0]}'? Shipped configs: {', '.join(names)}"
+    return f"shipped configs: {', '.join(names)} (run 'scenarios list')"
+
+
+def available_configs() -> list[str]:
+    """Names of the scenario configs that ship with the package."""
+    return sorted(p.name.removesuffix(".yaml") for p in PACKAGED_CONFIGS.iterdir() if p.name.endswith(".yaml"))
+
+
+def resolve_config_path(name_or_path: str | Path) -> Path:
+    """A path as given, or the packaged config of that name (``nnmi_full45``)."""
+    path = Path(name_or_path)
+    if path.exists() or path.suffix in (".yaml", ".yml") or len(path.parts) > 1:
+        return path
+    packaged = PACKAGED_CONFIGS / f"{path.name}.yaml"
+    return Path(str(packaged))
+
+
+def deep_merge(parent: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
+    """Merge ``child`` over ``parent``: mappings merge key by key, everything else replaces."""
+    merged = dict(parent)
+    for key, value in child.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = deep_merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def load_raw(path: Path, _chain: tuple[Path, ...] = ()) -> dict[str, Any]:
+    """Read a config and the chain of files it ``extends``, merged (children win)."""
+    resolved = path.resolve()
+    if resolved in _chain:
+        cycle = " -> ".join(p.name for p in (*_chain, resolved))
+        raise ConfigError("cyclic 'extends'", file=str(path), path="extends", value=cycle,
+                          hint="remove one of the 'extends' keys in this chain")
+    data = read_yaml(path)
+    parent_name = data.pop("extends", None)
+    if parent_name is None:
+        return data
+    if not isinstance(parent_name, str):
+        raise ConfigError("'extends' must be a file name", file=str(path), path="extends", value=parent_name)
+    parent_path = path.parent / parent_name
+    if not parent_path.exists():
+        raise ConfigError(f"'extends' target {parent_name!r} not found next to this file", file=str(path),
+                          path="extends", value=parent_name, hint=_config_hint(parent_path))
+    return deep_merge(load_raw(parent_path, (*_chain, resolved)), data)
+
+
+def parse_override(text: str) -> tuple[list[str], Any]:
+    """``countries.USA.growth.g=0.02`` -> (["countries", "USA", "growth", "g"], 0.02)."""
+    key, sep, value = text.partition("=")
+    if not sep or not key.strip():
+        raise ConfigError("an override must look like dotted.path=value", path="--set", value=text,
+                          hint="e.g. --set countries.USA.growth.g=0.02")
+    try:
+        parsed = yaml.safe_load(value) if value.strip() else None
+    except yaml.YAMLError:
+        parsed = value
+    return key.strip().split("."), parsed
+
+
+def apply_overrides(data: dict[str, Any], overrides: list[str]) -> dict[str, Any]:
+    """Set each ``dotted.path=value`` into a copy of ``data`` (unknown keys are caught by the schema)."""
+    for text in overrides:
+        keys, value = parse_override(text)
+        data = deep_merge(data, _nested(keys, value))
+    return data
+
+
+def _nested(keys: list[str], value: Any) -> dict[str, Any]:
+    for key in reversed(keys):
+        value = {key: value}
+    return value
+
+
+def validate(data: dict[str, Any], *, file: str | None = None) -> Spec:
+    """Validate a merged config dict; every problem is reported at once with its key path."""
+    try:
+        return Spec.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError("invalid config", problems=[_problem(err, file) for err in exc.errors()]) from None
+
+
+def _problem(err: dict[str, Any], file: str | None) -> Problem:
+    loc = [str(p) for p in err["loc"]]
+    path = ".".join(loc)
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        allowed = _allowed_keys(loc[:-1])
+        close = difflib.get_close_matches(loc[-1], allowed, n=1)
+        hint = f"did you mean '{close[0]}'?" if close else None
+        valid = f"valid keys here: {', '.join(allowed)}" if allowed else None
+        return Problem(f"unknown key '{loc[-1]}'", file, path, None,
+                       "; ".join(h for h in (hint, valid) if h))
+    message = err["msg"].removeprefix("Value error, ")
+    value = err.get("input")
+    if kind == "missing":
+        return Problem("required key is missing", file, path, None, f"add '{loc[-1]}: ...'")
+    if isinstance(value, dict):
+        value = None
+    return Problem(message, file, path, value, None)
+
+
+def _allowed_keys(loc: list[str]) -> list[str]:
+    """Field names of the model at a location in the Spec (for 'did you mean')."""
+    model: type[BaseModel] = Spec
+    for key in loc:
+        field = model.model_fields.get(key)
+        if field is None:  # a dict key such as a country code: step into the dict's value model
+            continue
+        inner = _model_in(field.annotation)
+        if inner is None:
+            return []
+        model = inner
+    return sorted(model.model_fields)
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def load_config(name_or_path: str | Path, overrides: list[str] | None = None) -> Spec:
+    """Load, merge, override and validate a scenario config.
+
+    Parameters
+    ----------
+    name_or_path
+        A YAML file, or the name of a shipped config (``"nnmi_full45"``).
+    overrides
+        ``dotted.path=value`` strings, as given to ``--set``.
+
+    Raises
+    ------
+    ConfigError
+        With the file, key path, bad value and a hint for every problem.
+
+    Example
+    -------
+    >>> spec = load_config("nnmi_full45", ["impact.rho=0.3"])
+    """
+    path = resolve_config_path(name_or_path)
+    data = apply_overrides(load_raw(path), overrides or [])
+    spec = validate(data, file=str(path))
+    return spec
+
+
+def config_hash(spec: Spec) -> str:
+    """A stable hash of the resolved config (the same numbers give the same hash)."""
+    text = json.dumps(spec.model_dump(mode="json"), sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]

@@ -1,0 +1,177 @@
+"""The scenario config schema: pydantic models with ``extra="forbid"``.
+
+Every number has a dotted path (``programs.manufacturing_usa.cost_per_institute``), so that
+``--set`` overrides, ``uncertainties`` and sensitivity analysis speak the same language.
+Money is in USD million unless a ``currency`` key says otherwise; rates are fractions.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Year = int
+Window = tuple[Year, Year]
+
+
+class Strict(BaseModel):
+    """Base model: unknown keys are errors."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class FromData(Strict):
+    """Take a growth rate from the observed CAGR over a window of the data."""
+
+    window: Window
+
+
+class Growth(Strict):
+    """Baseline growth of a country's MVA; ``kind`` picks a registered component.
+
+    ``constant``: g (or ``from_data``). ``convergence``: g(t) = g_lr + (g0 - g_lr) exp(-(t - t0)/tau),
+    g0 given or ``from_data``. ``trend``: log-linear fit over ``window``.
+    """
+
+    kind: str
+    g: float | None = None
+    g0: float | None = None
+    g_lr: float | None = None
+    tau: float | None = Field(default=None, gt=0)
+    window: Window | None = None
+    from_data: FromData | None = None
+    params: dict[str, float] = {}
+
+
+class Shocks(Strict):
+    """AR(1) noise on the growth rate: e_t = rho e_{t-1} + sigma z_t (seeded)."""
+
+    sigma: float = Field(default=0.0, ge=0)
+    rho: float = Field(default=0.0, gt=-1, lt=1)
+
+
+class Country(Strict):
+    """A modelled economy (ISO3 key). ``WLD`` models the rest of the world; see the docs."""
+
+    growth: Growth
+    shocks: Shocks = Shocks()
+
+
+class Budget(Strict):
+    """A money path: exactly one of ``total`` (spread evenly over start..end), ``annual``,
+    ``per_year`` or ``institutes_per_year`` (a launch pace: budget = pace x cost per institute).
+
+    Amounts are nominal in ``currency``; with ``dollar_year`` all of them are in that year's
+    prices (an appropriation), otherwise each is nominal in the year it is spent.
+    """
+
+    total: float | None = Field(default=None, ge=0)
+    annual: float | None = Field(default=None, ge=0)
+    per_year: dict[Year, float] | None = None
+    institutes_per_year: float | None = Field(default=None, ge=0)
+    start: Year | None = None
+    end: Year | None = None
+    currency: Literal["USD", "EUR", "CNY"] = "USD"
+    dollar_year: Year | None = None
+    scale: float = Field(default=1.0, ge=0)
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Budget:
+        given = [k for k in ("total", "annual", "per_year", "institutes_per_year") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError(
+                "give exactly one of total, annual, per_year, institutes_per_year"
+                + (f" (got {', '.join(given)})" if given else "")
+            )
+        if self.per_year is None and (self.start is None or self.end is None):
+            raise ValueError(f"'{given[0]}' needs start and end years")
+        if self.start is not None and self.end is not None and self.end < self.start:
+            raise ValueError(f"end ({self.end}) is before start ({self.start})")
+        if self.per_year is not None and any(v < 0 for v in self.per_year.values()):
+            raise ValueError("per_year amounts must be >= 0")
+        return self
+
+
+BudgetPath = Budget | list[Budget]
+
+
+class Program(Strict):
+    """An innovation-institute program: history from data plus a pipeline of new institutes.
+
+    ``base_funding`` is the recurring federal funding of the existing network (its base-year value
+    sets the steady-state innovation capital); ``new_institute_budget`` funds new institutes at
+    ``cost_per_institute`` (constant 2015 USD million of federal money over ``funding_years``).
+    A list of budgets adds up segments (e.g. the status quo until 2025, then a new level).
+    """
+
+    country: str
+    label: str
+    history: Literal["founding_years", "counts", "none"] = "founding_years"
+    new_institute_budget: BudgetPath | None = None
+    base_funding: BudgetPath | None = None
+    cost_per_institute: float | None = Field(default=None, gt=0)
+    funding_years: int = Field(default=5, ge=1, le=15)
+    profile: Literal["front_loaded", "flat"] = "front_loaded"
+    match_ratio: float = Field(default=1.0, ge=0)
+    launch_lag: int = Field(default=1, ge=0, le=10)
+    cap: int | None = Field(default=None, ge=0)
+    survival: float = Field(default=1.0, ge=0, le=1)
+    unknown: list[str] = []
+
+
+class Impact(Strict):
+    """How program spend changes MVA through innovation capital K_t = (1-delta) K_{t-1} + S_{t-lag}."""
+
+    kind: str = "rate_of_return"
+    rho: float = 0.2
+    theta: float = 0.05
+    delta: float = Field(default=0.15, gt=0, le=1)
+    lag: int = Field(default=1, ge=0, le=10)
+    spend: Literal["total", "federal"] = "total"
+    params: dict[str, float] = {}
+
+
+class Money(Strict):
+    """Conversion of nominal budgets to constant 2015 USD."""
+
+    exchange_rates: dict[Literal["USD", "EUR", "CNY"], float] = {"USD": 1.0, "EUR": 1.08, "CNY": 0.139}
+    inflation: float = Field(default=0.02, gt=-0.5, lt=1)
+
+
+class MetricSettings(Strict):
+    """Which years, windows and country pairs the metrics report."""
+
+    years: list[Year] = [2030, 2035, 2040]
+    windows: list[Window] = [(2025, 2035)]
+    pairs: list[tuple[str, str]] = [("CHN", "USA")]
+    reference_country: str = "USA"
+    discount_rate: float = Field(default=0.03, ge=0, lt=1)
+
+
+class DataSettings(Strict):
+    """Which dataset the run reads: the embedded one or a directory made by ``data import``."""
+
+    path: str | None = None
+    edition: str | None = None
+
+
+class Spec(Strict):
+    """A resolved scenario: the validated config after ``extends`` and overrides."""
+
+    name: str = Field(pattern=r"^[A-Za-z0-9_.-]+$")
+    description: str = ""
+    source: str = ""
+    horizon: Year = Field(default=2040, ge=1990, le=2200)
+    base_year: Year | None = None
+    history_start: Year = Field(default=2010, ge=1970)
+    seed: int = Field(default=0, ge=0)
+    reference: str | None = None
+    data: DataSettings = DataSettings()
+    countries: dict[str, Country] = Field(min_length=1)
+    programs: dict[str, Program] = {}
+    impact: Impact = Impact()
+    money: Money = Money()
+    metrics: MetricSettings = MetricSettings()
+    uncertainties: dict[str, dict[str, Any]] = {}
+    correlations: list[tuple[str, str, float]] = []

@@ -1,0 +1,93 @@
+"""Baseline growth components: each returns growth rates of shape (n_samples, n_years).
+
+Every component has the signature ``(params, history, years, base_year) -> ndarray`` and is
+registered by name in :data:`GROWTH`, which configs select with ``growth.kind``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+from scenarios.errors import ConfigError
+from scenarios.model.parameters import ParameterView
+
+GrowthFn = Callable[[ParameterView, pd.Series, np.ndarray, int], np.ndarray]
+
+
+def observed_cagr(history: pd.Series, window: tuple[int, int], *, path: str) -> float:
+    """Compound annual growth of the observed series between the window's end years."""
+    start, end = window
+    missing = [y for y in (start, end) if y not in history.index or not np.isfinite(history.get(y, np.nan))]
+    if missing or end <= start:
+        years = f"{history.index.min()}-{history.index.max()}" if len(history) else "none"
+        raise ConfigError(
+            f"window {start}-{end} is not inside the observed data", path=path, value=list(window),
+            hint=f"observed years for this country: {years}; end must be after start",
+        )
+    return float((history[end] / history[start]) ** (1 / (end - start)) - 1)
+
+
+def trend_fit(history: pd.Series, window: tuple[int, int], *, path: str) -> tuple[float, float]:
+    """Log-linear least-squares fit over a window: (annual growth, residual sd of log MVA)."""
+    from scipy import stats
+
+    start, end = window
+    span = history.loc[start:end].dropna()
+    if len(span) < 3:
+        raise ConfigError(f"trend window {start}-{end} holds {len(span)} observed years; need 3 or more",
+                          path=path, value=list(window))
+    fit = stats.linregress(span.index.to_numpy(float), np.log(span.to_numpy(float)))
+    residuals = np.log(span.to_numpy(float)) - (fit.intercept + fit.slope * span.index.to_numpy(float))
+    return float(np.expm1(fit.slope)), float(residuals.std(ddof=2))
+
+
+def _initial_rate(p: ParameterView, history: pd.Series, name: str) -> np.ndarray:
+    if p.has(name):
+        return p.get(name)
+    window = p.parameters.config_value(p.path("from_data.window"))
+    if window is None:
+        raise ConfigError(f"needs '{name}' or 'from_data: {{window: [start, end]}}'", path=p.prefix)
+    g = observed_cagr(history, tuple(window), path=p.path("from_data.window"))
+    return np.full(p.n, g)
+
+
+def constant(p: ParameterView, history: pd.Series, years: np.ndarray, base_year: int) -> np.ndarray:
+    """g(t) = g for every year."""
+    g = _initial_rate(p, history, "g")
+    return np.repeat(g[:, None], len(years), axis=1)
+
+
+def convergence(p: ParameterView, history: pd.Series, years: np.ndarray, base_year: int) -> np.ndarray:
+    """g(t) = g_lr + (g0 - g_lr) exp(-(t - t0) / tau), t0 = the base year."""
+    g0 = _initial_rate(p, history, "g0")
+    g_lr, tau = p.get("g_lr"), p.get("tau")
+    if np.any(tau <= 0):
+        raise ConfigError("tau must be positive", path=p.path("tau"), value=float(tau.min()))
+    decay = np.exp(-(years[None, :] - base_year) / tau[:, None])
+    return g_lr[:, None] + (g0 - g_lr)[:, None] * decay
+
+
+def trend(p: ParameterView, history: pd.Series, years: np.ndarray, base_year: int) -> np.ndarray:
+    """The growth of a log-linear fit over ``window``, carried forward from the last observation."""
+    window = p.parameters.config_value(p.path("window"))
+    if window is None:
+        raise ConfigError("trend growth needs 'window: [start, end]'", path=p.path("window"))
+    g, _ = trend_fit(history, tuple(window), path=p.path("window"))
+    return np.full((p.n, len(years)), g)
+
+
+GROWTH: dict[str, GrowthFn] = {"constant": constant, "convergence": convergence, "trend": trend}
+
+
+def ar1_shocks(sigma: np.ndarray, rho: np.ndarray, n_years: int, rng: np.random.Generator) -> np.ndarray:
+    """AR(1) noise e_t = rho e_{t-1} + sigma z_t, shape (n, n_years), starting from e_0 = 0."""
+    z = rng.standard_normal((len(sigma), n_years)) * sigma[:, None]
+    shocks = np.empty_like(z)
+    previous = np.zeros(len(sigma))
+    for t in range(n_years):
+        previous = rho * previous + z[:, t]
+        shocks[:, t] = previous
+    return shocks

@@ -1,0 +1,126 @@
+"""The institute pipeline: budget -> launches -> active institutes and spending.
+
+All arrays are (n_samples, n_years) over the projected years; the only Python loop is over years.
+Budgets are in constant 2015 USD million; so is ``cost`` (federal cost of one institute over its
+whole funding period).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+_EPS = 1e-9  # relative tolerance so that a budget of exactly k costs launches k institutes
+
+
+def funding_profile(kind: np.ndarray, years: np.ndarray) -> np.ndarray:
+    """Share of an institute's federal cost paid in each year after launch, shape (n, max(years)).
+
+    ``front_loaded`` tapers linearly to zero (F, F-1, ..., 1)/sum: the exit mechanism of seed 004;
+    ``flat`` pays 1/F a year. Each row sums to 1.
+    """
+    years = years.astype(int)
+    width = int(years.max())
+    j = np.arange(width)[None, :]
+    inside = j < years[:, None]
+    taper = np.where(kind[:, None] == "flat", 1.0, (years[:, None] - j).astype(float))
+    weights = np.where(inside, taper, 0.0)
+    return weights / weights.sum(axis=1, keepdims=True)
+
+
+@dataclass(frozen=True)
+class PipelineResult:
+    """Per-year outputs of one program, each (n_samples, n_years)."""
+
+    launched: np.ndarray
+    active: np.ndarray
+    spend_federal: np.ndarray
+    spend_total: np.ndarray
+
+
+def launch_institutes(budget: np.ndarray, cost: np.ndarray, room: np.ndarray, lag: np.ndarray) -> np.ndarray:
+    """Commit budget to whole institutes each year and launch them ``lag`` years later.
+
+    Budget that cannot fund a whole institute carries over; nothing is committed past ``room``
+    (the cap minus institutes already established).
+    """
+    n, n_years = budget.shape
+    launched = np.zeros((n, n_years))
+    available = np.zeros(n)
+    committed = np.zeros(n)
+    rows = np.arange(n)
+    lag = lag.astype(int)
+    for t in range(n_years):
+        available += budget[:, t]
+        k = np.floor(available / cost * (1 + _EPS))
+        k = np.clip(np.minimum(k, room - committed), 0, None)
+        available -= k * cost
+        committed += k
+        when = t + lag
+        ok = when < n_years
+        launched[rows[ok], when[ok]] += k[ok]
+    return launched
+
+
+def _shifted(values: np.ndarray, shift: np.ndarray) -> np.ndarray:
+    """values[:, t - shift] per row (zero where t - shift < 0); ``shift`` is (n,) ints."""
+    n, n_years = values.shape
+    padded = np.concatenate([np.zeros((n, 1)), values], axis=1)
+    index = np.arange(n_years)[None, :] - shift[:, None] + 1
+    return np.take_along_axis(padded, np.clip(index, 0, None), axis=1)
+
+
+def active_institutes(
+    launched: np.ndarray,
+    funding_years: np.ndarray,
+    survival: np.ndarray,
+    existing_exits: np.ndarray,
+    n_existing: int,
+    years: np.ndarray,
+) -> np.ndarray:
+    """Expected active institutes: each survives federal exit (after ``funding_years``) with
+    probability ``survival``.
+
+    ``existing_exits`` (n, n_existing_pending) are the exit years of historical institutes still
+    inside their federal funding period at the base year; the others have already survived.
+    """
+    cumulative = np.cumsum(launched, axis=1)
+    exited_new = _shifted(cumulative, funding_years.astype(int))
+    exited_old = (existing_exits[:, None, :] <= years[None, :, None]).sum(axis=2)
+    exited = exited_new + exited_old
+    return n_existing + cumulative - (1 - survival[:, None]) * exited
+
+
+def new_institute_spend(launched: np.ndarray, cost: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Federal outlays of launched cohorts: sum_j launched[t - j] * cost * w_j."""
+    spend = np.zeros_like(launched)
+    for j in range(weights.shape[1]):
+        spend += _shifted(launched, np.full(len(launched), j)) * (cost * weights[:, j])[:, None]
+    return spend
+
+
+def run_pipeline(
+    *,
+    budget: np.ndarray,
+    base_funding: np.ndarray,
+    cost: np.ndarray,
+    funding_years: np.ndarray,
+    profile: np.ndarray,
+    match_ratio: np.ndarray,
+    lag: np.ndarray,
+    cap: np.ndarray,
+    survival: np.ndarray,
+    founding_years: np.ndarray,
+    n_existing: int,
+    base_year: int,
+    years: np.ndarray,
+) -> PipelineResult:
+    """Project one program over ``years`` (the projected years, after ``base_year``)."""
+    launched = launch_institutes(budget, cost, cap - n_existing, lag)
+    exits = founding_years[None, :] + funding_years[:, None]
+    pending = np.where(exits > base_year, exits, np.iinfo(np.int64).max)
+    active = active_institutes(launched, funding_years, survival, pending, n_existing, years)
+    weights = funding_profile(profile, funding_years)
+    federal = base_funding + new_institute_spend(launched, cost, weights)
+    return PipelineResult(launched, active, federal, federal * (1 + match_ratio[:, None]))

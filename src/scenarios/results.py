@@ -1,0 +1,208 @@
+"""Model arrays -> the results ``xarray.Dataset`` (the one place that attaches dims and units),
+and runs on disk: ``runs/<name>/`` written to a temporary folder and moved into place when complete.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from scenarios.config.schema import Spec
+from scenarios.errors import ScenariosError
+from scenarios.model.engine import ModelOutput
+from scenarios.model.inputs import Inputs
+
+MONEY = "USD million, constant 2015 prices"
+COUNTRY_VARIABLES = {
+    "mva": ("manufacturing value added", MONEY),
+    "mva_baseline": ("manufacturing value added without program impact", MONEY),
+    "growth": ("annual growth of manufacturing value added", "fraction per year"),
+    "innovation_capital": ("innovation capital stock built by program spend (projected years)", MONEY),
+}
+PROGRAM_VARIABLES = {
+    "institutes_active": ("expected active institutes", "count"),
+    "institutes_launched": ("institutes launched in the year", "count"),
+    "spend_federal": ("federal program spend (base year and projected years)", MONEY),
+    "spend_total": ("program spend, federal plus non-federal match (base year and projected years)", MONEY),
+}
+
+
+def _country_block(inputs: Inputs, model: dict[str, np.ndarray], history: pd.DataFrame | None) -> np.ndarray:
+    """(sample, country, year): observed history (or NaN) followed by the model's projected years."""
+    n = next(iter(model.values())).shape[0]
+    hist = np.full((n, len(inputs.countries), len(inputs.history_years)), np.nan)
+    if history is not None:
+        hist[:] = history[inputs.countries].to_numpy().T[None]
+    proj = np.stack([model[c][:, 1:] for c in inputs.countries], axis=1)
+    return np.concatenate([hist, proj], axis=2)
+
+
+def _observed_mva(inputs: Inputs) -> pd.DataFrame:
+    """Observed MVA over the history years, WLD as the whole world again."""
+    return inputs.mva_observed.loc[inputs.history_years[0] : inputs.base_year]
+
+
+def _growth(mva: np.ndarray, inputs: Inputs) -> np.ndarray:
+    """Year-on-year growth; the first history year from the observation before it."""
+    before = inputs.mva_observed.reindex([inputs.history_years[0] - 1])[inputs.countries].to_numpy().T
+    previous = np.concatenate([np.broadcast_to(before[None], (mva.shape[0], *before.shape)), mva[..., :-1]], axis=2)
+    return mva / previous - 1
+
+
+def _program_block(inputs: Inputs, output: ModelOutput, field: str, programs: list[str]) -> np.ndarray:
+    n = output.years.size and next(iter(output.mva.values())).shape[0]
+    blocks = []
+    for key in programs:
+        history = inputs.programs[key]
+        model = getattr(output.programs[key], field)
+        if field == "institutes_active":
+            hist = np.broadcast_to(history.observed_active.to_numpy(), (n, len(inputs.history_years)))
+        elif field == "institutes_launched":
+            hist = np.broadcast_to(history.observed_launched.to_numpy(), (n, len(inputs.history_years)))
+        else:  # spend is not observed before the base year
+            hist = np.full((n, len(inputs.history_years)), np.nan)
+            hist[:, -1] = model[:, 0]
+        blocks.append(np.concatenate([hist, model[:, 1:]], axis=1))
+    return np.stack(blocks, axis=1)
+
+
+def to_dataset(spec: Spec, inputs: Inputs, output: ModelOutput, samples: pd.DataFrame | None = None) -> xr.Dataset:
+    """Label the model's arrays in the results schema (dims sample, country, year, program)."""
+    years = inputs.years
+    countries, programs = inputs.countries, list(spec.programs)
+    observed = _observed_mva(inputs)
+    mva = _country_block(inputs, output.mva, observed)
+    capital = _country_block(inputs, output.capital, None)
+    capital[..., len(inputs.history_years) - 1] = np.stack([output.capital[c][:, 0] for c in countries], axis=1)
+    data = {
+        "mva": mva,
+        "mva_baseline": _country_block(inputs, output.mva_baseline, observed),
+        "growth": _growth(mva, inputs),
+        "innovation_capital": capital,
+    }
+    variables = {
+        name: (("sample", "country", "year"), values, _attrs(COUNTRY_VARIABLES[name]))
+        for name, values in data.items()
+    }
+    field_of = {"institutes_active": "active", "institutes_launched": "launched",
+                "spend_federal": "spend_federal", "spend_total": "spend_total"}
+    for name, field in field_of.items():
+        if programs:
+            values = _program_block(inputs, output, field, programs)
+        else:
+            values = np.zeros((mva.shape[0], 0, len(years)))
+        variables[name] = (("sample", "program", "year"), values, _attrs(PROGRAM_VARIABLES[name]))
+    variables["cap"] = (("program",), [_cap(spec, p) for p in programs],
+                        {"units": "count", "long_name": "network cap (NaN: none)"})
+    observed_all = inputs.mva_observed[countries].reindex(years)
+    variables["mva_observed"] = (("country", "year"), observed_all.to_numpy().T,
+                                 {"units": MONEY, "long_name": "observed manufacturing value added (data)"})
+    variables["deflator"] = (("economy", "year"),
+                             np.stack([inputs.deflators[e].reindex(years).to_numpy() for e in inputs.deflators]),
+                             {"units": "index, 2015 = 1", "long_name": "implicit GDP deflator in USD terms "
+                              "(observed, then the config's inflation)"})
+    n = mva.shape[0]
+    if samples is not None:
+        for path in samples.columns:
+            column = samples[path].to_numpy()
+            variables[path] = (("sample",), column.astype(str) if column.dtype == object else column,
+                               {"units": "as in the config", "long_name": f"sampled value of {path}"})
+    coords = {
+        "sample": np.arange(n),
+        "country": countries,
+        "year": years,
+        "projected": ("year", years > inputs.base_year),
+        "program": programs,
+        "program_country": ("program", [spec.programs[p].country for p in programs]),
+        "program_label": ("program", [spec.programs[p].label for p in programs]),
+        "economy": list(inputs.deflators),
+    }
+    return xr.Dataset(variables, coords=coords, attrs=_dataset_attrs(spec, inputs))
+
+
+def _cap(spec: Spec, program: str) -> float:
+    cap = spec.programs[program].cap
+    return np.nan if cap is None else float(cap)
+
+
+def _attrs(entry: tuple[str, str]) -> dict[str, str]:
+    long_name, units = entry
+    return {"long_name": long_name, "units": units}
+
+
+def _dataset_attrs(spec: Spec, inputs: Inputs) -> dict[str, object]:
+    unknowns = [f"programs.{key}.{name}" for key, p in spec.programs.items() for name in p.unknown]
+    caveats = [f"{path} is unknown in the sources; modelled with the range in 'uncertainties'" for path in unknowns]
+    if "WLD" in inputs.countries:
+        caveats.append("WLD is projected as the rest of the world plus the modelled countries")
+    return {
+        "scenario": spec.name,
+        "description": spec.description,
+        "source": spec.source,
+        "data_source": inputs.data_source,
+        "data_hash": inputs.data_hash,
+        "base_year": int(inputs.base_year),
+        "seed": int(spec.seed),
+        "caveats": "; ".join(caveats),
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# runs on disk
+
+
+def write_run(run_dir: Path, writers: dict[str, Callable[[Path], None]]) -> Path:
+    """Write a run atomically: every file into a temporary sibling folder, then swap it in.
+
+    An interrupted run leaves any earlier run of the same name intact and no folder that looks
+    finished (the temporary folder is removed, and is named ``.<name>.tmp-*`` in any case).
+    """
+    run_dir = Path(run_dir)
+    run_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{run_dir.name}.tmp-", dir=run_dir.parent))
+    try:
+        for name, write in writers.items():
+            write(tmp / name)
+        _swap_into_place(tmp, run_dir)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return run_dir
+
+
+def _swap_into_place(tmp: Path, run_dir: Path) -> None:
+    old = None
+    if run_dir.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{run_dir.name}.old-", dir=run_dir.parent))
+        old.rmdir()
+        os.replace(run_dir, old)
+    os.replace(tmp, run_dir)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def write_netcdf(results: xr.Dataset, path: Path) -> None:
+    """results.nc (NetCDF4 via h5netcdf)."""
+    results.to_netcdf(path, engine="h5netcdf")
+
+
+def read_results(run_dir: str | Path) -> xr.Dataset:
+    """Load ``runs/<name>/results.nc`` fully into memory."""
+    path = Path(run_dir) / "results.nc"
+    if not path.exists():
+        raise ScenariosError("no results.nc here: not a finished run", file=str(path),
+                             hint="run 'scenarios run CONFIG' first, or pass the run's folder")
+    with xr.open_dataset(path, engine="h5netcdf") as ds:
+        return ds.load()
+
+
+def write_json(data: dict, path: Path) -> None:
+    path.write_text(json.dumps(data, indent=2, sort_keys=True, default=str) + "\n")
