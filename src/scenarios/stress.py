@@ -1,0 +1,267 @@
+"""Stress-testing claims: probability with an interval (sampling adaptively), the assumptions
+that drive the claim's metric, breakeven values, and PRIM boxes describing where it fails.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy import optimize, stats
+
+from scenarios import api
+from scenarios.claims import Claim, ClaimFile, load_claims, past_metric, policy_effect, wilson_interval, future_metric
+from scenarios.config.load import PACKAGED_CONFIGS
+from scenarios.config.schema import Spec
+from scenarios.data import Dataset, load_dataset
+from scenarios.discovery import Box, find_box
+from scenarios.errors import ConfigError
+
+GRID_POINTS = 41
+
+
+@dataclass(frozen=True)
+class Breakeven:
+    """Where a claim flips as one assumption moves, the others at their medians."""
+
+    parameter: str
+    threshold: float
+    value: float | None  # None: never flips in the range
+    low: float
+    high: float
+    residual: float | None  # metric - threshold when re-run at ``value``
+    grid: np.ndarray
+    metric: np.ndarray
+
+    def describe(self) -> str:
+        if self.value is None:
+            return f"{self.parameter}: never flips in [{self.low:.4g}, {self.high:.4g}]"
+        return f"{self.parameter} = {self.value:.4g} (metric crosses {self.threshold:g})"
+
+
+@dataclass
+class ClaimResult:
+    """Everything the stress test learned about one claim."""
+
+    claim: Claim
+    values: np.ndarray
+    holds: np.ndarray
+    samples: pd.DataFrame | None = None
+    drivers: pd.DataFrame = field(default_factory=pd.DataFrame)
+    breakevens: list[Breakeven] = field(default_factory=list)
+    box: Box | None = None
+    box_outcome: str = "fails"  # which outcome the PRIM box describes (the rarer one)
+    curve: pd.DataFrame | None = None
+
+    @property
+    def n(self) -> int:
+        return len(self.holds)
+
+    @property
+    def probability(self) -> float:
+        return float(self.holds.mean())
+
+    @property
+    def interval(self) -> tuple[float, float]:
+        return wilson_interval(int(self.holds.sum()), self.n)
+
+    @property
+    def verdict(self) -> str:
+        """A line a reader can quote."""
+        claim = self.claim
+        if claim.scenario is None:
+            value = float(self.values[0])
+            text = f"{'holds' if self.holds[0] else 'fails'}: recomputed {value:.4g} ({claim.holds_if})"
+            if claim.published is not None:
+                text += f"; published {claim.published:g}, difference {value - claim.published:+.3g}"
+            return text
+        low, high = self.interval
+        text = f"holds in {self.probability:.0%} [{low:.0%}-{high:.0%}] of {self.n:,} futures"
+        if self.probability == 0:
+            return text + "; fails in every sampled future"
+        if self.probability == 1:
+            return text + "; holds in every sampled future"
+        if self.box is not None and len(self.box.limits):
+            where = "fails whenever" if self.box_outcome == "fails" else "holds mainly when"
+            text += (f"; {where} {self.box.describe()} (PRIM box: coverage {self.box.coverage:.0%}, "
+                     f"density {self.box.density:.0%})")
+        return text
+
+
+def _scenario_path(name: str, claim_file: Path) -> Path | str:
+    for folder in (claim_file.parent, claim_file.parent.parent):
+        candidate = folder / f"{name}.yaml"
+        if candidate.exists():
+            return candidate
+    if (PACKAGED_CONFIGS / f"{name}.yaml").is_file():
+        return name
+    raise ConfigError(f"scenario {name!r} not found", file=str(claim_file), path="scenario", value=name,
+                      hint=f"shipped scenarios: {', '.join(api.available_configs())}")
+
+
+class Evaluator:
+    """Evaluates one future claim's metric for a parameter matrix (scenario and reference runs)."""
+
+    def __init__(self, claim: Claim, claim_file: Path, dataset: Dataset) -> None:
+        self.claim = claim
+        self.dataset = dataset
+        self.spec = api.load_config(_scenario_path(claim.scenario, claim_file))
+        reference = claim.metric.reference
+        self.reference = api.load_config(_scenario_path(reference, claim_file)) if reference else None
+        self.dists = api._uncertainties(self.spec, None)
+
+    def _run(self, spec: Spec, samples: pd.DataFrame | None):
+        if samples is not None:
+            samples = samples[[c for c in samples.columns if c in spec.uncertainties]]
+            samples = None if samples.shape[1] == 0 else samples
+        return api.run(spec, samples=samples, dataset=self.dataset, with_reference=False).results
+
+    def __call__(self, samples: pd.DataFrame, years: np.ndarray | None = None) -> np.ndarray:
+        """The metric per sample, shape (n,); with ``years``, in each of them, shape (n, len(years))."""
+        results = self._run(self.spec, samples)
+        base = None if self.reference is None else self._run(self.reference, samples)
+
+        def one(year: int | None) -> np.ndarray:
+            values = future_metric(results, self.claim.metric, year)
+            if base is not None:
+                values = policy_effect(values, future_metric(base, self.claim.metric, year), self.claim.metric.change)
+            return np.broadcast_to(values, (len(samples),))
+
+        if years is None:
+            return one(None).copy()
+        return np.stack([one(int(y)) for y in years], axis=1)
+
+    def years_until(self, year: int) -> np.ndarray:
+        """The result years up to ``year`` (the span of a ``by_year`` claim)."""
+        years = self._run(self.spec, None)["year"].values
+        return years[years <= year]
+
+    def draw(self, n: int, seed: int) -> pd.DataFrame:
+        return api.draw_samples(self.spec, n, seed=seed)
+
+
+def _holds(claim: Claim, evaluator: Evaluator, samples: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    if not claim.metric.by_year:
+        values = evaluator(samples)
+        return values, claim.holds_if.holds(values)
+    yearly = evaluator(samples, evaluator.years_until(claim.metric.year))
+    return yearly[:, -1], claim.holds_if.holds(yearly).any(axis=1)
+
+
+def sample_until(claim: Claim, evaluator: Evaluator, *, n: int, seed: int, ci_width: float,
+                 max_samples: int) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """Draw batches of ``n`` futures until the Wilson interval is narrower than ``ci_width``."""
+    frames, values, holds = [], [], []
+    batch = 0
+    while True:
+        samples = evaluator.draw(n, seed + batch)
+        v, h = _holds(claim, evaluator, samples)
+        frames.append(samples)
+        values.append(v)
+        holds.append(h)
+        batch += 1
+        all_holds = np.concatenate(holds)
+        low, high = wilson_interval(int(all_holds.sum()), len(all_holds))
+        if high - low <= ci_width or len(all_holds) + n > max_samples:
+            break
+    return pd.concat(frames, ignore_index=True), np.concatenate(values), np.concatenate(holds)
+
+
+def drivers(samples: pd.DataFrame, values: np.ndarray) -> pd.DataFrame:
+    """Spearman rank correlation of the claim's metric with each sampled assumption."""
+    rows = []
+    for name in samples.select_dtypes("number").columns:
+        x = samples[name].to_numpy()
+        if np.ptp(x) == 0 or np.ptp(values) == 0:
+            continue
+        rho = stats.spearmanr(x, values).statistic
+        rows.append((name, float(rho)))
+    table = pd.DataFrame(rows, columns=["parameter", "spearman"])
+    return table.reindex(table["spearman"].abs().sort_values(ascending=False).index).reset_index(drop=True)
+
+
+def breakeven(evaluate: Callable[[pd.DataFrame], np.ndarray], dists: dict, parameter: str,
+              threshold: float) -> Breakeven:
+    """Move one assumption across its range (others at their medians) and find where the metric
+    crosses the threshold: a grid to bracket it, then Brent's method; re-run to verify."""
+    medians = {name: dist.median() for name, dist in dists.items()}
+    low, high = (float(b) for b in dists[parameter].bounds())
+    grid = np.linspace(low, high, GRID_POINTS)
+
+    def matrix(values: np.ndarray) -> pd.DataFrame:
+        frame = pd.DataFrame({name: [median] * len(values) for name, median in medians.items()})
+        frame[parameter] = values
+        return frame
+
+    metric = evaluate(matrix(grid))
+    gap = metric - threshold
+    crossings = np.flatnonzero(np.sign(gap[:-1]) * np.sign(gap[1:]) <= 0)
+    if len(crossings) == 0 or not np.all(np.isfinite(gap)):
+        return Breakeven(parameter, threshold, None, low, high, None, grid, metric)
+    i = int(crossings[0])
+
+    def at(x: float) -> float:
+        return float(evaluate(matrix(np.array([x])))[0] - threshold)
+
+    value = grid[i] if gap[i] == 0 else optimize.brentq(at, grid[i], grid[i + 1], xtol=1e-10 * max(1, abs(high)))
+    return Breakeven(parameter, threshold, float(value), low, high, at(value), grid, metric)
+
+
+def probability_curve(claim: Claim, evaluator: Evaluator, samples: pd.DataFrame) -> pd.DataFrame:
+    """P(condition met by year y) for each year up to the claim's year."""
+    years = evaluator.years_until(claim.metric.year)
+    met = claim.holds_if.holds(evaluator(samples, years))
+    by_year = np.maximum.accumulate(met, axis=1).mean(axis=0)
+    return pd.DataFrame({"year": years, "probability": by_year})
+
+
+def stress_claim(claim: Claim, claim_file: Path, dataset: Dataset, *, samples: int = 500, seed: int = 0,
+                 ci_width: float = 0.05, max_samples: int = 8000, n_breakeven: int = 3) -> ClaimResult:
+    """Stress-test one claim (past claims: a recomputation from the data)."""
+    if claim.scenario is None:
+        value = past_metric(dataset, claim.metric)
+        return ClaimResult(claim, np.array([value]), claim.holds_if.holds(np.array([value])))
+    evaluator = Evaluator(claim, claim_file, dataset)
+    matrix, values, holds = sample_until(claim, evaluator, n=samples, seed=seed, ci_width=ci_width,
+                                         max_samples=max_samples)
+    result = ClaimResult(claim, values, holds, matrix, drivers(matrix, values))
+    leading = [p for p in result.drivers["parameter"].head(n_breakeven)]
+    result.breakevens = [breakeven(evaluator, evaluator.dists, p, t) for p in leading
+                         for t in claim.holds_if.thresholds]
+    result.box_outcome = "fails" if holds.mean() >= 0.5 else "holds"
+    result.box = find_box(matrix, ~holds if result.box_outcome == "fails" else holds)
+    if claim.metric.by_year:
+        result.curve = probability_curve(claim, evaluator, matrix)
+    return result
+
+
+def stress(path: str | Path, *, samples: int = 500, seed: int = 0, ci_width: float = 0.05,
+           max_samples: int = 8000, dataset: Dataset | None = None) -> list[ClaimResult]:
+    """Stress-test every claim in a claim file.
+
+    Example
+    -------
+    >>> results = stress("configs/claims/itif_full45.yaml")   # doctest: +SKIP
+    >>> print(results[0].verdict)                              # doctest: +SKIP
+    """
+    path = Path(path)
+    claim_file: ClaimFile = load_claims(path)
+    dataset = dataset or load_dataset()
+    return [stress_claim(c, path, dataset, samples=samples, seed=seed, ci_width=ci_width,
+                         max_samples=max_samples) for c in claim_file.claims]
+
+
+def summary_table(results: list[ClaimResult]) -> pd.DataFrame:
+    """One row per claim: probability, interval, futures, recomputed and published values, verdict."""
+    rows = []
+    for r in results:
+        low, high = r.interval
+        rows.append({
+            "claim": r.claim.id, "scenario": r.claim.scenario or "(data)", "probability": r.probability,
+            "ci_low": low, "ci_high": high, "n": r.n, "metric_p50": float(np.median(r.values)),
+            "published": r.claim.published, "source": r.claim.source, "verdict": r.verdict,
+        })
+    return pd.DataFrame(rows)
