@@ -1,7 +1,26 @@
-"""Scenario and projection engine for manufacturing-innovation policy."""
+"""Scenario and projection engine for manufacturing-innovation policy.
 
-from scenarios.errors import ConfigError, DataError, ModelError, ScenariosError
+The Python API mirrors the command line: :func:`load_config`, :func:`run`, :func:`compare`,
+:func:`sensitivity`, :func:`stress`; results are ``xarray.Dataset`` and ``pandas.DataFrame``.
+"""
 
 __version__ = "0.1.0"
 
-__all__ = ["ConfigError", "DataError", "ModelError", "ScenariosError", "__version__"]
+from scenarios.api import Run, compare, load_config, load_run, run, save, save_stress, stress  # noqa: E402
+from scenarios.errors import ConfigError, DataError, ModelError, ScenariosError  # noqa: E402
+
+__all__ = [
+    "ConfigError",
+    "DataError",
+    "ModelError",
+    "Run",
+    "ScenariosError",
+    "__version__",
+    "compare",
+    "load_config",
+    "load_run",
+    "run",
+    "save",
+    "save_stress",
+    "stress",
+]

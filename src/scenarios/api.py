@@ -8,8 +8,9 @@
 from __future__ import annotations
 
 import importlib.metadata
+import json
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -19,9 +20,9 @@ import xarray as xr
 from scenarios import __version__
 from scenarios.config.checks import check_spec
 from scenarios.config.load import apply_overrides, available_configs, config_hash, load_raw, resolve_config_path, validate
-from scenarios.config.schema import Spec
+from scenarios.config.schema import MetricSettings, Spec
 from scenarios.data import Dataset, load_dataset
-from scenarios.errors import ConfigError
+from scenarios.errors import ConfigError, ScenariosError
 from scenarios.metrics import compute_metrics, delta_metrics
 from scenarios.model.engine import run_model
 from scenarios.model.inputs import Inputs, build_inputs
@@ -119,9 +120,12 @@ def run(
     if seed is not None:
         spec = spec.model_copy(update={"seed": seed})
     dataset = dataset or load_dataset(spec.data.path)
-    inputs = build_inputs(spec, dataset)
-    matrix = draw_samples(spec, samples, method=method, file=file) if isinstance(samples, int) else samples
-    results = to_dataset(spec, inputs, run_model(spec, inputs, matrix), matrix)
+    try:
+        inputs = build_inputs(spec, dataset)
+        matrix = draw_samples(spec, samples, method=method, file=file) if isinstance(samples, int) else samples
+        results = to_dataset(spec, inputs, run_model(spec, inputs, matrix), matrix)
+    except ScenariosError as exc:  # the model knows the key path, not the file it came from
+        raise _in_file(exc, file) from None
     results.attrs.update(config_file=file, config_hash=config_hash(spec))
     metrics = compute_metrics(results, spec.metrics)
     reference = None
@@ -131,10 +135,17 @@ def run(
     return Run(spec, results, metrics, inputs, file, matrix, time.perf_counter() - started, reference)
 
 
+def _in_file(exc: ScenariosError, file: str) -> ScenariosError:
+    """The same error, naming the config file where a problem names none."""
+    if file == "<Spec>" or all(p.file for p in exc.problems):
+        return exc
+    return type(exc)(str(exc), problems=[replace(p, file=p.file or file) for p in exc.problems])
+
+
 def _run_reference(spec: Spec, file: str, matrix: pd.DataFrame | None, dataset: Dataset) -> Run:
     beside = Path(file).parent / f"{spec.reference}.yaml"
     ref_spec = load_config(beside if beside.exists() else spec.reference)
-    ref_spec = ref_spec.model_copy(update={"seed": spec.seed, "horizon": spec.horizon, "base_year": spec.base_year})
+    ref_spec = ref_spec.model_copy(update={"seed": spec.seed})
     shared = None if matrix is None else matrix[[c for c in matrix.columns if c in ref_spec.uncertainties]]
     if shared is not None and shared.shape[1] == 0:
         shared = None
@@ -142,13 +153,17 @@ def _run_reference(spec: Spec, file: str, matrix: pd.DataFrame | None, dataset: 
 
 
 def _deltas(results: xr.Dataset, reference: Run, spec: Spec) -> pd.DataFrame:
-    if set(results["country"].values) != set(reference.results["country"].values) or \
-            list(results["program"].values) != list(reference.results["program"].values):
-        raise ConfigError(f"reference scenario {spec.reference!r} models other countries or programs",
-                          path="reference", value=spec.reference, hint="extend the same parent config")
+    ref = reference.results
+    same = (list(results["country"].values) == list(ref["country"].values)
+            and list(results["program"].values) == list(ref["program"].values)
+            and list(results["year"].values) == list(ref["year"].values)
+            and results.attrs["base_year"] == ref.attrs["base_year"])
+    if not same:
+        raise ConfigError(f"reference scenario {spec.reference!r} has other countries, programs or years",
+                          path="reference", value=spec.reference,
+                          hint="a reference must extend the same parent config with the same base year and horizon")
     if reference.results.sizes["sample"] not in (1, results.sizes["sample"]):
         raise ConfigError("reference ensemble size differs", path="reference", value=spec.reference)
-    ref = reference.results
     if ref.sizes["sample"] == 1 and results.sizes["sample"] > 1:
         ref = ref.isel(sample=np.zeros(results.sizes["sample"], dtype=int)).assign_coords(sample=results["sample"])
     return delta_metrics(results, ref, spec.metrics)
@@ -219,3 +234,92 @@ def _write_visuals(run_: Run, plots_dir: Path) -> None:
 def load_run(run_dir: str | Path) -> xr.Dataset:
     """The results dataset of a finished run folder."""
     return read_results(run_dir)
+
+
+def stress(claim_file: str | Path, *, samples: int = 500, seed: int = 0, ci_width: float = 0.05,
+           max_samples: int = 8000):
+    """Stress-test every claim of a claim file; see :func:`scenarios.stress.stress`."""
+    from scenarios.stress import stress as _stress
+
+    return _stress(claim_file, samples=samples, seed=seed, ci_width=ci_width, max_samples=max_samples)
+
+
+def save_stress(claim_results: list, claim_file: str | Path, out_dir: str | Path = "runs") -> Path:
+    """Write ``<out_dir>/stress_<file>/``: claims.csv, drivers.csv, breakevens.csv, verdicts.txt,
+    plots and report.html, atomically."""
+    from scenarios.stress import breakeven_table, driver_table, summary_table, write_stress_visuals
+
+    name = f"stress_{Path(claim_file).stem}"
+    summary = summary_table(claim_results)
+    writers = {
+        "claims.csv": lambda p: summary.to_csv(p, index=False),
+        "drivers.csv": lambda p: driver_table(claim_results).to_csv(p, index=False),
+        "breakevens.csv": lambda p: breakeven_table(claim_results).to_csv(p, index=False),
+        "verdicts.txt": lambda p: p.write_text("".join(f"{r.claim.id}: {r.verdict}\n" for r in claim_results)),
+        "plots": lambda p: write_stress_visuals(claim_results, Path(claim_file), p),
+    }
+    return write_run(Path(out_dir) / name, writers)
+
+
+def _load_or_run(item: str | Path, out_dir: Path) -> tuple[str, xr.Dataset, dict]:
+    """A finished run folder, or a config that is run (and saved) first."""
+    path = Path(item)
+    if (path / "results.nc").exists():
+        manifest_path = path / "manifest.json"
+        config = json.loads(manifest_path.read_text())["config"] if manifest_path.exists() else {}
+        results = read_results(path)
+        return str(results.attrs.get("scenario", path.name)), results, config
+    result = run(item)
+    save(result, out_dir)
+    return result.spec.name, result.results, result.spec.model_dump(mode="json")
+
+
+def _compatibility(runs: dict[str, xr.Dataset]) -> None:
+    (first_name, first), *others = runs.items()
+    for name, other in others:
+        for dim in ("country", "year", "program"):
+            a, b = list(first[dim].values), list(other[dim].values)
+            if a != b:
+                only_a, only_b = sorted(set(a) - set(b)), sorted(set(b) - set(a))
+                detail = f"only in {first_name}: {only_a}; only in {name}: {only_b}" if (only_a or only_b) else "order differs"
+                raise ConfigError(f"runs {first_name} and {name} have different {dim} ({detail})",
+                                  path=dim, hint="compare scenarios that extend the same parent config")
+
+
+def delta_table(runs: dict[str, xr.Dataset], settings: MetricSettings) -> pd.DataFrame:
+    """Key metrics of every run (median over samples) and their difference from the first run."""
+    frames = {name: compute_metrics(results, settings) for name, results in runs.items()}
+    central = {name: f[f["statistic"].isin(["value", "p50"])].set_index(["metric", "country", "start", "end", "units"])["value"]
+               for name, f in frames.items()}
+    table = pd.DataFrame(central)
+    reference = next(iter(runs))
+    for name in list(runs)[1:]:
+        table[f"{name} - {reference}"] = table[name] - table[reference]
+    return table.reset_index()
+
+
+def compare(items: list[str | Path], *, out_dir: str | Path = "runs") -> tuple[pd.DataFrame, Path]:
+    """Compare two or more runs (folders, or configs run first) against the first; write
+    ``<out_dir>/compare_<names>/`` with delta.csv, overlay plots and report.html."""
+    if len(items) < 2:
+        raise ConfigError("compare needs two or more runs or configs", value=[str(i) for i in items])
+    out_dir = Path(out_dir)
+    loaded = [_load_or_run(item, out_dir) for item in items]
+    runs = {name: results for name, results, _ in loaded}
+    if len(runs) < len(loaded):
+        raise ConfigError("two of the runs have the same scenario name", value=[n for n, _, _ in loaded])
+    _compatibility(runs)
+    settings = MetricSettings.model_validate(loaded[0][2].get("metrics", {}))
+    table = delta_table(runs, settings)
+
+    def visuals(plots_dir: Path) -> None:
+        from scenarios.plotting import plot_comparison
+        from scenarios.report import write_compare_report
+
+        plots_dir.mkdir()
+        figures = plot_comparison(runs, plots_dir)
+        write_compare_report(plots_dir.parent / "report.html", delta_table=table, plots=figures, names=list(runs))
+
+    writers = {"delta.csv": lambda p: table.to_csv(p, index=False), "plots": visuals}
+    path = write_run(out_dir / ("compare_" + "_vs_".join(runs)), writers)
+    return table, path

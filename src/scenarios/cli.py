@@ -66,12 +66,33 @@ def _print_summary(result: api.Run, path: Path) -> None:
     console.print(f"[green]wrote[/green] {path}  ({result.results.sizes['sample']} sample(s), {result.seconds:.2f} s)")
 
 
-def _fmt(value: float, units: str) -> str:
+def _fmt(value: float, units: str, *, delta: bool = False) -> str:
     if units.startswith("fraction"):
-        return f"{value:.2%}"
+        return f"{value * 100:+.3f} pp" if delta else f"{value:.2%}"
     if abs(value) >= 1000:
         return f"{value:,.0f}"
     return f"{value:.3g}"
+
+
+@app.command()
+def compare(
+    runs: Annotated[list[str], typer.Argument(help="Two or more run folders (runs/<name>) or configs to run first.")],
+    out: Annotated[Path, typer.Option(help="Folder that receives runs/compare_<names>/.")] = Path("runs"),
+) -> None:
+    """Compare runs against the first: overlay plots, a delta table and report.html.
+
+    Example: scenarios compare runs/baseline runs/nnmi_full45 runs/fraunhofer_parity
+    """
+    table, path = api.compare(runs, out_dir=out)
+    names = [c for c in table.columns if " - " in c]
+    view = table[table["metric"].isin(api.HEADLINE)]
+    rich_table = Table("metric", "country", "years", *names, title="differences from the first run", title_justify="left")
+    for row in view.itertuples(index=False):
+        years = str(row.start) if row.start == row.end else f"{row.start}-{row.end}"
+        deltas = row[len(row) - len(names):]
+        rich_table.add_row(row.metric, row.country, years, *[_fmt(v, row.units, delta=True) for v in deltas])
+    console.print(rich_table)
+    console.print(f"[green]wrote[/green] {path}")
 
 
 @app.command()
@@ -97,6 +118,31 @@ def validate(
         raise typer.Exit(2)
 
 
+@app.command()
+def stress(
+    claim_files: Annotated[list[Path], typer.Argument(help="Claim files (configs/claims/*.yaml).")],
+    samples: Annotated[int, typer.Option("--samples", "-n", help="Futures per sampling round.")] = 500,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+    ci_width: Annotated[float, typer.Option(help="Sample until the 95 % interval is this narrow.")] = 0.05,
+    max_samples: Annotated[int, typer.Option(help="Cap on futures per claim.")] = 8000,
+    out: Annotated[Path, typer.Option(help="Folder that receives runs/stress_<file>/.")] = Path("runs"),
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
+) -> None:
+    """Stress-test claims: probability they hold, drivers, breakevens, PRIM boxes, verdicts.
+
+    Example: scenarios stress configs/claims/itif_full45.yaml --samples 1000
+    """
+    for claim_file in claim_files:
+        results = api.stress(claim_file, samples=samples, seed=seed, ci_width=ci_width, max_samples=max_samples)
+        path = api.save_stress(results, claim_file, out)
+        if not quiet:
+            table = Table("claim", "verdict", title=str(claim_file), title_justify="left")
+            for r in results:
+                table.add_row(r.claim.id, r.verdict)
+            console.print(table)
+            console.print(f"[green]wrote[/green] {path}")
+
+
 @app.command("list")
 def list_configs() -> None:
     """List the scenario configs that ship with the package.
@@ -108,6 +154,50 @@ def list_configs() -> None:
         spec = api.load_config(name)
         table.add_row(name, spec.description, spec.source)
     console.print(table)
+
+
+@app.command()
+def calibrate(
+    config: Annotated[str, typer.Argument(help="Config file or shipped name.")],
+    window: Annotated[tuple[int, int] | None, typer.Option(help="Fit window START END (default: each country's longest history).")] = None,
+    fix: Annotated[list[str] | None, typer.Option("--fix", help="Hold a parameter at the config's value, e.g. g_lr (repeatable).")] = None,
+    bootstrap: Annotated[int, typer.Option(help="Residual-bootstrap refits for the std errors (default: Jacobian).")] = 0,
+    seed: Annotated[int, typer.Option(help="Seed of the bootstrap.")] = 0,
+    out: Annotated[Path | None, typer.Option(help="Write the YAML config fragment to this file.")] = None,
+) -> None:
+    """Fit each country's growth component to observed MVA; print estimates and a config fragment.
+
+    Example: scenarios calibrate baseline --window 2004 2015 --out calibrated.yaml
+    """
+    from scenarios import calibration
+
+    result = calibration.calibrate(config, window, fix=tuple(fix or ()), bootstrap=bootstrap, seed=seed)
+    console.print(result.rich_table())
+    for line in result.warnings():
+        errors.print(f"[yellow]warning[/yellow]: {line}", highlight=False)
+    if out is None:
+        console.print(result.to_yaml(), markup=False, highlight=False, soft_wrap=True)
+    else:
+        out.write_text(result.to_yaml(), encoding="utf-8")
+        console.print(f"[green]wrote[/green] {out}")
+
+
+@app.command()
+def backtest(
+    config: Annotated[str, typer.Argument(help="Config file or shipped name.")],
+    fit: Annotated[tuple[int, int], typer.Option(help="Fit window START END.")] = (2004, 2015),
+    test: Annotated[tuple[int, int], typer.Option(help="Test window START END.")] = (2016, 2023),
+    out: Annotated[Path, typer.Option(help="Folder for backtest.csv and backtest.png.")] = Path("backtest"),
+) -> None:
+    """Score every growth component out of sample against naive benchmarks (MAPE, CAGR error).
+
+    Example: scenarios backtest baseline --fit 2004 2015 --test 2016 2023
+    """
+    from scenarios import calibration
+
+    table, files = calibration.write_backtest(calibration.backtest_paths(config, fit, test), out)
+    console.print(calibration.backtest_rich_table(table))
+    console.print(f"[green]wrote[/green] {', '.join(map(str, files))}")
 
 
 @data_app.command("show")

@@ -265,3 +265,56 @@ def summary_table(results: list[ClaimResult]) -> pd.DataFrame:
             "published": r.claim.published, "source": r.claim.source, "verdict": r.verdict,
         })
     return pd.DataFrame(rows)
+
+
+def driver_table(results: list[ClaimResult]) -> pd.DataFrame:
+    """Spearman drivers of every claim, long format."""
+    frames = [r.drivers.assign(claim=r.claim.id) for r in results if len(r.drivers)]
+    columns = ["claim", "parameter", "spearman"]
+    return pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
+
+
+def breakeven_table(results: list[ClaimResult]) -> pd.DataFrame:
+    """Every breakeven: claim, parameter, threshold, value (empty: never flips), range, residual."""
+    rows = [
+        {"claim": r.claim.id, "parameter": b.parameter, "threshold": b.threshold, "breakeven": b.value,
+         "range_low": b.low, "range_high": b.high, "residual_at_breakeven": b.residual}
+        for r in results for b in r.breakevens
+    ]
+    return pd.DataFrame(rows, columns=["claim", "parameter", "threshold", "breakeven", "range_low", "range_high",
+                                       "residual_at_breakeven"])
+
+
+def write_stress_visuals(results: list[ClaimResult], claim_file: Path, plots_dir: Path) -> None:
+    """plots/*.png for every claim and report.html beside the plots folder."""
+    import matplotlib.pyplot as plt
+
+    from scenarios.plotting import claims as cp
+    from scenarios.report import write_stress_report
+
+    plots_dir.mkdir()
+    note = f"Source: claim file {claim_file.name}; model runs on the embedded UN AMA data."
+    figures: dict[str, Path] = {}
+
+    def save(ax, name: str) -> None:
+        path = plots_dir / f"{name}.png"
+        ax.figure.savefig(path, dpi=150)
+        plt.close(ax.figure)
+        figures[name] = path
+
+    table = summary_table(results)
+    if (table["scenario"] != "(data)").any():
+        save(cp.plot_claim_probabilities(table, note=note), "probabilities")
+    for r in results:
+        label = f"{r.claim.metric.name}" + (" vs reference" if r.claim.metric.reference else "")
+        for i, b in enumerate(r.breakevens):
+            save(cp.plot_breakeven(b, metric_label=label, note=note), f"{r.claim.id}_breakeven_{i}")
+        if r.box is not None and len(r.box.limits):
+            cases = ~r.holds if r.box_outcome == "fails" else r.holds
+            save(cp.plot_prim_tradeoff(r.box, note=note), f"{r.claim.id}_prim_tradeoff")
+            save(cp.plot_prim_box(r.samples, cases, r.box, outcome=r.box_outcome, note=note), f"{r.claim.id}_prim_box")
+        if r.curve is not None:
+            save(cp.plot_probability_curve(r.curve, title=f"{r.claim.id}: probability the condition is met by each year",
+                                           note=note), f"{r.claim.id}_by_year")
+    write_stress_report(plots_dir.parent / "report.html", claim_file=claim_file, summary=table,
+                        drivers=driver_table(results), breakevens=breakeven_table(results), plots=figures)

@@ -131,7 +131,8 @@ def build_inputs(spec: Spec, dataset: Dataset) -> Inputs:
         mva_observed=observed,
         deflators=deflators,
         programs=programs,
-        data_source=dataset.vintage,
+        data_source=f"UN Statistics Division, National Accounts Main Aggregates: {dataset.vintage}"
+        if dataset.vintage.startswith("UN AMA") else dataset.vintage,
         data_vintage=dataset.vintage,
         data_hash=dataset.hash,
     )
