@@ -169,13 +169,16 @@ def _deltas(results: xr.Dataset, reference: Run, spec: Spec) -> pd.DataFrame:
     return delta_metrics(results, ref, spec.metrics)
 
 
-HEADLINE = ("mva", "cagr", "cagr_gap", "institutes_active", "spend_federal_cumulative", "bcr", "delta_mva")
+HEADLINE = ("mva", "cagr_gap", "institutes_active", "spend_federal_cumulative", "delta_mva", "delta_cagr_gap", "bcr")
 
 
 def headline(metrics: pd.DataFrame) -> pd.DataFrame:
-    """The headline rows of a metrics table (central statistic only)."""
-    central = metrics["statistic"].isin(["value", "p50"])
-    keep = metrics["metric"].isin(HEADLINE) & central
+    """The headline rows of a metrics table: horizon levels, gaps, institutes, spend, policy
+    effects (central statistic only)."""
+    central = metrics["statistic"].isin(["value", "p50"]) & metrics["metric"].isin(HEADLINE)
+    at_horizon = metrics["end"] == metrics["end"].max()
+    levels = metrics["metric"].isin(["mva", "institutes_active", "delta_mva"])
+    keep = central & (at_horizon | ~levels) & (metrics["country"] != "WLD")
     return metrics.loc[keep].reset_index(drop=True)
 
 

@@ -56,22 +56,28 @@ def run(
 
 
 def _print_summary(result: api.Run, path: Path) -> None:
-    table = Table(title=f"{result.spec.name}: {result.spec.description}", title_justify="left")
-    for column in ("metric", "country", "years", "value", "units"):
-        table.add_column(column, justify="right" if column == "value" else "left")
+    table = Table(title=f"{result.spec.name}: {result.spec.description}", title_justify="left",
+                  caption="USD M: USD million at constant 2015 prices; pp: percentage points a year",
+                  caption_justify="left")
+    for column in ("metric", "country", "years", "value"):
+        table.add_column(column, justify="right" if column == "value" else "left", no_wrap=column != "value")
     for row in result.summary.itertuples():
+        if row.metric.startswith("delta_") and row.value == 0:
+            continue
         years = str(row.start) if row.start == row.end else f"{row.start}-{row.end}"
-        table.add_row(row.metric, row.country, years, _fmt(row.value, row.units), row.units)
+        table.add_row(row.metric, row.country, years, _fmt(row.value, row.units, delta=row.metric.startswith("delta")))
     console.print(table)
     console.print(f"[green]wrote[/green] {path}  ({result.results.sizes['sample']} sample(s), {result.seconds:.2f} s)")
 
 
 def _fmt(value: float, units: str, *, delta: bool = False) -> str:
+    if units.startswith("fraction per year"):
+        return f"{value * 100:+.3f} pp" if delta else f"{value:.2%}/yr"
     if units.startswith("fraction"):
-        return f"{value * 100:+.3f} pp" if delta else f"{value:.2%}"
-    if abs(value) >= 1000:
-        return f"{value:,.0f}"
-    return f"{value:.3g}"
+        return f"{value:.3%}"
+    if units.startswith("USD million"):
+        return f"{value:,.0f} USD M"
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.3g}"
 
 
 @app.command()

@@ -63,9 +63,9 @@ def _program_block(inputs: Inputs, output: ModelOutput, field: str, programs: li
     for key in programs:
         history = inputs.programs[key]
         model = getattr(output.programs[key], field)
-        if field == "institutes_active":
+        if field == "active":  # a PipelineResult field name, as passed by to_dataset
             hist = np.broadcast_to(history.observed_active.to_numpy(), (n, len(inputs.history_years)))
-        elif field == "institutes_launched":
+        elif field == "launched":
             hist = np.broadcast_to(history.observed_launched.to_numpy(), (n, len(inputs.history_years)))
         else:  # spend is not observed before the base year
             hist = np.full((n, len(inputs.history_years)), np.nan)

@@ -147,11 +147,30 @@ def validate(data: dict[str, Any], *, file: str | None = None) -> Spec:
     try:
         return Spec.model_validate(data)
     except ValidationError as exc:
-        raise ConfigError("invalid config", problems=[_problem(err, file) for err in exc.errors()]) from None
+        errors = _drop_other_branches(exc.errors())
+        raise ConfigError("invalid config", problems=[_problem(err, file) for err in errors]) from None
+
+
+def _is_branch(part: Any) -> bool:
+    """pydantic names the branch of a union in an error's location (``list[...Budget]``)."""
+    return isinstance(part, str) and "[" in part
+
+
+def _drop_other_branches(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A bad value of a union (one budget or a list of budgets) fails every branch: drop the
+    'Input should be a valid list' of the branch whose shape the value does not have."""
+    def mismatch(err: dict[str, Any]) -> bool:
+        return err["type"] in ("list_type", "model_type") and bool(err["loc"]) and _is_branch(err["loc"][-1])
+
+    def explained(err: dict[str, Any]) -> bool:
+        at = err["loc"][:-1]
+        return any(not mismatch(e) and e["loc"][: len(at)] == at for e in errors)
+
+    return [err for err in errors if not (mismatch(err) and explained(err))]
 
 
 def _problem(err: dict[str, Any], file: str | None) -> Problem:
-    loc = [str(p) for p in err["loc"]]
+    loc = [str(p) for p in err["loc"] if not _is_branch(p)]
     path = ".".join(loc)
     kind = err["type"]
     if kind == "extra_forbidden":
