@@ -8,6 +8,8 @@ __version__ = "0.1.0"
 
 from scenarios.api import Run, compare, load_config, load_run, run, save, save_stress, stress  # noqa: E402
 from scenarios.errors import ConfigError, DataError, ModelError, ScenariosError  # noqa: E402
+from scenarios.model.growth import register_growth  # noqa: E402
+from scenarios.model.impact import register_impact  # noqa: E402
 
 __all__ = [
     "ConfigError",
@@ -19,6 +21,8 @@ __all__ = [
     "compare",
     "load_config",
     "load_run",
+    "register_growth",
+    "register_impact",
     "run",
     "save",
     "save_stress",

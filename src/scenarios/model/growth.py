@@ -91,3 +91,24 @@ def ar1_shocks(sigma: np.ndarray, rho: np.ndarray, n_years: int, rng: np.random.
         previous = rho * previous + z[:, t]
         shocks[:, t] = previous
     return shocks
+
+
+def register_growth(name: str) -> Callable[[GrowthFn], GrowthFn]:
+    """Register a growth component under ``name`` (selected in a config by ``growth.kind``).
+
+    The function takes ``(params, history, years, base_year)`` and returns growth rates of shape
+    (n_samples, n_years); read its own parameters with ``params.get("params.<name>")`` so that
+    ``countries.<ISO3>.growth.params.<name>`` can be set, overridden and sampled.
+
+    Example
+    -------
+    >>> @register_growth("flat_two_percent")
+    ... def flat(params, history, years, base_year):
+    ...     return np.full((params.n, len(years)), 0.02)
+    """
+
+    def add(fn: GrowthFn) -> GrowthFn:
+        GROWTH[name] = fn
+        return fn
+
+    return add

@@ -56,3 +56,18 @@ def no_impact(p: ParameterView, mva_base: np.ndarray, capital: np.ndarray, capit
 
 
 IMPACT: dict[str, ImpactFn] = {"rate_of_return": rate_of_return, "elasticity": elasticity, "none": no_impact}
+
+
+def register_impact(name: str) -> Callable[[ImpactFn], ImpactFn]:
+    """Register an impact component under ``name`` (selected in a config by ``impact.kind``).
+
+    The function takes ``(params, mva_base, capital, capital_0)`` and returns MVA of the same
+    shape as ``mva_base``; read its own parameters with ``params.get("params.<name>")`` so that
+    ``impact.params.<name>`` can be set, overridden and sampled.
+    """
+
+    def add(fn: ImpactFn) -> ImpactFn:
+        IMPACT[name] = fn
+        return fn
+
+    return add

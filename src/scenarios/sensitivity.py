@@ -1,0 +1,725 @@
+"""Global sensitivity analysis: one adapter over SALib, results as xarray.
+
+Every method samples SALib's design in the unit cube ``[0, 1]^d`` and maps it through each
+parameter's ``ppf``, so non-uniform distributions are respected; the analyzers see the
+unit-cube design. The model is called once, vectorised, on the whole parameter matrix.
+
+Sobol' indices assume independent parameters: config ``correlations`` are not applied here.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+from SALib.analyze import delta as delta_analyze
+from SALib.analyze import fast as fast_analyze
+from SALib.analyze import morris as morris_analyze
+from SALib.analyze import pawn as pawn_analyze
+from SALib.analyze import rbd_fast as rbd_fast_analyze
+from SALib.analyze import sobol as sobol_analyze
+from SALib.sample import fast_sampler, latin
+from SALib.sample import morris as morris_sample
+from SALib.sample import sobol as sobol_sample
+
+from scenarios.errors import ConfigError, ModelError
+from scenarios.sampling.designs import Seed, to_params
+from scenarios.sampling.distributions import Distribution
+
+Outputs = dict[str, np.ndarray]
+_PAIRWISE = {"S2", "S2_conf"}
+
+
+class ConvergenceWarning(UserWarning):
+    """Sensitivity indices still moved between the last two sample sizes."""
+
+
+# Samplers: (problem, n, rng) -> unit-cube design. Analyzers: (problem, X, y, seed, conf) -> dict.
+# SALib tests some seeds with `if seed:`, so analyzers always get a nonzero int.
+
+
+def _sobol_sample(problem: dict, n: int, rng: np.random.Generator) -> np.ndarray:
+    if n & (n - 1):
+        up = 1 << n.bit_length()
+        raise ConfigError(
+            f"Sobol' analysis needs n a power of 2, not {n}",
+            value=n,
+            hint=f"use n={up // 2} or n={up}",
+        )
+    return sobol_sample.sample(problem, n, calc_second_order=True, seed=rng)
+
+
+def _sobol(problem: dict, X: np.ndarray, y: np.ndarray, seed: int, conf: float) -> dict:
+    return sobol_analyze.analyze(problem, y, calc_second_order=True, conf_level=conf, seed=seed)
+
+
+def _morris_sample(problem: dict, n: int, rng: np.random.Generator) -> np.ndarray:
+    return morris_sample.sample(problem, n, num_levels=4, seed=rng)
+
+
+def _morris(problem: dict, X: np.ndarray, y: np.ndarray, seed: int, conf: float) -> dict:
+    return morris_analyze.analyze(problem, X, y, conf_level=conf, num_levels=4, seed=seed)
+
+
+def _fast_sample(problem: dict, n: int, rng: np.random.Generator) -> np.ndarray:
+    return fast_sampler.sample(problem, n, M=4, seed=rng)
+
+
+def _fast(problem: dict, X: np.ndarray, y: np.ndarray, seed: int, conf: float) -> dict:
+    return fast_analyze.analyze(problem, y, M=4, conf_level=conf, seed=seed)
+
+
+def _latin_sample(problem: dict, n: int, rng: np.random.Generator) -> np.ndarray:
+    return latin.sample(problem, n, seed=rng)
+
+
+def _rbd_fast(problem: dict, X: np.ndarray, y: np.ndarray, seed: int, conf: float) -> dict:
+    return rbd_fast_analyze.analyze(problem, X, y, M=10, conf_level=conf, seed=seed)
+
+
+def _delta(problem: dict, X: np.ndarray, y: np.ndarray, seed: int, conf: float) -> dict:
+    si = delta_analyze.analyze(problem, X, y, conf_level=conf, seed=seed)
+    # SALib 1.6 renamed `delta` to `delta_balanced` and added raw and step variants; the
+    # step variant splits X at 0, meaningless in the unit cube, so its notes are dropped.
+    key = "delta_balanced" if "delta_balanced" in si else "delta"
+    notes = [
+        f"{p}: {n.strip('; ')}"
+        for p, n in zip(problem["names"], si.get("notes", []), strict=False)
+        if n and not n.startswith("Step:")
+    ]
+    return {
+        "delta": si[key],
+        "delta_conf": si[f"{key}_conf"],
+        "S1": si["S1"],
+        "S1_conf": si["S1_conf"],
+        "notes": notes,
+    }
+
+
+def _pawn(problem: dict, X: np.ndarray, y: np.ndarray, seed: int, conf: float) -> dict:
+    return pawn_analyze.analyze(problem, X, y, S=10, seed=seed)
+
+
+@dataclass(frozen=True)
+class Method:
+    """A SALib sampler and analyzer pair, with what the adapter reports from it.
+
+    Attributes
+    ----------
+    sample, analyze : callable
+        ``(problem, n, rng) -> unit design`` and ``(problem, X, y, seed, conf_level) -> dict``.
+    indices : tuple of str
+        Variables reported, in order; ``*_conf`` are confidence half-widths.
+    main : tuple of str
+        Indices watched by the convergence check.
+    block : callable
+        Rows of the design per unit of ``n``, given the number of parameters.
+    nested : bool
+        Whether the first ``m * block(d)`` rows of a design of size ``n`` are a valid design
+        of size ``m`` (a Sobol' prefix, whole Morris trajectories, a random subsample for the
+        given-data methods); then the convergence check needs no new model runs.
+    min_n : int
+        Smallest ``n`` the method works with.
+    relative : bool
+        Whether indices are in output units (Morris) and are compared after dividing by
+        their largest value.
+    caveat : str
+        A note on the method, stored with its results.
+    """
+
+    sample: Callable[[dict, int, np.random.Generator], np.ndarray]
+    analyze: Callable[[dict, np.ndarray, np.ndarray, int, float], dict]
+    indices: tuple[str, ...]
+    main: tuple[str, ...]
+    block: Callable[[int], int]
+    nested: bool = True
+    min_n: int = 64
+    relative: bool = False
+    caveat: str = ""
+
+
+METHODS: dict[str, Method] = {
+    "sobol": Method(
+        _sobol_sample,
+        _sobol,
+        ("S1", "S1_conf", "ST", "ST_conf", "S2", "S2_conf"),
+        ("S1", "ST"),
+        lambda d: 2 * d + 2,
+        min_n=4,
+    ),
+    "morris": Method(
+        _morris_sample,
+        _morris,
+        ("mu", "mu_star", "mu_star_conf", "sigma"),
+        ("mu_star",),
+        lambda d: d + 1,
+        min_n=4,
+        relative=True,
+        caveat="mu, mu_star and sigma are in output units per unit-cube step",
+    ),
+    "fast": Method(
+        _fast_sample,
+        _fast,
+        ("S1", "S1_conf", "ST", "ST_conf"),
+        ("S1", "ST"),
+        lambda d: d,
+        nested=False,
+        min_n=65,
+        caveat="FAST confidence intervals are bootstrap estimates SALib calls "
+        "unreliable; treat them as indicative",
+    ),
+    "rbd_fast": Method(_latin_sample, _rbd_fast, ("S1", "S1_conf"), ("S1",), lambda d: 1),
+    "delta": Method(
+        _latin_sample,
+        _delta,
+        ("delta", "delta_conf", "S1", "S1_conf"),
+        ("delta",),
+        lambda d: 1,
+        min_n=128,
+    ),
+    "pawn": Method(
+        _latin_sample,
+        _pawn,
+        ("minimum", "mean", "median", "maximum", "CV", "stdev"),
+        ("median",),
+        lambda d: 1,
+        min_n=128,
+    ),
+}
+"""Sensitivity methods by name."""
+
+
+def _method(name: str) -> Method:
+    if name not in METHODS:
+        raise ConfigError(
+            f"unknown sensitivity method '{name}'",
+            value=name,
+            hint=f"choose one of: {', '.join(METHODS)}",
+        )
+    return METHODS[name]
+
+
+@contextmanager
+def _contained(notes: list[str]) -> Iterator[None]:
+    """Run SALib without leaking its global state; its warnings become notes.
+
+    Some analyzers reseed ``np.random`` or reset the warnings filter and formatter.
+    """
+    state, formatter = np.random.get_state(), warnings.formatwarning  # noqa: NPY002
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            yield
+        finally:
+            np.random.set_state(state)  # noqa: NPY002
+            warnings.formatwarning = formatter
+    notes.extend(
+        str(w.message).strip()
+        for w in caught
+        if not str(w.message).startswith("FAST confidence intervals")
+    )
+
+
+def _problem(names: list[str]) -> dict:
+    if not names:
+        raise ConfigError(
+            "no uncertain parameters to analyse", hint="add entries under uncertainties:"
+        )
+    return {"num_vars": len(names), "names": names, "bounds": [[0.0, 1.0]] * len(names)}
+
+
+def _design(
+    dists: dict[str, Distribution], method: str, n: int, rng: np.random.Generator
+) -> tuple[np.ndarray, pd.DataFrame, dict]:
+    spec = _method(method)
+    if n < spec.min_n:
+        raise ConfigError(
+            f"n={n} is too small for {method}", value=n, hint=f"use n >= {spec.min_n}"
+        )
+    problem = _problem(list(dists))
+    unit = spec.sample(dict(problem), n, rng)  # SALib adds keys to the dict it is given
+    return unit, to_params(dists, unit, clip=True), problem
+
+
+def design(
+    dists: dict[str, Distribution], method: str, n: int, *, seed: Seed = None
+) -> tuple[pd.DataFrame, dict]:
+    """Build the SALib design of a method, in real units.
+
+    Parameters
+    ----------
+    dists : dict
+        Dotted path -> distribution.
+    method : str
+        A key of :data:`METHODS`.
+    n : int
+        Base sample size as SALib defines it: Sobol' ``N`` (a power of 2; ``N (2d + 2)`` rows),
+        Morris trajectories (``n (d + 1)`` rows), FAST points per parameter (``n d`` rows, n > 64),
+        Latin hypercube rows for rbd_fast, delta and pawn.
+    seed : int, numpy.random.Generator or None
+        Same seed, same design.
+
+    Returns
+    -------
+    params : pandas.DataFrame
+        The parameter matrix, columns the dotted paths. Unbounded distributions are cut at
+        their ``bounds()`` (0.1 % and 99.9 % quantiles).
+    problem : dict
+        SALib problem over the unit cube (bounds ``[0, 1]``), for :func:`analyze`.
+
+    Examples
+    --------
+    >>> from scenarios.testing_models import ishigami_uncertainties
+    >>> params, problem = design(ishigami_uncertainties(), "sobol", 8, seed=0)
+    >>> params.shape
+    (64, 3)
+    """
+    _, params, problem = _design(dists, method, n, np.random.default_rng(seed))
+    return params, problem
+
+
+def _as_unit_matrix(X: np.ndarray | pd.DataFrame) -> np.ndarray:
+    # The analyzers use X only through the order of each column (rbd_fast, delta, pawn) or
+    # which column a Morris step changed; a monotone ppf preserves both, so real units work.
+    if isinstance(X, pd.DataFrame):
+        X = np.column_stack(
+            [
+                col.to_numpy(float) if pd.api.types.is_numeric_dtype(col) else pd.factorize(col)[0]
+                for _, col in X.items()
+            ]
+        ).astype(float)
+    return np.asarray(X, dtype=float)
+
+
+def _degenerate(y: np.ndarray) -> str:
+    bad = int(np.sum(~np.isfinite(y)))
+    if bad:
+        return f"{bad} of {y.size} model results are not finite; indices not computed"
+    if np.ptp(y) <= 1e-12 * np.max(np.abs(y)):
+        return (
+            f"output is constant ({y[0]:g}) across all samples: it depends on none of the "
+            "parameters; indices are undefined"
+        )
+    return ""
+
+
+def _analyze_one(
+    spec: Method, problem: dict, X: np.ndarray, y: np.ndarray, seed: int, conf: float
+) -> tuple[dict[str, np.ndarray], str]:
+    d = problem["num_vars"]
+    note = _degenerate(y)
+    if note:
+        return {k: np.full((d, d) if k in _PAIRWISE else d, np.nan) for k in spec.indices}, note
+    notes: list[str] = []
+    with _contained(notes):
+        result = spec.analyze(dict(problem), X, y, seed, conf)
+    notes.extend(result.get("notes", []))
+    values = {k: np.asarray(result[k], dtype=float) for k in spec.indices}
+    return values, "; ".join(dict.fromkeys(notes))
+
+
+def analyze(
+    problem: dict,
+    X: np.ndarray | pd.DataFrame,
+    Y: Outputs,
+    method: str,
+    *,
+    seed: Seed = None,
+    conf_level: float = 0.95,
+) -> xr.Dataset:
+    """Compute sensitivity indices of each output from a design and its model results.
+
+    Parameters
+    ----------
+    problem : dict
+        From :func:`design`.
+    X : numpy.ndarray or pandas.DataFrame
+        The unit-cube design, or the parameter matrix from :func:`design` (categorical
+        columns are coded in order of appearance; Morris ``mu`` signs then follow that order).
+    Y : dict of str -> numpy.ndarray
+        Output name -> one value per design row.
+    method : str
+        The method the design was built for, a key of :data:`METHODS`.
+    seed : int, numpy.random.Generator or None
+        Seeds the bootstrap confidence intervals.
+    conf_level : float
+        Confidence level of the ``*_conf`` half-widths.
+
+    Returns
+    -------
+    xarray.Dataset
+        Dims ``(output, parameter)`` (``S2``: ``(output, parameter, parameter_2)``); one
+        variable per index of the method; a ``note`` coordinate on ``output`` says why an
+        output has NaN indices (constant or non-finite results) and relays SALib's warnings.
+        Attributes: ``method``, ``n``, ``n_evaluations``, ``conf_level``, ``caveat``.
+
+    Raises
+    ------
+    ModelError
+        When an output does not have one value per design row.
+    """
+    spec = _method(method)
+    if not Y:
+        raise ModelError("no outputs to analyse", hint="pass {output name: values}")
+    X = _as_unit_matrix(X)
+    rows, names = X.shape[0], list(problem["names"])
+    seed_int = int(np.random.default_rng(seed).integers(1, 2**31 - 1))
+    values, notes = {}, {}
+    for out, y in Y.items():
+        y = np.asarray(y, dtype=float).ravel()
+        if y.size != rows:
+            raise ModelError(
+                f"output '{out}' has {y.size} values for {rows} design rows",
+                hint="evaluate must return one value per row of the parameter matrix",
+            )
+        values[out], notes[out] = _analyze_one(spec, problem, X, y, seed_int, conf_level)
+    outputs = list(Y)
+    data = {
+        k: (
+            ("output", "parameter", "parameter_2") if k in _PAIRWISE else ("output", "parameter"),
+            np.stack([values[o][k] for o in outputs]),
+        )
+        for k in spec.indices
+    }
+    coords = {
+        "output": outputs,
+        "parameter": names,
+        "note": ("output", [notes[o] for o in outputs]),
+    }
+    if _PAIRWISE & set(spec.indices):
+        coords["parameter_2"] = names
+    attrs = {
+        "method": method,
+        "n": rows // spec.block(len(names)),
+        "n_evaluations": rows,
+        "conf_level": conf_level,
+        "caveat": spec.caveat,
+    }
+    return xr.Dataset(data, coords=coords, attrs=attrs)
+
+
+def _evaluate(evaluate: Callable[[pd.DataFrame], Outputs], params: pd.DataFrame) -> Outputs:
+    result = evaluate(params)
+    if not isinstance(result, dict):
+        raise ModelError(
+            f"evaluate returned {type(result).__name__}, not a dict",
+            hint="return {output name: array with one value per row}",
+        )
+    outputs = {k: np.asarray(v, dtype=float) for k, v in result.items()}
+    for name, y in outputs.items():
+        if y.ndim == 0 or len(y) != len(params):
+            raise ModelError(
+                f"output '{name}' has {y.size} values for {len(params)} parameter rows",
+                hint="evaluate must return one value (or path) per row of the parameter matrix",
+            )
+    return outputs
+
+
+@dataclass(frozen=True)
+class SensitivityResult:
+    """Indices of a sensitivity analysis, with the design and the convergence check.
+
+    Attributes
+    ----------
+    indices : xarray.Dataset
+        See :func:`analyze`.
+    convergence : pandas.DataFrame
+        Columns ``output, parameter, n, index, value``: the main indices at n/4, n/2 and n.
+    converged : pandas.Series
+        Nullable boolean per output; NA when it could not be checked (constant output,
+        n too small, or the check was switched off).
+    params : pandas.DataFrame
+        The parameter matrix the model was evaluated on.
+    outputs : dict of str -> numpy.ndarray
+        The model results, one value per row of ``params``.
+    """
+
+    indices: xr.Dataset
+    convergence: pd.DataFrame
+    converged: pd.Series
+    params: pd.DataFrame
+    outputs: Outputs
+
+    def to_frame(self) -> pd.DataFrame:
+        """Tidy table of the indices, see :func:`to_frame`."""
+        return to_frame(self.indices)
+
+
+def _main_frame(ds: xr.Dataset, spec: Method) -> pd.DataFrame:
+    frames = [
+        ds[k].drop_vars("note").to_series().rename("value").reset_index().assign(index=k)
+        for k in spec.main
+    ]
+    return pd.concat(frames, ignore_index=True).assign(n=ds.attrs["n"])
+
+
+def _shift(a: xr.DataArray, b: xr.DataArray, relative: bool) -> xr.DataArray:
+    """Largest absolute change over parameters, per output."""
+    if relative:
+        a, b = a / a.max("parameter"), b / b.max("parameter")
+    return abs(a - b).max("parameter", skipna=False)
+
+
+def sensitivity(
+    dists: dict[str, Distribution],
+    evaluate: Callable[[pd.DataFrame], Outputs],
+    method: str = "sobol",
+    n: int = 1024,
+    *,
+    seed: Seed = None,
+    check_convergence: bool = True,
+    conf_level: float = 0.95,
+    tolerance: float = 0.05,
+) -> SensitivityResult:
+    """Run a global sensitivity analysis: design, one vectorised evaluation, analysis.
+
+    Parameters
+    ----------
+    dists : dict
+        Dotted path -> distribution.
+    evaluate : callable
+        ``params DataFrame -> {output: array, one value per row}``; called once on the whole
+        design (plus once per checkpoint for FAST, whose designs do not nest).
+    method : str
+        A key of :data:`METHODS`.
+    n : int
+        Base sample size, see :func:`design`.
+    seed : int, numpy.random.Generator or None
+        Same seed, same design and confidence intervals.
+    check_convergence : bool
+        Recompute the main indices on the first n/4 and n/2 of the design and warn when they
+        moved by more than ``tolerance`` between n/2 and n.
+    conf_level : float
+        Confidence level of the ``*_conf`` half-widths.
+    tolerance : float
+        Largest acceptable absolute change of a main index (Morris: relative to the largest).
+
+    Returns
+    -------
+    SensitivityResult
+
+    Warns
+    -----
+    ConvergenceWarning
+        When an output's main index moved by more than ``tolerance`` between n/2 and n, or the
+        check was asked for but n is too small to make it.
+
+    Examples
+    --------
+    >>> from scenarios.testing_models import ishigami, ishigami_uncertainties
+    >>> res = sensitivity(ishigami_uncertainties(), lambda p: {"y": ishigami(p)}, n=2048, seed=1)
+    >>> res.indices["ST"].sel(output="y").to_series().idxmax()
+    'x1'
+    """
+    spec, rng = _method(method), np.random.default_rng(seed)
+    unit, params, problem = _design(dists, method, n, rng)
+    outputs = _evaluate(evaluate, params)
+    analyze_seed = int(rng.integers(2**31))
+    indices = analyze(problem, unit, outputs, method, seed=analyze_seed, conf_level=conf_level)
+    converged = pd.Series(pd.NA, index=list(outputs), dtype="boolean", name="converged")
+    checkpoints = [m for m in (n // 4, n // 2) if m >= spec.min_n] if check_convergence else []
+    if check_convergence and len(checkpoints) < 2:
+        warnings.warn(
+            f"n={n} is too small to check the convergence of {method} indices; "
+            f"use n >= {4 * spec.min_n}",
+            ConvergenceWarning,
+            stacklevel=2,
+        )
+    steps = []
+    for m in checkpoints:
+        if spec.nested:
+            rows = m * spec.block(len(dists))
+            sub_unit, sub_out = unit[:rows], {k: v[:rows] for k, v in outputs.items()}
+        else:
+            sub_unit, sub_params, _ = _design(dists, method, m, rng)
+            sub_out = _evaluate(evaluate, sub_params)
+        steps.append(
+            analyze(problem, sub_unit, sub_out, method, seed=analyze_seed, conf_level=conf_level)
+        )
+    if len(checkpoints) == 2:
+        shift = xr.concat(
+            [_shift(indices[k], steps[1][k], spec.relative) for k in spec.main], "index"
+        ).max("index", skipna=False)
+        converged[:] = [pd.NA if np.isnan(s) else s <= tolerance for s in shift.to_numpy()]
+        _warn_unconverged(shift, indices, method, n, tolerance)
+    convergence = (
+        pd.concat([_main_frame(ds, spec) for ds in [*steps, indices]], ignore_index=True)[
+            ["output", "parameter", "n", "index", "value"]
+        ]
+        if steps
+        else pd.DataFrame(columns=["output", "parameter", "n", "index", "value"])
+    )
+    return SensitivityResult(indices, convergence, converged, params, outputs)
+
+
+def _warn_unconverged(
+    shift: xr.DataArray, indices: xr.Dataset, method: str, n: int, tolerance: float
+) -> None:
+    pairs = zip(indices["output"].to_numpy(), shift.to_numpy(), strict=True)
+    moved = [f"'{o}' ({s:.3f})" for o, s in pairs if s > tolerance]
+    if moved:
+        warnings.warn(
+            f"{method} indices have not converged: between n={n // 2} and n={n} the main index "
+            f"moved by more than {tolerance} for output {', '.join(moved)}; "
+            f"increase n (e.g. n={4 * n})",
+            ConvergenceWarning,
+            stacklevel=3,
+        )
+
+
+def to_frame(indices: xr.Dataset) -> pd.DataFrame:
+    """Tidy table of sensitivity indices.
+
+    Parameters
+    ----------
+    indices : xarray.Dataset
+        From :func:`analyze`, :func:`sensitivity` or :func:`over_time`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``output, parameter[, year], index, value, conf``; second-order indices have
+        parameter ``"a:b"`` (each pair once); ``conf`` is NaN where the method gives none.
+    """
+    order = {p: i for i, p in enumerate(indices["parameter"].values)}
+    frames = []
+    for name, da in indices.data_vars.items():
+        if str(name).endswith("_conf"):
+            continue
+        conf = indices.get(f"{name}_conf", xr.full_like(da, np.nan))
+        df = pd.DataFrame(
+            {"value": da.drop_vars("note").to_series(), "conf": conf.drop_vars("note").to_series()}
+        ).reset_index()
+        if "parameter_2" in da.dims:
+            df = df[df["parameter"].map(order) < df["parameter_2"].map(order)]
+            df = df.assign(parameter=df["parameter"] + ":" + df["parameter_2"])
+        frames.append(df.assign(index=name))
+    columns = [
+        "output",
+        "parameter",
+        *(["year"] if "year" in indices.dims else []),
+        "index",
+        "value",
+        "conf",
+    ]
+    return pd.concat(frames, ignore_index=True)[columns]
+
+
+def over_time(
+    dists: dict[str, Distribution],
+    evaluate_paths: Callable[[pd.DataFrame], Outputs],
+    years: Sequence[int],
+    method: str = "sobol",
+    n: int = 1024,
+    *,
+    seed: Seed = None,
+    conf_level: float = 0.95,
+) -> xr.Dataset:
+    """Sensitivity indices of each year of model paths.
+
+    Parameters
+    ----------
+    dists : dict
+        Dotted path -> distribution.
+    evaluate_paths : callable
+        ``params DataFrame -> {output: array of shape (rows, len(years))}``, called once.
+    years : sequence of int
+        Labels of the path columns.
+    method, n, seed, conf_level
+        As in :func:`sensitivity`.
+
+    Returns
+    -------
+    xarray.Dataset
+        As :func:`analyze`, with a ``year`` dimension; ``note`` has dims ``(output, year)``
+        (observed years, identical in every sample, have NaN indices and a note).
+    """
+    rng = np.random.default_rng(seed)
+    unit, params, problem = _design(dists, method, n, rng)
+    paths = _evaluate(evaluate_paths, params)
+    for out, y in paths.items():
+        if y.shape != (len(params), len(years)):
+            raise ModelError(
+                f"output '{out}' has shape {y.shape}, expected "
+                f"{(len(params), len(years))} (rows, years)",
+                hint="return one row per sample and one column per year",
+            )
+    analyze_seed = int(rng.integers(2**31))
+    per_year = [
+        analyze(
+            problem,
+            unit,
+            {k: v[:, j] for k, v in paths.items()},
+            method,
+            seed=analyze_seed,
+            conf_level=conf_level,
+        )
+        for j in range(len(years))
+    ]
+    ds = xr.concat(
+        per_year,
+        dim=pd.Index(list(years), name="year"),
+        coords="different",
+        compat="equals",
+        join="exact",
+        combine_attrs="override",
+    )
+    return ds.transpose("output", "parameter", ..., "year")
+
+
+def one_at_a_time(
+    dists: dict[str, Distribution],
+    evaluate: Callable[[pd.DataFrame], Outputs],
+    *,
+    low_q: float = 0.05,
+    high_q: float = 0.95,
+) -> pd.DataFrame:
+    """Tornado table: each parameter at a low and a high quantile, the others at their medians.
+
+    Parameters
+    ----------
+    dists : dict
+        Dotted path -> distribution.
+    evaluate : callable
+        ``params DataFrame -> {output: array}``, called once on ``1 + 2 d`` rows.
+    low_q, high_q : float
+        Quantiles of the low and high settings, ``0 <= low_q < high_q <= 1``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``output, parameter, low_value, high_value, y_low, y_high, y_center, swing``
+        (``swing = |y_high - y_low|``), largest swing first within each output.
+    """
+    if not 0 <= low_q < high_q <= 1:
+        raise ConfigError(
+            "need 0 <= low_q < high_q <= 1",
+            value=(low_q, high_q),
+            hint="use e.g. low_q=0.05, high_q=0.95",
+        )
+    names = list(_problem(list(dists))["names"])
+    unit = np.full((1 + 2 * len(names), len(names)), 0.5)
+    for k in range(len(names)):
+        unit[1 + 2 * k, k], unit[2 + 2 * k, k] = low_q, high_q
+    params = to_params(dists, unit, clip=True)
+    frames = []
+    for out, y in _evaluate(evaluate, params).items():
+        frame = pd.DataFrame(
+            {
+                "output": out,
+                "parameter": names,
+                "low_value": [params[p].iloc[1 + 2 * k] for k, p in enumerate(names)],
+                "high_value": [params[p].iloc[2 + 2 * k] for k, p in enumerate(names)],
+                "y_low": y[1::2],
+                "y_high": y[2::2],
+                "y_center": y[0],
+            }
+        )
+        frame["swing"] = (frame["y_high"] - frame["y_low"]).abs()
+        frames.append(frame.sort_values("swing", ascending=False, kind="stable"))
+    return pd.concat(frames, ignore_index=True)

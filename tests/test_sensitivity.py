@@ -1,0 +1,222 @@
+"""The SALib adapter, checked against the analytic Ishigami indices and SALib itself."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+import xarray as xr
+from SALib.analyze import sobol as sobol_analyze
+from scipy import stats
+
+from scenarios.errors import ConfigError, ModelError
+from scenarios.sampling import validate_uncertainties
+from scenarios.sensitivity import (
+    METHODS,
+    ConvergenceWarning,
+    analyze,
+    design,
+    one_at_a_time,
+    over_time,
+    sensitivity,
+    to_frame,
+)
+from scenarios.testing_models import (
+    ISHIGAMI_S1,
+    ISHIGAMI_ST,
+    ishigami,
+    ishigami_indices,
+    ishigami_uncertainties,
+)
+
+PARAMS = ["x1", "x2", "x3"]
+
+
+def evaluate(params: pd.DataFrame) -> dict[str, np.ndarray]:
+    return {"y": ishigami(params[PARAMS])}
+
+
+@pytest.fixture(scope="module")
+def sobol_result():
+    return sensitivity(ishigami_uncertainties(), evaluate, "sobol", 2048, seed=1)
+
+
+def test_analytic_constants():
+    exact = ishigami_indices()
+    np.testing.assert_allclose(exact["S1"], ISHIGAMI_S1, atol=5e-5)
+    np.testing.assert_allclose(exact["ST"], ISHIGAMI_ST, atol=5e-5)
+
+
+@pytest.mark.parametrize(("index", "expected"), [("S1", ISHIGAMI_S1), ("ST", ISHIGAMI_ST)])
+def test_ishigami_sobol_within_confidence(sobol_result, index, expected):
+    # Tolerance: 1.5 x the 95 % bootstrap half-width, floored at 0.01 absolute.
+    ds = sobol_result.indices.sel(output="y")
+    error = np.abs(ds[index].to_numpy() - expected)
+    assert np.all(error <= np.maximum(1.5 * ds[f"{index}_conf"].to_numpy(), 0.01)), error
+
+
+def test_adapter_equals_direct_salib_call(sobol_result):
+    params, problem = design(ishigami_uncertainties(), "sobol", 2048, seed=1)
+    pd.testing.assert_frame_equal(params, sobol_result.params)
+    direct = sobol_analyze.analyze(
+        problem, sobol_result.outputs["y"], calc_second_order=True, seed=7
+    )
+    ds = sobol_result.indices.sel(output="y")
+    for index in ("S1", "ST", "S2"):
+        np.testing.assert_array_equal(ds[index].to_numpy(), direct[index])
+
+
+def test_ishigami_converges_at_large_n(sobol_result):
+    assert sobol_result.converged.tolist() == [True]
+    conv = sobol_result.convergence
+    assert sorted(conv["n"].unique()) == [512, 1024, 2048]
+    assert set(conv["index"]) == {"S1", "ST"}
+
+
+def test_convergence_warning_for_tiny_n():
+    with pytest.warns(ConvergenceWarning, match="increase n"):
+        result = sensitivity(ishigami_uncertainties(), evaluate, "sobol", 16, seed=1)
+    assert result.converged.tolist() == [False]
+
+
+def test_morris_ranks_x1_x2_above_x3():
+    result = sensitivity(
+        ishigami_uncertainties(), evaluate, "morris", 400, seed=2, check_convergence=False
+    )
+    mu_star = result.indices["mu_star"].sel(output="y").to_series()
+    assert min(mu_star["x1"], mu_star["x2"]) > mu_star["x3"]
+
+
+@pytest.mark.parametrize(
+    ("method", "n", "index"),
+    [
+        ("fast", 256, "S1"),
+        ("rbd_fast", 512, "S1"),
+        ("delta", 128, "delta"),
+        ("pawn", 512, "median"),
+    ],
+)
+def test_other_methods_give_finite_indices(method, n, index):
+    result = sensitivity(
+        ishigami_uncertainties(), evaluate, method, n, seed=3, check_convergence=False
+    )
+    ds = result.indices
+    assert set(METHODS[method].indices) == set(ds.data_vars)
+    assert np.isfinite(ds[index].sel(output="y", parameter="x1").item())
+    assert ds.attrs["method"] == method and ds.attrs["n"] == n
+
+
+def test_seed_reproducible_and_seed_zero_is_a_seed():
+    runs = [
+        sensitivity(
+            ishigami_uncertainties(), evaluate, "sobol", 256, seed=s, check_convergence=False
+        )
+        for s in (0, 0, 1)
+    ]
+    xr.testing.assert_identical(runs[0].indices, runs[1].indices)
+    assert not runs[0].params.equals(runs[2].params)
+
+
+def test_design_respects_non_uniform_distributions():
+    dists = validate_uncertainties(
+        {"m": {"dist": "triangular", "low": 1, "mode": 1.3, "high": 4.6}}
+    )
+    params, problem = design(dists, "sobol", 1024, seed=0)
+    assert problem["bounds"] == [[0.0, 1.0]]
+    assert stats.kstest(params["m"], stats.triang(0.3 / 3.6, 1, 3.6).cdf).pvalue > 0.05
+
+
+def test_morris_levels_stay_finite_for_unbounded_distributions():
+    dists = validate_uncertainties(
+        {
+            "g": {"dist": "normal", "mean": 0, "sd": 1},
+            "d": {"dist": "lognormal", "median": 0.15, "sigma": 0.3},
+        }
+    )
+    params, _ = design(dists, "morris", 20, seed=0)
+    assert np.isfinite(params.to_numpy()).all() and (params["d"] > 0).all()
+    assert params["g"].min() == pytest.approx(stats.norm.ppf(0.001))
+
+
+def test_constant_and_nan_outputs_get_nan_and_a_note():
+    def model(p):
+        y = ishigami(p[PARAMS])
+        return {"y": y, "flat": np.full(len(p), 45.0), "broken": np.where(y > 5, np.nan, y)}
+
+    result = sensitivity(
+        ishigami_uncertainties(), model, "sobol", 64, seed=0, check_convergence=False
+    )
+    ds = result.indices
+    assert np.isnan(ds["ST"].sel(output="flat")).all()
+    assert "output is constant (45)" in ds["note"].sel(output="flat").item()
+    assert "not finite" in ds["note"].sel(output="broken").item()
+    assert np.isfinite(ds["ST"].sel(output="y")).all()
+
+
+def test_to_frame_is_tidy(sobol_result):
+    frame = to_frame(sobol_result.indices)
+    assert list(frame.columns) == ["output", "parameter", "index", "value", "conf"]
+    assert len(frame) == 3 + 3 + 3  # S1, ST and the three pairs of S2
+    assert frame.query("index == 'S2'")["parameter"].tolist() == ["x1:x2", "x1:x3", "x2:x3"]
+
+
+def test_over_time_has_year_dimension():
+    years = [2023, 2024, 2025]
+
+    def paths(p):
+        y = ishigami(p[PARAMS])
+        return {"y": np.column_stack([np.full(len(p), 1.0), y, 2 * y])}
+
+    ds = over_time(ishigami_uncertainties(), paths, years, "sobol", 256, seed=0)
+    assert ds["S1"].dims == ("output", "parameter", "year")
+    assert np.isnan(ds["S1"].sel(year=2023)).all()  # observed year: the same in every sample
+    # Scaling an output leaves its indices unchanged.
+    np.testing.assert_allclose(ds["S1"].sel(year=2024), ds["S1"].sel(year=2025), atol=1e-12)
+
+
+def test_one_at_a_time_tornado():
+    dists = validate_uncertainties(
+        {
+            "a": {"dist": "uniform", "low": 0, "high": 10},
+            "b": {"dist": "uniform", "low": 0, "high": 1},
+            "c": {"dist": "choice", "values": ["lo", "hi"]},
+        }
+    )
+    calls = []
+
+    def model(p):
+        calls.append(len(p))
+        return {"y": 2 * p["a"].to_numpy() - 30 * p["b"].to_numpy() + (p["c"] == "hi")}
+
+    table = one_at_a_time(dists, model)
+    assert calls == [7]
+    assert table["parameter"].tolist() == ["b", "a", "c"]
+    b = table.iloc[0]
+    # Centre: a = 5, b = 0.5, and c at its median, "hi" (ppf(0.5) of a 50/50 choice).
+    assert b["low_value"] == pytest.approx(0.05) and b["y_center"] == pytest.approx(-4)
+    assert b["swing"] == pytest.approx(30 * 0.9)
+
+
+def test_errors_name_the_fix():
+    with pytest.raises(ConfigError, match="choose one of: sobol, morris, fast, rbd_fast, delta"):
+        design(ishigami_uncertainties(), "sobel", 64)
+    with pytest.raises(ConfigError, match="use n=512 or n=1024"):
+        design(ishigami_uncertainties(), "sobol", 1000)
+    params, problem = design(ishigami_uncertainties(), "sobol", 8, seed=0)
+    with pytest.raises(ModelError, match="has 3 values for 64 design rows"):
+        analyze(problem, params, {"y": np.zeros(3)}, "sobol")
+
+
+def test_salib_global_state_is_not_leaked():
+    state = np.random.get_state()[1].copy()  # noqa: NPY002
+    filters = list(warnings.filters)
+    sensitivity(ishigami_uncertainties(), evaluate, "fast", 256, seed=0, check_convergence=False)
+    np.testing.assert_array_equal(np.random.get_state()[1], state)  # noqa: NPY002
+    assert warnings.filters == filters
+
+
+def test_evaluate_must_return_one_value_per_row():
+    with pytest.raises(ModelError, match="has 1 values for 7 parameter rows"):
+        one_at_a_time(ishigami_uncertainties(), lambda p: {"y": 1.0})
