@@ -61,7 +61,11 @@ def load_config(name_or_path: str | Path, overrides: list[str] | None = None) ->
     path = resolve_config_path(name_or_path)
     spec = validate(apply_overrides(load_raw(path), overrides or []), file=str(path))
     check_spec(spec, file=str(path))
-    _uncertainties(spec, str(path))
+    dists = _uncertainties(spec, str(path))
+    if spec.correlations:
+        from scenarios.sampling import correlation_matrix
+
+        correlation_matrix(spec.correlations, list(dists), file=str(path))
     return spec
 
 

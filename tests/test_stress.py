@@ -1,0 +1,133 @@
+"""Claims, stress tests and PRIM: planted truths, re-run breakevens, brute-force probabilities."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from scenarios import ConfigError
+from scenarios.claims import Claim, Condition, load_claims, wilson_interval
+from scenarios.data import load_dataset
+from scenarios.discovery import find_box
+from scenarios.stress import Evaluator, breakeven, stress, stress_claim
+
+CLAIMS = resources.files("scenarios") / "configs" / "claims"
+CLAIM_FILE = Path(str(CLAIMS / "itif_full45.yaml"))
+
+
+@pytest.fixture(scope="module")
+def dataset():
+    return load_dataset()
+
+
+def test_prim_recovers_a_planted_box():
+    rng = np.random.default_rng(7)
+    x = pd.DataFrame(rng.uniform(size=(3000, 4)), columns=["x1", "x2", "x3", "x4"])
+    inside = (x["x1"] < 0.3) & (x["x2"] > 0.6)
+    cases = np.where(inside, rng.uniform(size=3000) < 0.95, rng.uniform(size=3000) < 0.02)
+    box = find_box(x, cases)
+    assert box.coverage > 0.8 and box.density > 0.8, box
+    assert set(box.limits.index) == {"x1", "x2"}
+    assert box.limits.loc["x1", "max"] == pytest.approx(0.3, abs=0.03)
+    assert box.limits.loc["x2", "min"] == pytest.approx(0.6, abs=0.03)
+    assert box.describe().startswith("x1 < 0.")
+
+
+def test_prim_reports_nothing_when_every_future_agrees():
+    x = pd.DataFrame({"a": np.linspace(0, 1, 50)})
+    assert find_box(x, np.zeros(50, dtype=bool)) is None
+
+
+def test_wilson_interval_matches_the_textbook_formula():
+    # 12 of 100 at 95 %: centre (0.12 + 1.92/100) / (1 + 3.84/100) etc. (Wilson 1927).
+    z = 1.959964
+    n, k = 100, 12
+    p = k / n
+    centre = (p + z**2 / (2 * n)) / (1 + z**2 / n)
+    half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / (1 + z**2 / n)
+    assert wilson_interval(k, n) == pytest.approx((centre - half, centre + half))
+    assert wilson_interval(0, 50)[0] == 0.0
+
+
+def test_conditions():
+    assert Condition(op="<=", value=1).holds(np.array([0.5, 1, 2])).tolist() == [True, True, False]
+    assert Condition(op="between", low=1, high=2).holds(np.array([0.5, 1.5, np.nan])).tolist() == [False, True, False]
+    with pytest.raises(ValueError, match="low < high"):
+        Condition(op="between", low=2, high=1)
+
+
+def test_every_shipped_claim_file_loads_and_cites_a_source():
+    files = sorted(p for p in CLAIMS.iterdir() if p.name.endswith(".yaml"))
+    assert len(files) >= 6
+    for path in files:
+        for claim in load_claims(Path(str(path))).claims:
+            assert claim.source, claim.id
+
+
+def test_bad_claim_files_name_the_file_and_key(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("id: x\ntext: t\nsource: s\nscenario: baseline\nmetric: {name: cagr_gapp, a: CHN, b: USA}\n"
+                   "holds_if: {op: '<=', value: 0.01}\n")
+    with pytest.raises(ConfigError) as err:
+        load_claims(bad)
+    assert "bad.yaml" in str(err.value) and "metric.name" in str(err.value) and "cagr_gap" in str(err.value)
+    bad.write_text("id: x\ntext: t\nsource: s\nmetric: {name: observed_cagr, country: USA, start: 2017, end: 2022}\n"
+                   "holds_if: {op: '<=', valu: 0.01}\n")
+    with pytest.raises(ConfigError, match="valu"):
+        load_claims(bad)
+
+
+def test_past_claims_recompute_published_figures(dataset):
+    results = stress(Path(str(CLAIMS / "nist_germany_20x.yaml")), dataset=dataset)
+    index = next(r for r in results if r.claim.id == "germany_20x")
+    # Hand calculation from NIST AMS 600-17 Table 2 and the UN current-USD MVA it used:
+    # (3225 / 838894) / (540 / 2840447) = 20.22; NIST prints 19.6.
+    assert index.values[0] == pytest.approx((3225 / 838894) / (540 / 2840447), rel=1e-5)  # UN values carry decimals
+    assert "published 19.6" in index.verdict and "+0.62" in index.verdict
+
+
+def _gap_claim() -> Claim:
+    return load_claims(CLAIM_FILE).claims[0]  # full45_closes_gap: cagr_gap CHN-USA 2025-2035 <= 0.01
+
+
+def test_probability_agrees_with_an_independent_brute_force_count(dataset):
+    claim = _gap_claim()
+    result = stress_claim(claim, CLAIM_FILE, dataset, samples=400, seed=11, ci_width=1.0, n_breakeven=0)
+    low, high = result.interval
+    evaluator = Evaluator(claim, CLAIM_FILE, dataset)
+    independent = evaluator(evaluator.draw(4000, seed=12345))
+    brute = float((independent <= 0.01).mean())
+    assert low <= brute <= high, (low, brute, high)
+
+
+def test_breakeven_sits_on_the_threshold_when_rerun(dataset):
+    claim = _gap_claim()
+    evaluator = Evaluator(claim, CLAIM_FILE, dataset)
+    found = breakeven(evaluator, evaluator.dists, "countries.USA.growth.g", 0.01)
+    assert found.value is not None and found.low < found.value < found.high
+    medians = {name: dist.median() for name, dist in evaluator.dists.items()}
+    medians["countries.USA.growth.g"] = found.value
+    rerun = evaluator(pd.DataFrame({k: [v] for k, v in medians.items()}))[0]
+    assert rerun == pytest.approx(0.01, abs=1e-9)
+
+
+def test_breakeven_reports_never_flipping(dataset):
+    claim = _gap_claim()
+    evaluator = Evaluator(claim, CLAIM_FILE, dataset)
+    found = breakeven(evaluator, evaluator.dists, "impact.delta", 0.01)
+    assert found.value is None and "never flips" in found.describe()
+
+
+def test_by_year_curve_is_monotone_and_ends_at_the_probability(dataset):
+    path = Path(str(CLAIMS / "china_mic40.yaml"))
+    result = next(r for r in stress(path, samples=50, dataset=dataset) if r.claim.id == "mics_40_by_2030")
+    curve = result.curve
+    assert np.all(np.diff(curve["probability"]) >= 0)
+    assert curve["probability"].iloc[-1] == result.probability
+    # 29 MICs by 2023 plus 3.5 a year (launch lag 0): 32 in 2024, 36 in 2025, 39 in 2026, 43 in 2027.
+    assert curve.set_index("year").loc[2026, "probability"] == 0
+    assert curve.set_index("year").loc[2027, "probability"] == 1
