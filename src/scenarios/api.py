@@ -41,6 +41,7 @@ class Run:
     inputs: Inputs
     config_file: str
     samples: pd.DataFrame | None = None
+    method: str = "random"
     seconds: float = 0.0
     reference: Run | None = field(default=None, repr=False)
 
@@ -99,6 +100,7 @@ def run(
     method: str = "random",
     dataset: Dataset | None = None,
     with_reference: bool = True,
+    reference: Spec | None = None,
 ) -> Run:
     """Run a scenario: deterministic (point values) or an ensemble over its uncertainties.
 
@@ -117,6 +119,8 @@ def run(
         Ensemble design: ``random``, ``lhs`` or ``sobol``.
     with_reference
         Also run the config's ``reference`` scenario (same samples) and add delta metrics.
+    reference
+        The reference scenario's spec, instead of loading it by name.
     """
     started = time.perf_counter()
     file = str(resolve_config_path(config)) if not isinstance(config, Spec) else "<Spec>"
@@ -207,7 +211,34 @@ def manifest(run_: Run) -> dict:
         "data_hash": run_.inputs.data_hash,
         "base_year": int(run_.inputs.base_year),
         "run_seconds": round(run_.seconds, 4),
+        "ensemble": run_.samples is not None,
+        "method": run_.method,
+        "reference_config": None if run_.reference is None else run_.reference.spec.model_dump(mode="json"),
     }
+
+
+def run_from_manifest(path: str | Path) -> Run:
+    """Re-run exactly what a run's manifest.json records (config, reference, seed, samples)."""
+    path = Path(path)
+    try:
+        record = json.loads(path.read_text())
+        spec = validate(record["config"], file=str(path))
+    except FileNotFoundError:
+        raise ConfigError("manifest not found", file=str(path), hint="pass runs/<name>/manifest.json") from None
+    except (json.JSONDecodeError, KeyError, TypeError) as exc:
+        raise ConfigError(f"not a run manifest ({exc})", file=str(path)) from None
+    dataset = load_dataset(spec.data.path)
+    if dataset.hash != record.get("data_hash"):
+        raise ConfigError("the data changed since this run", file=str(path), path="data_hash",
+                          value=dataset.hash[:12], hint=f"the run used data {str(record.get('data_hash'))[:12]}; "
+                          "re-run from the config instead")
+    reference = record.get("reference_config")
+    n = int(record.get("n_samples", 1))
+    spec = spec.model_copy(update={"seed": int(record.get("seed", spec.seed))})
+    return run(spec, samples=n if record.get("ensemble") else None,
+               method=record.get("method", "random"), dataset=dataset,
+               reference=None if reference is None else validate(reference, file=str(path)),
+               with_reference=reference is not None)
 
 
 def save(run_: Run, out_dir: str | Path = "runs", *, plots: bool = True) -> Path:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 import traceback
 from pathlib import Path
@@ -13,7 +14,7 @@ from rich.panel import Panel
 from rich.table import Table
 
 from scenarios import api
-from scenarios.errors import ScenariosError
+from scenarios.errors import ConfigError, ScenariosError
 
 app = typer.Typer(
     add_completion=False,
@@ -35,7 +36,8 @@ SetOption = Annotated[
 
 @app.command()
 def run(
-    configs: Annotated[list[str], typer.Argument(help="Config files or shipped names (see 'scenarios list').")],
+    configs: Annotated[list[str] | None, typer.Argument(help="Config files or shipped names (see 'scenarios list').")] = None,
+    from_manifest: Annotated[Path | None, typer.Option("--from", help="Re-run exactly what a runs/<name>/manifest.json records.")] = None,
     set_: SetOption = None,
     samples: Annotated[int | None, typer.Option("--samples", "-n", help="Ensemble size (default: one deterministic run).")] = None,
     seed: Annotated[int | None, typer.Option(help="Random seed (default: the config's).")] = None,
@@ -48,8 +50,14 @@ def run(
 
     Example: scenarios run configs/nnmi_full45.yaml --set impact.rho=0.3
     """
-    for config in configs:
-        result = api.run(config, overrides=set_, samples=samples, seed=seed, method=method)
+    if from_manifest is not None:
+        results = [api.run_from_manifest(from_manifest)]
+    elif configs:
+        results = (api.run(config, overrides=set_, samples=samples, seed=seed, method=method) for config in configs)
+    else:
+        raise ConfigError("give a config (a file or a shipped name) or --from MANIFEST", path="run",
+                          hint="e.g. scenarios run nnmi_full45")
+    for result in results:
         path = api.save(result, out, plots=not no_plots)
         if not quiet:
             _print_summary(result, path)
@@ -165,11 +173,14 @@ def list_configs() -> None:
 @app.command()
 def calibrate(
     config: Annotated[str, typer.Argument(help="Config file or shipped name.")],
-    window: Annotated[tuple[int, int] | None, typer.Option(help="Fit window START END (default: each country's longest history).")] = None,
-    fix: Annotated[list[str] | None, typer.Option("--fix", help="Hold a parameter at the config's value, e.g. g_lr (repeatable).")] = None,
-    bootstrap: Annotated[int, typer.Option(help="Residual-bootstrap refits for the std errors (default: Jacobian).")] = 0,
+    window: Annotated[tuple[int, int] | None, typer.Option(
+        help="Fit window START END (default: each country's longest history).")] = None,
+    fix: Annotated[list[str] | None, typer.Option(
+        "--fix", help="Hold a parameter at the config's value, e.g. g_lr (repeatable).")] = None,
+    bootstrap: Annotated[int, typer.Option(
+        help="Residual-bootstrap refits for the std errors (default: Jacobian).")] = 0,
     seed: Annotated[int, typer.Option(help="Seed of the bootstrap.")] = 0,
-    out: Annotated[Path | None, typer.Option(help="Write the YAML config fragment to this file.")] = None,
+    out: Annotated[Path | None, typer.Option(help="Write the YAML config fragment here.")] = None,
 ) -> None:
     """Fit each country's growth component to observed MVA; print estimates and a config fragment.
 
@@ -177,7 +188,8 @@ def calibrate(
     """
     from scenarios import calibration
 
-    result = calibration.calibrate(config, window, fix=tuple(fix or ()), bootstrap=bootstrap, seed=seed)
+    result = calibration.calibrate(config, window, fix=tuple(fix or ()), bootstrap=bootstrap,
+                                   seed=seed)
     console.print(result.rich_table())
     for line in result.warnings():
         errors.print(f"[yellow]warning[/yellow]: {line}", highlight=False)
@@ -193,7 +205,8 @@ def backtest(
     config: Annotated[str, typer.Argument(help="Config file or shipped name.")],
     fit: Annotated[tuple[int, int], typer.Option(help="Fit window START END.")] = (2004, 2015),
     test: Annotated[tuple[int, int], typer.Option(help="Test window START END.")] = (2016, 2023),
-    out: Annotated[Path, typer.Option(help="Folder for backtest.csv and backtest.png.")] = Path("backtest"),
+    out: Annotated[Path, typer.Option(help="Folder for backtest.csv and backtest.png.")] = Path(
+        "backtest"),
 ) -> None:
     """Score every growth component out of sample against naive benchmarks (MAPE, CAGR error).
 
@@ -246,13 +259,21 @@ def _print_error(exc: ScenariosError) -> None:
     errors.print(Panel(str(exc), title=f"[red]{type(exc).__name__}[/red]", title_align="left", expand=False))
 
 
+def _terminate(signum: int, frame: object) -> None:
+    """SIGTERM unwinds like Ctrl-C, so an unfinished run folder is cleaned up."""
+    raise KeyboardInterrupt
+
+
 def main() -> None:
     """Entry point: user errors exit 2 with a one-screen message; internal errors exit 1."""
     debug = "--debug" in sys.argv
     if debug:
         sys.argv.remove("--debug")
+    signal.signal(signal.SIGTERM, _terminate)
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)  # click returns a typer.Exit's code here instead of raising
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except ScenariosError as exc:
         if debug:
             traceback.print_exc()
@@ -274,3 +295,4 @@ def main() -> None:
         errors.print(f"[red]internal error[/red]: {type(exc).__name__}: {exc}\n"
                      "run again with --debug for the traceback, and please report it")
         sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)
