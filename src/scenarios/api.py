@@ -130,17 +130,31 @@ def run(
     dataset = dataset or load_dataset(spec.data.path)
     try:
         inputs = build_inputs(spec, dataset)
+        if isinstance(samples, int):
+            check_ensemble_size(samples, len(inputs.years), len(inputs.countries), len(spec.programs))
         matrix = draw_samples(spec, samples, method=method, file=file) if isinstance(samples, int) else samples
         results = to_dataset(spec, inputs, run_model(spec, inputs, matrix), matrix)
     except ScenariosError as exc:  # the model knows the key path, not the file it came from
         raise _in_file(exc, file) from None
     results.attrs.update(config_file=file, config_hash=config_hash(spec))
     metrics = compute_metrics(results, spec.metrics)
-    reference = None
+    ref_run = None
     if with_reference and spec.reference:
-        reference = _run_reference(spec, file, matrix, dataset)
-        metrics = pd.concat([metrics, _deltas(results, reference, spec)], ignore_index=True)
-    return Run(spec, results, metrics, inputs, file, matrix, time.perf_counter() - started, reference)
+        ref_run = _run_reference(spec, file, matrix, dataset, reference)
+        metrics = pd.concat([metrics, _deltas(results, ref_run, spec)], ignore_index=True)
+    return Run(spec, results, metrics, inputs, file, matrix, method, time.perf_counter() - started, ref_run)
+
+
+MEMORY_BUDGET = 8e9  # bytes an in-memory ensemble may take
+
+
+def check_ensemble_size(n_samples: int, n_years: int, n_countries: int, n_programs: int) -> None:
+    """Refuse ensembles whose arrays would not fit in memory, before allocating anything."""
+    needed = 8 * n_samples * n_years * (6 * n_countries + 8 * n_programs)
+    if needed > MEMORY_BUDGET:
+        raise ConfigError(f"{n_samples:,} samples would need about {needed / 1e9:.0f} GB of memory",
+                          path="--samples", value=n_samples,
+                          hint=f"use at most {int(n_samples * MEMORY_BUDGET / needed):,} samples")
 
 
 def _in_file(exc: ScenariosError, file: str) -> ScenariosError:
@@ -150,9 +164,11 @@ def _in_file(exc: ScenariosError, file: str) -> ScenariosError:
     return type(exc)(str(exc), problems=[replace(p, file=p.file or file) for p in exc.problems])
 
 
-def _run_reference(spec: Spec, file: str, matrix: pd.DataFrame | None, dataset: Dataset) -> Run:
-    beside = Path(file).parent / f"{spec.reference}.yaml"
-    ref_spec = load_config(beside if beside.exists() else spec.reference)
+def _run_reference(spec: Spec, file: str, matrix: pd.DataFrame | None, dataset: Dataset,
+                   ref_spec: Spec | None = None) -> Run:
+    if ref_spec is None:
+        beside = Path(file).parent / f"{spec.reference}.yaml"
+        ref_spec = load_config(beside if beside.exists() else spec.reference)
     ref_spec = ref_spec.model_copy(update={"seed": spec.seed})
     shared = None if matrix is None else matrix[[c for c in matrix.columns if c in ref_spec.uncertainties]]
     if shared is not None and shared.shape[1] == 0:
