@@ -1,0 +1,219 @@
+"""Plots of a sensitivity analysis: index bars, Morris screening, tornado, indices over time.
+
+Each plot takes the tables of :mod:`scenarios.sensitivity_run` (an indices ``xarray.Dataset``
+with ``units`` on ``output``, or the one-at-a-time table) and an optional ``ax``.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+from matplotlib.axes import Axes
+
+from scenarios.plotting._common import add_note, new_axes
+from scenarios.plotting.style import FONTSIZE, OKABE_ITO
+
+BAR_INDICES = {
+    "S1": ("first order S1", OKABE_ITO["sky_blue"]),
+    "ST": ("total ST", OKABE_ITO["blue"]),
+    "delta": ("delta (moment-independent)", OKABE_ITO["blue"]),
+    "median": ("PAWN median KS statistic", OKABE_ITO["blue"]),
+}
+METHOD_NAMES = {"sobol": "Sobol'", "fast": "FAST", "rbd_fast": "RBD-FAST", "delta": "Delta",
+                "pawn": "PAWN", "morris": "Morris"}
+AREA_COLORS = [OKABE_ITO[k] for k in
+               ("blue", "vermillion", "bluish_green", "orange", "reddish_purple", "sky_blue")]
+CAPTIONS = {
+    "indices": "Sensitivity indices of one output: the share of its variance due to each "
+    "assumption alone (S1) and with its interactions (ST); whiskers are 95 % bootstrap "
+    "confidence intervals.",
+    "morris": "Morris screening: mean absolute elementary effect (mu*, importance) against "
+    "its standard deviation (sigma, non-linearity or interactions).",
+    "tornado": "One assumption at a time at its 5 % and 95 % quantiles, the others at their "
+    "medians; the vertical line is the output with every assumption at its median.",
+    "over_time": "First-order indices in each projected year, stacked; the grey band is the "
+    "variance due to interactions (1 - sum of S1).",
+}
+"""Report captions by plot name prefix."""
+
+
+def _finish(ax: Axes, title: str, xlabel: str, ylabel: str, note: str) -> Axes:
+    ax.set_title(textwrap.fill(title, 75), loc="left", fontsize=FONTSIZE["title"],
+                 fontweight="bold")
+    ax.set_xlabel(xlabel, fontsize=FONTSIZE["label"])
+    ax.set_ylabel(ylabel, fontsize=FONTSIZE["label"])
+    ax.tick_params(labelsize=FONTSIZE["tick"])
+    ax.grid(True, color="#e5e5e5", linewidth=0.6)
+    ax.set_axisbelow(True)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    if note:
+        add_note(ax, note)
+    return ax
+
+
+def _units(ds: xr.Dataset | pd.DataFrame, output: str) -> str:
+    if isinstance(ds, xr.Dataset) and "units" in ds.coords:
+        return str(ds["units"].sel(output=output).item())
+    return ""
+
+
+def plot_indices(indices: xr.Dataset, output: str, *, ax: Axes | None = None,
+                 note: str = "") -> Axes:
+    """Horizontal bars of the indices of one output with their confidence whiskers.
+
+    Sobol' and FAST: S1 and ST; delta: delta and S1; rbd_fast: S1; PAWN: the median KS
+    statistic. Parameters are sorted by the last index shown (largest on top).
+    """
+    ax = new_axes(ax)
+    ds = indices.sel(output=output)
+    shown = [k for k in ("S1", "ST", "delta", "median") if k in ds]
+    if "delta" in shown:
+        shown = ["S1", "delta"]
+    order = ds[shown[-1]].fillna(-1).to_series().sort_values().index
+    y, height = np.arange(len(order)), 0.8 / len(shown)
+    for i, k in enumerate(shown):
+        label, color = BAR_INDICES[k]
+        values = ds[k].sel(parameter=order).to_numpy()
+        conf = ds[f"{k}_conf"].sel(parameter=order).to_numpy() if f"{k}_conf" in ds else None
+        ax.barh(y + (i - (len(shown) - 1) / 2) * height, values, height=height, color=color,
+                xerr=conf, error_kw={"elinewidth": 0.9, "capsize": 2, "ecolor": "#333333"},
+                label=label)
+    ax.set_yticks(y, list(order), fontsize=FONTSIZE["tick"])
+    ax.axvline(0, color="#777777", lw=0.6)
+    if ds["note"].item():
+        ax.annotate(textwrap.fill(f"note: {ds['note'].item()}", 90), (0.01, 0.01),
+                    xycoords="axes fraction", fontsize=FONTSIZE["annotation"], color="#555555")
+    ax.legend(fontsize=FONTSIZE["legend"], frameon=False, loc="lower right")
+    xlabel = ("share of output variance (whiskers: 95 % CI)" if "S1" in shown
+              else "index value (whiskers: 95 % CI)")
+    method = indices.attrs.get("method", "")
+    return _finish(ax, f"{METHOD_NAMES.get(method, method)} indices of {output}", xlabel, "", note)
+
+
+def plot_morris(indices: xr.Dataset, output: str, *, ax: Axes | None = None, label: int = 6,
+                note: str = "") -> Axes:
+    """Morris mu* against sigma for one output; the ``label`` most important are named."""
+    ax = new_axes(ax)
+    ds = indices.sel(output=output)
+    mu, sigma = ds["mu_star"].to_numpy(), ds["sigma"].to_numpy()
+    ax.errorbar(mu, sigma, xerr=ds["mu_star_conf"].to_numpy(), fmt="o", color=OKABE_ITO["blue"],
+                ecolor="#999999", elinewidth=0.8, markersize=4, label="parameter (bars: 95 % CI "
+                "of mu*)")
+    top = float(np.nanmax([*mu, *sigma, 0])) * 1.05 or 1.0
+    ax.plot([0, top], [0, top], ls="--", color="#777777", lw=0.8,
+            label="sigma = mu* (above: non-linear or interacting)")
+    for k in np.argsort(-np.nan_to_num(mu))[:label]:
+        ax.annotate(str(ds["parameter"].to_numpy()[k]), (mu[k], sigma[k]), xytext=(4, 3 + 7 * (k % 2)),
+                    textcoords="offset points", fontsize=FONTSIZE["annotation"])
+    ax.set_xlim(0, top)
+    ax.set_ylim(0, top)
+    ax.legend(fontsize=FONTSIZE["legend"], frameon=False, loc="upper left")
+    units = _units(indices, output)
+    return _finish(ax, f"Morris screening of {output}", f"mu* ({units} per step)",
+                   f"sigma ({units} per step)", note)
+
+
+def _number(x: float) -> str:
+    return f"{x:,.0f}" if abs(x) >= 100 else f"{x:.3g}"
+
+
+def plot_tornado(table: pd.DataFrame, output: str, *, units: str = "", top: int = 10,
+                 ax: Axes | None = None, note: str = "") -> Axes:
+    """Tornado of one output: each parameter at its low and high quantile, the others at
+    their medians; ``table`` is :func:`scenarios.sensitivity.one_at_a_time` output."""
+    ax = new_axes(ax)
+    rows = table[table["output"] == output].head(top).iloc[::-1]
+    center = float(rows["y_center"].iloc[0])
+    y = np.arange(len(rows))
+    for column, color, label in (("y_low", OKABE_ITO["sky_blue"], "parameter at its 5 % quantile"),
+                                 ("y_high", OKABE_ITO["orange"], "parameter at its 95 % quantile")):
+        ax.barh(y, rows[column] - center, left=center, height=0.6, color=color, label=label)
+    labels = [f"{p}\n({_number(lo)} to {_number(hi)})" for p, lo, hi in
+              zip(rows["parameter"], rows["low_value"], rows["high_value"], strict=True)]
+    ax.set_yticks(y, labels, fontsize=FONTSIZE["annotation"])
+    ax.axvline(center, color="black", lw=0.8)
+    ax.legend(fontsize=FONTSIZE["legend"], frameon=False, loc="lower right")
+    return _finish(ax, f"Tornado: {output}, one assumption at a time", f"{output} ({units})" if units else output, "",
+                   note)
+
+
+def plot_indices_over_time(over_time: xr.Dataset, output: str, *, top: int = 6,
+                           ax: Axes | None = None, note: str = "") -> Axes:
+    """Stacked first-order indices of a yearly output; at most ``top`` parameters that reach
+    1 % in some year are shown, the rest grouped, the remainder to 1 drawn as interactions.
+
+    Methods without S1 (Morris, PAWN) show each parameter's share of the summed main index.
+    Years in which the output is the same in every sample (no indices) are left out.
+    """
+    ax = new_axes(ax)
+    index = next(k for k in ("S1", "mu_star", "median") if k in over_time)
+    every = over_time[index].sel(output=output)
+    values = every.dropna("year", how="all").clip(min=0)
+    if index != "S1":
+        values = values / values.sum("parameter")
+    years = values["year"].to_numpy()
+    skipped = np.setdiff1d(every["year"].to_numpy(), years)
+    if skipped.size:
+        note = (f"{skipped.min()}-{skipped.max()} left out: the output does not vary across "
+                f"samples. {note}")
+    ranked = values.mean("year").to_series().sort_values(ascending=False).index
+    shown = [p for p in ranked[:top] if float(values.sel(parameter=p).max()) >= 0.01]
+    rest = [p for p in ranked if p not in shown]
+    layers = [values.sel(parameter=p).to_numpy() for p in shown]
+    labels, colors = list(shown), AREA_COLORS[: len(shown)]
+    if rest:
+        layers.append(values.sel(parameter=rest).sum("parameter").to_numpy())
+        labels.append(f"{len(rest)} other parameters")
+        colors.append("#bbbbbb")
+    if index == "S1":
+        layers.append(np.clip(1 - np.sum(layers, axis=0), 0, None))
+        labels.append("interactions (1 - sum of S1)")
+        colors.append("#e6e6e6")
+    ax.stackplot(years, *layers, labels=labels, colors=colors, linewidth=0)
+    ax.set_xlim(years.min(), years.max())
+    ax.set_ylim(0, max(1.0, float(np.sum(layers, axis=0).max())))
+    ax.legend(*[x[::-1] for x in ax.get_legend_handles_labels()], fontsize=FONTSIZE["legend"],
+              frameon=False, loc="center left", bbox_to_anchor=(1.01, 0.5))
+    ylabel = ("share of output variance (S1)" if index == "S1"
+              else f"share of summed {index}")
+    return _finish(ax, f"Drivers of {output}, year by year", "projected year", ylabel, note)
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
+
+
+def plot_sensitivity(indices: xr.Dataset, over_time: xr.Dataset | None, tornado: pd.DataFrame,
+                     plots_dir: Path, *, note: str = "") -> dict[str, Path]:
+    """Write every sensitivity plot as PNG; returns ``{name: path}`` in report order.
+
+    Outputs whose indices are undefined (constant outputs) get no plot.
+    """
+    import matplotlib.pyplot as plt
+
+    figures = {}
+
+    def save(ax: Axes, name: str) -> None:
+        figures[name] = Path(plots_dir) / f"{name}.png"
+        ax.figure.savefig(figures[name])
+        plt.close(ax.figure)
+
+    morris = "mu_star" in indices
+    for output in map(str, indices["output"].to_numpy()):
+        main = indices["mu_star" if morris else next(k for k in ("ST", "S1", "delta", "median")
+                                                       if k in indices)]
+        if main.sel(output=output).isnull().all():
+            continue
+        plot = plot_morris if morris else plot_indices
+        save(plot(indices, output, note=note), f"{'morris' if morris else 'indices'}_{_slug(output)}")
+        save(plot_tornado(tornado, output, units=_units(indices, output), note=note),
+             f"tornado_{_slug(output)}")
+    for output in map(str, [] if over_time is None else over_time["output"].to_numpy()):
+        save(plot_indices_over_time(over_time, output, note=note), f"over_time_{_slug(output)}")
+    return figures

@@ -1,0 +1,362 @@
+"""One self-contained HTML report per run (or comparison): inline CSS, images as data URIs.
+
+Nothing in the page points outside the file, so it can be mailed, archived or pasted from.
+Every piece of text from results, metrics or configs is escaped.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+
+import pandas as pd
+import xarray as xr
+
+from scenarios import __version__
+from scenarios.errors import DataError
+
+KEY_METRICS = (
+    "cagr",
+    "cagr_gap",
+    "mva_ratio",
+    "world_share",
+    "crossover_year",
+    "intensity_index",
+    "bcr",
+)
+STATISTICS = ("mean", "p05", "p50", "p95")
+CAPTIONS = {
+    "mva": "Manufacturing value added by country. Solid: observed; dashed: projected. For an "
+    "ensemble the line is the median and the bands the 50 % and 90 % ranges over samples.",
+    "mva_ratio": "MVA of one country relative to another; 1 is parity.",
+    "cagr_gap": "Gap between compound annual growth rates of MVA over the window, in percentage "
+    "points; whiskers span 5-95 % of samples, thick bars 25-75 %.",
+    "institutes": "Innovation institutes active per program, with network caps where set.",
+    "spend": "Yearly program spending: federal (solid) and matched non-federal (hatched).",
+    "intensity": "Program intensity (program spend / MVA of its country) indexed to the US "
+    "program, as in NIST AMS 600-17 Table 2.",
+}
+COMPARE_CAPTIONS = {
+    "mva": "MVA of one country under each scenario (median and 50 %/90 % bands for ensembles).",
+    "mva_delta": "MVA of one country under each scenario minus the reference scenario: the "
+    "size of the policy effect.",
+    "cagr_gap": CAPTIONS["cagr_gap"],
+    "institutes": "Institutes active in the program under each scenario.",
+    "spend": "Program spending under each scenario.",
+}
+MIC_CAVEAT = (
+    "China MIC budgets are unknown (NIST AMS 600-17): they are modelled as a wide range, and "
+    "results that depend on them inherit that uncertainty."
+)
+CSS = """
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#222;margin:0 auto;
+max-width:980px;padding:1.5rem 2rem;line-height:1.45}
+h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.2rem;border-bottom:1px solid #ddd;
+padding-bottom:.2rem;margin-top:2rem}
+table{border-collapse:collapse;font-size:.85rem;margin:.5rem 0}
+th,td{border-bottom:1px solid #e3e3e3;padding:.25rem .6rem;text-align:left}
+td.num{text-align:right;font-variant-numeric:tabular-nums}th{background:#f4f4f4}
+figure{margin:1.2rem 0}figure img{max-width:100%;height:auto;border:1px solid #eee}
+figcaption{font-size:.85rem;color:#555}
+pre{background:#f7f7f7;padding:.8rem;overflow-x:auto;font-size:.8rem}
+.lead{color:#555}.caveats li{margin-bottom:.3rem}footer{color:#888;font-size:.75rem;margin-top:2rem}
+"""
+MIME = {".png": "image/png", ".svg": "image/svg+xml", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
+
+
+def _e(value: object) -> str:
+    return html.escape(str(value))
+
+
+def format_value(value: float, units: str = "", metric: str = "") -> tuple[str, str]:
+    """Display text and units of a metric value: fractions as percent, years without commas."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "n/a", units
+    value = float(value)
+    if units.startswith("fraction"):
+        percent = "percentage points" if metric.endswith("_gap") else "percent"
+        return f"{100 * value:.2f}", units.replace("fraction", percent, 1)
+    if metric.endswith("_year") or units == "year":
+        return f"{value:.0f}", units
+    return (f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.3g}"), units
+
+
+def _table(header: Sequence[str], rows: Iterable[Sequence[str]], numeric: set[int]) -> str:
+    head = "".join(f"<th>{_e(h)}</th>" for h in header)
+    head = f"<thead><tr>{head}</tr></thead>" if head else ""
+    body = "".join(
+        "<tr>"
+        + "".join(
+            f'<td class="num">{_e(c)}</td>' if i in numeric else f"<td>{_e(c)}</td>"
+            for i, c in enumerate(row)
+        )
+        + "</tr>"
+        for row in rows
+    )
+    return f"<table>{head}<tbody>{body}</tbody></table>"
+
+
+def _window(start: object, end: object) -> str:
+    years = [f"{float(y):.0f}" for y in (start, end) if pd.notna(y)]
+    return "-".join(dict.fromkeys(years))
+
+
+def metrics_table(metrics: pd.DataFrame) -> str:
+    """HTML table of long-format metrics; ensemble statistics become columns mean/p05/p50/p95."""
+    m = metrics.reindex(
+        columns=["metric", "country", "start", "end", "statistic", "value", "units"]
+    )
+    frame = pd.DataFrame(
+        {
+            "metric": m["metric"].astype(str),
+            "country": m["country"].fillna("").astype(str),
+            "years": [_window(a, b) for a, b in zip(m["start"], m["end"], strict=True)],
+            "units": m["units"].fillna("").astype(str),
+            "statistic": m["statistic"].fillna("value").astype(str),
+            "value": m["value"].astype(float),
+        }
+    )
+    stats = [s for s in STATISTICS if s in set(frame["statistic"])] or ["value"]
+    rows = []
+    for (metric, country, years, units), group in frame.groupby(
+        ["metric", "country", "years", "units"], sort=False
+    ):
+        values = dict(zip(group["statistic"], group["value"], strict=True))
+        shown = [format_value(values.get(s, math.nan), units, metric) for s in stats]
+        rows.append([metric, country, years, *[t for t, _ in shown], shown[0][1]])
+    header = ["metric", "country", "years", *stats, "units"]
+    return _table(header, rows, numeric=set(range(3, 3 + len(stats))))
+
+
+def _image(path: Path) -> str:
+    path = Path(path)
+    if not path.is_file():
+        raise DataError(
+            f"plot file {path} does not exist",
+            value=str(path),
+            hint="write the plots first (scenarios.plotting.plot_run)",
+        )
+    data = base64.b64encode(path.read_bytes()).decode("ascii")
+    return f"data:{MIME.get(path.suffix.lower(), 'image/png')};base64,{data}"
+
+
+def _caption(name: str, captions: Mapping[str, str]) -> str:
+    """Caption of a plot: exact name, else the longest key it extends (spend_x -> spend)."""
+    keys = [k for k in captions if name == k or name.startswith(f"{k}_")]
+    return captions[max(keys, key=len)] if keys else name.replace("_", " ")
+
+
+def _figures(plots: Mapping[str, Path], captions: Mapping[str, str]) -> str:
+    return "\n".join(
+        f'<figure><img src="{_image(path)}" alt="{_e(name)}">'
+        f"<figcaption><b>{_e(name)}</b>: {_e(_caption(name, captions))}</figcaption></figure>"
+        for name, path in plots.items()
+    )
+
+
+def _page(title: str, body: str) -> str:
+    return (
+        f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{_e(title)}</title><style>{CSS}</style></head><body>\n{body}\n"
+        f"<footer>Generated by scenarios {_e(__version__)}.</footer></body></html>\n"
+    )
+
+
+def _write(path: Path | str, text: str) -> Path:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def caveats(results: xr.Dataset) -> list[str]:
+    """Caveats of a run: the standard ones that apply, then the dataset's ``caveats`` attribute."""
+    out = [
+        f"Years to {results.attrs.get('base_year', 'the base year')} are observed data; later "
+        "years are model projections under the stated assumptions, not forecasts.",
+    ]
+    if "program" in results.dims and "china_mic" in results["program"].to_numpy():
+        out.append(MIC_CAVEAT)
+    extra = results.attrs.get("caveats", [])
+    out += [extra] if isinstance(extra, str) else [str(c) for c in extra]
+    return out
+
+
+def _run_facts(results: xr.Dataset) -> list[tuple[str, str]]:
+    a = results.attrs
+    years = results["year"].to_numpy()
+    facts = [
+        ("scenario", a.get("scenario", "")),
+        ("source (seed document)", a.get("source", "")),
+        ("config file", a.get("config_file", "")),
+        ("config hash", a.get("config_hash", "")),
+        ("seed", a.get("seed", "")),
+        ("base year (last observed)", a.get("base_year", "")),
+        ("years", f"{years.min()}-{years.max()}"),
+        ("samples", results.sizes.get("sample", 1)),
+        ("MVA data", a.get("data_source", "")),
+    ]
+    return [(k, str(v)) for k, v in facts if str(v) != ""]
+
+
+def _parameters(results: xr.Dataset) -> str:
+    """Table of the sampled parameters (variables on ``sample`` only) for ensembles."""
+    names = [v for v in results.data_vars if results[v].dims == ("sample",)]
+    if results.sizes.get("sample", 1) < 2 or not names:
+        return ""
+    rows = []
+    for name in names:
+        q = results[name].quantile([0.05, 0.5, 0.95]).to_numpy()
+        rows.append([name, *(format_value(x)[0] for x in q), results[name].attrs.get("units", "")])
+    table = _table(["parameter", "p05", "p50", "p95", "units"], rows, numeric={1, 2, 3})
+    return f"<h2>Uncertain inputs</h2>{table}"
+
+
+def write_report(
+    path: Path | str,
+    *,
+    results: xr.Dataset,
+    metrics: pd.DataFrame,
+    config_text: str,
+    plots: Mapping[str, Path],
+    title: str | None = None,
+    extra_sections: Sequence[tuple[str, str]] = (),
+    captions: Mapping[str, str] | None = None,
+) -> Path:
+    """Write one self-contained ``report.html`` for a run.
+
+    Parameters
+    ----------
+    path : path
+        File to write (its folder is created).
+    results : xarray.Dataset
+        Results of the run (attributes give the scenario, sources and caveats).
+    metrics : pandas.DataFrame
+        Long-format metrics (``scenario, metric, country, start, end, statistic, value, units``).
+    config_text : str
+        The resolved config, shown verbatim (escaped).
+    plots : mapping of str to Path
+        Plot name to image file, as returned by :func:`scenarios.plotting.plot_run`; embedded.
+    title : str, optional
+        Page title; default ``"Scenario report: <scenario>"``.
+    extra_sections : sequence of (str, str)
+        ``(heading, html)`` sections appended (sensitivity, stress). The HTML is inserted as
+        given, so it must come from trusted code; headings are escaped.
+    captions : mapping of str to str, optional
+        Captions by plot name, overriding the standard ones.
+
+    Returns
+    -------
+    Path
+        The file written.
+
+    Raises
+    ------
+    DataError
+        If a plot file does not exist.
+
+    Examples
+    --------
+    >>> write_report("runs/baseline/report.html", results=ds, metrics=m,
+    ...              config_text=text, plots=paths)  # doctest: +SKIP
+    """
+    scenario = str(results.attrs.get("scenario", "scenario"))
+    title = title or f"Scenario report: {scenario}"
+    key = metrics[metrics["metric"].isin(KEY_METRICS)]
+    sections = [
+        f"<h1>{_e(title)}</h1>",
+        f'<p class="lead">{_e(results.attrs.get("description", ""))}</p>',
+        _table([], _run_facts(results), numeric=set()),
+        "<h2>Key metrics</h2>",
+        metrics_table(key if not key.empty else metrics),
+    ]
+    if not key.empty and len(key) < len(metrics):
+        sections.append(
+            f"<details><summary>All metrics ({len(metrics)} rows)</summary>"
+            f"{metrics_table(metrics)}</details>"
+        )
+    sections += [
+        _parameters(results),
+        "<h2>Plots</h2>",
+        _figures(plots, {**CAPTIONS, **(captions or {})}),
+        "<h2>Data sources and caveats</h2>",
+        f"<p>Manufacturing value added: {_e(results.attrs.get('data_source', 'not recorded'))}. "
+        f"Scenario source: {_e(results.attrs.get('source', 'not recorded'))}.</p>",
+        '<ul class="caveats">' + "".join(f"<li>{_e(c)}</li>" for c in caveats(results)) + "</ul>",
+    ]
+    sections += [f"<h2>{_e(heading)}</h2>\n{body}" for heading, body in extra_sections]
+    sections += ["<h2>Resolved configuration</h2>", f"<pre>{_e(config_text)}</pre>"]
+    return _write(path, _page(title, "\n".join(s for s in sections if s)))
+
+
+def write_compare_report(
+    path: Path | str,
+    *,
+    delta_table: pd.DataFrame,
+    plots: Mapping[str, Path],
+    names: Sequence[str],
+    title: str | None = None,
+    captions: Mapping[str, str] | None = None,
+) -> Path:
+    """Write one self-contained HTML page comparing scenarios.
+
+    Parameters
+    ----------
+    path : path
+        File to write.
+    delta_table : pandas.DataFrame
+        Metric differences against the reference scenario (any columns; shown as given, with
+        numbers formatted).
+    plots : mapping of str to Path
+        Overlay plots, as returned by :func:`scenarios.plotting.plot_comparison`.
+    names : sequence of str
+        Scenario names, the reference first.
+    title : str, optional
+        Page title; default ``"Scenario comparison: a, b, ..."``.
+    captions : mapping of str to str, optional
+        Captions by plot name.
+
+    Returns
+    -------
+    Path
+        The file written.
+
+    Examples
+    --------
+    >>> write_compare_report("runs/compare.html", delta_table=d, plots=p,
+    ...                      names=["baseline", "nnmi_full45"])  # doctest: +SKIP
+    """
+    title = title or f"Scenario comparison: {', '.join(names)}"
+    columns = [str(c) for c in delta_table.columns]
+    numeric = {
+        i
+        for i, c in enumerate(delta_table.columns)
+        if pd.api.types.is_numeric_dtype(delta_table[c])
+    }
+    rows = [
+        [
+            format_value(v, str(row.get("units", "")), str(row.get("metric", "")))[0]
+            if i in numeric
+            else ("" if pd.isna(v) else str(v))
+            for i, v in enumerate(row)
+        ]
+        for _, row in delta_table.iterrows()
+    ]
+    body = "\n".join(
+        [
+            f"<h1>{_e(title)}</h1>",
+            f'<p class="lead">Reference scenario: {_e(names[0])}. Compared: '
+            f"{_e(', '.join(names[1:]))}.</p>"
+            if names
+            else "",
+            "<h2>Differences against the reference</h2>",
+            _table(columns, rows, numeric),
+            "<h2>Plots</h2>",
+            _figures(plots, {**COMPARE_CAPTIONS, **(captions or {})}),
+        ]
+    )
+    return _write(path, _page(title, body))

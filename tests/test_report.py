@@ -1,0 +1,193 @@
+"""The report is one self-contained HTML file: embedded images, escaped text, the numbers."""
+
+from __future__ import annotations
+
+import base64
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+import xarray as xr
+
+from scenarios.errors import DataError
+from scenarios.report import format_value, write_compare_report, write_report
+
+PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+)
+CONFIG = "name: nnmi_full45\ndescription: <script>alert('x')</script> & more\ncap: 45\n"
+
+
+def make_results(n_samples: int = 1) -> xr.Dataset:
+    """Minimal results for the report: attributes, years, programs, one sampled parameter."""
+    years = np.arange(2015, 2031)
+    mva = np.full((n_samples, 2, years.size), 2.8e6)
+    return xr.Dataset(
+        {
+            "mva": (
+                ("sample", "country", "year"),
+                mva,
+                {"units": "USD million, constant 2015 prices", "long_name": "MVA"},
+            ),
+            "impact.rho": ("sample", np.linspace(0.1, 0.6, n_samples), {"units": "1"}),
+        },
+        coords={
+            "sample": np.arange(n_samples),
+            "country": ["USA", "CHN"],
+            "year": years,
+            "projected": ("year", years > 2023),
+            "program": ["manufacturing_usa", "china_mic"],
+        },
+        attrs={
+            "scenario": "nnmi_full45",
+            "description": "Fund 45 <institutes> & more",
+            "source": "000_d4a945767f502f36.txt",
+            "data_source": "UN Statistics Division, AMA, through-2023 edition",
+            "config_file": "configs/nnmi_full45.yaml",
+            "config_hash": "0123abcd",
+            "seed": 7,
+            "base_year": 2023,
+            "caveats": ["Impact ranges from the literature <see docs>"],
+        },
+    )
+
+
+def metrics_frame(statistics: tuple[str, ...], scale: tuple[float, ...]) -> pd.DataFrame:
+    rows = []
+    for stat, k in zip(statistics, scale, strict=True):
+        rows += [
+            (
+                "nnmi_full45",
+                "cagr_gap",
+                "CHN-USA",
+                2023,
+                2030,
+                stat,
+                0.0234 * k,
+                "fraction per year",
+            ),
+            ("nnmi_full45", "mva_ratio", "CHN-USA", 2030, 2030, stat, 1.714 * k, "ratio"),
+            ("nnmi_full45", "crossover_year", "CHN-USA", 2023, 2030, stat, 2031.0, "year"),
+            (
+                "nnmi_full45",
+                "mva",
+                "USA",
+                2030,
+                2030,
+                stat,
+                3.1e6 * k,
+                "USD million, constant 2015 prices",
+            ),
+        ]
+    return pd.DataFrame(
+        rows,
+        columns=["scenario", "metric", "country", "start", "end", "statistic", "value", "units"],
+    )
+
+
+@pytest.fixture
+def plots(tmp_path):
+    paths = {}
+    for name in ("mva", "institutes", "spend_fraunhofer"):
+        paths[name] = tmp_path / "plots" / f"{name}.png"
+        paths[name].parent.mkdir(exist_ok=True)
+        paths[name].write_bytes(PNG)
+    return paths
+
+
+def test_report_is_self_contained_and_escaped(tmp_path, plots):
+    path = write_report(
+        tmp_path / "report.html",
+        results=make_results(),
+        metrics=metrics_frame(("value",), (1.0,)),
+        config_text=CONFIG,
+        plots=plots,
+        extra_sections=[("Stress <test>", "<p id='stress'>P = 0.42</p>")],
+    )
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("<!DOCTYPE html>")
+    assert 'src="http' not in text and "href=" not in text and "<link" not in text
+    sources = re.findall(r'src="([^"]*)"', text)
+    assert len(sources) == len(plots)
+    assert all(s.startswith("data:image/png;base64,") for s in sources)
+    assert base64.b64encode(PNG).decode() in sources[0]
+    assert "<script>" not in text
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; more" in text
+    assert "Fund 45 &lt;institutes&gt; &amp; more" in text
+    assert "Impact ranges from the literature &lt;see docs&gt;" in text
+    assert "China MIC budgets are unknown (NIST AMS 600-17)" in text
+    assert "UN Statistics Division, AMA, through-2023 edition" in text
+    assert "Stress &lt;test&gt;</h2>" in text and "<p id='stress'>P = 0.42</p>" in text
+    for value in ("2.34", "1.71", "2031", "3,100,000", "percentage points per year"):
+        assert value in text, value
+    assert "spend_fraunhofer</b>: Yearly program spending" in text  # caption by prefix
+
+
+def test_ensemble_report_pivots_statistics(tmp_path, plots):
+    metrics = metrics_frame(("mean", "p05", "p50", "p95"), (1.0, 0.5, 1.0, 1.5))
+    text = write_report(
+        tmp_path / "r.html",
+        results=make_results(50),
+        metrics=metrics,
+        config_text=CONFIG,
+        plots=plots,
+    ).read_text(encoding="utf-8")
+    header = re.search(r"<h2>Key metrics</h2><table><thead><tr>(.*?)</tr>", text.replace("\n", ""))
+    assert header is not None
+    assert re.findall(r"<th>(.*?)</th>", header.group(1)) == [
+        "metric",
+        "country",
+        "years",
+        "mean",
+        "p05",
+        "p50",
+        "p95",
+        "units",
+    ]
+    assert "<td>cagr_gap</td><td>CHN-USA</td><td>2023-2030</td>" in text
+    assert ">1.17<" in text and ">3.51<" in text  # p05 and p95 of the gap, in points
+    assert "<h2>Uncertain inputs</h2>" in text and "impact.rho" in text
+    assert "All metrics (16 rows)" in text  # the mva rows are not key metrics
+
+
+def test_missing_plot_is_a_data_error(tmp_path):
+    with pytest.raises(DataError, match=r"plot file .*nope\.png does not exist"):
+        write_report(
+            tmp_path / "r.html",
+            results=make_results(),
+            metrics=metrics_frame(("value",), (1.0,)),
+            config_text="",
+            plots={"mva": tmp_path / "nope.png"},
+        )
+
+
+def test_compare_report(tmp_path, plots):
+    delta = pd.DataFrame(
+        {
+            "metric": ["cagr_gap", "mva"],
+            "country": ["CHN-USA", "USA"],
+            "scenario": ["full45 <b>", "full45 <b>"],
+            "value": [-0.0012, 12345.6],
+            "units": ["fraction per year", "USD million, constant 2015 prices"],
+        }
+    )
+    text = write_compare_report(
+        tmp_path / "c.html", delta_table=delta, plots=plots, names=["baseline", "full45"]
+    ).read_text(encoding="utf-8")
+    assert "Reference scenario: baseline" in text
+    assert "full45 &lt;b&gt;" in text and "-0.12" in text and "12,346" in text
+    assert len(re.findall(r'src="data:image/png;base64,', text)) == len(plots)
+
+
+@pytest.mark.parametrize(
+    ("value", "units", "metric", "expected"),
+    [
+        (0.015, "fraction per year", "cagr", ("1.50", "percent per year")),
+        (2031.0, "year", "crossover_year", ("2031", "year")),
+        (19.63, "index", "intensity_index", ("19.6", "index")),
+        (float("nan"), "ratio", "mva_ratio", ("n/a", "ratio")),
+    ],
+)
+def test_format_value(value, units, metric, expected):
+    assert format_value(value, units, metric) == expected
