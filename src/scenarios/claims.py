@@ -51,6 +51,25 @@ class MetricRef(Strict):
     by_year: bool = False
 
 
+UNITS = {
+    "mva": "USD million, constant 2015 prices", "mva_ratio": "ratio", "world_share": "fraction of world MVA",
+    "institutes_active": "count", "institutes_established": "count", "intensity_index": "index",
+    "cagr": "fraction per year", "cagr_gap": "fraction per year", "crossover_year": "year",
+    "spend_federal_cumulative": "USD million, constant 2015 prices",
+}
+
+
+def metric_label(ref: MetricRef) -> str:
+    """``cagr_gap CHN-USA 2025-2035 (fraction per year)``, with the policy-effect wording."""
+    who = "-".join(x for x in (ref.a, ref.b) if x) or ref.country or ref.program or ""
+    when = f"{ref.start}-{ref.end}" if ref.start is not None else (str(ref.year) if ref.year else "")
+    units = UNITS.get(ref.name, "")
+    if ref.reference and ref.change == "percent":
+        units = "fraction"
+    effect = f" vs {ref.reference}" if ref.reference else ""
+    return f"{ref.name} {who} {when}{effect}".replace("  ", " ").strip() + (f" ({units})" if units else "")
+
+
 class Condition(Strict):
     """``op`` with ``value``, or ``between`` with ``low`` and ``high`` (inclusive)."""
 

@@ -182,7 +182,7 @@ def caveats(results: xr.Dataset) -> list[str]:
     if "program" in results.dims and "china_mic" in results["program"].to_numpy():
         out.append(MIC_CAVEAT)
     extra = results.attrs.get("caveats", [])
-    out += [extra] if isinstance(extra, str) else [str(c) for c in extra]
+    out += [c for c in extra.split("\n") if c] if isinstance(extra, str) else [str(c) for c in extra]
     return out
 
 
@@ -359,4 +359,40 @@ def write_compare_report(
             _figures(plots, {**COMPARE_CAPTIONS, **(captions or {})}),
         ]
     )
+    return _write(path, _page(title, body))
+
+
+def _frame_table(frame: pd.DataFrame) -> str:
+    """A DataFrame as an HTML table, numbers formatted to four significant digits."""
+    numeric = {i for i, c in enumerate(frame.columns) if pd.api.types.is_numeric_dtype(frame[c])}
+    rows = [
+        ["" if pd.isna(v) else (f"{v:.4g}" if i in numeric else str(v)) for i, v in enumerate(row)]
+        for row in frame.itertuples(index=False)
+    ]
+    return _table([str(c) for c in frame.columns], rows, numeric)
+
+
+def write_stress_report(
+    path: Path | str,
+    *,
+    claim_file: Path,
+    summary: pd.DataFrame,
+    drivers: pd.DataFrame,
+    breakevens: pd.DataFrame,
+    plots: Mapping[str, Path],
+) -> Path:
+    """Write one self-contained HTML page with the stress test of a claim file: verdicts,
+    probabilities, drivers, breakevens and PRIM plots."""
+    title = f"Stress test: {claim_file.name}"
+    verdicts = "".join(f"<li><b>{_e(r.claim)}</b>: {_e(r.verdict)}</li>" for r in summary.itertuples())
+    body = "\n".join([
+        f"<h1>{_e(title)}</h1>",
+        f"<h2>Verdicts</h2><ul>{verdicts}</ul>",
+        "<h2>Claims</h2>", _frame_table(summary.drop(columns=["verdict"])),
+        "<h2>What drives each claim (Spearman rank correlation with the claim's metric)</h2>",
+        _frame_table(drivers),
+        "<h2>Breakeven values (others at their medians; empty: never flips in the range)</h2>",
+        _frame_table(breakevens),
+        "<h2>Plots</h2>", _figures(plots, {}),
+    ])
     return _write(path, _page(title, body))

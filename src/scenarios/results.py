@@ -151,7 +151,7 @@ def _dataset_attrs(spec: Spec, inputs: Inputs) -> dict[str, object]:
         "data_hash": inputs.data_hash,
         "base_year": int(inputs.base_year),
         "seed": int(spec.seed),
-        "caveats": "; ".join(caveats),
+        "caveats": "\n".join(caveats),
     }
 
 

@@ -13,7 +13,16 @@ import pandas as pd
 from scipy import optimize, stats
 
 from scenarios import api
-from scenarios.claims import Claim, ClaimFile, load_claims, past_metric, policy_effect, wilson_interval, future_metric
+from scenarios.claims import (
+    Claim,
+    ClaimFile,
+    future_metric,
+    load_claims,
+    metric_label,
+    past_metric,
+    policy_effect,
+    wilson_interval,
+)
 from scenarios.config.load import PACKAGED_CONFIGS
 from scenarios.config.schema import Spec
 from scenarios.data import Dataset, load_dataset
@@ -306,7 +315,7 @@ def write_stress_visuals(results: list[ClaimResult], claim_file: Path, plots_dir
     if (table["scenario"] != "(data)").any():
         save(cp.plot_claim_probabilities(table, note=note), "probabilities")
     for r in results:
-        label = f"{r.claim.metric.name}" + (" vs reference" if r.claim.metric.reference else "")
+        label = metric_label(r.claim.metric)
         for i, b in enumerate(r.breakevens):
             save(cp.plot_breakeven(b, metric_label=label, note=note), f"{r.claim.id}_breakeven_{i}")
         if r.box is not None and len(r.box.limits):

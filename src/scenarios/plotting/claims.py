@@ -35,7 +35,7 @@ def plot_claim_probabilities(table: pd.DataFrame, *, ax: Axes | None = None, not
     future = table[table["scenario"] != "(data)"].iloc[::-1]
     y = np.arange(len(future))
     p = future["probability"].to_numpy()
-    err = np.vstack([p - future["ci_low"].to_numpy(), future["ci_high"].to_numpy() - p])
+    err = np.clip(np.vstack([p - future["ci_low"].to_numpy(), future["ci_high"].to_numpy() - p]), 0, None)
     ax.barh(y, p * 100, color=OKABE_ITO["blue"], height=0.6)
     ax.errorbar(p * 100, y, xerr=err * 100, fmt="none", ecolor="black", capsize=3, linewidth=1)
     ax.set_yticks(y, [textwrap.fill(c, 28) for c in future["claim"]], fontsize=FONTSIZE["tick"])
@@ -97,8 +97,8 @@ def plot_prim_box(samples: pd.DataFrame, cases: np.ndarray, box, *, outcome: str
     y0, y1 = limits.iloc[1].fillna({"min": y.min(), "max": y.max()})[["min", "max"]] \
         if dims[1] in box.limits.index else (y.min(), y.max())
     ax.add_patch(Rectangle((x0, y0), x1 - x0, y1 - y0, fill=False, edgecolor="black", linewidth=1.5,
-                           label=f"PRIM box (coverage {box.coverage:.0%}, density {box.density:.0%})"))
-    ax.legend(fontsize=FONTSIZE["legend"], frameon=False, loc="best")
+                           label=f"PRIM box\ncoverage {box.coverage:.0%}\ndensity {box.density:.0%}"))
+    ax.legend(fontsize=FONTSIZE["legend"], frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1))
     return _finish(ax, f"Where the claim {outcome}: {box.describe()}", dims[0], dims[1], note)
 
 
