@@ -377,3 +377,31 @@ def compare(items: list[str | Path], *, out_dir: str | Path = "runs") -> tuple[p
     writers = {"delta.csv": lambda p: table.to_csv(p, index=False), "plots": visuals}
     path = write_run(out_dir / ("compare_" + "_vs_".join(runs)), writers)
     return table, path
+
+
+def sensitivity(config: str | Path | Spec, *, method: str = "sobol", n: int = 1024, seed: int | None = None,
+                outputs: list[str] | None = None, overrides: list[str] | None = None,
+                over_time: bool = True, dataset: Dataset | None = None):
+    """Global sensitivity analysis of a scenario's key outputs over its ``uncertainties``.
+
+    One vectorised engine run of the scenario (and one of its reference) per design; outputs
+    are US MVA in 2035 and its gain vs the reference, the CHN-USA CAGR gap 2025-2035 and its
+    change, the crossover year, Manufacturing USA institutes in 2035 and its cumulative federal
+    spend, plus ``outputs`` (``"name=mva,country=JPN,year=2030"``). Convergence warnings are in
+    ``.warnings``. See :func:`scenarios.sensitivity_run.run_sensitivity`.
+
+    >>> result = sensitivity("nnmi_full45", method="sobol", n=1024)  # doctest: +SKIP
+    >>> result.to_frame()                                            # doctest: +SKIP
+    """
+    from scenarios.sensitivity_run import run_sensitivity
+
+    return run_sensitivity(config, method, n, seed=seed, outputs=outputs or (), overrides=overrides,
+                           over_time=over_time, dataset=dataset)
+
+
+def save_sensitivity(result, out_dir: str | Path = "runs", *, plots: bool = True) -> Path:
+    """Write ``<out_dir>/<name>_sensitivity/`` atomically: sensitivity.nc, indices.csv,
+    convergence.csv, drivers.csv, oat.csv, over_time.nc/.csv, manifest.json, plots, report.html."""
+    from scenarios.sensitivity_run import write_sensitivity
+
+    return write_sensitivity(result, out_dir, plots=plots)

@@ -287,7 +287,9 @@ def main() -> None:
     except Exception as exc:  # noqa: BLE001 - the last line of defence for the CLI
         import click
 
-        if isinstance(exc, click.ClickException):
+        # typer >= 0.2x raises its vendored click's exceptions (typer._click), not click's own
+        if isinstance(exc, click.ClickException) or any(
+                c.__name__ == "ClickException" for c in type(exc).__mro__):
             exc.show()
             sys.exit(exc.exit_code)
         if debug:
@@ -296,3 +298,33 @@ def main() -> None:
                      "run again with --debug for the traceback, and please report it")
         sys.exit(1)
     sys.exit(code if isinstance(code, int) else 0)
+
+
+@app.command()
+def sensitivity(
+    config: Annotated[str, typer.Argument(help="Config file or shipped name.")],
+    method: Annotated[str, typer.Option(
+        help="sobol, morris, fast, rbd_fast, delta or pawn.")] = "sobol",
+    n: Annotated[int, typer.Option("-n", help="Base sample size (sobol: a power of 2).")] = 1024,
+    seed: Annotated[int | None, typer.Option(help="Random seed (default: the config's).")] = None,
+    output: Annotated[list[str] | None, typer.Option(
+        "--output",
+        help="Another output, e.g. name=mva,country=JPN,year=2030 (repeatable).")] = None,
+    set_: SetOption = None,
+    out: Annotated[Path, typer.Option(
+        help="Folder that receives runs/<name>_sensitivity/.")] = Path("runs"),
+    no_plots: Annotated[bool, typer.Option("--no-plots", help="Skip plots and report.")] = False,
+) -> None:
+    """Which assumptions drive the key outputs: indices with CIs, convergence, plots, report.
+
+    Example: scenarios sensitivity nnmi_full45 --method sobol -n 4096
+    """
+    from scenarios.sensitivity_run import drivers_rich_table
+
+    result = api.sensitivity(config, method=method, n=n, seed=seed, outputs=output,
+                             overrides=set_)
+    path = api.save_sensitivity(result, out, plots=not no_plots)
+    console.print(drivers_rich_table(result))
+    for line in result.warnings:
+        errors.print(f"[yellow]warning[/yellow]: {line}", highlight=False)
+    console.print(f"[green]wrote[/green] {path}  ({result.timings['total']:.1f} s)")

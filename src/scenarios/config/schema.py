@@ -7,7 +7,7 @@ Money is in USD million unless a ``currency`` key says otherwise; rates are frac
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -18,7 +18,7 @@ Window = tuple[Year, Year]
 class Strict(BaseModel):
     """Base model: unknown keys are errors."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)  # .nan / .inf are errors
 
 
 class FromData(Strict):
@@ -135,7 +135,8 @@ class Impact(Strict):
 class Money(Strict):
     """Conversion of nominal budgets to constant 2015 USD."""
 
-    exchange_rates: dict[Literal["USD", "EUR", "CNY"], float] = {"USD": 1.0, "EUR": 1.08, "CNY": 0.139}
+    exchange_rates: dict[Literal["USD", "EUR", "CNY"], Annotated[float, Field(gt=0)]] = {
+        "USD": 1.0, "EUR": 1.08, "CNY": 0.139}
     inflation: float = Field(default=0.02, gt=-0.5, lt=1)
 
 

@@ -6,14 +6,15 @@ years (the base year, then every projected year). ``results.to_dataset`` labels 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from scenarios.config.schema import Budget, Spec
-from scenarios.errors import ConfigError, ModelError
-from scenarios.model.growth import GROWTH, ar1_shocks
+from scenarios.errors import ConfigError, ModelError, ScenariosError
+from scenarios.model.growth import GROWTH, ar1_noise
 from scenarios.model.impact import IMPACT, innovation_capital
 from scenarios.model.inputs import WORLD, Inputs
 from scenarios.model.money import CURRENCY_ECONOMY, to_constant_usd
@@ -69,13 +70,15 @@ def _project_program(spec: Spec, key: str, params: Parameters, inputs: Inputs, y
         raise ConfigError("a program with a new_institute_budget needs cost_per_institute",
                           path=p.path("cost_per_institute"))
     cap = p.get("cap", np.inf)
+    base_funding = _budget(spec, key, "base_funding", params, inputs, years)
+    match = p.get("match_ratio")
     result = run_pipeline(
         budget=budget[:, 1:],
-        base_funding=_budget(spec, key, "base_funding", params, inputs, years)[:, 1:],
+        base_funding=base_funding[:, 1:],
         cost=p.get("cost_per_institute", 1.0),
         funding_years=np.rint(p.get("funding_years")).astype(int),
         profile=p.raw("profile"),
-        match_ratio=p.get("match_ratio"),
+        match_ratio=match,
         lag=np.rint(p.get("launch_lag")).astype(int),
         cap=cap,
         survival=p.get("survival"),
@@ -84,21 +87,24 @@ def _project_program(spec: Spec, key: str, params: Parameters, inputs: Inputs, y
         base_year=inputs.base_year,
         years=years[1:],
     )
-    base_federal = _budget(spec, key, "base_funding", params, inputs, years)[:, :1]
-    match = p.get("match_ratio")[:, None]
+    base_federal = base_funding[:, :1]
     return PipelineResult(
         launched=_prepend(result.launched, 0.0),
         active=_prepend(result.active, history.n_existing),
-        spend_federal=np.concatenate([base_federal, result.spend_federal], axis=1),
-        spend_total=np.concatenate([base_federal * (1 + match), result.spend_total], axis=1),
+        spend_federal=_prepend(result.spend_federal, base_federal),
+        spend_total=_prepend(result.spend_total, base_federal * (1 + match[:, None])),
     )
 
 
-def _prepend(values: np.ndarray, first: float) -> np.ndarray:
-    return np.concatenate([np.full((len(values), 1), float(first)), values], axis=1)
+def _prepend(values: np.ndarray, first: float | np.ndarray) -> np.ndarray:
+    """``first`` (a number or an (n, 1) column) followed by ``values``, shape (n, T+1)."""
+    out = np.empty((len(values), values.shape[1] + 1))
+    out[:, :1] = first
+    out[:, 1:] = values
+    return out
 
 
-def _baseline_mva(spec: Spec, country: str, params: Parameters, inputs: Inputs, rng: np.random.Generator) -> np.ndarray:
+def _baseline_mva(spec: Spec, country: str, params: Parameters, inputs: Inputs, draws: np.ndarray | None) -> np.ndarray:
     growth_spec = spec.countries[country].growth
     if growth_spec.kind not in GROWTH:
         raise ConfigError(f"unknown growth kind {growth_spec.kind!r}", path=f"countries.{country}.growth.kind",
@@ -109,13 +115,15 @@ def _baseline_mva(spec: Spec, country: str, params: Parameters, inputs: Inputs, 
         full_history = history
     view = params.view(f"countries.{country}.growth")
     g = GROWTH[growth_spec.kind](view, full_history, inputs.projected_years, inputs.base_year)
-    shocks = params.view(f"countries.{country}.shocks")
-    sigma = shocks.get("sigma")
-    if np.any(sigma > 0):
-        g = g + ar1_shocks(sigma, shocks.get("rho"), g.shape[1], rng)
+    if draws is not None:
+        shocks = params.view(f"countries.{country}.shocks")
+        g = g + ar1_noise(draws, shocks.get("sigma"), shocks.get("rho"))
     level = history.loc[inputs.base_year]
-    path = level * np.cumprod(1 + g, axis=1)
-    return _prepend(path, level)
+    path = np.empty((len(g), g.shape[1] + 1))
+    path[:, 0] = level
+    np.cumprod(1 + g, axis=1, out=path[:, 1:])
+    path[:, 1:] *= level
+    return path
 
 
 def _check_finite_positive(values: np.ndarray, country: str, years: np.ndarray, what: str, hint_path: str) -> None:
@@ -128,8 +136,18 @@ def _check_finite_positive(values: np.ndarray, country: str, years: np.ndarray, 
         )
 
 
-def run_model(spec: Spec, inputs: Inputs, samples: pd.DataFrame | None = None) -> ModelOutput:
+BLOCK = 8192
+"""Samples per block: each block's arrays stay in cache and reuse the same memory."""
+
+RngFor = Callable[[str], np.random.Generator]
+
+
+def run_model(spec: Spec, inputs: Inputs, samples: pd.DataFrame | None = None, *,
+              rng_for: RngFor | None = None, block: int = BLOCK) -> ModelOutput:
     """Project every country and program for each sample.
+
+    The samples are projected in blocks of ``block`` rows; every number is the same for any
+    block size (the model is per sample, and the shocks are drawn up front).
 
     Parameters
     ----------
@@ -139,19 +157,83 @@ def run_model(spec: Spec, inputs: Inputs, samples: pd.DataFrame | None = None) -
         From :func:`scenarios.model.inputs.build_inputs`.
     samples
         Sampled parameters (columns are dotted paths), or None for the config's point values.
+    rng_for
+        The generator that draws a country's growth shocks (default: one generator seeded with
+        ``spec.seed``, drawn country after country); :mod:`scenarios.ensemble` passes
+        generators positioned inside that same stream for a slice of the samples.
     """
-    params = Parameters(spec.model_dump(), samples)
+    config = spec.model_dump()
+    params = Parameters(config, samples)
     years = np.concatenate([[inputs.base_year], inputs.projected_years])
-    rng = np.random.default_rng(spec.seed)
-    programs = {key: _project_program(spec, key, params, inputs, years) for key in spec.programs}
-    impact = params.view("impact")
+    draws = _shock_draws(spec, inputs, params, rng_for)
+    if params.n <= block:
+        return _run_block(spec, inputs, params, years, draws)
+    try:
+        return _run_blocks(spec, inputs, config, samples, years, draws, block)
+    except ScenariosError:  # report the problem exactly as one block would (first country, first sample)
+        return _run_block(spec, inputs, params, years, draws)
+
+
+def _shock_draws(spec: Spec, inputs: Inputs, params: Parameters, rng_for: RngFor | None) -> dict[str, np.ndarray]:
+    """Standard normal draws (n, T) of every country whose shocks are on, in country order."""
+    if rng_for is None:
+        shared = np.random.default_rng(spec.seed)
+        rng_for = lambda country: shared  # noqa: E731 - one stream, drawn country after country
+    draws = {}
+    for country in inputs.countries:
+        if np.any(params.get(f"countries.{country}.shocks.sigma") > 0):
+            draws[country] = rng_for(country).standard_normal((params.n, len(inputs.projected_years)))
+    return draws
+
+
+def _run_blocks(spec: Spec, inputs: Inputs, config: dict, samples: pd.DataFrame | None, years: np.ndarray,
+                draws: dict[str, np.ndarray], block: int) -> ModelOutput:
+    """Project each block of samples and copy it into the full arrays."""
+    n = len(samples)
+    out = None
+    for start in range(0, n, block):
+        rows = slice(start, min(start + block, n))
+        part = _run_block(spec, inputs, Parameters(config, samples.iloc[rows]), years,
+                          {c: z[rows] for c, z in draws.items()})
+        if out is None:
+            out = _empty_like(part, n)
+        _copy_rows(out, part, rows)
+    return out
+
+
+def _empty_like(part: ModelOutput, n: int) -> ModelOutput:
+    def empty(table: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        return {key: np.empty((n, *a.shape[1:])) for key, a in table.items()}
+
+    programs = {key: PipelineResult(**empty(vars(r))) for key, r in part.programs.items()}
+    return ModelOutput(part.years, empty(part.mva), empty(part.mva_baseline), empty(part.capital), programs)
+
+
+def _copy_rows(out: ModelOutput, part: ModelOutput, rows: slice) -> None:
+    tables = [(out.mva, part.mva), (out.mva_baseline, part.mva_baseline), (out.capital, part.capital)]
+    tables += [(vars(out.programs[key]), vars(r)) for key, r in part.programs.items()]
+    for whole, piece in tables:
+        for key, values in piece.items():
+            whole[key][rows] = values
+
+
+def _impact_fn(spec: Spec):
     if spec.impact.kind not in IMPACT:
         raise ConfigError(f"unknown impact kind {spec.impact.kind!r}", path="impact.kind",
                           value=spec.impact.kind, hint=f"registered: {', '.join(IMPACT)}")
+    return IMPACT[spec.impact.kind]
+
+
+def _run_block(spec: Spec, inputs: Inputs, params: Parameters, years: np.ndarray,
+               draws: dict[str, np.ndarray]) -> ModelOutput:
+    """The model for one block of samples."""
+    programs = {key: _project_program(spec, key, params, inputs, years) for key in spec.programs}
+    impact = params.view("impact")
+    impact_fn = _impact_fn(spec)
     delta, lag = impact.get("delta"), np.rint(impact.get("lag")).astype(int)
     mva_base, mva, capital = {}, {}, {}
     for country in inputs.countries:
-        mva_base[country] = _baseline_mva(spec, country, params, inputs, rng)
+        mva_base[country] = _baseline_mva(spec, country, params, inputs, draws.get(country))
         _check_finite_positive(mva_base[country], country, years, "baseline MVA", f"countries.{country}.growth")
         spend = sum(
             (getattr(result, f"spend_{spec.impact.spend}") for key, result in programs.items()
@@ -160,7 +242,7 @@ def run_model(spec: Spec, inputs: Inputs, samples: pd.DataFrame | None = None) -
         )
         capital[country] = innovation_capital(spend, delta, lag)
         if spend.any():
-            mva[country] = IMPACT[spec.impact.kind](impact, mva_base[country], capital[country], capital[country][:, 0])
+            mva[country] = impact_fn(impact, mva_base[country], capital[country], capital[country][:, 0])
         else:
             mva[country] = mva_base[country]
         _check_finite_positive(mva[country], country, years, "MVA", "impact")

@@ -84,7 +84,13 @@ GROWTH: dict[str, GrowthFn] = {"constant": constant, "convergence": convergence,
 
 def ar1_shocks(sigma: np.ndarray, rho: np.ndarray, n_years: int, rng: np.random.Generator) -> np.ndarray:
     """AR(1) noise e_t = rho e_{t-1} + sigma z_t, shape (n, n_years), starting from e_0 = 0."""
-    z = rng.standard_normal((len(sigma), n_years)) * sigma[:, None]
+    return ar1_noise(rng.standard_normal((len(sigma), n_years)), sigma, rho)
+
+
+def ar1_noise(z: np.ndarray, sigma: np.ndarray, rho: np.ndarray) -> np.ndarray:
+    """:func:`ar1_shocks` from given standard normal draws ``z`` of shape (n, n_years)."""
+    z = z * sigma[:, None]
+    n_years = z.shape[1]
     shocks = np.empty_like(z)
     previous = np.zeros(len(sigma))
     for t in range(n_years):

@@ -23,14 +23,19 @@ def innovation_capital(spend: np.ndarray, delta: np.ndarray, lag: np.ndarray) ->
 
     Spend before the base year is taken to equal base-year spend (the steady state).
     """
-    n, n_years = spend.shape
+    n_years = spend.shape[1]
+    lagged = np.empty_like(spend)  # spend[:, max(t - lag, 0)]
+    lag = lag.astype(int)
+    for s in np.unique(lag):
+        rows = slice(None) if np.all(lag == s) else lag == s
+        s = min(int(s), n_years)
+        lagged[rows, s:] = spend[rows, : n_years - s]
+        lagged[rows, :s] = spend[rows, :1]
     capital = np.empty_like(spend)
     capital[:, 0] = spend[:, 0] / delta
-    rows = np.arange(n)
-    lag = lag.astype(int)
+    keep = 1 - delta
     for t in range(1, n_years):
-        lagged = spend[rows, np.clip(t - lag, 0, None)]
-        capital[:, t] = (1 - delta) * capital[:, t - 1] + lagged
+        capital[:, t] = keep * capital[:, t - 1] + lagged[:, t]
     return capital
 
 

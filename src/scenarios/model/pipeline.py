@@ -46,29 +46,57 @@ def launch_institutes(budget: np.ndarray, cost: np.ndarray, room: np.ndarray, la
     (the cap minus institutes already established).
     """
     n, n_years = budget.shape
-    launched = np.zeros((n, n_years))
+    commits = np.empty((n, n_years))
     available = np.zeros(n)
     committed = np.zeros(n)
-    rows = np.arange(n)
-    lag = lag.astype(int)
     for t in range(n_years):
         available += budget[:, t]
         k = np.floor(available / cost * (1 + _EPS))
         k = np.clip(np.minimum(k, room - committed), 0, None)
         available -= k * cost
         committed += k
-        when = t + lag
-        ok = when < n_years
-        launched[rows[ok], when[ok]] += k[ok]
+        commits[:, t] = k
+    launched = np.zeros((n, n_years))
+    _add_shifted(launched, commits, lag.astype(int))  # launched[:, t + lag] += commits[:, t]
     return launched
 
 
+def _by_shift(shift: np.ndarray) -> list[tuple[int, slice | np.ndarray]]:
+    """(s, rows) for each distinct shift; rows is ``slice(None)`` when every row has the same one."""
+    distinct = np.unique(shift)
+    if len(distinct) == 1:
+        return [(int(distinct[0]), slice(None))]
+    return [(int(s), shift == s) for s in distinct]
+
+
+def _add_shifted(out: np.ndarray, values: np.ndarray, shift: np.ndarray) -> None:
+    """out[:, t + shift] += values[:, t] per row, dropping what falls past the last year."""
+    n_years = values.shape[1]
+    for s, rows in _by_shift(shift):
+        if s < n_years:
+            out[rows, s:] += values[rows, : n_years - s]
+
+
 def _shifted(values: np.ndarray, shift: np.ndarray) -> np.ndarray:
-    """values[:, t - shift] per row (zero where t - shift < 0); ``shift`` is (n,) ints."""
-    n, n_years = values.shape
-    padded = np.concatenate([np.zeros((n, 1)), values], axis=1)
-    index = np.arange(n_years)[None, :] - shift[:, None] + 1
-    return np.take_along_axis(padded, np.clip(index, 0, None), axis=1)
+    """values[:, t - shift] per row (zero where t - shift < 0); ``shift`` is (n,) ints >= 0."""
+    n_years = values.shape[1]
+    out = np.zeros_like(values)
+    for s, rows in _by_shift(shift):
+        if s < n_years:
+            out[rows, s:] = values[rows, : n_years - s]
+    return out
+
+
+def _exits_by_year(exits: np.ndarray, years: np.ndarray) -> np.ndarray:
+    """(n, n_years) count of the exits in each row of ``exits`` at or before each year.
+
+    Rows take few distinct values (one per funding length), so each distinct row is counted once.
+    """
+    if exits.shape[1] == 0:
+        return np.zeros((len(exits), len(years)), dtype=np.int64)
+    distinct, row = np.unique(exits, axis=0, return_inverse=True)
+    counts = (distinct[:, None, :] <= years[None, :, None]).sum(axis=2)
+    return counts[row.reshape(-1)]
 
 
 def active_institutes(
@@ -87,16 +115,16 @@ def active_institutes(
     """
     cumulative = np.cumsum(launched, axis=1)
     exited_new = _shifted(cumulative, funding_years.astype(int))
-    exited_old = (existing_exits[:, None, :] <= years[None, :, None]).sum(axis=2)
-    exited = exited_new + exited_old
+    exited = exited_new + _exits_by_year(existing_exits, years)
     return n_existing + cumulative - (1 - survival[:, None]) * exited
 
 
 def new_institute_spend(launched: np.ndarray, cost: np.ndarray, weights: np.ndarray) -> np.ndarray:
     """Federal outlays of launched cohorts: sum_j launched[t - j] * cost * w_j."""
+    n_years = launched.shape[1]
     spend = np.zeros_like(launched)
-    for j in range(weights.shape[1]):
-        spend += _shifted(launched, np.full(len(launched), j)) * (cost * weights[:, j])[:, None]
+    for j in range(min(weights.shape[1], n_years)):
+        spend[:, j:] += launched[:, : n_years - j] * (cost * weights[:, j])[:, None]
     return spend
 
 

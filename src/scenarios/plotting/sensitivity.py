@@ -103,14 +103,15 @@ def plot_morris(indices: xr.Dataset, output: str, *, ax: Axes | None = None, lab
     ds = indices.sel(output=output)
     mu, sigma = ds["mu_star"].to_numpy(), ds["sigma"].to_numpy()
     ax.errorbar(mu, sigma, xerr=ds["mu_star_conf"].to_numpy(), fmt="o", color=OKABE_ITO["blue"],
-                ecolor="#999999", elinewidth=0.8, markersize=4, label="parameter (bars: 95 % CI "
-                "of mu*)")
+                ecolor="#999999", elinewidth=0.8, markersize=4,
+                label="parameter (bars: 95 % CI of mu*)")
     top = float(np.nanmax([*mu, *sigma, 0])) * 1.05 or 1.0
     ax.plot([0, top], [0, top], ls="--", color="#777777", lw=0.8,
             label="sigma = mu* (above: non-linear or interacting)")
     for k in np.argsort(-np.nan_to_num(mu))[:label]:
-        ax.annotate(str(ds["parameter"].to_numpy()[k]), (mu[k], sigma[k]), xytext=(4, 3 + 7 * (k % 2)),
-                    textcoords="offset points", fontsize=FONTSIZE["annotation"])
+        ax.annotate(str(ds["parameter"].to_numpy()[k]), (mu[k], sigma[k]),
+                    xytext=(4, 3 + 7 * (k % 2)), textcoords="offset points",
+                    fontsize=FONTSIZE["annotation"])
     ax.set_xlim(0, top)
     ax.set_ylim(0, top)
     ax.legend(fontsize=FONTSIZE["legend"], frameon=False, loc="upper left")
@@ -139,8 +140,8 @@ def plot_tornado(table: pd.DataFrame, output: str, *, units: str = "", top: int 
     ax.set_yticks(y, labels, fontsize=FONTSIZE["annotation"])
     ax.axvline(center, color="black", lw=0.8)
     ax.legend(fontsize=FONTSIZE["legend"], frameon=False, loc="lower right")
-    return _finish(ax, f"Tornado: {output}, one assumption at a time", f"{output} ({units})" if units else output, "",
-                   note)
+    xlabel = f"{output} ({units})" if units else output
+    return _finish(ax, f"Tornado: {output}, one assumption at a time", xlabel, "", note)
 
 
 def plot_indices_over_time(over_time: xr.Dataset, output: str, *, top: int = 6,
@@ -208,10 +209,11 @@ def plot_sensitivity(indices: xr.Dataset, over_time: xr.Dataset | None, tornado:
     for output in map(str, indices["output"].to_numpy()):
         main = indices["mu_star" if morris else next(k for k in ("ST", "S1", "delta", "median")
                                                        if k in indices)]
-        if main.sel(output=output).isnull().all():
+        if main.sel(output=output).isna().all():
             continue
         plot = plot_morris if morris else plot_indices
-        save(plot(indices, output, note=note), f"{'morris' if morris else 'indices'}_{_slug(output)}")
+        prefix = "morris" if morris else "indices"
+        save(plot(indices, output, note=note), f"{prefix}_{_slug(output)}")
         save(plot_tornado(tornado, output, units=_units(indices, output), note=note),
              f"tornado_{_slug(output)}")
     for output in map(str, [] if over_time is None else over_time["output"].to_numpy()):

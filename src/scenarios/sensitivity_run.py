@@ -1,0 +1,537 @@
+"""Sensitivity analysis of a scenario: what is analysed, one engine call per design, the run folder.
+
+:mod:`scenarios.sensitivity` is a SALib adapter that knows nothing of the engine. This module
+names the outputs in the vocabulary of claims (:class:`scenarios.claims.MetricRef`), evaluates
+them for a parameter matrix with one vectorised :func:`scenarios.api.run` of the scenario and one
+of its reference scenario, and writes ``runs/<name>_sensitivity/``.
+
+Example
+-------
+>>> from scenarios.sensitivity_run import run_sensitivity, write_sensitivity
+>>> result = run_sensitivity("nnmi_full45", "sobol", 1024, seed=1)      # doctest: +SKIP
+>>> write_sensitivity(result, "runs")                                      # doctest: +SKIP
+PosixPath('runs/nnmi_full45_sensitivity')
+"""
+
+from __future__ import annotations
+
+import html
+import time
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+from pydantic import ValidationError
+from rich.table import Table
+
+from scenarios import __version__, api
+from scenarios import sensitivity as gsa
+from scenarios.claims import FUTURE_METRICS, MetricRef, future_metric, policy_effect
+from scenarios.config.load import config_hash, resolve_config_path
+from scenarios.config.schema import Spec
+from scenarios.data import Dataset, load_dataset
+from scenarios.errors import ConfigError, ModelError
+from scenarios.results import MONEY, write_json, write_netcdf, write_run
+from scenarios.sampling import Distribution, validate_uncertainties
+
+US_PROGRAM = "manufacturing_usa"
+UNITS = {
+    "mva": MONEY,
+    "mva_ratio": "ratio",
+    "world_share": "fraction",
+    "institutes_active": "count",
+    "institutes_established": "count",
+    "intensity_index": "ratio to the reference country",
+    "cagr": "fraction per year",
+    "cagr_gap": "fraction per year",
+    "crossover_year": "year (horizon + 1: never)",
+    "spend_federal_cumulative": MONEY,
+}
+"""Units of each claim metric, as analysed."""
+GAP_PATH = "mva gap CHN-USA"
+
+
+def key_outputs(spec: Spec) -> list[MetricRef]:
+    """The headline outputs of a scenario's sensitivity analysis.
+
+    US MVA in 2035 and the CHN-USA CAGR gap 2025-2035 (each also against the reference scenario,
+    if the config has one), the year US MVA reaches China's, Manufacturing USA institutes active
+    in 2035 and its cumulative federal spend. 2035 becomes the horizon when that is earlier.
+    """
+    end = min(2035, spec.horizon)
+    levels = [
+        MetricRef(name="mva", country="USA", year=end),
+        MetricRef(name="cagr_gap", a="CHN", b="USA", start=2025, end=end),
+    ]
+    outputs = []
+    for level in levels:
+        outputs.append(level)
+        if spec.reference:
+            outputs.append(level.model_copy(update={"reference": spec.reference}))
+    outputs.append(MetricRef(name="crossover_year", a="USA", b="CHN"))
+    if US_PROGRAM in spec.programs:
+        outputs += [
+            MetricRef(name="institutes_active", program=US_PROGRAM, year=end),
+            MetricRef(name="spend_federal_cumulative", program=US_PROGRAM),
+        ]
+    return outputs
+
+
+def output_name(ref: MetricRef) -> str:
+    """Readable unique name of an output, e.g. ``"cagr_gap CHN-USA 2025-2035 vs baseline"``."""
+    fields = ref.model_dump()
+    parts = [ref.name]
+    for group in (("country",), ("a", "b"), ("program",), ("year",), ("start", "end")):
+        values = [str(fields[k]) for k in group if fields[k] is not None]
+        if values:
+            parts.append("-".join(values))
+    if ref.reference:
+        parts.append(f"vs {ref.reference}" + (" (relative)" if ref.change == "percent" else ""))
+    return " ".join(parts)
+
+
+def output_units(ref: MetricRef) -> str:
+    """Units of an output (a relative change against the reference is a fraction)."""
+    if ref.reference and ref.change == "percent":
+        return "fraction"
+    return UNITS[ref.name]
+
+
+def parse_output(text: str) -> MetricRef:
+    """Parse ``--output name=mva,country=JPN,year=2030`` into a :class:`MetricRef`.
+
+    Raises
+    ------
+    ConfigError
+        For a malformed item, an unknown metric or key, or a missing argument.
+    """
+    example = "e.g. --output name=mva,country=JPN,year=2030"
+    fields: dict[str, object] = {}
+    for item in filter(None, (s.strip() for s in text.split(","))):
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise ConfigError("an output is name=METRIC,key=value,...", path="--output",
+                              value=text, hint=example)
+        value = value.strip()
+        fields[key.strip()] = int(value) if value.lstrip("-").isdigit() else value
+    try:
+        ref = MetricRef.model_validate(fields)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        raise ConfigError(f"invalid output: {'.'.join(map(str, error['loc']))}: {error['msg']}",
+                          path="--output", value=text,
+                          hint=f"keys: {', '.join(MetricRef.model_fields)}; {example}") from None
+    if ref.name not in FUTURE_METRICS:
+        raise ConfigError(f"unknown metric '{ref.name}'", path="--output", value=text,
+                          hint=f"choose one of: {', '.join(FUTURE_METRICS)}")
+    missing = [k for k in FUTURE_METRICS[ref.name][1] if getattr(ref, k) is None]
+    if missing:
+        raise ConfigError(f"metric '{ref.name}' needs {', '.join(missing)}", path="--output",
+                          value=text, hint=f"add {','.join(f'{k}=...' for k in missing)}")
+    return ref
+
+
+def _reference_spec(spec: Spec, file: str) -> Spec:
+    """The reference scenario: a config beside this one, else a shipped config of that name."""
+    beside = Path(file).parent / f"{spec.reference}.yaml"
+    reference = api.load_config(beside if beside.exists() else spec.reference)
+    return reference.model_copy(update={"seed": spec.seed})
+
+
+def _paths(results: xr.Dataset) -> dict[str, xr.DataArray]:
+    """US MVA and the CHN-USA MVA gap in each projected year, dims (sample, year)."""
+    mva = results["mva"].isel(year=results["projected"].to_numpy())
+    mva = mva.transpose("sample", "country", "year")
+    return {"mva USA": mva.sel(country="USA"),
+            GAP_PATH: mva.sel(country="CHN") - mva.sel(country="USA")}
+
+
+class EngineOutputs:
+    """Outputs of a scenario for a parameter matrix: one run of the scenario, one of its reference.
+
+    Parameters
+    ----------
+    spec : Spec
+        The scenario.
+    file : str
+        Its config file (the reference is looked up beside it).
+    outputs : sequence of MetricRef
+        What to evaluate; a ``reference`` must be the scenario's own reference.
+    dataset : Dataset
+        The data the engine calibrates on.
+    """
+
+    def __init__(self, spec: Spec, file: str, outputs: Sequence[MetricRef], dataset: Dataset):
+        self.spec, self.outputs, self.dataset = spec, list(outputs), dataset
+        foreign = [output_name(r) for r in outputs if r.reference not in (None, spec.reference)]
+        if foreign:
+            raise ConfigError(f"output '{foreign[0]}' compares with another scenario than this "
+                              "config's reference", path="--output", value=foreign[0],
+                              hint=f"use reference={spec.reference}" if spec.reference
+                              else "this config has no 'reference:'")
+        self.reference = _reference_spec(spec, file) if spec.reference else None
+
+    def _run(self, spec: Spec, params: pd.DataFrame) -> xr.Dataset:
+        columns = [c for c in params.columns if c in spec.uncertainties]
+        matrix = params[columns] if columns else None
+        return api.run(spec, samples=matrix, dataset=self.dataset, with_reference=False).results
+
+    def __call__(
+        self, params: pd.DataFrame
+    ) -> tuple[dict[str, np.ndarray], dict[str, xr.DataArray]]:
+        """Outputs (one value per row) and yearly paths (``_paths``), policy effects included.
+
+        Only one ensemble is held in memory at a time: each run is reduced to its outputs first.
+        """
+        results = self._run(self.spec, params)
+        values = {output_name(r): future_metric(results, r) for r in self.outputs}
+        paths = _paths(results)
+        del results
+        if self.reference is not None:
+            base = self._run(self.reference, params)
+            for r in self.outputs:
+                if r.reference:
+                    values[output_name(r)] = policy_effect(
+                        values[output_name(r)], future_metric(base, r), r.change)
+            # numpy, not xarray: a deterministic reference (sample size 1) must broadcast
+            gain = paths.pop("mva USA")
+            gain = gain.copy(data=gain.to_numpy() - _paths(base)["mva USA"].to_numpy())
+            paths = {f"mva USA vs {self.spec.reference}": gain, **paths}
+        n = len(params)
+        return {k: np.broadcast_to(v, (n,)).copy() for k, v in values.items()}, paths
+
+
+@dataclass(frozen=True)
+class SensitivityRun:
+    """A scenario's sensitivity analysis, ready to be written.
+
+    Attributes
+    ----------
+    spec : Spec
+        The scenario analysed.
+    config_file : str
+        Its config file (``"<Spec>"`` for a spec passed in).
+    method, n, seed
+        The SALib method, base sample size and seed.
+    dists : dict
+        The uncertain parameters and their distributions.
+    analysis : scenarios.sensitivity.SensitivityResult
+        Indices (with a ``units`` coordinate on ``output``), convergence check, design, outputs.
+    over_time : xarray.Dataset or None
+        Indices of the yearly paths (US MVA or its gain vs the reference, CHN-USA MVA gap).
+    tornado : pandas.DataFrame
+        One-at-a-time swings, see :func:`scenarios.sensitivity.one_at_a_time`.
+    warnings : tuple of str
+        Convergence warnings and caveats, shown on the terminal and in the report.
+    timings : dict
+        Seconds: ``model`` (engine on the full design), ``analysis`` (SALib, with the convergence
+        checkpoints), ``over_time``, ``tornado``, ``total``.
+    """
+
+    spec: Spec
+    config_file: str
+    method: str
+    n: int
+    seed: int
+    dists: dict[str, Distribution]
+    analysis: gsa.SensitivityResult
+    over_time: xr.Dataset | None
+    tornado: pd.DataFrame
+    warnings: tuple[str, ...]
+    timings: dict[str, float]
+
+    @property
+    def indices(self) -> xr.Dataset:
+        """Dims ``(output, parameter)``, see :func:`scenarios.sensitivity.analyze`."""
+        return self.analysis.indices
+
+    @property
+    def name(self) -> str:
+        """Folder name: ``<scenario>_sensitivity``."""
+        return f"{self.spec.name}_sensitivity"
+
+    def to_frame(self) -> pd.DataFrame:
+        """Tidy indices: ``output, parameter, index, value, conf, units`` (indices.csv)."""
+        frame = gsa.to_frame(self.indices)
+        return frame.assign(units=frame["output"].map(self.indices["units"].to_series()))
+
+
+def _units(ds: xr.Dataset, units: dict[str, str]) -> xr.Dataset:
+    return ds.assign_coords(units=("output", [units[str(o)] for o in ds["output"].to_numpy()]))
+
+
+def run_sensitivity(
+    config: str | Path | Spec,
+    method: str = "sobol",
+    n: int = 1024,
+    *,
+    seed: int | None = None,
+    outputs: Sequence[MetricRef | str] = (),
+    overrides: list[str] | None = None,
+    dataset: Dataset | None = None,
+    over_time: bool = True,
+) -> SensitivityRun:
+    """Global sensitivity analysis of a scenario's key outputs over its ``uncertainties``.
+
+    Parameters
+    ----------
+    config : str, Path or Spec
+        A config path, a shipped config name, or a loaded spec.
+    method : str
+        A key of :data:`scenarios.sensitivity.METHODS`.
+    n : int
+        Base sample size (Sobol': a power of 2; the design has ``n (2 d + 2)`` rows).
+    seed : int, optional
+        Seeds the design and the bootstrap; default the config's seed.
+    outputs : sequence of MetricRef or str
+        Outputs besides :func:`key_outputs`; strings as in :func:`parse_output`.
+    overrides : list of str, optional
+        ``dotted.path=value`` overrides of the config.
+    dataset : Dataset, optional
+        Default: the config's dataset.
+    over_time : bool
+        Also compute the indices of every projected year of the yearly paths (from the same
+        model results: no extra engine run).
+
+    Returns
+    -------
+    SensitivityRun
+
+    Raises
+    ------
+    ConfigError
+        For an unknown method, a bad ``n``, a config without uncertainties or a bad output.
+    """
+    started = time.perf_counter()
+    file = "<Spec>" if isinstance(config, Spec) else str(resolve_config_path(config))
+    spec = config if isinstance(config, Spec) else api.load_config(config, overrides)
+    seed = spec.seed if seed is None else seed
+    dists = validate_uncertainties(spec.uncertainties, file=file)
+    refs = [parse_output(o) if isinstance(o, str) else o for o in outputs]
+    refs = list({output_name(r): r for r in [*key_outputs(spec), *refs]}.values())
+    engine = EngineOutputs(spec, file, refs, dataset or load_dataset(spec.data.path))
+    model_seconds: list[float] = []
+    paths: list[dict[str, xr.DataArray]] = []
+
+    def evaluate(params: pd.DataFrame) -> dict[str, np.ndarray]:
+        tic = time.perf_counter()
+        values, yearly = engine(params)
+        model_seconds.append(time.perf_counter() - tic)
+        paths.append(yearly)  # the first call is the full design; FAST adds checkpoint designs
+        return values
+
+    notes = ["config correlations are not applied: the indices assume independent parameters"
+             ] if spec.correlations else []
+    tic = time.perf_counter()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", gsa.ConvergenceWarning)
+        analysis = gsa.sensitivity(dists, evaluate, method, n, seed=seed)
+    analysis_seconds = time.perf_counter() - tic - sum(model_seconds)
+    for w in caught:
+        if issubclass(w.category, gsa.ConvergenceWarning):
+            notes.append(str(w.message))
+        else:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    units = {output_name(r): output_units(r) for r in refs}
+    analysis = replace(analysis, indices=_units(analysis.indices, units))
+    tic = time.perf_counter()
+    yearly = _over_time(dists, analysis.params, paths[0], method, n, seed) if over_time else None
+    over_time_seconds, tic = time.perf_counter() - tic, time.perf_counter()
+    tornado = gsa.one_at_a_time(dists, lambda p: engine(p)[0])
+    timings = {"model": model_seconds[0], "analysis": analysis_seconds,
+               "over_time": over_time_seconds, "tornado": time.perf_counter() - tic,
+               "total": time.perf_counter() - started}
+    return SensitivityRun(spec, file, method, n, seed, dists, analysis, yearly, tornado,
+                          tuple(notes), timings)
+
+
+def _over_time(dists: dict[str, Distribution], params: pd.DataFrame,
+               paths: dict[str, xr.DataArray], method: str, n: int, seed: int) -> xr.Dataset:
+    """Indices of each projected year, from the paths already computed on the same design."""
+
+    def replay(design: pd.DataFrame) -> dict[str, np.ndarray]:
+        if not design.equals(params):
+            raise ModelError("the yearly analysis drew another design than the main analysis",
+                             hint="the same method, n and seed must give the same design")
+        return {k: v.to_numpy() for k, v in paths.items()}
+
+    years = next(iter(paths.values()))["year"].to_numpy()
+    units = {k: MONEY for k in paths}
+    return _units(gsa.over_time(dists, replay, years, method, n, seed=seed), units)
+
+
+def convergence_table(run: SensitivityRun) -> pd.DataFrame:
+    """The main indices at n/4, n/2 and n side by side (convergence.csv).
+
+    Columns ``output, parameter, index, n=.., n=.., n=.., change, converged``; ``change`` is the
+    absolute change from n/2 to n, ``converged`` the adapter's verdict for the output.
+    """
+    long = run.analysis.convergence
+    if long.empty:
+        return long
+    wide = long.pivot_table(index=["output", "parameter", "index"], columns="n", values="value",
+                            aggfunc="first", sort=False)
+    wide.columns = [f"n={c}" for c in wide.columns]
+    wide["change"] = (wide.iloc[:, -1] - wide.iloc[:, -2]).abs()
+    wide = wide.reset_index()
+    return wide.assign(converged=wide["output"].map(run.analysis.converged))
+
+
+def drivers(run: SensitivityRun, top: int = 3) -> pd.DataFrame:
+    """The leading parameters of each output, ranked by the method's last main index (Sobol': ST).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``output, rank, parameter`` and each main index with its ``_conf`` half-width.
+    """
+    ds, main = run.indices, gsa.METHODS[run.method].main
+    rows = []
+    for output in ds["output"].to_numpy():
+        ranked = ds[main[-1]].sel(output=output).to_series().dropna()
+        ranked = ranked.sort_values(ascending=False, kind="stable")
+        for rank, parameter in enumerate(ranked.index[:top], 1):
+            row = {"output": output, "rank": rank, "parameter": parameter}
+            for k in (k for name in main for k in (name, f"{name}_conf") if k in ds):
+                row[k] = float(ds[k].sel(output=output, parameter=parameter))
+            rows.append(row)
+    return pd.DataFrame(rows, columns=["output", "rank", "parameter"] if not rows else None)
+
+
+def _fmt(value: float, conf: float | None) -> str:
+    text = f"{value:.3g}" if abs(value) >= 1000 else f"{value:.3f}"
+    return text if conf is None or np.isnan(conf) else f"{text} ± {conf:.3f}"
+
+
+def _settled(converged: object) -> str:
+    return "n/a" if pd.isna(converged) else ("yes" if converged else "NO")
+
+
+def _driver_rows(run: SensitivityRun) -> tuple[list[str], list[list[str]]]:
+    main = gsa.METHODS[run.method].main
+    header = ["output", "rank", "parameter", *[f"{k} (± 95 % CI)" for k in main], "settled"]
+    rows = []
+    for row in drivers(run).itertuples(index=False):
+        d = row._asdict()
+        first = d["rank"] == 1
+        rows.append([d["output"] if first else "", str(d["rank"]), d["parameter"],
+                     *[_fmt(d[k], d.get(f"{k}_conf")) for k in main],
+                     _settled(run.analysis.converged[d["output"]]) if first else ""])
+    return header, rows
+
+
+def drivers_rich_table(run: SensitivityRun) -> Table:
+    """The leading drivers of each output as a rich table for the terminal."""
+    header, rows = _driver_rows(run)
+    table = Table(*header, title=f"{run.spec.name}: leading drivers ({run.method}, n={run.n}, "
+                  f"{run.indices.attrs['n_evaluations']:,} evaluations)", title_justify="left",
+                  caption="settled: indices moved less than 0.05 between n/2 and n",
+                  caption_justify="left")
+    for row in rows:
+        table.add_row(*row)
+    return table
+
+
+def _html_table(header: list[str], rows: list[list[str]]) -> str:
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
+    body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>"
+                   for row in rows)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _describe(dist: Distribution) -> str:
+    fields = dist.model_dump(exclude_none=True)
+    kind = fields.pop("dist")
+    return f"{kind}({', '.join(f'{k}={v}' for k, v in fields.items())})"
+
+
+def report_section(run: SensitivityRun) -> str:
+    """The sensitivity section of report.html (everything escaped)."""
+    ds, e = run.indices, html.escape
+    facts = (f"Method {run.method} (SALib), base sample size n = {run.n}, "
+             f"{ds.attrs['n_evaluations']:,} model evaluations, seed {run.seed}; "
+             f"{run.timings['total']:.1f} s in all, {run.timings['model']:.1f} s in the engine.")
+    parts = [f"<p>{e(facts)}</p>"]
+    if ds.attrs.get("caveat"):
+        parts.append(f"<p>{e(ds.attrs['caveat'])}.</p>")
+    if run.warnings:
+        parts.append('<ul class="caveats">' + "".join(f"<li><b>warning</b>: {e(w)}</li>"
+                                                       for w in run.warnings) + "</ul>")
+    parts += ["<h3>Leading drivers</h3>", _html_table(*_driver_rows(run))]
+    noted = [(str(o), str(n)) for o, n in zip(ds["output"].to_numpy(), ds["note"].to_numpy(),
+                                               strict=True) if n]
+    if noted:
+        parts += ["<h3>Notes on outputs</h3>",
+                  _html_table(["output", "note"], [list(x) for x in noted])]
+    tornado = run.tornado.drop_duplicates("parameter")
+    parts += ["<h3>Uncertain inputs</h3>", _html_table(
+        ["parameter", "distribution", "5 % quantile", "95 % quantile"],
+        [[p, _describe(run.dists[p]), f"{lo:.4g}", f"{hi:.4g}"] for p, lo, hi in
+         zip(tornado["parameter"], tornado["low_value"], tornado["high_value"], strict=True)])]
+    return "\n".join(parts)
+
+
+def manifest(run: SensitivityRun) -> dict:
+    """What produced the folder: config, method, n, seed, versions, timings, convergence."""
+    return {
+        "scenario": run.spec.name,
+        "config_file": run.config_file,
+        "config": run.spec.model_dump(mode="json"),
+        "config_hash": config_hash(run.spec),
+        "method": run.method,
+        "n": run.n,
+        "n_evaluations": int(run.indices.attrs["n_evaluations"]),
+        "seed": run.seed,
+        "outputs": {str(o): str(u) for o, u in zip(run.indices["output"].to_numpy(),
+                                                   run.indices["units"].to_numpy(), strict=True)},
+        "converged": {k: None if pd.isna(v) else bool(v)
+                      for k, v in run.analysis.converged.items()},
+        "warnings": list(run.warnings),
+        "package_version": __version__,
+        "seconds": {k: round(v, 3) for k, v in run.timings.items()},
+    }
+
+
+def _write_visuals(run: SensitivityRun, plots_dir: Path) -> None:
+    """plots/*.png, then report.html beside the plots folder."""
+    from scenarios.plotting.sensitivity import CAPTIONS, plot_sensitivity
+    from scenarios.report import write_report
+
+    plots_dir.mkdir()
+    figures = plot_sensitivity(run.indices, run.over_time, run.tornado, plots_dir,
+                               note=f"Scenario {run.spec.name}; {run.method}, n = {run.n}, "
+                                    f"seed {run.seed}.")
+    point = api.run(run.spec, with_reference=False)
+    config = Path(run.config_file)
+    write_report(plots_dir.parent / "report.html", results=point.results, metrics=point.metrics,
+                 config_text=config.read_text(encoding="utf-8") if config.is_file() else "",
+                 plots=figures, captions=CAPTIONS, title=f"Sensitivity analysis: {run.spec.name}",
+                 extra_sections=[("Sensitivity analysis", report_section(run))])
+
+
+def write_sensitivity(run: SensitivityRun, out_dir: str | Path = "runs", *,
+                      plots: bool = True) -> Path:
+    """Write ``<out_dir>/<scenario>_sensitivity/`` atomically.
+
+    Files: sensitivity.nc (indices with confidence half-widths), indices.csv, convergence.csv,
+    drivers.csv, oat.csv (tornado), over_time.nc and over_time.csv, manifest.json, and with
+    ``plots`` the plots/ folder and report.html.
+    """
+    writers = {
+        "sensitivity.nc": lambda p: write_netcdf(run.indices, p),
+        "indices.csv": lambda p: run.to_frame().to_csv(p, index=False),
+        "convergence.csv": lambda p: convergence_table(run).to_csv(p, index=False),
+        "drivers.csv": lambda p: drivers(run).to_csv(p, index=False),
+        "oat.csv": lambda p: run.tornado.to_csv(p, index=False),
+        "manifest.json": lambda p: write_json(manifest(run), p),
+    }
+    if run.over_time is not None:
+        writers["over_time.nc"] = lambda p: write_netcdf(run.over_time, p)
+        writers["over_time.csv"] = lambda p: gsa.to_frame(run.over_time).to_csv(p, index=False)
+    if plots:
+        writers["plots"] = lambda p: _write_visuals(run, p)
+    return write_run(Path(out_dir) / run.name, writers)

@@ -1,0 +1,627 @@
+"""Reliability: every bad input gets a clear error, and runs reproduce.
+
+Property-based tests mutate the shipped scenario configs and claim files (wrong types, missing and
+extra keys, NaN and infinities, negative money, inverted ranges, years out of range, empty
+countries, duplicate YAML keys, huge ensembles, cyclic ``extends``, unknown distributions, bad
+``--set`` overrides). Every generated input must either run to finite results or fail with a
+:class:`ScenariosError` that names the file and a key path, never another exception type.
+
+The counts of generated bad inputs and clean errors are written to ``reliability_counts.json`` in
+pytest's base temporary folder and printed by the last test (run with ``-s`` to see them).
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import math
+import os
+import shutil
+import subprocess
+import sys
+import traceback
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+import xarray as xr
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from scenarios import api
+from scenarios.claims import FUTURE_METRICS, future_metric, load_claims, past_metric
+from scenarios.config.load import load_raw
+from scenarios.data import load_dataset
+from scenarios.errors import ConfigError, ModelError, ScenariosError
+
+SHIPPED = Path(str(resources.files("scenarios") / "configs"))
+CONFIG_NAMES = sorted(p.stem for p in SHIPPED.glob("*.yaml"))
+CLAIM_NAMES = sorted(p.name for p in (SHIPPED / "claims").glob("*.yaml"))
+ENSEMBLE = 4  # samples for configs with uncertainties: small, but a real ensemble
+
+# Every generated input, by kind: tried / clean error / ran to finite results.
+COUNTS: dict[str, dict[str, int]] = {}
+
+FUZZ = settings(
+    max_examples=20,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+
+
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped configs and claim files, copied into one writable folder."""
+    root = tmp_path_factory.mktemp("reliability")
+    for path in SHIPPED.glob("*.yaml"):
+        shutil.copy(path, root / path.name)
+    (root / "claims").mkdir()
+    for path in (SHIPPED / "claims").glob("*.yaml"):
+        shutil.copy(path, root / "claims" / path.name)
+    return root
+
+
+@pytest.fixture(scope="module")
+def full45_results() -> xr.Dataset:
+    return api.run("nnmi_full45", samples=ENSEMBLE, with_reference=False).results
+
+
+@pytest.fixture(scope="module")
+def dataset():
+    return load_dataset()
+
+
+# --------------------------------------------------------------------------------------------
+# helpers: paths in a nested config, writing cases, judging outcomes
+
+_case_ids = iter(range(10**9))
+
+
+def leaves(tree: Any, prefix: tuple = ()) -> list[tuple]:
+    """Every path to a scalar (dict keys and list indices)."""
+    if isinstance(tree, dict):
+        return [p for k, v in tree.items() for p in leaves(v, (*prefix, k))]
+    if isinstance(tree, list):
+        return [p for i, v in enumerate(tree) for p in leaves(v, (*prefix, i))]
+    return [prefix]
+
+
+def mappings(tree: Any, prefix: tuple = ()) -> list[tuple]:
+    """Every path to a mapping (including the root)."""
+    if isinstance(tree, dict):
+        return [prefix] + [p for k, v in tree.items() for p in mappings(v, (*prefix, k))]
+    if isinstance(tree, list):
+        return [p for i, v in enumerate(tree) for p in mappings(v, (*prefix, i))]
+    return []
+
+
+def keys(tree: Any, prefix: tuple = ()) -> list[tuple]:
+    """Every path to a mapping key (the key itself is the last element)."""
+    return [(*m, k) for m in mappings(tree, prefix) for k in get(tree, m)]
+
+
+def get(tree: Any, path: tuple) -> Any:
+    for part in path:
+        tree = tree[part]
+    return tree
+
+
+def put(tree: Any, path: tuple, value: Any) -> None:
+    get(tree, path[:-1])[path[-1]] = value
+
+
+def is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def merged(name: str, workdir: Path) -> dict:
+    """A shipped config with its ``extends`` chain merged in: every key present, no parent."""
+    return load_raw(workdir / f"{name}.yaml")
+
+
+def write_case(workdir: Path, data: dict | str, stem: str = "case") -> Path:
+    path = workdir / f"{stem}_{next(_case_ids)}.yaml"
+    text = data if isinstance(data, str) else yaml.safe_dump(data, sort_keys=False)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def count(kind: str, outcome: str) -> None:
+    row = COUNTS.setdefault(kind, {"tried": 0, "clean_error": 0, "ran_finite": 0})
+    row["tried"] += 1
+    if outcome != "tried":
+        row[outcome] += 1
+
+
+def check_clear(exc: ScenariosError, file: Path | None) -> None:
+    """A clean error: names the file and at least one key path (or line), in one short message."""
+    text = str(exc)
+    if file is not None:
+        assert file.name in text, f"the error does not name the file {file.name}:\n{text}"
+    assert any(p.path for p in exc.problems), f"the error names no key path:\n{text}"
+    assert "Traceback" not in text and text.count("\n") < 60, text
+
+
+def assert_finite(run: api.Run, label: str) -> None:
+    projected = run.results["projected"]
+    for name in ("mva", "mva_baseline"):
+        values = run.results[name].sel(year=projected).to_numpy()
+        assert np.isfinite(values).all(), f"{label}: {name} has NaN/inf in projected years without an error"
+        assert (values > 0).all(), f"{label}: {name} is not positive in projected years without an error"
+
+
+def attempt(kind: str, file: Path, *, overrides: list[str] | None = None, samples: int | None | str = "auto",
+            strict: bool = True, describe: str = "") -> ScenariosError | None:
+    """Run one generated input; it must run to finite results or raise a clear ScenariosError.
+
+    ``strict``: the input is certainly invalid, so it must be refused.
+    """
+    label = f"[{kind}] {file.name} {describe} overrides={overrides} samples={samples}"
+    try:
+        if samples == "auto":
+            spec = api.load_config(file, overrides)
+            samples = ENSEMBLE if spec.uncertainties else None
+        run = api.run(file, overrides=overrides, samples=samples, with_reference=False)
+    except ScenariosError as exc:
+        check_clear(exc, file)
+        count(kind, "clean_error")
+        return exc
+    except Exception as exc:  # noqa: BLE001 - any other exception type is the failure under test
+        count(kind, "tried")
+        text = file.read_text() if file.exists() else ""
+        pytest.fail(f"{label}: {type(exc).__name__}: {exc}\n{traceback.format_exc()}\n--- config ---\n{text}")
+    assert_finite(run, label)
+    count(kind, "ran_finite")
+    if strict:
+        pytest.fail(f"{label}: a bad input was accepted\n--- config ---\n{file.read_text()}")
+    return None
+
+
+# --------------------------------------------------------------------------------------------
+# the mutations
+
+WRONG_TYPES = ["abc", "", None, True, [], {}, [1, 2], {"x": 1}, "2030", 3.5]
+NON_FINITE = [math.nan, math.inf, -math.inf]
+MONEY_KEYS = {"total", "annual", "institutes_per_year", "cost_per_institute", "match_ratio"}
+
+
+configs = st.sampled_from(CONFIG_NAMES)
+
+
+@FUZZ
+@given(name=configs, data=st.data())
+def test_wrong_types_missing_and_extra_keys(workdir, name, data):
+    config = merged(name, workdir)
+    how = data.draw(st.sampled_from(["wrong_type", "missing_key", "extra_key"]))
+    if how == "wrong_type":
+        path = data.draw(st.sampled_from(leaves(config)))
+        value = data.draw(st.sampled_from(WRONG_TYPES))
+        put(config, path, value)
+        attempt("wrong type", write_case(workdir, config), strict=False, describe=f"{path}={value!r}")
+    elif how == "missing_key":
+        path = data.draw(st.sampled_from(keys(config)))
+        del get(config, path[:-1])[path[-1]]
+        attempt("missing key", write_case(workdir, config), strict=False, describe=f"del {path}")
+    else:
+        # a typo'd key in a model with fixed keys (not a dict of countries, programs or params)
+        fixed = [p for p in mappings(config)
+                 if p in ((), ("impact",), ("money",), ("metrics",))
+                 or (len(p) == 2 and p[0] in ("countries", "programs"))
+                 or (len(p) == 3 and p[0] == "countries" and p[2] == "growth")
+                 or (len(p) in (3, 4) and p[0] == "programs" and p[2] in ("new_institute_budget", "base_funding")
+                     and isinstance(get(config, p), dict))]
+        parent = data.draw(st.sampled_from(fixed))
+        key = data.draw(st.sampled_from(["horizn", "rhoo", "growht", "colour", "Cap", "bogus"]))
+        get(config, parent)[key] = 1
+        attempt("extra key", write_case(workdir, config), strict=True, describe=f"{parent}+{key}")
+
+
+@FUZZ
+@given(name=configs, data=st.data())
+def test_nan_infinity_and_negative_money(workdir, name, data):
+    config = merged(name, workdir)
+    numbers = [p for p in leaves(config) if is_number(get(config, p))]
+    if data.draw(st.booleans()):
+        path = data.draw(st.sampled_from(numbers))
+        value = data.draw(st.sampled_from(NON_FINITE))
+        put(config, path, value)
+        file = write_case(workdir, config)
+        assert ".nan" in file.read_text() or ".inf" in file.read_text()  # YAML's own spelling
+        attempt("NaN / infinity", file, strict=True, describe=f"{path}={value}")
+    else:
+        money = [p for p in numbers if (p[-1] in MONEY_KEYS and p[0] == "programs")
+                 or (len(p) > 2 and p[-2] == "per_year") or p[:2] == ("money", "exchange_rates")]
+        path = data.draw(st.sampled_from(money))
+        value = -abs(get(config, path)) - data.draw(st.sampled_from([0.0, 1.0, 1e6]))
+        if value == 0:
+            value = -1.0
+        put(config, path, value)
+        attempt("negative money", write_case(workdir, config), strict=True, describe=f"{path}={value}")
+
+
+def budgets(config: dict) -> list[tuple]:
+    out = []
+    for key, program in config.get("programs", {}).items():
+        for field in ("new_institute_budget", "base_funding"):
+            budget = program.get(field)
+            segments = budget if isinstance(budget, list) else [budget]
+            for i, segment in enumerate(segments):
+                if isinstance(segment, dict) and "start" in segment and "end" in segment:
+                    out.append(("programs", key, field, i) if isinstance(budget, list) else ("programs", key, field))
+    return out
+
+
+@FUZZ
+@given(name=configs, data=st.data())
+def test_inverted_ranges_and_years_out_of_range(workdir, name, data):
+    config = merged(name, workdir)
+    how = data.draw(st.sampled_from(["uncertainty", "budget", "years"]))
+    if how == "uncertainty":
+        ranged = [k for k, v in config["uncertainties"].items() if "low" in v and "high" in v]
+        key = data.draw(st.sampled_from(ranged))
+        entry = config["uncertainties"][key]
+        entry["low"], entry["high"] = entry["high"], entry["low"] - data.draw(st.sampled_from([0.0, 0.5]))
+        attempt("inverted range", write_case(workdir, config), strict=True, describe=key)
+    elif how == "budget":
+        path = data.draw(st.sampled_from(budgets(config)))
+        budget = get(config, path)
+        budget["end"] = budget["start"] - data.draw(st.integers(1, 30))
+        attempt("end before start", write_case(workdir, config), strict=True, describe=str(path))
+    else:
+        base = 2016 if "2016" in name else 2023
+        choices = {
+            ("horizon",): [1800, 1989, 2201, 99999, -5, base],
+            ("history_start",): [1900, 1969, base, base + 7],
+            ("base_year",): [1800, 1969, 2099],
+            ("metrics", "years"): [[1800], [2100], [base - 30]],
+            ("metrics", "windows"): [[[1800, 1810]], [[2030, 2100]], [[2035, 2025]]],
+            ("countries", "USA", "growth", "from_data", "window"): [[1800, 1810], [2030, 2040], [2022, 2017]],
+        }
+        path = data.draw(st.sampled_from(sorted(choices)))
+        value = data.draw(st.sampled_from(choices[path]))
+        put(config, path, value)
+        attempt("year out of range", write_case(workdir, config), strict=True, describe=f"{path}={value}")
+
+
+@FUZZ
+@given(name=configs, data=st.data())
+def test_empty_countries_duplicate_keys_and_cycles(workdir, name, data):
+    how = data.draw(st.sampled_from(["empty_countries", "duplicate_key", "cycle", "unknown_dist"]))
+    if how == "empty_countries":
+        config = merged(name, workdir)
+        config["countries"] = data.draw(st.sampled_from([{}, [], None, "USA", {"USA": None}]))
+        attempt("empty countries", write_case(workdir, config), strict=True, describe=repr(config["countries"]))
+    elif how == "duplicate_key":
+        text = (workdir / f"{name}.yaml").read_text()
+        top = [line.split(":")[0] for line in text.splitlines()
+               if line and not line[0].isspace() and not line.startswith("#") and ":" in line]
+        key = data.draw(st.sampled_from(top))
+        nested = data.draw(st.booleans()) and "programs:" in text
+        if nested:  # a repeated key inside a mapping: the first program listed twice
+            program = next(line for line in text.splitlines()[text.splitlines().index("programs:") + 1:]
+                           if line.startswith("  ") and not line.strip().startswith("#"))
+            text = text.replace("programs:\n", f"programs:\n{program}\n    cap: 45\n", 1)
+        else:
+            text += f"\n{key}: {yaml.safe_dump(yaml.safe_load(text)[key], default_flow_style=True).strip()}\n"
+        attempt("duplicate YAML key", write_case(workdir, text), strict=True, describe=key)
+    elif how == "cycle":
+        length = data.draw(st.integers(1, 3))
+        stems = [f"cycle_{next(_case_ids)}" for _ in range(length)]
+        for i, stem in enumerate(stems):
+            parent = stems[(i + 1) % length]
+            body = yaml.safe_load((workdir / f"{name}.yaml").read_text())
+            body.update(extends=f"{parent}.yaml", name=stem)
+            (workdir / f"{stem}.yaml").write_text(yaml.safe_dump(body, sort_keys=False))
+        attempt("cyclic extends", workdir / f"{stems[0]}.yaml", strict=True, describe=f"cycle of {length}")
+    else:
+        config = merged(name, workdir)
+        key = data.draw(st.sampled_from(sorted(config["uncertainties"])))
+        dist = data.draw(st.one_of(st.sampled_from(["gaussian", "Uniform", "lognorm", "", "beta-pert", None, 3]),
+                                   st.text(alphabet="abcxyz_", min_size=1, max_size=8)))
+        if dist in ("uniform", "normal", "beta", "choice", "pert", "triangular", "lognormal"):
+            dist = dist + "_x"
+        config["uncertainties"][key]["dist"] = dist
+        attempt("unknown distribution", write_case(workdir, config), strict=True, describe=f"{key}: {dist!r}")
+
+
+@FUZZ
+@given(name=st.sampled_from([n for n in CONFIG_NAMES if n != "baseline_2016"]), data=st.data())
+def test_huge_and_bad_sample_sizes(workdir, name, data):
+    samples = data.draw(st.one_of(st.integers(10**8, 10**15), st.integers(-5, 0)))
+    file = write_case(workdir, merged(name, workdir))
+    exc = attempt("huge / bad sample size", file, samples=samples, strict=True, describe=str(samples))
+    assert "--samples" in {p.path for p in exc.problems}, str(exc)
+
+
+BAD_SYNTAX = ["impact.rho", "=0.3", "", " =1", "impact.rho.deeper=1", "impact..rho=1", "nosuchkey=1",
+              "impact.rho=[1,2", "impact.rho={a: 1}", "impact.rho=.nan", "impact.rho=-.inf",
+              "countries.XXX.growth.g=0.1", "countries.USA.growth=0.02", "programs=3",
+              "countries.USA.growth.kind=exponential", "impact.kind=magic", "horizon=soon",
+              "uncertainties.impact.rho.dist=gauss", "programs.manufacturing_usa.cap=-1",
+              "programs.manufacturing_usa.survival=1.5", "seed=-3", "name=has space"]
+
+
+@FUZZ
+@given(name=configs, data=st.data())
+def test_bad_set_overrides(workdir, name, data):
+    file = write_case(workdir, merged(name, workdir))
+    if data.draw(st.booleans()):
+        override = data.draw(st.sampled_from(BAD_SYNTAX))
+        attempt("bad --set override", file, overrides=[override], strict=True, describe=override)
+    else:  # an existing dotted path, a random value
+        config = merged(name, workdir)
+        path = data.draw(st.sampled_from([p for p in leaves(config) if all(isinstance(k, str) for k in p)]))
+        value = data.draw(st.sampled_from(["abc", "[1, 2]", "{}", "null", ".nan", ".inf", "-1e300",
+                                           "-1", "0", "1e9", "true", "2x"]))
+        attempt("random --set override", file, overrides=[f"{'.'.join(path)}={value}"], strict=False)
+
+
+# --------------------------------------------------------------------------------------------
+# claim files
+
+
+def attempt_claim(kind: str, file: Path, results: xr.Dataset, dataset, *, strict: bool, describe: str) -> None:
+    label = f"[{kind}] {file.name} {describe}"
+    try:
+        claims = load_claims(file)
+        for claim in claims.claims:
+            if claim.scenario is None:
+                value = np.asarray(past_metric(dataset, claim.metric))
+            elif claim.metric.name in FUTURE_METRICS:
+                value = future_metric(results, claim.metric)
+            else:
+                continue
+            if claim.metric.name != "crossover_year":
+                assert np.isfinite(value).all(), f"{label}: claim {claim.id} evaluates to {value} without an error"
+    except ScenariosError as exc:
+        check_clear(exc, file)
+        count(kind, "clean_error")
+        return
+    except Exception as exc:  # noqa: BLE001
+        count(kind, "tried")
+        pytest.fail(f"{label}: {type(exc).__name__}: {exc}\n{traceback.format_exc()}\n--- file ---\n{file.read_text()}")
+    count(kind, "ran_finite")
+    if strict:
+        pytest.fail(f"{label}: a bad claim file was accepted\n{file.read_text()}")
+
+
+CLAIM_VALUES = ["abc", None, [], {"x": 1}, math.nan, math.inf, -1, 0, 1e308, 1800, 2500, "XYZ", True]
+
+
+@FUZZ
+@given(name=st.sampled_from(CLAIM_NAMES), data=st.data())
+def test_claim_files(workdir, full45_results, dataset, name, data):
+    claim_file = yaml.safe_load((workdir / "claims" / name).read_text())
+    how = data.draw(st.sampled_from(["value", "missing", "extra", "op", "metric", "between"]))
+    strict = True
+    claim = data.draw(st.sampled_from(claim_file["claims"]))
+    if how == "value":
+        path = data.draw(st.sampled_from(leaves(claim_file)))
+        value = data.draw(st.sampled_from(CLAIM_VALUES))
+        put(claim_file, path, value)
+        strict = isinstance(value, float) and not math.isfinite(value) and path[-1] in ("value", "low", "high")
+        describe = f"{path}={value!r}"
+    elif how == "missing":
+        path = data.draw(st.sampled_from(keys(claim_file)))
+        del get(claim_file, path[:-1])[path[-1]]
+        strict = path[-1] in ("id", "text", "metric", "holds_if", "name", "op", "claims")
+        describe = f"del {path}"
+    elif how == "extra":
+        target = data.draw(st.sampled_from(["claim", "metric", "holds_if"]))
+        (claim if target == "claim" else claim[target])["bogus_key"] = 1
+        describe = f"{target}+bogus_key"
+    elif how == "op":
+        claim["holds_if"]["op"] = data.draw(st.sampled_from(["=<", "==", "!=", "lt", "", "between"]))
+        claim["holds_if"].pop("low", None) if claim["holds_if"]["op"] == "between" else None
+        describe = f"op={claim['holds_if']['op']}"
+    elif how == "metric":
+        claim["metric"]["name"] = data.draw(st.sampled_from(["gdp", "cagr_gaps", "mva_share", "eval", ""]))
+        describe = f"metric={claim['metric']['name']}"
+    else:
+        low, high = sorted(data.draw(st.lists(st.floats(-1, 1), min_size=2, max_size=2)))
+        claim["holds_if"] = {"op": "between", "low": high, "high": low}
+        strict = True
+        describe = f"between {high}..{low}"
+    file = workdir / "claims" / f"case_{next(_case_ids)}.yaml"
+    file.write_text(yaml.safe_dump(claim_file, sort_keys=False))
+    attempt_claim("claim file", file, full45_results, dataset, strict=strict, describe=describe)
+
+
+def test_claim_about_unknown_country_year_or_program(workdir, full45_results, dataset):
+    """Metric arguments that do not exist in the results or data are named, not a KeyError."""
+    bad = [
+        {"name": "mva", "country": "XYZ", "year": 2035},
+        {"name": "mva", "country": "USA", "year": 2500},
+        {"name": "institutes_active", "program": "nope", "year": 2030},
+        {"name": "cagr_gap", "a": "CHN", "b": "XYZ", "start": 2025, "end": 2035},
+        {"name": "cagr", "country": "USA", "start": 1800, "end": 2035},
+    ]
+    past = [
+        {"name": "observed_cagr", "country": "XYZ", "start": 2017, "end": 2022},
+        {"name": "observed_growth", "country": "USA", "year": 1800},
+    ]
+    for metric in bad + past:
+        claim = {"id": "c", "text": "t", "source": "s", "metric": metric, "holds_if": {"op": ">", "value": 0}}
+        if metric in bad:
+            claim["scenario"] = "nnmi_full45"
+        file = workdir / "claims" / f"case_{next(_case_ids)}.yaml"
+        file.write_text(yaml.safe_dump(claim))
+        attempt_claim("claim metric argument", file, full45_results, dataset, strict=True, describe=str(metric))
+
+
+# --------------------------------------------------------------------------------------------
+# a subset through the command line
+
+
+def cli(*args: str, cwd: Path, env_extra: dict | None = None) -> subprocess.CompletedProcess:
+    env = {**os.environ, "COLUMNS": "400", "NO_COLOR": "1", **(env_extra or {})}
+    return subprocess.run([sys.executable, "-m", "scenarios", *args], cwd=cwd, capture_output=True, text=True,
+                          env=env, timeout=180)
+
+
+def test_bad_inputs_through_the_cli(workdir):
+    """A subset of the generated bad inputs, run as ``scenarios run FILE --out DIR --no-plots``."""
+    base = merged("nnmi_full45", workdir)
+    cases: list[tuple[str, Path, list[str]]] = []
+
+    def case(kind: str, mutate=None, overrides=(), text: str | None = None) -> None:
+        config = copy.deepcopy(base)
+        if mutate:
+            mutate(config)
+        cases.append((kind, write_case(workdir, text if text is not None else config, "cli"), list(overrides)))
+
+    case("NaN / infinity", lambda c: c["impact"].update(rho=math.nan))
+    case("negative money", lambda c: c["programs"]["manufacturing_usa"]["new_institute_budget"].update(total=-1890))
+    case("inverted range", lambda c: c["uncertainties"]["impact.rho"].update(low=0.6, high=0.1))
+    case("end before start", lambda c: c["programs"]["manufacturing_usa"]["new_institute_budget"].update(end=2020))
+    case("wrong type", lambda c: c["programs"]["manufacturing_usa"].update(cap="forty-five"))
+    case("extra key", lambda c: c["impact"].update(rhoo=0.2))
+    case("year out of range", lambda c: c.update(horizon=2500))
+    case("bad --set override", overrides=["--set", "countries.USA.growth.gg=0.02"])
+    case("duplicate YAML key", text=(workdir / "nnmi_full45.yaml").read_text() + "\nreference: baseline\n")
+    # in parallel: each is a fresh interpreter
+    out = workdir / "cli_runs"
+    env = {**os.environ, "COLUMNS": "400", "NO_COLOR": "1"}
+    procs = []
+    for kind, file, overrides in cases:
+        try:
+            api.run(file, overrides=[o for o in overrides if o != "--set"], with_reference=False)
+        except ScenariosError as exc:
+            paths = [p.path for p in exc.problems if p.path]
+        else:
+            pytest.fail(f"{kind}: {file.name} ran in-process")
+        proc = subprocess.Popen([sys.executable, "-m", "scenarios", "run", str(file), *overrides, "--out", str(out),
+                                 "--no-plots"], cwd=workdir, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                text=True, env=env)
+        procs.append((kind, file, paths, proc))
+    for kind, file, paths, proc in procs:
+        stdout, stderr = proc.communicate(timeout=180)
+        count(f"CLI: {kind}", "tried")
+        assert proc.returncode == 2, f"{kind}: exit {proc.returncode}\n{stderr}"
+        assert "Traceback" not in stderr + stdout, stderr
+        flat = " ".join(stderr.replace("│", " ").split())
+        assert file.name in flat, f"{kind}: the message does not name {file.name}:\n{stderr}"
+        assert any(p in flat for p in paths), f"{kind}: the message names none of {paths}:\n{stderr}"
+        COUNTS[f"CLI: {kind}"]["clean_error"] += 1
+    assert not out.exists() or not any(out.iterdir()), "a failed run left files behind"
+
+
+# --------------------------------------------------------------------------------------------
+# numerical guards
+
+
+@pytest.mark.parametrize(("override", "where"), [
+    ("countries.USA.growth.g=-1.5", "countries.USA.growth"),
+    ("countries.USA.growth.g=-1.0", "countries.USA.growth"),
+    ("countries.CHN.growth.g_lr=40", "countries.CHN.growth"),
+    ("countries.DEU.growth.g=1e200", "countries.DEU.growth"),
+    ("impact.rho=1e308", "impact.rho"),
+    ("impact.rho=-50", "impact.rho"),
+])
+def test_negative_or_overflowing_mva_is_a_model_error(override, where):
+    with pytest.raises(ModelError) as err:
+        api.run("nnmi_full45", overrides=[override], with_reference=False)
+    assert where in {p.path for p in err.value.problems}, str(err.value)
+    assert "nnmi_full45.yaml" in str(err.value)
+
+
+def test_model_error_on_the_command_line(tmp_path):
+    proc = cli("run", "nnmi_full45", "--set", "countries.USA.growth.g=-1.5", "--out", str(tmp_path), "--no-plots",
+               cwd=tmp_path)
+    assert proc.returncode == 2, proc.stderr
+    assert "ModelError" in proc.stderr and "countries.USA.growth" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert not any(tmp_path.iterdir())
+
+
+def test_sampled_parameters_that_break_mva_name_the_parameter():
+    """An ensemble whose range reaches impossible values fails with the sampled path named."""
+    with pytest.raises(ModelError) as err:
+        api.run("nnmi_full45", overrides=["uncertainties.countries.USA.growth.g={dist: uniform, low: -3, high: -2}"],
+                samples=8, with_reference=False)
+    assert "countries.USA.growth" in str(err.value)
+
+
+# --------------------------------------------------------------------------------------------
+# reproducibility from manifest.json
+
+
+def _data_variables(ds: xr.Dataset) -> xr.Dataset:
+    ds = ds.copy()
+    ds.attrs = {}
+    return ds
+
+
+@pytest.mark.parametrize(("config", "args"), [
+    ("baseline", []),
+    ("baseline", ["--samples", "200", "--seed", "3"]),
+    ("nnmi_full45", []),
+])
+def test_run_from_manifest_reproduces_results(tmp_path, config, args):
+    first = cli("run", config, *args, "--out", str(tmp_path / "a"), "--no-plots", "-q", cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    manifest = tmp_path / "a" / config / "manifest.json"
+    again = cli("run", "--from", str(manifest), "--out", str(tmp_path / "b"), "--no-plots", "-q", cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    a = xr.open_dataset(tmp_path / "a" / config / "results.nc", engine="h5netcdf").load()
+    b = xr.open_dataset(tmp_path / "b" / config / "results.nc", engine="h5netcdf").load()
+    xr.testing.assert_identical(_data_variables(a), _data_variables(b))
+    assert {k: v for k, v in a.attrs.items() if k != "config_file"} == \
+        {k: v for k, v in b.attrs.items() if k != "config_file"}
+    record = json.loads(manifest.read_text())
+    assert record["seed"] == (3 if args else record["config"]["seed"])
+    assert record["n_samples"] == (200 if args else 1)
+    if config == "nnmi_full45":
+        assert record["reference_config"]["name"] == "baseline"
+        metrics_a = (tmp_path / "a" / config / "metrics.csv").read_text()
+        metrics_b = (tmp_path / "b" / config / "metrics.csv").read_text()
+        assert "delta_mva" in metrics_a and metrics_a == metrics_b
+
+
+def test_manifest_with_other_data_hash_is_a_config_error(tmp_path):
+    result = api.run("baseline", with_reference=False)
+    folder = api.save(result, tmp_path, plots=False)
+    manifest = folder / "manifest.json"
+    record = json.loads(manifest.read_text())
+    record["data_hash"] = "0" * 64
+    manifest.write_text(json.dumps(record))
+    with pytest.raises(ConfigError) as err:
+        api.run_from_manifest(manifest)
+    assert "data_hash" in {p.path for p in err.value.problems}
+    assert "manifest.json" in str(err.value)
+    proc = cli("run", "--from", str(manifest), "--out", str(tmp_path / "again"), "--no-plots", cwd=tmp_path)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr and "data_hash" in proc.stderr
+
+
+@pytest.mark.parametrize("content", ["{not json", "[]", '{"config": 3}', '{"config": {"name": "x"}}'])
+def test_broken_manifest_is_a_config_error(tmp_path, content):
+    manifest = tmp_path / "manifest.json"
+    manifest.write_text(content)
+    with pytest.raises(ConfigError) as err:
+        api.run_from_manifest(manifest)
+    assert "manifest.json" in str(err.value)
+
+
+# --------------------------------------------------------------------------------------------
+# the counts (keep this test last in the file)
+
+
+def test_zz_report_counts(tmp_path_factory):
+    """Write and print how many generated bad inputs were tried and how many gave a clean error."""
+    if not COUNTS:
+        pytest.skip("no generated inputs ran in this session")
+    total = {key: sum(row[key] for row in COUNTS.values()) for key in ("tried", "clean_error", "ran_finite")}
+    report = {"total": total, "by_kind": COUNTS}
+    path = tmp_path_factory.getbasetemp() / "reliability_counts.json"
+    path.write_text(json.dumps(report, indent=2))
+    print(f"\nreliability counts ({path}):")
+    for kind, row in sorted(COUNTS.items()):
+        print(f"  {kind:28s} tried {row['tried']:4d}  clean error {row['clean_error']:4d}  ran finite {row['ran_finite']:4d}")
+    print(f"  {'TOTAL':28s} tried {total['tried']:4d}  clean error {total['clean_error']:4d}  "
+          f"ran finite {total['ran_finite']:4d}")
+    assert total["tried"] == total["clean_error"] + total["ran_finite"]
