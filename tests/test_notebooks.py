@@ -31,7 +31,8 @@ def test_notebook_is_stored_without_outputs(path: Path):
     notebook = nbformat.read(path, as_version=4)
     for cell in notebook.cells:
         if cell.cell_type == "code":
-            assert cell.outputs == [] and cell.execution_count is None, f"{path.name}: clear outputs before committing"
+            assert cell.outputs == [] and cell.execution_count is None, (
+                f"{path.name}: clear the outputs before committing")
 
 
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")  # jupyter_client/zmq internals, not ours
@@ -43,6 +44,7 @@ def test_notebook_runs_and_its_assertions_hold(path: Path, tmp_path: Path, monke
                                      resources={"metadata": {"path": str(tmp_path)}})
     client.execute()
     last = notebook.cells[-1]
-    assert last.cell_type == "code" and "assert" in last.source, "the last cell asserts the headline numbers"
+    assert last.cell_type == "code" and "assert" in last.source, (
+        "the last cell asserts the headline numbers")
     printed = "".join(o.get("text", "") for o in last.outputs if o.get("output_type") == "stream")
     assert "all headline checks pass" in printed

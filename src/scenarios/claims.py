@@ -225,10 +225,17 @@ FUTURE_METRICS: dict[str, tuple[Callable, tuple[str, ...]]] = {
 def future_metric(results: xr.Dataset, ref: MetricRef, year: int | None = None) -> np.ndarray:
     """The metric per sample (for ``by_year`` metrics, in ``year`` instead of ``ref.year``)."""
     fn, _ = FUTURE_METRICS[ref.name]
-    if getattr(fn, "yearly", False):
-        values = fn(results, ref, ref.year if year is None else year)
-    else:
-        values = fn(results, ref)
+    try:
+        if getattr(fn, "yearly", False):
+            values = fn(results, ref, ref.year if year is None else year)
+        else:
+            values = fn(results, ref)
+    except KeyError as exc:  # a country, program or year the results do not have
+        raise ConfigError(f"the scenario results have no value for {exc.args[0]!r}", path="metric",
+                          value=ref.model_dump(exclude_defaults=True),
+                          hint=f"countries: {', '.join(map(str, results['country'].values))}; programs: "
+                          f"{', '.join(map(str, results['program'].values))}; years: "
+                          f"{int(results['year'].min())}-{int(results['year'].max())}") from None
     return np.asarray(values.values, dtype=float).reshape(-1)
 
 
@@ -300,7 +307,7 @@ def past_metric(dataset: Dataset, ref: MetricRef) -> float:
     fn, _ = PAST_METRICS[ref.name]
     try:
         return fn(dataset, ref)
-    except KeyError as exc:
+    except (KeyError, IndexError) as exc:  # IndexError: no observation up to the year
         raise ConfigError(f"the data have no value for {exc.args[0]!r}", path="metric", value=ref.model_dump(
             exclude_defaults=True), hint="check the country, program and years against 'scenarios data show'") from None
 

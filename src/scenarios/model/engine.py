@@ -126,6 +126,9 @@ def _baseline_mva(spec: Spec, country: str, params: Parameters, inputs: Inputs, 
     return path
 
 
+IMPACT_PARAMETER = {"rate_of_return": "impact.rho", "elasticity": "impact.theta"}  # named in a ModelError
+
+
 def _check_finite_positive(values: np.ndarray, country: str, years: np.ndarray, what: str, hint_path: str) -> None:
     bad = ~np.isfinite(values) | (values <= 0)
     if bad.any():
@@ -232,8 +235,10 @@ def _run_block(spec: Spec, inputs: Inputs, params: Parameters, years: np.ndarray
     impact_fn = _impact_fn(spec)
     delta, lag = impact.get("delta"), np.rint(impact.get("lag")).astype(int)
     mva_base, mva, capital = {}, {}, {}
+    impact_path = IMPACT_PARAMETER.get(spec.impact.kind, "impact")
     for country in inputs.countries:
-        mva_base[country] = _baseline_mva(spec, country, params, inputs, draws.get(country))
+        with np.errstate(over="ignore", invalid="ignore"):  # overflow -> inf, reported just below
+            mva_base[country] = _baseline_mva(spec, country, params, inputs, draws.get(country))
         _check_finite_positive(mva_base[country], country, years, "baseline MVA", f"countries.{country}.growth")
         spend = sum(
             (getattr(result, f"spend_{spec.impact.spend}") for key, result in programs.items()
@@ -242,10 +247,11 @@ def _run_block(spec: Spec, inputs: Inputs, params: Parameters, years: np.ndarray
         )
         capital[country] = innovation_capital(spend, delta, lag)
         if spend.any():
-            mva[country] = impact_fn(impact, mva_base[country], capital[country], capital[country][:, 0])
+            with np.errstate(over="ignore", invalid="ignore"):
+                mva[country] = impact_fn(impact, mva_base[country], capital[country], capital[country][:, 0])
         else:
             mva[country] = mva_base[country]
-        _check_finite_positive(mva[country], country, years, "MVA", "impact")
+        _check_finite_positive(mva[country], country, years, "MVA", impact_path)
     if WORLD in inputs.countries:
         others = [c for c in inputs.countries if c != WORLD]
         for table in (mva_base, mva, capital):

@@ -26,8 +26,8 @@ def innovation_capital(spend: np.ndarray, delta: np.ndarray, lag: np.ndarray) ->
     n_years = spend.shape[1]
     lagged = np.empty_like(spend)  # spend[:, max(t - lag, 0)]
     lag = lag.astype(int)
-    for s in np.unique(lag):
-        rows = slice(None) if np.all(lag == s) else lag == s
+    for s in [lag[0]] if lag.min() == lag.max() else np.unique(lag):
+        rows = slice(None) if lag.min() == lag.max() else lag == s
         s = min(int(s), n_years)
         lagged[rows, s:] = spend[rows, : n_years - s]
         lagged[rows, :s] = spend[rows, :1]

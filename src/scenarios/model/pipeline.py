@@ -63,10 +63,9 @@ def launch_institutes(budget: np.ndarray, cost: np.ndarray, room: np.ndarray, la
 
 def _by_shift(shift: np.ndarray) -> list[tuple[int, slice | np.ndarray]]:
     """(s, rows) for each distinct shift; rows is ``slice(None)`` when every row has the same one."""
-    distinct = np.unique(shift)
-    if len(distinct) == 1:
-        return [(int(distinct[0]), slice(None))]
-    return [(int(s), shift == s) for s in distinct]
+    if shift.min() == shift.max():
+        return [(int(shift[0]), slice(None))]
+    return [(int(s), shift == s) for s in np.unique(shift)]
 
 
 def _add_shifted(out: np.ndarray, values: np.ndarray, shift: np.ndarray) -> None:
@@ -88,15 +87,15 @@ def _shifted(values: np.ndarray, shift: np.ndarray) -> np.ndarray:
 
 
 def _exits_by_year(exits: np.ndarray, years: np.ndarray) -> np.ndarray:
-    """(n, n_years) count of the exits in each row of ``exits`` at or before each year.
-
-    Rows take few distinct values (one per funding length), so each distinct row is counted once.
-    """
+    """(n, n_years) count of the exits in each row of ``exits`` at or before each year."""
     if exits.shape[1] == 0:
         return np.zeros((len(exits), len(years)), dtype=np.int64)
-    distinct, row = np.unique(exits, axis=0, return_inverse=True)
-    counts = (distinct[:, None, :] <= years[None, :, None]).sum(axis=2)
-    return counts[row.reshape(-1)]
+    if np.all(exits == exits[0]):  # one funding length for every sample: count one row
+        return np.broadcast_to((exits[0][None, :] <= years[:, None]).sum(axis=1), (len(exits), len(years)))
+    counts = np.zeros((len(exits), len(years)), dtype=np.int64)
+    for column in exits.T:
+        counts += column[:, None] <= years[None, :]
+    return counts
 
 
 def active_institutes(

@@ -209,7 +209,7 @@ def plot_sensitivity(indices: xr.Dataset, over_time: xr.Dataset | None, tornado:
     for output in map(str, indices["output"].to_numpy()):
         main = indices["mu_star" if morris else next(k for k in ("ST", "S1", "delta", "median")
                                                        if k in indices)]
-        if main.sel(output=output).isna().all():
+        if main.sel(output=output).count() == 0:
             continue
         plot = plot_morris if morris else plot_indices
         prefix = "morris" if morris else "indices"
