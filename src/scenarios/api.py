@@ -292,8 +292,8 @@ def load_run(run_dir: str | Path) -> xr.Dataset:
 
 def stress(claim_file: str | Path, *, samples: int = 500, seed: int = 0, ci_width: float = 0.05,
            max_samples: int = 8000):
-    """Stress-test every claim of a claim file; see :func:`scenarios.stress.stress`."""
-    from scenarios.stress import stress as _stress
+    """Stress-test every claim of a claim file; see :func:`scenarios.stresstest.stress`."""
+    from scenarios.stresstest import stress as _stress
 
     return _stress(claim_file, samples=samples, seed=seed, ci_width=ci_width, max_samples=max_samples)
 
@@ -301,7 +301,7 @@ def stress(claim_file: str | Path, *, samples: int = 500, seed: int = 0, ci_widt
 def save_stress(claim_results: list, claim_file: str | Path, out_dir: str | Path = "runs") -> Path:
     """Write ``<out_dir>/stress_<file>/``: claims.csv, drivers.csv, breakevens.csv, verdicts.txt,
     plots and report.html, atomically."""
-    from scenarios.stress import breakeven_table, driver_table, summary_table, write_stress_visuals
+    from scenarios.stresstest import breakeven_table, driver_table, summary_table, write_stress_visuals
 
     name = f"stress_{Path(claim_file).stem}"
     summary = summary_table(claim_results)

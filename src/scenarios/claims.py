@@ -2,7 +2,7 @@
 
 A claim names a metric (future: computed on a scenario's results, per sample; past: computed on the
 data), a condition, and the source it comes from. This module validates claim files and evaluates a
-claim's metric; :mod:`scenarios.stress` turns that into probabilities, breakevens and PRIM boxes.
+claim's metric; :mod:`scenarios.stresstest` turns that into probabilities, breakevens and PRIM boxes.
 """
 
 from __future__ import annotations

@@ -38,11 +38,12 @@ PROGRAM_VARIABLES = {
 def _country_block(inputs: Inputs, model: dict[str, np.ndarray], history: pd.DataFrame | None) -> np.ndarray:
     """(sample, country, year): observed history (or NaN) followed by the model's projected years."""
     n = next(iter(model.values())).shape[0]
-    hist = np.full((n, len(inputs.countries), len(inputs.history_years)), np.nan)
-    if history is not None:
-        hist[:] = history[inputs.countries].to_numpy().T[None]
-    proj = np.stack([model[c][:, 1:] for c in inputs.countries], axis=1)
-    return np.concatenate([hist, proj], axis=2)
+    n_hist = len(inputs.history_years)
+    block = np.empty((n, len(inputs.countries), n_hist + len(inputs.projected_years)))
+    block[..., :n_hist] = np.nan if history is None else history[inputs.countries].to_numpy().T[None]
+    for i, country in enumerate(inputs.countries):
+        block[:, i, n_hist:] = model[country][:, 1:]
+    return block
 
 
 def _observed_mva(inputs: Inputs) -> pd.DataFrame:
@@ -53,25 +54,29 @@ def _observed_mva(inputs: Inputs) -> pd.DataFrame:
 def _growth(mva: np.ndarray, inputs: Inputs) -> np.ndarray:
     """Year-on-year growth; the first history year from the observation before it."""
     before = inputs.mva_observed.reindex([inputs.history_years[0] - 1])[inputs.countries].to_numpy().T
-    previous = np.concatenate([np.broadcast_to(before[None], (mva.shape[0], *before.shape)), mva[..., :-1]], axis=2)
-    return mva / previous - 1
+    growth = np.empty_like(mva)
+    np.divide(mva[..., :1], before[None], out=growth[..., :1])
+    np.divide(mva[..., 1:], mva[..., :-1], out=growth[..., 1:])
+    growth -= 1
+    return growth
 
 
 def _program_block(inputs: Inputs, output: ModelOutput, field: str, programs: list[str]) -> np.ndarray:
     n = output.years.size and next(iter(output.mva.values())).shape[0]
-    blocks = []
-    for key in programs:
+    n_hist = len(inputs.history_years)
+    block = np.empty((n, len(programs), n_hist + len(inputs.projected_years)))
+    for i, key in enumerate(programs):
         history = inputs.programs[key]
         model = getattr(output.programs[key], field)
         if field == "active":  # a PipelineResult field name, as passed by to_dataset
-            hist = np.broadcast_to(history.observed_active.to_numpy(), (n, len(inputs.history_years)))
+            block[:, i, :n_hist] = history.observed_active.to_numpy()
         elif field == "launched":
-            hist = np.broadcast_to(history.observed_launched.to_numpy(), (n, len(inputs.history_years)))
+            block[:, i, :n_hist] = history.observed_launched.to_numpy()
         else:  # spend is not observed before the base year
-            hist = np.full((n, len(inputs.history_years)), np.nan)
-            hist[:, -1] = model[:, 0]
-        blocks.append(np.concatenate([hist, model[:, 1:]], axis=1))
-    return np.stack(blocks, axis=1)
+            block[:, i, : n_hist - 1] = np.nan
+            block[:, i, n_hist - 1] = model[:, 0]
+        block[:, i, n_hist:] = model[:, 1:]
+    return block
 
 
 def to_dataset(spec: Spec, inputs: Inputs, output: ModelOutput, samples: pd.DataFrame | None = None) -> xr.Dataset:

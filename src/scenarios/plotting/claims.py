@@ -29,7 +29,7 @@ def _finish(ax: Axes, title: str, xlabel: str, ylabel: str, note: str) -> Axes:
 def plot_claim_probabilities(table: pd.DataFrame, *, ax: Axes | None = None, note: str = "") -> Axes:
     """Horizontal bars: P(claim holds) with its 95 % Wilson interval, one bar per future claim.
 
-    ``table`` is :func:`scenarios.stress.summary_table` output.
+    ``table`` is :func:`scenarios.stresstest.summary_table` output.
     """
     ax = new_axes(ax)
     future = table[table["scenario"] != "(data)"].iloc[::-1]

@@ -16,6 +16,7 @@ from scenarios import api
 from scenarios.claims import (
     Claim,
     ClaimFile,
+    Condition,
     future_metric,
     load_claims,
     metric_label,
@@ -193,30 +194,53 @@ def drivers(samples: pd.DataFrame, values: np.ndarray) -> pd.DataFrame:
 
 
 def breakeven(evaluate: Callable[[pd.DataFrame], np.ndarray], dists: dict, parameter: str,
-              threshold: float) -> Breakeven:
-    """Move one assumption across its range (others at their medians) and find where the metric
-    crosses the threshold: a grid to bracket it, then Brent's method; re-run to verify."""
+              threshold: float, condition: Condition | None = None) -> Breakeven:
+    """Move one assumption across its range (others at their medians) and find where the claim
+    flips: a grid brackets the flip, then Brent's method on a continuous metric, or bisection on
+    the claim's outcome where the metric moves in steps (institute counts); re-run to verify."""
     medians = {name: dist.median() for name, dist in dists.items()}
     low, high = (float(b) for b in dists[parameter].bounds())
     grid = np.linspace(low, high, GRID_POINTS)
+    condition = condition or Condition(op=">=", value=threshold)
 
-    def matrix(values: np.ndarray) -> pd.DataFrame:
+    def metric_at(values: np.ndarray) -> np.ndarray:
         frame = pd.DataFrame({name: [median] * len(values) for name, median in medians.items()})
         frame[parameter] = values
-        return frame
+        return evaluate(frame)
 
-    metric = evaluate(matrix(grid))
-    gap = metric - threshold
-    crossings = np.flatnonzero(np.sign(gap[:-1]) * np.sign(gap[1:]) <= 0)
-    if len(crossings) == 0 or not np.all(np.isfinite(gap)):
+    metric = metric_at(grid)
+    outcome = condition.holds(metric)
+    flips = np.flatnonzero(outcome[:-1] != outcome[1:])
+    if len(flips) == 0 or not np.all(np.isfinite(metric)):
         return Breakeven(parameter, threshold, None, low, high, None, grid, metric)
-    i = int(crossings[0])
+    a, b = grid[flips[0]], grid[flips[0] + 1]
+    gap_a, gap_b = metric[flips[0]] - threshold, metric[flips[0] + 1] - threshold
+    xtol = 1e-10 * max(1.0, abs(high))
+    if gap_a * gap_b < 0:
+        value = optimize.brentq(lambda x: float(metric_at(np.array([x]))[0] - threshold), a, b, xtol=xtol)
+    else:
+        value = _bisect_outcome(lambda x: bool(condition.holds(metric_at(np.array([x])))[0]), a, b, xtol)
+    return Breakeven(parameter, threshold, float(value), low, high,
+                     float(metric_at(np.array([value]))[0] - threshold), grid, metric)
 
-    def at(x: float) -> float:
-        return float(evaluate(matrix(np.array([x])))[0] - threshold)
 
-    value = grid[i] if gap[i] == 0 else optimize.brentq(at, grid[i], grid[i + 1], xtol=1e-10 * max(1, abs(high)))
-    return Breakeven(parameter, threshold, float(value), low, high, at(value), grid, metric)
+def _bisect_outcome(holds: Callable[[float], bool], a: float, b: float, xtol: float) -> float:
+    """The point in [a, b] where ``holds`` changes (it differs at a and b)."""
+    at_a = holds(a)
+    while b - a > xtol:
+        middle = 0.5 * (a + b)
+        if holds(middle) == at_a:
+            a = middle
+        else:
+            b = middle
+    return b
+
+
+def _one_sided(condition: Condition, threshold: float) -> Condition:
+    """``between`` split into its two edges; other conditions as they are."""
+    if condition.op != "between":
+        return condition
+    return Condition(op=">=" if threshold == condition.low else "<=", value=threshold)
 
 
 def probability_curve(claim: Claim, evaluator: Evaluator, samples: pd.DataFrame) -> pd.DataFrame:
@@ -238,8 +262,8 @@ def stress_claim(claim: Claim, claim_file: Path, dataset: Dataset, *, samples: i
                                          max_samples=max_samples)
     result = ClaimResult(claim, values, holds, matrix, drivers(matrix, values))
     leading = [p for p in result.drivers["parameter"].head(n_breakeven)]
-    result.breakevens = [breakeven(evaluator, evaluator.dists, p, t) for p in leading
-                         for t in claim.holds_if.thresholds]
+    result.breakevens = [breakeven(evaluator, evaluator.dists, p, t, _one_sided(claim.holds_if, t))
+                         for p in leading for t in claim.holds_if.thresholds]
     result.box_outcome = "fails" if holds.mean() >= 0.5 else "holds"
     result.box = find_box(matrix, ~holds if result.box_outcome == "fails" else holds)
     if claim.metric.by_year:
