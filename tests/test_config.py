@@ -37,7 +37,7 @@ def test_extends_merges_parent_and_child(write_config) -> None:
     assert spec.name == "child" and spec.horizon == 2035
     usa = spec.programs["manufacturing_usa"]
     assert usa.cap == 40
-    assert usa.label == "Manufacturing USA" and usa.cost_per_institute == 70  # kept from the parent
+    assert usa.label == "Manufacturing USA" and usa.cost_per_institute == 68  # kept from the parent
     assert spec.impact.rho == 0.3 and spec.impact.delta == parent.impact.delta == 0.15
     assert spec.countries == parent.countries
     assert spec.seed == parent.seed == 20250520

@@ -86,6 +86,7 @@ def _project_program(spec: Spec, key: str, params: Parameters, inputs: Inputs, y
         n_existing=history.n_existing,
         base_year=inputs.base_year,
         years=years[1:],
+        scheduled=np.array([(history.scheduled == y).sum() for y in years[1:]], dtype=float),
     )
     base_federal = base_funding[:, :1]
     return PipelineResult(

@@ -21,6 +21,7 @@ class ProgramHistory:
 
     founding_years: np.ndarray  # one per institute founded by the base year (empty for counts)
     n_existing: int
+    scheduled: np.ndarray  # founding years observed after the base year (known launches)
     observed_active: pd.Series  # year -> count, over the observed years
     observed_launched: pd.Series
 
@@ -79,20 +80,25 @@ def _rest_of_world(table: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-def _program_history(key: str, history: str, dataset: Dataset, base_year: int, years: np.ndarray) -> ProgramHistory:
+def _program_history(key: str, history: str, dataset: Dataset, base_year: int, years: np.ndarray,
+                     known_after_base: bool) -> ProgramHistory:
+    """Institutes by the base year; with ``known_after_base``, later observed foundings become
+    known launches (a back-dated counterfactual ignores them)."""
     if history == "founding_years":
-        founded = np.sort(dataset.founding_years(key))
-        founded = founded[founded <= base_year]
+        all_founded = np.sort(dataset.founding_years(key))
+        founded = all_founded[all_founded <= base_year]
+        scheduled = all_founded[all_founded > base_year] if known_after_base else np.array([], dtype=int)
         counts = pd.Series([(founded <= y).sum() for y in years], index=years, dtype=float)
-        return ProgramHistory(founded, len(founded), counts, counts.diff().fillna(0.0))
+        return ProgramHistory(founded, len(founded), scheduled, counts, counts.diff().fillna(0.0))
     if history == "counts":
         table = dataset.fraunhofer.set_index("year")["institutes"].astype(float)
         counts = table.reindex(years).ffill()
         known = table.loc[:base_year].dropna()
         n_existing = int(known.iloc[-1]) if len(known) else 0
-        return ProgramHistory(np.array([], dtype=int), n_existing, counts, counts.diff())
+        return ProgramHistory(np.array([], dtype=int), n_existing, np.array([], dtype=int), counts,
+                              counts.diff().fillna(0.0))
     empty = pd.Series(0.0, index=years)
-    return ProgramHistory(np.array([], dtype=int), 0, empty, empty)
+    return ProgramHistory(np.array([], dtype=int), 0, np.array([], dtype=int), empty, empty)
 
 
 def build_inputs(spec: Spec, dataset: Dataset) -> Inputs:
@@ -119,7 +125,7 @@ def build_inputs(spec: Spec, dataset: Dataset) -> Inputs:
         for economy in CURRENCY_ECONOMY.values()
     }
     programs = {
-        key: _program_history(key, program.history, dataset, base_year, history_years)
+        key: _program_history(key, program.history, dataset, base_year, history_years, spec.base_year is None)
         for key, program in spec.programs.items()
     }
     return Inputs(
@@ -131,8 +137,8 @@ def build_inputs(spec: Spec, dataset: Dataset) -> Inputs:
         mva_observed=observed,
         deflators=deflators,
         programs=programs,
-        data_source=f"UN Statistics Division, National Accounts Main Aggregates: {dataset.vintage}"
-        if dataset.vintage.startswith("UN AMA") else dataset.vintage,
+        data_source=f"UN Statistics Division, National Accounts Main Aggregates: {spec.data.edition or dataset.vintage}"
+        if (spec.data.edition or dataset.vintage).startswith("UN AMA") else spec.data.edition or dataset.vintage,
         data_vintage=dataset.vintage,
         data_hash=dataset.hash,
     )

@@ -142,12 +142,20 @@ def run_pipeline(
     n_existing: int,
     base_year: int,
     years: np.ndarray,
+    scheduled: np.ndarray | None = None,
 ) -> PipelineResult:
-    """Project one program over ``years`` (the projected years, after ``base_year``)."""
-    launched = launch_institutes(budget, cost, cap - n_existing, lag)
+    """Project one program over ``years`` (the projected years, after ``base_year``).
+
+    ``scheduled`` counts institutes known to launch in each projected year (observed after the
+    base year); they take room under the cap but are funded from the existing base, not the
+    new-institute budget.
+    """
+    scheduled = np.zeros(len(years)) if scheduled is None else scheduled
+    funded = launch_institutes(budget, cost, cap - n_existing - scheduled.sum(), lag)
+    launched = funded + scheduled[None, :]
     exits = founding_years[None, :] + funding_years[:, None]
     pending = np.where(exits > base_year, exits, np.iinfo(np.int64).max)
     active = active_institutes(launched, funding_years, survival, pending, n_existing, years)
     weights = funding_profile(profile, funding_years)
-    federal = base_funding + new_institute_spend(launched, cost, weights)
+    federal = base_funding + new_institute_spend(funded, cost, weights)
     return PipelineResult(launched, active, federal, federal * (1 + match_ratio[:, None]))

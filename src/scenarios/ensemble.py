@@ -1,0 +1,396 @@
+"""Ensembles past memory and past one machine: the sample axis split into chunks run with dask.
+
+The parameter matrix (n x d: small) is drawn once, exactly as :func:`scenarios.api.run` draws it,
+then split along ``sample``. Each chunk runs the model (and its reference scenario) as one
+``dask.delayed`` task, writes its slice of the results to ``results.zarr`` and its per-sample
+metric values to ``metric_values.zarr``; the metrics table is then summarized one metric at a time
+from those values, never loading the results whole. Every number equals the in-memory path's for
+the same seed and samples, whatever the number of chunks or the scheduler (growth shocks are drawn
+from positions of the same random stream).
+
+>>> run = run_chunked("baseline", samples=10_000_000, chunks=500)         # doctest: +SKIP
+>>> run = run_chunked("nnmi_full45", samples=10**6, scheduler="tcp://host:8786")  # doctest: +SKIP
+
+With ``scheduler`` the workers write to ``out_dir`` directly: it must be on a file system they share.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from scenarios.config.schema import MetricSettings, Spec
+from scenarios.errors import ConfigError, ScenariosError
+from scenarios.metrics import Metric, benefit_cost_ratio, metric_set, summarize
+from scenarios.model.engine import run_model
+from scenarios.model.inputs import Inputs, build_inputs
+from scenarios.model.parameters import Parameters
+from scenarios.results import to_dataset, write_json, write_run
+
+CHUNK_BYTES = 256e6
+"""Memory one chunk's in-memory arrays may take (same estimate as ``api.check_ensemble_size``)."""
+
+
+def bytes_per_sample(inputs: Inputs, spec: Spec) -> int:
+    """The in-memory estimate of :func:`scenarios.api.check_ensemble_size`, per sample."""
+    return 8 * len(inputs.years) * (6 * len(inputs.countries) + 8 * len(spec.programs))
+
+
+def auto_chunks(n_samples: int, inputs: Inputs, spec: Spec) -> int:
+    """How many chunks keep each one under :data:`CHUNK_BYTES`."""
+    return max(1, math.ceil(n_samples * bytes_per_sample(inputs, spec) / CHUNK_BYTES))
+
+
+def fits_in_memory(n_samples: int, inputs: Inputs, spec: Spec) -> bool:
+    """Whether ``api.run`` would accept this ensemble in memory (``api.MEMORY_BUDGET``)."""
+    from scenarios.api import MEMORY_BUDGET
+
+    return n_samples * bytes_per_sample(inputs, spec) <= MEMORY_BUDGET
+
+
+@dataclass
+class ChunkedRun:
+    """A chunked ensemble written to ``path``: the metrics table in memory, the results on disk."""
+
+    spec: Spec
+    metrics: pd.DataFrame
+    path: Path
+    n_samples: int
+    chunks: int
+    scheduler: str
+    seconds: float = 0.0
+    manifest: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def summary(self) -> pd.DataFrame:
+        from scenarios.api import headline
+
+        return headline(self.metrics)
+
+    @property
+    def results(self) -> xr.Dataset:
+        """The results, opened lazily (dask arrays) from ``results.zarr``."""
+        return open_results(self.path)
+
+
+def open_results(run_dir: str | Path) -> xr.Dataset:
+    """``runs/<name>/results.zarr`` as a lazy dataset (strings read back as plain ``str``)."""
+    ds = xr.open_zarr(Path(run_dir) / "results.zarr", consolidated=False)
+    strings = {name: ds[name].astype(str) for name in ds.variables if ds[name].dtype.kind == "T"}
+    return ds.assign_coords({k: v for k, v in strings.items() if k in ds.coords}).assign(
+        {k: v for k, v in strings.items() if k not in ds.coords})
+
+
+# --------------------------------------------------------------------------------------------
+# the job: everything a chunk task needs besides its rows
+
+
+@dataclass(frozen=True)
+class _Side:
+    """One scenario of the job (the main one, or its reference)."""
+
+    spec: Spec
+    inputs: Inputs
+    columns: list[str] | None  # the matrix columns it reads; None: deterministic
+    deterministic: xr.Dataset | None = None  # the reference's one-sample results when deterministic
+
+
+@dataclass(frozen=True)
+class _Job:
+    main: _Side
+    reference: _Side | None
+    n: int
+    bounds: list[tuple[int, int]]
+    store: str
+    metric_store: str
+    string_vars: tuple[str, ...]
+
+
+def _side_model(side: _Side, rows: pd.DataFrame | None, states: dict[str, dict]) -> xr.Dataset:
+    matrix = None if side.columns is None else rows[side.columns]
+    output = run_model(side.spec, side.inputs, matrix, rng_for=_rng_for(states))
+    return to_dataset(side.spec, side.inputs, output, matrix)
+
+
+def _rng_for(states: dict[str, dict]):
+    def rng_for(country: str) -> np.random.Generator:
+        generator = np.random.Generator(np.random.PCG64())
+        generator.bit_generator.state = states[country]
+        return generator
+
+    return rng_for
+
+
+def _delta_values(results: xr.Dataset, reference: xr.Dataset, ours: list[Metric],
+                  settings: MetricSettings) -> tuple[list[Metric], list[Metric]]:
+    """As :func:`scenarios.metrics.delta_metrics`, before summarizing: (deltas, BCR candidates)."""
+    theirs = metric_set(reference, settings)
+    deltas = [Metric(f"delta_{a.metric}", a.country, a.start, a.end, a.units, a.values - b.values)
+              for a, b in zip(ours, theirs, strict=True) if a.metric != "crossover_year"]
+    bcrs = []
+    for country in sorted(set(results["program_country"].values)):
+        ratio = benefit_cost_ratio(results, reference, str(country), settings.discount_rate)
+        bcrs.append(Metric("bcr", str(country), int(results.attrs["base_year"]) + 1, int(results["year"].max()),
+                           f"ratio (discount rate {settings.discount_rate:g})", ratio.values))
+    return deltas, bcrs
+
+
+def _chunk_metrics(job: _Job, rows: pd.DataFrame | None, states: dict, ref_states: dict,
+                   start: int, stop: int) -> tuple[xr.Dataset, list[Metric]]:
+    """One chunk's results and its metric values (main, deltas, BCR candidates), in order."""
+    results = _side_model(job.main, rows, states)
+    results = results.assign_coords(sample=np.arange(start, stop))
+    values = metric_set(results, job.main.spec.metrics)
+    if job.reference is not None:
+        if job.reference.deterministic is not None:
+            ref = job.reference.deterministic
+            ref = ref.isel(sample=np.zeros(stop - start, dtype=int)).assign_coords(sample=results["sample"])
+        else:
+            ref = _side_model(job.reference, rows, ref_states).assign_coords(sample=results["sample"])
+        deltas, bcrs = _delta_values(results, ref, values, job.main.spec.metrics)
+        values = values + deltas + bcrs
+    return results, values
+
+
+def _run_chunk(job: _Job, rows: pd.DataFrame | None, states: dict, ref_states: dict,
+               start: int, stop: int) -> list[bool]:
+    """The dask task: compute a chunk, write it; returns whether each metric row is finite."""
+    import zarr
+
+    results, values = _chunk_metrics(job, rows, states, ref_states, start, stop)
+    region = _zarr_ready(results.drop_vars([v for v in results.variables if "sample" not in results[v].dims]))
+    region.attrs = {}
+    region.to_zarr(job.store, region={"sample": slice(start, stop)}, consolidated=False)
+    table = np.stack([np.asarray(m.values, dtype=float) for m in values])
+    zarr.open_array(job.metric_store, mode="r+")[:, start:stop] = table
+    return [bool(np.all(np.isfinite(row))) for row in table]
+
+
+def _zarr_ready(ds: xr.Dataset) -> xr.Dataset:
+    """Strings as variable-length UTF-8 (fixed-width strings have no Zarr v3 specification)."""
+    strings = {name: ds[name].astype(object) for name in ds.variables if ds[name].dtype.kind in "US"}
+    coords = {k: v for k, v in strings.items() if k in ds.coords}
+    return ds.assign_coords(coords).assign({k: v for k, v in strings.items() if k not in coords})
+
+
+# --------------------------------------------------------------------------------------------
+# the driver
+
+
+def _shock_states(side: _Side, matrix: pd.DataFrame, bounds: list[tuple[int, int]]) -> list[dict[str, dict]]:
+    """Per chunk, the generator state at the start of each country's slice of the shock stream.
+
+    The in-memory model draws an (n, T) block of standard normals per country whose shocks are on,
+    country after country, from one generator seeded with ``spec.seed``; chunk [a, b) of country i
+    starts (i * n + a) * T draws into that stream.
+    """
+    spec, inputs = side.spec, side.inputs
+    params = Parameters(spec.model_dump(), None if side.columns is None else matrix[side.columns])
+    drawn = [c for c in inputs.countries if np.any(params.get(f"countries.{c}.shocks.sigma") > 0)]
+    states: list[dict[str, dict]] = [{} for _ in bounds]
+    if not drawn:
+        return states
+    n, n_years = params.n, len(inputs.projected_years)
+    generator, position = np.random.default_rng(spec.seed), 0
+    for i, country in enumerate(drawn):
+        for k, (start, _) in enumerate(bounds if side.columns is not None else bounds[:1]):
+            target = (i * n + start) * n_years
+            while position < target:  # standard normals are drawn one after another: skip ahead
+                step = min(target - position, 1 << 20)
+                generator.standard_normal(step)
+                position += step
+            states[k][country] = generator.bit_generator.state
+    if side.columns is None:
+        states = [states[0] for _ in bounds]
+    return states
+
+
+def _reference_side(spec: Spec, file: str, matrix: pd.DataFrame, dataset, reference: Spec | None) -> _Side | None:
+    from scenarios.api import load_config
+
+    if not spec.reference:
+        return None
+    if reference is None:
+        beside = Path(file).parent / f"{spec.reference}.yaml"
+        reference = load_config(beside if beside.exists() else spec.reference)
+    reference = reference.model_copy(update={"seed": spec.seed})
+    columns = [c for c in matrix.columns if c in reference.uncertainties] or None
+    inputs = build_inputs(reference, dataset)
+    side = _Side(reference, inputs, columns)
+    if columns is None:
+        side = _Side(reference, inputs, None, to_dataset(reference, inputs, run_model(reference, inputs)))
+    return side
+
+
+def _check_reference(results: xr.Dataset, ref: xr.Dataset, spec: Spec) -> None:
+    same = all(list(results[d].values) == list(ref[d].values) for d in ("country", "program", "year"))
+    if not same or results.attrs["base_year"] != ref.attrs["base_year"]:
+        raise ConfigError(f"reference scenario {spec.reference!r} has other countries, programs or years",
+                          path="reference", value=spec.reference,
+                          hint="a reference must extend the same parent config with the same base year and horizon")
+
+
+def _template(job: _Job, matrix: pd.DataFrame, rows: int, states: dict, ref_states: dict
+              ) -> tuple[xr.Dataset, list[Metric]]:
+    """The full-size results layout (lazy zeros along ``sample``) and the metric labels, from a
+    one-sample probe of the first chunk."""
+    import dask.array as da
+
+    one, labels = _chunk_metrics(job, matrix.iloc[:1], states, ref_states, 0, 1)
+    if job.reference is not None:
+        ref = job.reference.deterministic
+        _check_reference(one, _side_model(job.reference, matrix.iloc[:1], ref_states) if ref is None else ref,
+                         job.main.spec)
+    one = _zarr_ready(one)
+    variables = {}
+    for name, var in one.data_vars.items():
+        if "sample" in var.dims:
+            shape = tuple(job.n if d == "sample" else s for d, s in zip(var.dims, var.shape, strict=True))
+            chunks = tuple(rows if d == "sample" else s for d, s in zip(var.dims, var.shape, strict=True))
+            variables[name] = (var.dims, da.zeros(shape, chunks=chunks, dtype=var.dtype), var.attrs)
+        else:
+            variables[name] = var
+    coords = {name: c for name, c in one.coords.items() if name != "sample"}
+    template = xr.Dataset(variables, coords={**coords, "sample": np.arange(job.n)}, attrs=one.attrs)
+    return template, labels
+
+
+def run_chunked(
+    config: str | Path | Spec,
+    *,
+    samples: int | pd.DataFrame,
+    overrides: list[str] | None = None,
+    seed: int | None = None,
+    method: str = "random",
+    chunks: int | None = None,
+    scheduler: str | None = None,
+    out_dir: str | Path = "runs",
+    dataset=None,
+    reference: Spec | None = None,
+) -> ChunkedRun:
+    """Run an ensemble in chunks along ``sample`` and write ``<out_dir>/<name>/``.
+
+    Parameters
+    ----------
+    samples
+        The ensemble size (drawn as ``api.run`` draws it) or a ready parameter matrix.
+    chunks
+        How many chunks (default: enough to keep each under :data:`CHUNK_BYTES`).
+    scheduler
+        A dask.distributed scheduler address (``tcp://host:8786``), or None for local threads.
+
+    Writes results.zarr, metric_values.zarr, metrics.csv, summary.csv and manifest.json atomically.
+    """
+    import dask
+    import zarr
+
+    from scenarios.api import _in_file, _uncertainties, draw_samples, load_config, manifest
+    from scenarios.config.load import config_hash, resolve_config_path
+    from scenarios.data import load_dataset
+
+    started = time.perf_counter()
+    file = str(resolve_config_path(config)) if not isinstance(config, Spec) else "<Spec>"
+    spec = config if isinstance(config, Spec) else load_config(config, overrides)
+    if seed is not None:
+        spec = spec.model_copy(update={"seed": seed})
+    dataset = dataset or load_dataset(spec.data.path)
+    try:
+        inputs = build_inputs(spec, dataset)
+        matrix = draw_samples(spec, samples, method=method, file=file) if isinstance(samples, int) else samples
+        _uncertainties(spec, file)
+        n = len(matrix)
+        k = min(n, chunks or auto_chunks(n, inputs, spec))
+        if k < 1:
+            raise ConfigError("the number of chunks must be at least 1", path="--chunks", value=chunks)
+        rows = math.ceil(n / k)
+        bounds = [(start, min(start + rows, n)) for start in range(0, n, rows)]
+        main = _Side(spec, inputs, list(matrix.columns))
+        ref = _reference_side(spec, file, matrix, dataset, reference)
+        main_states = _shock_states(main, matrix, bounds)
+        ref_states = _shock_states(ref, matrix, bounds) if ref is not None else [{} for _ in bounds]
+    except ScenariosError as exc:
+        raise _in_file(exc, file) from None
+    scheduler_name = scheduler or "threads"
+    outcome: dict = {}
+
+    def compute(store: Path) -> None:
+        job = _Job(main, ref, n, bounds, str(store), str(store.parent / "metric_values.zarr"), ())
+        template, labels = _template(job, matrix, rows, main_states[0], ref_states[0])
+        template.attrs.update(config_file=file, config_hash=config_hash(spec))
+        template.to_zarr(store, mode="w", compute=False, consolidated=False, zarr_format=3)
+        values = zarr.open_array(job.metric_store, mode="w", shape=(len(labels), n), chunks=(1, rows),
+                                 dtype="float64", zarr_format=3)
+        values.attrs["metrics"] = [[m.metric, m.country, m.start, m.end, m.units] for m in labels]
+        shared = dask.delayed(job, pure=True, traverse=False)
+        tasks = [dask.delayed(_run_chunk, pure=True)(shared, matrix.iloc[a:b], main_states[i], ref_states[i], a, b)
+                 for i, (a, b) in enumerate(bounds)]
+        if scheduler is None:
+            finite = dask.compute(*tasks, scheduler="threads")
+        else:
+            from distributed import Client
+
+            with Client(scheduler) as client:
+                finite = client.gather(client.compute(tasks))
+        outcome["metrics"] = _summarize(spec.name, labels, values, np.all(finite, axis=0))
+
+    run = ChunkedRun(spec, pd.DataFrame(), Path(out_dir) / spec.name, n, len(bounds), scheduler_name)
+    writers = {
+        "results.zarr": compute,
+        "metrics.csv": lambda p: outcome["metrics"].to_csv(p, index=False),
+        "summary.csv": lambda p: _set_metrics(run, outcome["metrics"]).summary.to_csv(p, index=False),
+        "manifest.json": lambda p: write_json(_manifest(run, manifest, file, matrix, method, started), p),
+    }
+    write_run(run.path, writers)
+    run.seconds = time.perf_counter() - started
+    return run
+
+
+def _set_metrics(run: ChunkedRun, metrics: pd.DataFrame) -> ChunkedRun:
+    run.metrics = metrics
+    return run
+
+
+def _summarize(scenario: str, labels: list[Metric], values, finite: np.ndarray) -> pd.DataFrame:
+    """The metrics table from the per-sample values, one metric row at a time.
+
+    As in ``api.run``: the run's own metrics, then its deltas; a BCR only where it is finite in
+    every sample.
+    """
+    own = [i for i, m in enumerate(labels) if not (m.metric.startswith("delta_") or m.metric == "bcr")]
+    deltas = [i for i, m in enumerate(labels) if m.metric.startswith("delta_") or (m.metric == "bcr" and finite[i])]
+    parts = []
+    for group in (own, deltas):
+        frames = [summarize(scenario, [Metric(labels[i].metric, labels[i].country, labels[i].start, labels[i].end,
+                                              labels[i].units, values[i])]) for i in group]
+        parts.append(pd.concat(frames, ignore_index=True) if frames else summarize(scenario, []))
+    if not deltas and not any(m.metric.startswith("delta_") or m.metric == "bcr" for m in labels):
+        return parts[0]
+    return pd.concat(parts, ignore_index=True)
+
+
+def _manifest(run: ChunkedRun, manifest_fn, file: str, matrix: pd.DataFrame, method: str, started: float) -> dict:
+    record = {
+        "scenario": run.spec.name,
+        "config_file": file,
+        "config": run.spec.model_dump(mode="json"),
+        "seed": run.spec.seed,
+        "n_samples": run.n_samples,
+        "ensemble": True,
+        "method": method,
+        "chunks": run.chunks,
+        "scheduler": run.scheduler,
+        "results": "results.zarr",
+        "run_seconds": round(time.perf_counter() - started, 4),
+    }
+    from scenarios.config.load import config_hash
+
+    record["config_hash"] = config_hash(run.spec)
+    run.manifest = json.loads(json.dumps(record, default=str))
+    return record
