@@ -405,3 +405,29 @@ def save_sensitivity(result, out_dir: str | Path = "runs", *, plots: bool = True
     from scenarios.sensitivity_run import write_sensitivity
 
     return write_sensitivity(result, out_dir, plots=plots)
+
+
+def run_ensemble(config: str | Path | Spec, *, overrides: list[str] | None = None, samples: int | None = None,
+                 seed: int | None = None, method: str = "random", chunks: int | None = None,
+                 scheduler: str | None = None, out_dir: str | Path = "runs"):
+    """:func:`run` in memory, or chunked along ``sample`` with dask when ``chunks`` or a
+    ``scheduler`` address is given, or when the ensemble would not fit in :data:`MEMORY_BUDGET`.
+
+    Returns a :class:`Run` (not yet saved), or a :class:`scenarios.ensemble.ChunkedRun` already
+    written to ``<out_dir>/<name>/`` (results.zarr, metric_values.zarr, metrics.csv, summary.csv,
+    manifest.json). See :func:`scenarios.ensemble.run_chunked`.
+    """
+    if chunks is None and scheduler is None:
+        if samples is None:
+            return run(config, overrides=overrides, samples=samples, seed=seed, method=method)
+        spec = config if isinstance(config, Spec) else load_config(config, overrides)
+        years = spec.horizon - spec.history_start + 1  # at most: the base year may come earlier
+        needed = 8 * samples * years * (6 * len(spec.countries) + 8 * len(spec.programs))
+        if needed <= MEMORY_BUDGET:
+            return run(config, overrides=overrides, samples=samples, seed=seed, method=method)
+    if samples is None:
+        raise ConfigError("--chunks and --scheduler split an ensemble: give --samples", path="--samples")
+    from scenarios.ensemble import run_chunked
+
+    return run_chunked(config, overrides=overrides, samples=samples, seed=seed, method=method, chunks=chunks,
+                       scheduler=scheduler, out_dir=out_dir)

@@ -45,6 +45,10 @@ def run(
     out: Annotated[Path, typer.Option(help="Folder that receives runs/<name>/.")] = Path("runs"),
     no_plots: Annotated[bool, typer.Option("--no-plots", help="Skip plots, report and IAMC export.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
+    chunks: Annotated[int | None, typer.Option("--chunks", min=1, help="Split the ensemble into K chunks run with dask; "
+                                               "results to runs/<name>/results.zarr (automatic past the memory budget).")] = None,
+    scheduler: Annotated[str | None, typer.Option("--scheduler", help="Run the chunks on a dask.distributed "
+                                                  "cluster, e.g. tcp://host:8786.")] = None,
 ) -> None:
     """Run scenarios and write runs/<name>/ (results.nc, metrics.csv, plots, report.html).
 
@@ -53,12 +57,13 @@ def run(
     if from_manifest is not None:
         results = [api.run_from_manifest(from_manifest)]
     elif configs:
-        results = (api.run(config, overrides=set_, samples=samples, seed=seed, method=method) for config in configs)
+        results = (api.run_ensemble(config, overrides=set_, samples=samples, seed=seed, method=method, chunks=chunks,
+                                    scheduler=scheduler, out_dir=out) for config in configs)
     else:
         raise ConfigError("give a config (a file or a shipped name) or --from MANIFEST", path="run",
                           hint="e.g. scenarios run nnmi_full45")
     for result in results:
-        path = api.save(result, out, plots=not no_plots)
+        path = result.path if not isinstance(result, api.Run) else api.save(result, out, plots=not no_plots)
         if not quiet:
             _print_summary(result, path)
 

@@ -81,11 +81,11 @@ class ChunkedRun:
 
 
 def open_results(run_dir: str | Path) -> xr.Dataset:
-    """``runs/<name>/results.zarr`` as a lazy dataset (strings read back as plain ``str``)."""
+    """``runs/<name>/results.zarr`` as a lazy dataset (string coordinates read back as ``str``)."""
     ds = xr.open_zarr(Path(run_dir) / "results.zarr", consolidated=False)
-    strings = {name: ds[name].astype(str) for name in ds.variables if ds[name].dtype.kind == "T"}
-    return ds.assign_coords({k: v for k, v in strings.items() if k in ds.coords}).assign(
-        {k: v for k, v in strings.items() if k not in ds.coords})
+    labels = {name: (c.dims, np.asarray(c.values, dtype=object).astype(str)) for name, c in ds.coords.items()
+              if c.dtype.kind in "OT"}
+    return ds.assign_coords(labels)
 
 
 # --------------------------------------------------------------------------------------------
@@ -110,7 +110,6 @@ class _Job:
     bounds: list[tuple[int, int]]
     store: str
     metric_store: str
-    string_vars: tuple[str, ...]
 
 
 def _side_model(side: _Side, rows: pd.DataFrame | None, states: dict[str, dict]) -> xr.Dataset:
@@ -175,7 +174,7 @@ def _run_chunk(job: _Job, rows: pd.DataFrame | None, states: dict, ref_states: d
 
 def _zarr_ready(ds: xr.Dataset) -> xr.Dataset:
     """Strings as variable-length UTF-8 (fixed-width strings have no Zarr v3 specification)."""
-    strings = {name: ds[name].astype(object) for name in ds.variables if ds[name].dtype.kind in "US"}
+    strings = {name: ds[name].astype(np.dtypes.StringDType()) for name in ds.variables if ds[name].dtype.kind in "USO"}
     coords = {k: v for k, v in strings.items() if k in ds.coords}
     return ds.assign_coords(coords).assign({k: v for k, v in strings.items() if k not in coords})
 
@@ -254,7 +253,8 @@ def _template(job: _Job, matrix: pd.DataFrame, rows: int, states: dict, ref_stat
         if "sample" in var.dims:
             shape = tuple(job.n if d == "sample" else s for d, s in zip(var.dims, var.shape, strict=True))
             chunks = tuple(rows if d == "sample" else s for d, s in zip(var.dims, var.shape, strict=True))
-            variables[name] = (var.dims, da.zeros(shape, chunks=chunks, dtype=var.dtype), var.attrs)
+            empty = "" if var.dtype.kind == "T" else 0
+            variables[name] = (var.dims, da.full(shape, empty, chunks=chunks, dtype=var.dtype), var.attrs)
         else:
             variables[name] = var
     coords = {name: c for name, c in one.coords.items() if name != "sample"}
@@ -321,7 +321,7 @@ def run_chunked(
     outcome: dict = {}
 
     def compute(store: Path) -> None:
-        job = _Job(main, ref, n, bounds, str(store), str(store.parent / "metric_values.zarr"), ())
+        job = _Job(main, ref, n, bounds, str(store), str(store.parent / "metric_values.zarr"))
         template, labels = _template(job, matrix, rows, main_states[0], ref_states[0])
         template.attrs.update(config_file=file, config_hash=config_hash(spec))
         template.to_zarr(store, mode="w", compute=False, consolidated=False, zarr_format=3)
@@ -338,7 +338,7 @@ def run_chunked(
 
             with Client(scheduler) as client:
                 finite = client.gather(client.compute(tasks))
-        outcome["metrics"] = _summarize(spec.name, labels, values, np.all(finite, axis=0))
+        outcome["metrics"] = _summarize(spec.name, labels, values, np.all(finite, axis=0), ref is not None)
 
     run = ChunkedRun(spec, pd.DataFrame(), Path(out_dir) / spec.name, n, len(bounds), scheduler_name)
     writers = {
@@ -357,22 +357,26 @@ def _set_metrics(run: ChunkedRun, metrics: pd.DataFrame) -> ChunkedRun:
     return run
 
 
-def _summarize(scenario: str, labels: list[Metric], values, finite: np.ndarray) -> pd.DataFrame:
+def _summarize(scenario: str, labels: list[Metric], values, finite: np.ndarray, with_deltas: bool) -> pd.DataFrame:
     """The metrics table from the per-sample values, one metric row at a time.
 
-    As in ``api.run``: the run's own metrics, then its deltas; a BCR only where it is finite in
-    every sample.
+    As in ``api.run``: the run's own metrics, then (with a reference) its deltas, and a BCR only
+    where it is finite in every sample.
     """
-    own = [i for i, m in enumerate(labels) if not (m.metric.startswith("delta_") or m.metric == "bcr")]
-    deltas = [i for i, m in enumerate(labels) if m.metric.startswith("delta_") or (m.metric == "bcr" and finite[i])]
-    parts = []
-    for group in (own, deltas):
-        frames = [summarize(scenario, [Metric(labels[i].metric, labels[i].country, labels[i].start, labels[i].end,
-                                              labels[i].units, values[i])]) for i in group]
-        parts.append(pd.concat(frames, ignore_index=True) if frames else summarize(scenario, []))
-    if not deltas and not any(m.metric.startswith("delta_") or m.metric == "bcr" for m in labels):
-        return parts[0]
-    return pd.concat(parts, ignore_index=True)
+    def table(group: list[int]) -> pd.DataFrame:
+        frames = [summarize(scenario, [Metric(*_label(labels[i]), values[i])]) for i in group]
+        return pd.concat(frames, ignore_index=True) if frames else summarize(scenario, [])
+
+    is_delta = [m.metric.startswith("delta_") or m.metric == "bcr" for m in labels]
+    own = table([i for i, d in enumerate(is_delta) if not d])
+    if not with_deltas:
+        return own
+    deltas = table([i for i, d in enumerate(is_delta) if d and (labels[i].metric != "bcr" or finite[i])])
+    return pd.concat([own, deltas], ignore_index=True)
+
+
+def _label(m: Metric) -> tuple:
+    return m.metric, m.country, m.start, m.end, m.units
 
 
 def _manifest(run: ChunkedRun, manifest_fn, file: str, matrix: pd.DataFrame, method: str, started: float) -> dict:

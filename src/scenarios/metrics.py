@@ -183,7 +183,10 @@ def summarize(scenario: str, metrics: list[Metric]) -> pd.DataFrame:
         if values.size == 1:
             stats = {"value": float(values[0])}
         else:
-            p05, p50, p95 = np.percentile(values, [5, 50, 95])
+            # no interpolation between infinities (inf - inf warns and gives NaN): e.g. an
+            # intensity index against a program whose funding has stopped
+            method = "linear" if np.isfinite(values).all() else "nearest"
+            p05, p50, p95 = np.percentile(values, [5, 50, 95], method=method)
             stats = {"mean": float(values.mean()), "p05": p05, "p50": p50, "p95": p95}
         rows += [(scenario, m.metric, m.country, m.start, m.end, s, v, m.units) for s, v in stats.items()]
     return pd.DataFrame(rows, columns=COLUMNS)

@@ -149,6 +149,13 @@ class MetricSettings(Strict):
     reference_country: str = "USA"
     discount_rate: float = Field(default=0.03, ge=0, lt=1)
 
+    @model_validator(mode="after")
+    def _windows_forward(self) -> MetricSettings:
+        for start, end in self.windows:
+            if end <= start:
+                raise ValueError(f"window [{start}, {end}]: end must be after start")
+        return self
+
 
 class DataSettings(Strict):
     """Which dataset the run reads: the embedded one or a directory made by ``data import``."""
