@@ -154,12 +154,23 @@ def assert_finite(run: api.Run, label: str) -> None:
     projected = run.results["projected"]
     for name in ("mva", "mva_baseline"):
         values = run.results[name].sel(year=projected).to_numpy()
-        assert np.isfinite(values).all(), f"{label}: {name} has NaN/inf in projected years without an error"
-        assert (values > 0).all(), f"{label}: {name} is not positive in projected years without an error"
+        assert np.isfinite(values).all(), (
+            f"{label}: {name} has NaN/inf in projected years without an error"
+        )
+        assert (values > 0).all(), (
+            f"{label}: {name} is not positive in projected years without an error"
+        )
 
 
-def attempt(kind: str, file: Path, *, overrides: list[str] | None = None, samples: int | None | str = "auto",
-            strict: bool = True, describe: str = "") -> ScenariosError | None:
+def attempt(
+    kind: str,
+    file: Path,
+    *,
+    overrides: list[str] | None = None,
+    samples: int | str | None = "auto",
+    strict: bool = True,
+    describe: str = "",
+) -> ScenariosError | None:
     """Run one generated input; it must run to finite results or raise a clear ScenariosError.
 
     ``strict``: the input is certainly invalid, so it must be refused.
@@ -174,10 +185,13 @@ def attempt(kind: str, file: Path, *, overrides: list[str] | None = None, sample
         check_clear(exc, file)
         count(kind, "clean_error")
         return exc
-    except Exception as exc:  # noqa: BLE001 - any other exception type is the failure under test
+    except Exception as exc:
         count(kind, "tried")
         text = file.read_text() if file.exists() else ""
-        pytest.fail(f"{label}: {type(exc).__name__}: {exc}\n{traceback.format_exc()}\n--- config ---\n{text}")
+        pytest.fail(
+            f"{label}: {type(exc).__name__}: {exc}\n{traceback.format_exc()}\n"
+            f"--- config ---\n{text}"
+        )
     assert_finite(run, label)
     count(kind, "ran_finite")
     if strict:
@@ -205,19 +219,28 @@ def test_wrong_types_missing_and_extra_keys(workdir, name, data):
         path = data.draw(st.sampled_from(leaves(config)))
         value = data.draw(st.sampled_from(WRONG_TYPES))
         put(config, path, value)
-        attempt("wrong type", write_case(workdir, config), strict=False, describe=f"{path}={value!r}")
+        attempt(
+            "wrong type", write_case(workdir, config), strict=False, describe=f"{path}={value!r}"
+        )
     elif how == "missing_key":
         path = data.draw(st.sampled_from(keys(config)))
         del get(config, path[:-1])[path[-1]]
         attempt("missing key", write_case(workdir, config), strict=False, describe=f"del {path}")
     else:
         # a typo'd key in a model with fixed keys (not a dict of countries, programs or params)
-        fixed = [p for p in mappings(config)
-                 if p in ((), ("impact",), ("money",), ("metrics",))
-                 or (len(p) == 2 and p[0] in ("countries", "programs"))
-                 or (len(p) == 3 and p[0] == "countries" and p[2] == "growth")
-                 or (len(p) in (3, 4) and p[0] == "programs" and p[2] in ("new_institute_budget", "base_funding")
-                     and isinstance(get(config, p), dict))]
+        fixed = [
+            p
+            for p in mappings(config)
+            if p in ((), ("impact",), ("money",), ("metrics",))
+            or (len(p) == 2 and p[0] in ("countries", "programs"))
+            or (len(p) == 3 and p[0] == "countries" and p[2] == "growth")
+            or (
+                len(p) in (3, 4)
+                and p[0] == "programs"
+                and p[2] in ("new_institute_budget", "base_funding")
+                and isinstance(get(config, p), dict)
+            )
+        ]
         parent = data.draw(st.sampled_from(fixed))
         key = data.draw(st.sampled_from(["horizn", "rhoo", "growht", "colour", "Cap", "bogus"]))
         get(config, parent)[key] = 1
@@ -237,14 +260,21 @@ def test_nan_infinity_and_negative_money(workdir, name, data):
         assert ".nan" in file.read_text() or ".inf" in file.read_text()  # YAML's own spelling
         attempt("NaN / infinity", file, strict=True, describe=f"{path}={value}")
     else:
-        money = [p for p in numbers if (p[-1] in MONEY_KEYS and p[0] == "programs")
-                 or (len(p) > 2 and p[-2] == "per_year") or p[:2] == ("money", "exchange_rates")]
+        money = [
+            p
+            for p in numbers
+            if (p[-1] in MONEY_KEYS and p[0] == "programs")
+            or (len(p) > 2 and p[-2] == "per_year")
+            or p[:2] == ("money", "exchange_rates")
+        ]
         path = data.draw(st.sampled_from(money))
         value = -abs(get(config, path)) - data.draw(st.sampled_from([0.0, 1.0, 1e6]))
         if value == 0:
             value = -1.0
         put(config, path, value)
-        attempt("negative money", write_case(workdir, config), strict=True, describe=f"{path}={value}")
+        attempt(
+            "negative money", write_case(workdir, config), strict=True, describe=f"{path}={value}"
+        )
 
 
 def budgets(config: dict) -> list[tuple]:
@@ -255,7 +285,11 @@ def budgets(config: dict) -> list[tuple]:
             segments = budget if isinstance(budget, list) else [budget]
             for i, segment in enumerate(segments):
                 if isinstance(segment, dict) and "start" in segment and "end" in segment:
-                    out.append(("programs", key, field, i) if isinstance(budget, list) else ("programs", key, field))
+                    out.append(
+                        ("programs", key, field, i)
+                        if isinstance(budget, list)
+                        else ("programs", key, field)
+                    )
     return out
 
 
@@ -268,7 +302,10 @@ def test_inverted_ranges_and_years_out_of_range(workdir, name, data):
         ranged = [k for k, v in config["uncertainties"].items() if "low" in v and "high" in v]
         key = data.draw(st.sampled_from(ranged))
         entry = config["uncertainties"][key]
-        entry["low"], entry["high"] = entry["high"], entry["low"] - data.draw(st.sampled_from([0.0, 0.5]))
+        entry["low"], entry["high"] = (
+            entry["high"],
+            entry["low"] - data.draw(st.sampled_from([0.0, 0.5])),
+        )
         attempt("inverted range", write_case(workdir, config), strict=True, describe=key)
     elif how == "budget":
         path = data.draw(st.sampled_from(budgets(config)))
@@ -280,19 +317,38 @@ def test_inverted_ranges_and_years_out_of_range(workdir, name, data):
         # (value, certainly invalid): metric years and windows past the horizon are skipped by
         # design (one metrics block serves several horizons), so those may run
         choices = {
-            ("horizon",): [(1800, True), (1989, True), (2201, True), (99999, True), (-5, True), (base, True)],
+            ("horizon",): [
+                (1800, True),
+                (1989, True),
+                (2201, True),
+                (99999, True),
+                (-5, True),
+                (base, True),
+            ],
             ("history_start",): [(1900, True), (1969, True), (base, True), (base + 7, True)],
             ("base_year",): [(1800, True), (1969, True), (2099, True)],
             ("metrics", "years"): [([1800], False), ([2100], False), ([base - 30], False)],
-            ("metrics", "windows"): [([[1800, 1810]], True), ([[2030, 2100]], False), ([[2035, 2025]], True)],
+            ("metrics", "windows"): [
+                ([[1800, 1810]], True),
+                ([[2030, 2100]], False),
+                ([[2035, 2025]], True),
+            ],
             # DEU: USA's g is sampled in the ensembles, so its from_data window is not read there
-            ("countries", "DEU", "growth", "from_data", "window"): [([1800, 1810], True), ([2030, 2040], True),
-                                                                     ([2022, 2017], True)],
+            ("countries", "DEU", "growth", "from_data", "window"): [
+                ([1800, 1810], True),
+                ([2030, 2040], True),
+                ([2022, 2017], True),
+            ],
         }
         path = data.draw(st.sampled_from(sorted(choices)))
         value, strict = data.draw(st.sampled_from(choices[path]))
         put(config, path, value)
-        attempt("year out of range", write_case(workdir, config), strict=strict, describe=f"{path}={value}")
+        attempt(
+            "year out of range",
+            write_case(workdir, config),
+            strict=strict,
+            describe=f"{path}={value}",
+        )
 
 
 @FUZZ
@@ -302,19 +358,31 @@ def test_empty_countries_duplicate_keys_and_cycles(workdir, name, data):
     if how == "empty_countries":
         config = merged(name, workdir)
         config["countries"] = data.draw(st.sampled_from([{}, [], None, "USA", {"USA": None}]))
-        attempt("empty countries", write_case(workdir, config), strict=True, describe=repr(config["countries"]))
+        attempt(
+            "empty countries",
+            write_case(workdir, config),
+            strict=True,
+            describe=repr(config["countries"]),
+        )
     elif how == "duplicate_key":
         text = (workdir / f"{name}.yaml").read_text()
-        top = [line.split(":")[0] for line in text.splitlines()
-               if line and not line[0].isspace() and not line.startswith("#") and ":" in line]
+        top = [
+            line.split(":")[0]
+            for line in text.splitlines()
+            if line and not line[0].isspace() and not line.startswith("#") and ":" in line
+        ]
         key = data.draw(st.sampled_from(top))
         nested = data.draw(st.booleans()) and "programs:" in text
         if nested:  # a repeated key inside a mapping: the first program listed twice
-            program = next(line for line in text.splitlines()[text.splitlines().index("programs:") + 1:]
-                           if line.startswith("  ") and not line.strip().startswith("#"))
+            program = next(
+                line
+                for line in text.splitlines()[text.splitlines().index("programs:") + 1 :]
+                if line.startswith("  ") and not line.strip().startswith("#")
+            )
             text = text.replace("programs:\n", f"programs:\n{program}\n    cap: 45\n", 1)
         else:
-            text += f"\n{key}: {yaml.safe_dump(yaml.safe_load(text)[key], default_flow_style=True).strip()}\n"
+            value = yaml.safe_dump(yaml.safe_load(text)[key], default_flow_style=True).strip()
+            text += f"\n{key}: {value}\n"
         attempt("duplicate YAML key", write_case(workdir, text), strict=True, describe=key)
     elif how == "cycle":
         length = data.draw(st.integers(1, 3))
@@ -324,16 +392,30 @@ def test_empty_countries_duplicate_keys_and_cycles(workdir, name, data):
             body = yaml.safe_load((workdir / f"{name}.yaml").read_text())
             body.update(extends=f"{parent}.yaml", name=stem)
             (workdir / f"{stem}.yaml").write_text(yaml.safe_dump(body, sort_keys=False))
-        attempt("cyclic extends", workdir / f"{stems[0]}.yaml", strict=True, describe=f"cycle of {length}")
+        attempt(
+            "cyclic extends",
+            workdir / f"{stems[0]}.yaml",
+            strict=True,
+            describe=f"cycle of {length}",
+        )
     else:
         config = merged(name, workdir)
         key = data.draw(st.sampled_from(sorted(config["uncertainties"])))
-        dist = data.draw(st.one_of(st.sampled_from(["gaussian", "Uniform", "lognorm", "", "beta-pert", None, 3]),
-                                   st.text(alphabet="abcxyz_", min_size=1, max_size=8)))
+        dist = data.draw(
+            st.one_of(
+                st.sampled_from(["gaussian", "Uniform", "lognorm", "", "beta-pert", None, 3]),
+                st.text(alphabet="abcxyz_", min_size=1, max_size=8),
+            )
+        )
         if dist in ("uniform", "normal", "beta", "choice", "pert", "triangular", "lognormal"):
             dist = dist + "_x"
         config["uncertainties"][key]["dist"] = dist
-        attempt("unknown distribution", write_case(workdir, config), strict=True, describe=f"{key}: {dist!r}")
+        attempt(
+            "unknown distribution",
+            write_case(workdir, config),
+            strict=True,
+            describe=f"{key}: {dist!r}",
+        )
 
 
 @FUZZ
@@ -341,16 +423,36 @@ def test_empty_countries_duplicate_keys_and_cycles(workdir, name, data):
 def test_huge_and_bad_sample_sizes(workdir, name, data):
     samples = data.draw(st.one_of(st.integers(10**8, 10**15), st.integers(-5, 0)))
     file = write_case(workdir, merged(name, workdir))
-    exc = attempt("huge / bad sample size", file, samples=samples, strict=True, describe=str(samples))
+    exc = attempt(
+        "huge / bad sample size", file, samples=samples, strict=True, describe=str(samples)
+    )
     assert "--samples" in {p.path for p in exc.problems}, str(exc)
 
 
-BAD_SYNTAX = ["impact.rho", "=0.3", "", " =1", "impact.rho.deeper=1", "impact..rho=1", "nosuchkey=1",
-              "impact.rho=[1,2", "impact.rho={a: 1}", "impact.rho=.nan", "impact.rho=-.inf",
-              "countries.XXX.growth.g=0.1", "countries.USA.growth=0.02", "programs=3",
-              "countries.USA.growth.kind=exponential", "impact.kind=magic", "horizon=soon",
-              "uncertainties.impact.rho.dist=gauss", "programs.manufacturing_usa.cap=-1",
-              "programs.manufacturing_usa.survival=1.5", "seed=-3", "name=has space"]
+BAD_SYNTAX = [
+    "impact.rho",
+    "=0.3",
+    "",
+    " =1",
+    "impact.rho.deeper=1",
+    "impact..rho=1",
+    "nosuchkey=1",
+    "impact.rho=[1,2",
+    "impact.rho={a: 1}",
+    "impact.rho=.nan",
+    "impact.rho=-.inf",
+    "countries.XXX.growth.g=0.1",
+    "countries.USA.growth=0.02",
+    "programs=3",
+    "countries.USA.growth.kind=exponential",
+    "impact.kind=magic",
+    "horizon=soon",
+    "uncertainties.impact.rho.dist=gauss",
+    "programs.manufacturing_usa.cap=-1",
+    "programs.manufacturing_usa.survival=1.5",
+    "seed=-3",
+    "name=has space",
+]
 
 
 @FUZZ
@@ -362,17 +464,39 @@ def test_bad_set_overrides(workdir, name, data):
         attempt("bad --set override", file, overrides=[override], strict=True, describe=override)
     else:  # an existing dotted path, a random value
         config = merged(name, workdir)
-        path = data.draw(st.sampled_from([p for p in leaves(config) if all(isinstance(k, str) for k in p)]))
-        value = data.draw(st.sampled_from(["abc", "[1, 2]", "{}", "null", ".nan", ".inf", "-1e300",
-                                           "-1", "0", "1e9", "true", "2x"]))
-        attempt("random --set override", file, overrides=[f"{'.'.join(path)}={value}"], strict=False)
+        path = data.draw(
+            st.sampled_from([p for p in leaves(config) if all(isinstance(k, str) for k in p)])
+        )
+        value = data.draw(
+            st.sampled_from(
+                [
+                    "abc",
+                    "[1, 2]",
+                    "{}",
+                    "null",
+                    ".nan",
+                    ".inf",
+                    "-1e300",
+                    "-1",
+                    "0",
+                    "1e9",
+                    "true",
+                    "2x",
+                ]
+            )
+        )
+        attempt(
+            "random --set override", file, overrides=[f"{'.'.join(path)}={value}"], strict=False
+        )
 
 
 # --------------------------------------------------------------------------------------------
 # claim files
 
 
-def attempt_claim(kind: str, file: Path, results: xr.Dataset, dataset, *, strict: bool, describe: str) -> None:
+def attempt_claim(
+    kind: str, file: Path, results: xr.Dataset, dataset, *, strict: bool, describe: str
+) -> None:
     label = f"[{kind}] {file.name} {describe}"
     try:
         claims = load_claims(file)
@@ -384,21 +508,42 @@ def attempt_claim(kind: str, file: Path, results: xr.Dataset, dataset, *, strict
             else:
                 continue
             if claim.metric.name != "crossover_year":
-                assert np.isfinite(value).all(), f"{label}: claim {claim.id} evaluates to {value} without an error"
+                assert np.isfinite(value).all(), (
+                    f"{label}: claim {claim.id} evaluates to {value} without an error"
+                )
     except ScenariosError as exc:
         # errors found while loading name the file; those of evaluating a metric name the metric
-        check_clear(exc, file if not {p.path for p in exc.problems} & {"metric", "metrics"} else None)
+        check_clear(
+            exc, file if not {p.path for p in exc.problems} & {"metric", "metrics"} else None
+        )
         count(kind, "clean_error")
         return
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         count(kind, "tried")
-        pytest.fail(f"{label}: {type(exc).__name__}: {exc}\n{traceback.format_exc()}\n--- file ---\n{file.read_text()}")
+        pytest.fail(
+            f"{label}: {type(exc).__name__}: {exc}\n{traceback.format_exc()}\n"
+            f"--- file ---\n{file.read_text()}"
+        )
     count(kind, "ran_finite")
     if strict:
         pytest.fail(f"{label}: a bad claim file was accepted\n{file.read_text()}")
 
 
-CLAIM_VALUES = ["abc", None, [], {"x": 1}, math.nan, math.inf, -1, 0, 1e308, 1800, 2500, "XYZ", True]
+CLAIM_VALUES = [
+    "abc",
+    None,
+    [],
+    {"x": 1},
+    math.nan,
+    math.inf,
+    -1,
+    0,
+    1e308,
+    1800,
+    2500,
+    "XYZ",
+    True,
+]
 
 
 @FUZZ
@@ -412,7 +557,11 @@ def test_claim_files(workdir, full45_results, dataset, name, data):
         path = data.draw(st.sampled_from(leaves(claim_file)))
         value = data.draw(st.sampled_from(CLAIM_VALUES))
         put(claim_file, path, value)
-        strict = isinstance(value, float) and not math.isfinite(value) and path[-1] in ("value", "low", "high")
+        strict = (
+            isinstance(value, float)
+            and not math.isfinite(value)
+            and path[-1] in ("value", "low", "high")
+        )
         describe = f"{path}={value!r}"
     elif how == "missing":
         path = data.draw(st.sampled_from(keys(claim_file)))
@@ -424,11 +573,15 @@ def test_claim_files(workdir, full45_results, dataset, name, data):
         (claim if target == "claim" else claim[target])["bogus_key"] = 1
         describe = f"{target}+bogus_key"
     elif how == "op":
-        claim["holds_if"]["op"] = data.draw(st.sampled_from(["=<", "==", "!=", "lt", "", "between"]))
+        claim["holds_if"]["op"] = data.draw(
+            st.sampled_from(["=<", "==", "!=", "lt", "", "between"])
+        )
         claim["holds_if"].pop("low", None) if claim["holds_if"]["op"] == "between" else None
         describe = f"op={claim['holds_if']['op']}"
     elif how == "metric":
-        claim["metric"]["name"] = data.draw(st.sampled_from(["gdp", "cagr_gaps", "mva_share", "eval", ""]))
+        claim["metric"]["name"] = data.draw(
+            st.sampled_from(["gdp", "cagr_gaps", "mva_share", "eval", ""])
+        )
         describe = f"metric={claim['metric']['name']}"
     else:
         low, high = sorted(data.draw(st.lists(st.floats(-1, 1), min_size=2, max_size=2)))
@@ -454,12 +607,25 @@ def test_claim_about_unknown_country_year_or_program(workdir, full45_results, da
         {"name": "observed_growth", "country": "USA", "year": 1800},
     ]
     for metric in bad + past:
-        claim = {"id": "c", "text": "t", "source": "s", "metric": metric, "holds_if": {"op": ">", "value": 0}}
+        claim = {
+            "id": "c",
+            "text": "t",
+            "source": "s",
+            "metric": metric,
+            "holds_if": {"op": ">", "value": 0},
+        }
         if metric in bad:
             claim["scenario"] = "nnmi_full45"
         file = workdir / "claims" / f"case_{next(_case_ids)}.yaml"
         file.write_text(yaml.safe_dump(claim))
-        attempt_claim("claim metric argument", file, full45_results, dataset, strict=True, describe=str(metric))
+        attempt_claim(
+            "claim metric argument",
+            file,
+            full45_results,
+            dataset,
+            strict=True,
+            describe=str(metric),
+        )
 
 
 # --------------------------------------------------------------------------------------------
@@ -468,8 +634,14 @@ def test_claim_about_unknown_country_year_or_program(workdir, full45_results, da
 
 def cli(*args: str, cwd: Path, env_extra: dict | None = None) -> subprocess.CompletedProcess:
     env = {**os.environ, "COLUMNS": "400", "NO_COLOR": "1", **(env_extra or {})}
-    return subprocess.run([sys.executable, "-m", "scenarios", *args], cwd=cwd, capture_output=True, text=True,
-                          env=env, timeout=180)
+    return subprocess.run(
+        [sys.executable, "-m", "scenarios", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=180,
+    )
 
 
 def test_bad_inputs_through_the_cli(workdir):
@@ -481,17 +653,33 @@ def test_bad_inputs_through_the_cli(workdir):
         config = copy.deepcopy(base)
         if mutate:
             mutate(config)
-        cases.append((kind, write_case(workdir, text if text is not None else config, "cli"), list(overrides)))
+        cases.append(
+            (
+                kind,
+                write_case(workdir, text if text is not None else config, "cli"),
+                list(overrides),
+            )
+        )
 
     case("NaN / infinity", lambda c: c["impact"].update(rho=math.nan))
-    case("negative money", lambda c: c["programs"]["manufacturing_usa"]["new_institute_budget"].update(total=-1890))
+    case(
+        "negative money",
+        lambda c: c["programs"]["manufacturing_usa"]["new_institute_budget"].update(total=-1890),
+    )
     case("inverted range", lambda c: c["uncertainties"]["impact.rho"].update(low=0.6, high=0.1))
-    case("end before start", lambda c: c["programs"]["manufacturing_usa"]["new_institute_budget"].update(end=2020))
+    case(
+        "end before start",
+        lambda c: c["programs"]["manufacturing_usa"]["new_institute_budget"].update(end=2020),
+    )
     case("wrong type", lambda c: c["programs"]["manufacturing_usa"].update(cap="forty-five"))
     case("extra key", lambda c: c["impact"].update(rhoo=0.2))
     case("year out of range", lambda c: c.update(horizon=2500))
     case("bad --set override", overrides=["--set", "countries.USA.growth.gg=0.02"])
-    case("duplicate YAML key", text=(workdir / "nnmi_full45.yaml").read_text() + "\nreference: baseline\n")
+    case(
+        "duplicate YAML key",
+        text=(workdir / "nnmi_full45.yaml").read_text() + "\nreference: baseline\n",
+    )
+    case("negative MVA (ModelError)", overrides=["--set", "countries.USA.growth.g=-1.5"])
     # in parallel: each is a fresh interpreter
     out = workdir / "cli_runs"
     env = {**os.environ, "COLUMNS": "400", "NO_COLOR": "1"}
@@ -503,9 +691,24 @@ def test_bad_inputs_through_the_cli(workdir):
             paths = [p.path for p in exc.problems if p.path]
         else:
             pytest.fail(f"{kind}: {file.name} ran in-process")
-        proc = subprocess.Popen([sys.executable, "-m", "scenarios", "run", str(file), *overrides, "--out", str(out),
-                                 "--no-plots"], cwd=workdir, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                text=True, env=env)
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "scenarios",
+                "run",
+                str(file),
+                *overrides,
+                "--out",
+                str(out),
+                "--no-plots",
+            ],
+            cwd=workdir,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
         procs.append((kind, file, paths, proc))
     for kind, file, paths, proc in procs:
         stdout, stderr = proc.communicate(timeout=180)
@@ -514,7 +717,9 @@ def test_bad_inputs_through_the_cli(workdir):
         assert "Traceback" not in stderr + stdout, stderr
         flat = " ".join(stderr.replace("│", " ").split())
         assert file.name in flat, f"{kind}: the message does not name {file.name}:\n{stderr}"
-        assert any(p in flat for p in paths), f"{kind}: the message names none of {paths}:\n{stderr}"
+        assert any(p in flat for p in paths), (
+            f"{kind}: the message names none of {paths}:\n{stderr}"
+        )
         COUNTS[f"CLI: {kind}"]["clean_error"] += 1
     assert not out.exists() or not any(out.iterdir()), "a failed run left files behind"
 
@@ -523,27 +728,21 @@ def test_bad_inputs_through_the_cli(workdir):
 # numerical guards
 
 
-@pytest.mark.parametrize(("override", "where"), [
-    ("countries.USA.growth.g=-1.5", "countries.USA.growth"),
-    ("countries.USA.growth.g=-1.0", "countries.USA.growth"),
-    ("countries.DEU.growth.g=1e200", "countries.DEU.growth"),
-    ("impact.rho=1e308", "impact.rho"),
-    ("impact.rho=-1e6", "impact.rho"),
-])
+@pytest.mark.parametrize(
+    ("override", "where"),
+    [
+        ("countries.USA.growth.g=-1.5", "countries.USA.growth"),
+        ("countries.USA.growth.g=-1.0", "countries.USA.growth"),
+        ("countries.DEU.growth.g=1e200", "countries.DEU.growth"),
+        ("impact.rho=1e308", "impact.rho"),
+        ("impact.rho=-1e6", "impact.rho"),
+    ],
+)
 def test_negative_or_overflowing_mva_is_a_model_error(override, where):
     with pytest.raises(ModelError) as err:
         api.run("nnmi_full45", overrides=[override], with_reference=False)
     assert where in {p.path for p in err.value.problems}, str(err.value)
     assert "nnmi_full45.yaml" in str(err.value)
-
-
-def test_model_error_on_the_command_line(tmp_path):
-    proc = cli("run", "nnmi_full45", "--set", "countries.USA.growth.g=-1.5", "--out", str(tmp_path), "--no-plots",
-               cwd=tmp_path)
-    assert proc.returncode == 2, proc.stderr
-    assert "ModelError" in proc.stderr and "countries.USA.growth" in proc.stderr
-    assert "Traceback" not in proc.stderr
-    assert not any(tmp_path.iterdir())
 
 
 def test_sampled_parameters_that_break_mva_name_the_parameter(workdir):
@@ -555,7 +754,11 @@ def test_sampled_parameters_that_break_mva_name_the_parameter(workdir):
     with pytest.raises(ModelError) as err:
         api.run(file, samples=8, with_reference=False)
     assert "countries.USA.growth" in {p.path for p in err.value.problems}, str(err.value)
-    config["uncertainties"]["countries.USA.growth.g"] = {"dist": "uniform", "low": 0.01, "high": 0.02}
+    config["uncertainties"]["countries.USA.growth.g"] = {
+        "dist": "uniform",
+        "low": 0.01,
+        "high": 0.02,
+    }
     file = write_case(workdir, config)
     with pytest.raises(ModelError) as err:
         api.run(file, samples=8, with_reference=False)
@@ -573,30 +776,61 @@ def _data_variables(ds: xr.Dataset) -> xr.Dataset:
     return ds
 
 
-@pytest.mark.parametrize(("config", "args"), [
-    ("baseline", []),
-    ("baseline", ["--samples", "200", "--seed", "3"]),
-    ("nnmi_full45", []),
-])
-def test_run_from_manifest_reproduces_results(tmp_path, config, args):
-    first = cli("run", config, *args, "--out", str(tmp_path / "a"), "--no-plots", "-q", cwd=tmp_path)
-    assert first.returncode == 0, first.stderr
-    manifest = tmp_path / "a" / config / "manifest.json"
-    again = cli("run", "--from", str(manifest), "--out", str(tmp_path / "b"), "--no-plots", "-q", cwd=tmp_path)
-    assert again.returncode == 0, again.stderr
-    a = xr.open_dataset(tmp_path / "a" / config / "results.nc", engine="h5netcdf").load()
-    b = xr.open_dataset(tmp_path / "b" / config / "results.nc", engine="h5netcdf").load()
-    xr.testing.assert_identical(_data_variables(a), _data_variables(b))
-    assert {k: v for k, v in a.attrs.items() if k != "config_file"} == \
-        {k: v for k, v in b.attrs.items() if k != "config_file"}
-    record = json.loads(manifest.read_text())
-    assert record["seed"] == (3 if args else record["config"]["seed"])
-    assert record["n_samples"] == (200 if args else 1)
-    if config == "nnmi_full45":
-        assert record["reference_config"]["name"] == "baseline"
-        metrics_a = (tmp_path / "a" / config / "metrics.csv").read_text()
-        metrics_b = (tmp_path / "b" / config / "metrics.csv").read_text()
-        assert "delta_mva" in metrics_a and metrics_a == metrics_b
+REPRODUCE = [  # (config, ensemble size, seed)
+    ("baseline", None, None),
+    ("baseline", 200, 3),
+    ("nnmi_full45", None, None),  # with its reference scenario (baseline) and the delta metrics
+]
+
+
+def test_run_from_manifest_reproduces_results(tmp_path):
+    """``scenarios run --from runs/<name>/manifest.json`` gives identical results.nc (the three
+    re-runs side by side, each in its own interpreter)."""
+    procs = []
+    for i, (config, samples, seed) in enumerate(REPRODUCE):
+        first = api.save(
+            api.run(config, samples=samples, seed=seed), tmp_path / f"a{i}", plots=False
+        )
+        manifest = first / "manifest.json"
+        record = json.loads(manifest.read_text())
+        assert record["seed"] == (seed if seed is not None else record["config"]["seed"])
+        assert record["n_samples"] == (samples or 1)
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "scenarios",
+                "run",
+                "--from",
+                str(manifest),
+                "--out",
+                str(tmp_path / f"b{i}"),
+                "--no-plots",
+                "-q",
+            ],
+            cwd=tmp_path,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "COLUMNS": "400"},
+        )
+        procs.append((config, first, tmp_path / f"b{i}" / config, proc))
+    for config, first, again, proc in procs:
+        _, stderr = proc.communicate(timeout=300)
+        assert proc.returncode == 0, stderr
+        a = xr.open_dataset(first / "results.nc", engine="h5netcdf").load()
+        b = xr.open_dataset(again / "results.nc", engine="h5netcdf").load()
+        xr.testing.assert_identical(_data_variables(a), _data_variables(b))
+        assert {k: v for k, v in a.attrs.items() if k != "config_file"} == {
+            k: v for k, v in b.attrs.items() if k != "config_file"
+        }
+        assert (first / "metrics.csv").read_text() == (again / "metrics.csv").read_text()
+        if config == "nnmi_full45":
+            assert (
+                json.loads((first / "manifest.json").read_text())["reference_config"]["name"]
+                == "baseline"
+            )
+            assert "delta_mva" in (again / "metrics.csv").read_text()
 
 
 def test_manifest_with_other_data_hash_is_a_config_error(tmp_path):
@@ -610,11 +844,15 @@ def test_manifest_with_other_data_hash_is_a_config_error(tmp_path):
         api.run_from_manifest(manifest)
     assert "data_hash" in {p.path for p in err.value.problems}
     assert "manifest.json" in str(err.value)
-    proc = cli("run", "--from", str(manifest), "--out", str(tmp_path / "again"), "--no-plots", cwd=tmp_path)
+    proc = cli(
+        "run", "--from", str(manifest), "--out", str(tmp_path / "again"), "--no-plots", cwd=tmp_path
+    )
     assert proc.returncode == 2 and "Traceback" not in proc.stderr and "data_hash" in proc.stderr
 
 
-@pytest.mark.parametrize("content", ["{not json", "[]", '{"config": 3}', '{"config": {"name": "x"}}'])
+@pytest.mark.parametrize(
+    "content", ["{not json", "[]", '{"config": 3}', '{"config": {"name": "x"}}']
+)
 def test_broken_manifest_is_a_config_error(tmp_path, content):
     manifest = tmp_path / "manifest.json"
     manifest.write_text(content)
@@ -631,13 +869,21 @@ def test_zz_report_counts(tmp_path_factory):
     """Write and print how many generated bad inputs were tried and how many gave a clean error."""
     if not COUNTS:
         pytest.skip("no generated inputs ran in this session")
-    total = {key: sum(row[key] for row in COUNTS.values()) for key in ("tried", "clean_error", "ran_finite")}
+    total = {
+        key: sum(row[key] for row in COUNTS.values())
+        for key in ("tried", "clean_error", "ran_finite")
+    }
     report = {"total": total, "by_kind": COUNTS}
     path = tmp_path_factory.getbasetemp() / "reliability_counts.json"
     path.write_text(json.dumps(report, indent=2))
     print(f"\nreliability counts ({path}):")
     for kind, row in sorted(COUNTS.items()):
-        print(f"  {kind:28s} tried {row['tried']:4d}  clean error {row['clean_error']:4d}  ran finite {row['ran_finite']:4d}")
-    print(f"  {'TOTAL':28s} tried {total['tried']:4d}  clean error {total['clean_error']:4d}  "
-          f"ran finite {total['ran_finite']:4d}")
+        print(
+            f"  {kind:28s} tried {row['tried']:4d}  clean error {row['clean_error']:4d}  "
+            f"ran finite {row['ran_finite']:4d}"
+        )
+    print(
+        f"  {'TOTAL':28s} tried {total['tried']:4d}  clean error {total['clean_error']:4d}  "
+        f"ran finite {total['ran_finite']:4d}"
+    )
     assert total["tried"] == total["clean_error"] + total["ran_finite"]

@@ -269,6 +269,11 @@ def _terminate(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
+def _interrupted() -> None:
+    errors.print("[red]interrupted[/red]: nothing was written for the unfinished run")
+    sys.exit(130)
+
+
 def main() -> None:
     """Entry point: user errors exit 2 with a one-screen message; internal errors exit 1."""
     debug = "--debug" in sys.argv
@@ -277,6 +282,8 @@ def main() -> None:
     signal.signal(signal.SIGTERM, _terminate)
     try:
         code = app(standalone_mode=False)  # click returns a typer.Exit's code here instead of raising
+        if code == 130:  # typer turns Ctrl-C (and SIGTERM, see _terminate) into Exit(130)
+            _interrupted()
         if isinstance(code, int) and code:
             sys.exit(code)
     except ScenariosError as exc:
@@ -287,8 +294,7 @@ def main() -> None:
     except (typer.Exit, SystemExit) as exc:
         sys.exit(getattr(exc, "exit_code", None) or getattr(exc, "code", 0) or 0)
     except KeyboardInterrupt:
-        errors.print("[red]interrupted[/red]: nothing was written for the unfinished run")
-        sys.exit(130)
+        _interrupted()
     except Exception as exc:  # noqa: BLE001 - the last line of defence for the CLI
         import click
 

@@ -4,11 +4,15 @@ and runs on disk: ``runs/<name>/`` written to a temporary folder and moved into 
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
 import os
 import shutil
+import signal
 import tempfile
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -184,14 +188,46 @@ def write_run(run_dir: Path, writers: dict[str, Callable[[Path], None]]) -> Path
 
 
 def _swap_into_place(tmp: Path, run_dir: Path) -> None:
-    old = None
-    if run_dir.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{run_dir.name}.old-", dir=run_dir.parent))
-        old.rmdir()
-        os.replace(run_dir, old)
-    os.replace(tmp, run_dir)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+    """Move ``tmp`` to ``run_dir``, replacing an earlier run of the same name.
+
+    Ctrl-C and SIGTERM wait until the swap is done, so the earlier run is never left moved
+    aside; when another process of the same name swaps its run in between, this one retries
+    (the run that finishes last is kept, whole).
+    """
+    with _signals_held():
+        for _ in range(100):
+            old = None
+            if run_dir.exists():
+                old = Path(tempfile.mkdtemp(prefix=f".{run_dir.name}.old-", dir=run_dir.parent))
+                old.rmdir()
+                try:
+                    os.replace(run_dir, old)
+                except FileNotFoundError:  # another writer moved it aside first
+                    old = None
+            try:
+                os.replace(tmp, run_dir)
+            except OSError as exc:
+                if exc.errno not in (errno.ENOTEMPTY, errno.EEXIST):
+                    raise
+                continue  # another writer's run landed in between: move it aside in turn
+            finally:
+                if old is not None:
+                    shutil.rmtree(old, ignore_errors=True)
+            return
+        raise OSError(f"could not move the finished run into {run_dir}: other runs keep replacing it")
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM (POSIX main thread) until the block ends; they arrive after it."""
+    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def write_netcdf(results: xr.Dataset, path: Path) -> None:
@@ -210,4 +246,6 @@ def read_results(run_dir: str | Path) -> xr.Dataset:
 
 
 def write_json(data: dict, path: Path) -> None:
-    path.write_text(json.dumps(data, indent=2, sort_keys=True, default=str) + "\n")
+    # keys keep their order: the order of countries, programs and uncertainties is part of a
+    # config (it fixes the random draws), so a manifest must give it back for run --from
+    path.write_text(json.dumps(data, indent=2, default=str) + "\n")

@@ -384,6 +384,8 @@ def convergence_table(run: SensitivityRun) -> pd.DataFrame:
 def drivers(run: SensitivityRun, top: int = 3) -> pd.DataFrame:
     """The leading parameters of each output, ranked by the method's last main index (Sobol': ST).
 
+    Parameters whose index is below 1 % of the output's largest are left out.
+
     Returns
     -------
     pandas.DataFrame
@@ -393,7 +395,7 @@ def drivers(run: SensitivityRun, top: int = 3) -> pd.DataFrame:
     rows = []
     for output in ds["output"].to_numpy():
         ranked = ds[main[-1]].sel(output=output).to_series().dropna()
-        ranked = ranked.sort_values(ascending=False, kind="stable")
+        ranked = ranked[ranked >= 0.01 * ranked.max()].sort_values(ascending=False, kind="stable")
         for rank, parameter in enumerate(ranked.index[:top], 1):
             row = {"output": output, "rank": rank, "parameter": parameter}
             for k in (k for name in main for k in (name, f"{name}_conf") if k in ds):
@@ -414,13 +416,16 @@ def _settled(converged: object) -> str:
 def _driver_rows(run: SensitivityRun) -> tuple[list[str], list[list[str]]]:
     main = gsa.METHODS[run.method].main
     header = ["output", "rank", "parameter", *[f"{k} (± 95 % CI)" for k in main], "settled"]
-    rows = []
-    for row in drivers(run).itertuples(index=False):
-        d = row._asdict()
-        first = d["rank"] == 1
-        rows.append([d["output"] if first else "", str(d["rank"]), d["parameter"],
-                     *[_fmt(d[k], d.get(f"{k}_conf")) for k in main],
-                     _settled(run.analysis.converged[d["output"]]) if first else ""])
+    table, ds, rows = drivers(run), run.indices, []
+    for output, note in zip(ds["output"].to_numpy(), ds["note"].to_numpy(), strict=True):
+        group = table[table["output"] == output].to_dict("records")
+        if not group:
+            rows.append([str(output), "", f"no indices: {note}", *[""] * len(main), "n/a"])
+        for d in group:
+            first = d["rank"] == 1
+            rows.append([str(output) if first else "", str(d["rank"]), d["parameter"],
+                         *[_fmt(d[k], d.get(f"{k}_conf")) for k in main],
+                         _settled(run.analysis.converged[output]) if first else ""])
     return header, rows
 
 

@@ -333,7 +333,8 @@ def _read_table(name: str, directory: Path | None) -> pd.DataFrame:
                         hint=f"expected columns: {', '.join(COLUMNS[name])}") from None
     missing = [c for c in COLUMNS[name] if c not in frame.columns]
     if missing:
-        raise DataError(f"missing columns {missing}", file=where,
+        raise DataError(f"missing columns {missing}: not the layout of {file}", file=where,
+                        path=f"row 1 (header), column {missing[0]}", value=list(frame.columns)[:10],
                         hint=f"expected columns: {', '.join(COLUMNS[name])}")
     for column in NUMERIC[name]:
         frame[column] = _numeric(frame[column], where, column)
@@ -344,19 +345,27 @@ def _read_table(name: str, directory: Path | None) -> pd.DataFrame:
 
 def _numeric(column: pd.Series, where: str, name: str) -> pd.Series:
     values = pd.to_numeric(column, errors="coerce")
-    bad = values.isna() & column.notna()
+    bad = (values.isna() & column.notna()) | np.isinf(values)
     if bad.any():
         row = int(np.flatnonzero(bad.to_numpy())[0])
-        raise DataError("not a number", file=where, path=f"row {row + 2}, column {name}",
+        raise DataError("not a (finite) number", file=where, path=f"row {row + 2}, column {name}",
                         value=column.iloc[row])
     return values
 
 
 def _check_series(series: pd.DataFrame, where: str) -> None:
-    if series["year"].isna().any() or series["value_usd_millions"].isna().any():
-        row = int(np.flatnonzero(series[["year", "value_usd_millions"]].isna().any(axis=1))[0])
-        raise DataError("blank year or value", file=where, path=f"row {row + 2}",
-                        hint="leave unreported years out of series.csv")
+    for column in ("year", "value_usd_millions"):
+        if series[column].isna().any():
+            row = int(np.flatnonzero(series[column].isna().to_numpy())[0])
+            raise DataError("blank cell", file=where, path=f"row {row + 2}, column {column}",
+                            hint="leave unreported years out of series.csv")
+    checks = [(series["year"] % 1 != 0, "year", "a year must be a whole number"),
+              (series["value_usd_millions"] <= 0, "value_usd_millions", "MVA and GDP must be positive")]
+    for bad, column, message in checks:
+        if bad.any():
+            row = int(np.flatnonzero(bad.to_numpy())[0])
+            raise DataError(message, file=where, path=f"row {row + 2}, column {column}",
+                            value=series[column].iloc[row])
     series["year"] = series["year"].astype(int)
     bad_basis = ~series["price_basis"].isin(PRICE_BASES)
     if bad_basis.any():
@@ -368,7 +377,7 @@ def _check_series(series: pd.DataFrame, where: str) -> None:
     dup = np.flatnonzero(series.duplicated(_SERIES_KEY, keep=False).to_numpy())
     if dup.size:
         raise DataError("duplicated edition / price_basis / indicator / iso3 / year rows",
-                        file=where, path="rows " + ", ".join(str(r + 2) for r in dup[:10]),
+                        file=where, path="rows " + ", ".join(str(r + 2) for r in dup[:10]) + ", column year",
                         hint="keep one value per country, year and edition")
 
 

@@ -15,7 +15,7 @@ import pandas as pd
 import xarray as xr
 from matplotlib.axes import Axes
 
-from scenarios.plotting._common import add_note, new_axes
+from scenarios.plotting._common import add_note, money_axis, new_axes
 from scenarios.plotting.style import FONTSIZE, OKABE_ITO
 
 BAR_INDICES = {
@@ -43,8 +43,8 @@ CAPTIONS = {
 
 
 def _finish(ax: Axes, title: str, xlabel: str, ylabel: str, note: str) -> Axes:
-    ax.set_title(textwrap.fill(title, 75), loc="left", fontsize=FONTSIZE["title"],
-                 fontweight="bold")
+    lines = [textwrap.fill(line, 75) for line in title.split("\n")]  # fill() drops newlines
+    ax.set_title("\n".join(lines), loc="left", fontsize=FONTSIZE["title"], fontweight="bold")
     ax.set_xlabel(xlabel, fontsize=FONTSIZE["label"])
     ax.set_ylabel(ylabel, fontsize=FONTSIZE["label"])
     ax.tick_params(labelsize=FONTSIZE["tick"])
@@ -93,7 +93,7 @@ def plot_indices(indices: xr.Dataset, output: str, *, ax: Axes | None = None,
     xlabel = ("share of output variance (whiskers: 95 % CI)" if "S1" in shown
               else "index value (whiskers: 95 % CI)")
     method = indices.attrs.get("method", "")
-    return _finish(ax, f"{METHOD_NAMES.get(method, method)} indices of {output}", xlabel, "", note)
+    return _finish(ax, f"{METHOD_NAMES.get(method, method)} indices\n{output}", xlabel, "", note)
 
 
 def plot_morris(indices: xr.Dataset, output: str, *, ax: Axes | None = None, label: int = 6,
@@ -108,16 +108,22 @@ def plot_morris(indices: xr.Dataset, output: str, *, ax: Axes | None = None, lab
     top = float(np.nanmax([*mu, *sigma, 0])) * 1.05 or 1.0
     ax.plot([0, top], [0, top], ls="--", color="#777777", lw=0.8,
             label="sigma = mu* (above: non-linear or interacting)")
-    for k in np.argsort(-np.nan_to_num(mu))[:label]:
+    ranked = [k for k in np.argsort(-np.nan_to_num(mu))[:label] if mu[k] >= 0.05 * top]
+    for i, k in enumerate(ranked):  # alternate above / below, flip left near the right edge
+        right = mu[k] > 0.6 * top
         ax.annotate(str(ds["parameter"].to_numpy()[k]), (mu[k], sigma[k]),
-                    xytext=(4, 3 + 7 * (k % 2)), textcoords="offset points",
+                    xytext=(-4 if right else 4, 4 if i % 2 == 0 else -11),
+                    textcoords="offset points", ha="right" if right else "left",
                     fontsize=FONTSIZE["annotation"])
+    unlabelled = len(mu) - len(ranked)
+    if unlabelled:
+        note = f"{unlabelled} parameters with small mu* are not labelled. {note}"
     ax.set_xlim(0, top)
     ax.set_ylim(0, top)
     ax.legend(fontsize=FONTSIZE["legend"], frameon=False, loc="upper left")
-    units = _units(indices, output)
-    return _finish(ax, f"Morris screening of {output}", f"mu* ({units} per step)",
-                   f"sigma ({units} per step)", note)
+    units = f"{_units(indices, output)}, per full range of the parameter"
+    return _finish(ax, f"Morris screening\n{output}", f"mu*: mean |elementary effect| ({units})",
+                   f"sigma ({units})", note)
 
 
 def _number(x: float) -> str:
@@ -140,8 +146,11 @@ def plot_tornado(table: pd.DataFrame, output: str, *, units: str = "", top: int 
     ax.set_yticks(y, labels, fontsize=FONTSIZE["annotation"])
     ax.axvline(center, color="black", lw=0.8)
     ax.legend(fontsize=FONTSIZE["legend"], frameon=False, loc="lower right")
+    if units.startswith("USD million"):  # tick labels in USD billion / trillion, no "1e6"
+        largest = float(np.abs(rows[["y_low", "y_high"]].to_numpy()).max())
+        units = units.replace("USD million", money_axis(ax, largest, axis="x"), 1)
     xlabel = f"{output} ({units})" if units else output
-    return _finish(ax, f"Tornado: {output}, one assumption at a time", xlabel, "", note)
+    return _finish(ax, f"Tornado: one assumption at a time\n{output}", xlabel, "", note)
 
 
 def plot_indices_over_time(over_time: xr.Dataset, output: str, *, top: int = 6,
@@ -182,7 +191,7 @@ def plot_indices_over_time(over_time: xr.Dataset, output: str, *, top: int = 6,
     ax.legend(*[x[::-1] for x in ax.get_legend_handles_labels()], fontsize=FONTSIZE["legend"],
               frameon=False, loc="center left", bbox_to_anchor=(1.01, 0.5))
     ylabel = ("share of output variance (S1)" if index == "S1"
-              else f"share of summed {index}")
+              else f"share of the summed {'mu*' if index == 'mu_star' else 'PAWN median'}")
     return _finish(ax, f"Drivers of {output}, year by year", "projected year", ylabel, note)
 
 

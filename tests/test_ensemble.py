@@ -1,0 +1,165 @@
+"""The fast engine keeps every number; chunked, distributed and in-memory ensembles agree bit for bit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from scenarios import api
+from scenarios.data import load_dataset
+from scenarios.errors import ScenariosError
+from scenarios.model.engine import run_model
+from scenarios.model.inputs import build_inputs
+
+GOLDEN = Path(__file__).parent / "golden" / "engine_golden.npz"
+VARIABLES = ("mva", "mva_baseline", "growth", "innovation_capital", "institutes_active", "institutes_launched",
+             "spend_federal", "spend_total")
+# sampled lags, funding lengths, a categorical profile and AR(1) shocks: every per-sample branch
+EXTRA = {"impact.lag": {"dist": "choice", "values": [0, 1, 2, 3]},
+         "programs.manufacturing_usa.funding_years": {"dist": "choice", "values": [3, 5, 7]},
+         "programs.manufacturing_usa.launch_lag": {"dist": "choice", "values": [0, 1, 2]},
+         "programs.manufacturing_usa.profile": {"dist": "choice", "values": ["flat", "front_loaded"]},
+         "countries.USA.shocks.sigma": {"dist": "uniform", "low": 0.0, "high": 0.02}}
+SHOCKS = ["countries.CHN.shocks.sigma=0.02", "countries.CHN.shocks.rho=0.5", "countries.WLD.shocks.sigma=0.003"]
+
+
+def _varied_spec():
+    spec = api.load_config("nnmi_full45", SHOCKS)
+    return spec.model_copy(update={"uncertainties": {**spec.uncertainties, **EXTRA}})
+
+
+def _bits(values: np.ndarray) -> np.ndarray:
+    return np.ascontiguousarray(values, dtype=np.float64).view(np.uint64)
+
+
+def _assert_same_results(expected, actual) -> None:
+    assert sorted(expected.data_vars) == sorted(actual.data_vars)
+    for name in expected.variables:
+        a, b = expected[name].values, actual[name].values
+        if a.dtype.kind == "f":
+            assert np.array_equal(_bits(a), _bits(b)), name
+        else:
+            assert [str(v) for v in a.ravel()] == [str(v) for v in b.ravel()], name
+
+
+# --------------------------------------------------------------------------------------------
+# the engine's speed work changed no number
+
+
+GOLDEN_CASES = {
+    "nnmi_full45_n32": lambda: api.run("nnmi_full45", samples=32),
+    "baseline_det": lambda: api.run("baseline"),
+    "fraunhofer_parity_lhs32": lambda: api.run("fraunhofer_parity", samples=32, method="lhs"),
+    "shocks_lags_n32": lambda: api.run(_varied_spec(), samples=32, with_reference=False),
+    "elasticity_det": lambda: api.run("nnmi_full45", overrides=["impact.kind=elasticity", "impact.theta=0.07"],
+                                      with_reference=False),
+}
+
+
+@pytest.mark.parametrize("case", list(GOLDEN_CASES))
+def test_engine_reproduces_the_golden_numbers_bit_for_bit(case):
+    """Numbers saved from the engine before its speed work (benchmarks/make_golden.py)."""
+    golden = np.load(GOLDEN)
+    result = GOLDEN_CASES[case]()
+    for name in VARIABLES:
+        assert np.array_equal(_bits(golden[f"{case}/{name}"]), _bits(result.results[name].values)), (
+            f"{case}: {name} differs from tests/golden/engine_golden.npz; if the model changed on purpose, "
+            "regenerate it with benchmarks/make_golden.py")
+    assert np.array_equal(_bits(golden[f"{case}/metrics"]), _bits(result.metrics["value"].to_numpy()))
+
+
+def test_blocks_of_samples_change_no_number():
+    spec = _varied_spec()
+    inputs = build_inputs(spec, load_dataset(spec.data.path))
+    matrix = api.draw_samples(spec, 301)
+    whole, blocked = run_model(spec, inputs, matrix, block=10**9), run_model(spec, inputs, matrix, block=37)
+    for table in ("mva", "mva_baseline", "capital"):
+        for country, values in getattr(whole, table).items():
+            assert np.array_equal(_bits(values), _bits(getattr(blocked, table)[country]))
+    for key, result in whole.programs.items():
+        for field, values in vars(result).items():
+            assert np.array_equal(_bits(values), _bits(getattr(blocked.programs[key], field)))
+
+
+def test_a_model_error_names_the_first_sample_as_without_blocks():
+    spec = api.load_config("baseline", ["countries.USA.growth.g=-1.5"])
+    spec = spec.model_copy(update={"uncertainties": {"impact.rho": {"dist": "uniform", "low": 0.1, "high": 0.6}}})
+    inputs = build_inputs(spec, load_dataset(spec.data.path))
+    matrix = api.draw_samples(spec, 50)
+    messages = []
+    for block in (10**9, 7):
+        with pytest.raises(ScenariosError) as info:
+            run_model(spec, inputs, matrix, block=block)
+        messages.append(str(info.value))
+    assert messages[0] == messages[1]
+
+
+# --------------------------------------------------------------------------------------------
+# chunked and distributed ensembles
+
+
+dask = pytest.importorskip("dask")
+pytest.importorskip("zarr")
+pytest.importorskip("distributed")
+
+from scenarios.ensemble import auto_chunks, fits_in_memory, open_results, run_chunked  # noqa: E402
+
+
+def test_chunked_equals_in_memory(tmp_path):
+    memory = api.run("nnmi_full45", samples=300)
+    chunked = run_chunked("nnmi_full45", samples=300, chunks=3, out_dir=tmp_path)
+    assert chunked.chunks == 3
+    _assert_same_results(memory.results, open_results(chunked.path).load())
+    pd.testing.assert_frame_equal(memory.metrics, chunked.metrics, check_exact=True)
+    on_disk = pd.read_csv(chunked.path / "metrics.csv")
+    assert list(on_disk.columns) == list(memory.metrics.columns) and len(on_disk) == len(memory.metrics)
+    assert (chunked.path / "manifest.json").exists() and (chunked.path / "summary.csv").exists()
+
+
+def test_chunked_equals_in_memory_with_shocks_lags_and_categories(tmp_path):
+    spec = _varied_spec()
+    memory = api.run(spec, samples=250, method="lhs")
+    chunked = run_chunked(spec, samples=250, method="lhs", chunks=4, out_dir=tmp_path)
+    _assert_same_results(memory.results, open_results(chunked.path).load())
+    pd.testing.assert_frame_equal(memory.metrics, chunked.metrics, check_exact=True)
+
+
+def test_distributed_equals_in_memory(tmp_path):
+    from distributed import LocalCluster
+
+    memory = api.run("nnmi_full45", samples=200)
+    with LocalCluster(n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None) as cluster:
+        chunked = run_chunked("nnmi_full45", samples=200, chunks=4, scheduler=cluster.scheduler_address,
+                              out_dir=tmp_path)
+    assert chunked.scheduler == cluster.scheduler_address
+    _assert_same_results(memory.results, open_results(chunked.path).load())
+    pd.testing.assert_frame_equal(memory.metrics, chunked.metrics, check_exact=True)
+
+
+def test_string_labels_round_trip_through_zarr(tmp_path):
+    chunked = run_chunked("baseline", samples=20, chunks=2, out_dir=tmp_path)
+    results = open_results(chunked.path)
+    assert list(results["country"].values) == ["USA", "CHN", "DEU", "WLD"]
+    assert results["program_label"].values.dtype.kind == "U"
+
+
+def test_auto_chunks_follow_the_memory_budget():
+    spec = api.load_config("baseline")
+    inputs = build_inputs(spec, load_dataset(spec.data.path))
+    assert auto_chunks(1000, inputs, spec) == 1
+    assert auto_chunks(10_000_000, inputs, spec) > 100
+    assert fits_in_memory(1000, inputs, spec) and not fits_in_memory(10_000_000, inputs, spec)
+
+
+def test_cli_run_with_chunks_writes_zarr(tmp_path):
+    from typer.testing import CliRunner
+
+    from scenarios.cli import app
+
+    result = CliRunner().invoke(app, ["run", "baseline", "-n", "40", "--chunks", "2", "--out", str(tmp_path), "-q"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "baseline" / "results.zarr").is_dir()
+    assert open_results(tmp_path / "baseline").sizes["sample"] == 40
