@@ -39,6 +39,7 @@ class Box:
         return " and ".join(parts) if parts else "(no restriction)"
 
 
+MIN_CASES = 10  # fewer cases of interest than this describe noise, not a region
 SIGNIFICANCE = 0.05  # restrictions whose quasi-p-value exceeds this are dropped (as EMA Workbench does)
 
 
@@ -50,7 +51,8 @@ def _choose(trajectory: pd.DataFrame) -> int:
 
 
 def find_box(x: pd.DataFrame, cases: np.ndarray, *, peel_alpha: float = 0.05, mass_min: float = 0.05) -> Box | None:
-    """Run PRIM on numeric inputs ``x`` for the boolean cases of interest; None if there are none.
+    """Run PRIM on numeric inputs ``x`` for the boolean cases of interest; None if there are
+    fewer than ``MIN_CASES`` of them (or no other cases).
 
     The box is the peeling step with the best coverage-density balance, keeping only the
     restrictions that are statistically significant; coverage and density are those of that box.
@@ -60,7 +62,7 @@ def find_box(x: pd.DataFrame, cases: np.ndarray, *, peel_alpha: float = 0.05, ma
     cases = np.asarray(cases, dtype=bool)
     numeric = x.select_dtypes("number")
     numeric = numeric.loc[:, numeric.nunique() > 1]
-    if cases.sum() == 0 or cases.all() or numeric.shape[1] == 0:
+    if cases.sum() < MIN_CASES or (~cases).sum() == 0 or numeric.shape[1] == 0:
         return None
     finder = prim.Prim(numeric.reset_index(drop=True), cases.astype(float), threshold=0.5,
                        threshold_type=">", peel_alpha=peel_alpha, mass_min=mass_min)
