@@ -24,7 +24,7 @@ from scenarios import api
 from scenarios.data import load_dataset
 from scenarios.model.engine import run_model
 from scenarios.model.inputs import build_inputs
-from scenarios.sensitivity import design
+from scenarios.gsa import design
 from scenarios.sensitivity_run import run_sensitivity
 
 N = 2**14

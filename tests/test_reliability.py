@@ -671,9 +671,13 @@ def test_bad_inputs_through_the_cli(workdir):
         "end before start",
         lambda c: c["programs"]["manufacturing_usa"]["new_institute_budget"].update(end=2020),
     )
-    case("wrong type", lambda c: c["programs"]["manufacturing_usa"].update(cap="forty-five"))
-    case("extra key", lambda c: c["impact"].update(rhoo=0.2))
-    case("year out of range", lambda c: c.update(horizon=2500))
+
+    def three_problems(c: dict) -> None:  # every problem of a file is reported at once
+        c["programs"]["manufacturing_usa"].update(cap="forty-five")  # wrong type
+        c["impact"].update(rhoo=0.2)  # extra key
+        c.update(horizon=2500)  # year out of range
+
+    case("wrong type + extra key + year", three_problems)
     case("bad --set override", overrides=["--set", "countries.USA.growth.gg=0.02"])
     case(
         "duplicate YAML key",
@@ -717,8 +721,8 @@ def test_bad_inputs_through_the_cli(workdir):
         assert "Traceback" not in stderr + stdout, stderr
         flat = " ".join(stderr.replace("│", " ").split())
         assert file.name in flat, f"{kind}: the message does not name {file.name}:\n{stderr}"
-        assert any(p in flat for p in paths), (
-            f"{kind}: the message names none of {paths}:\n{stderr}"
+        assert all(p in flat for p in paths), (
+            f"{kind}: the message does not name all of {paths}:\n{stderr}"
         )
         COUNTS[f"CLI: {kind}"]["clean_error"] += 1
     assert not out.exists() or not any(out.iterdir()), "a failed run left files behind"
@@ -879,11 +883,11 @@ def test_zz_report_counts(tmp_path_factory):
     print(f"\nreliability counts ({path}):")
     for kind, row in sorted(COUNTS.items()):
         print(
-            f"  {kind:28s} tried {row['tried']:4d}  clean error {row['clean_error']:4d}  "
+            f"  {kind:34s} tried {row['tried']:4d}  clean error {row['clean_error']:4d}  "
             f"ran finite {row['ran_finite']:4d}"
         )
     print(
-        f"  {'TOTAL':28s} tried {total['tried']:4d}  clean error {total['clean_error']:4d}  "
+        f"  {'TOTAL':34s} tried {total['tried']:4d}  clean error {total['clean_error']:4d}  "
         f"ran finite {total['ran_finite']:4d}"
     )
     assert total["tried"] == total["clean_error"] + total["ran_finite"]

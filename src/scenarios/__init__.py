@@ -6,7 +6,18 @@ The Python API mirrors the command line: :func:`load_config`, :func:`run`, :func
 
 __version__ = "0.1.0"
 
-from scenarios.api import Run, compare, load_config, load_run, run, save, save_stress, stress  # noqa: E402
+from scenarios.api import (  # noqa: E402
+    Run,
+    compare,
+    load_config,
+    load_run,
+    run,
+    save,
+    save_sensitivity,
+    save_stress,
+    sensitivity,
+    stress,
+)
 from scenarios.errors import ConfigError, DataError, ModelError, ScenariosError  # noqa: E402
 from scenarios.model.growth import register_growth  # noqa: E402
 from scenarios.model.impact import register_impact  # noqa: E402
@@ -25,6 +36,8 @@ __all__ = [
     "register_impact",
     "run",
     "save",
+    "save_sensitivity",
     "save_stress",
+    "sensitivity",
     "stress",
 ]

@@ -13,7 +13,7 @@ from scipy import stats
 
 from scenarios.errors import ConfigError, ModelError
 from scenarios.sampling import validate_uncertainties
-from scenarios.sensitivity import (
+from scenarios.gsa import (
     METHODS,
     ConvergenceWarning,
     analyze,
