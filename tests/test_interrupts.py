@@ -109,7 +109,7 @@ def test_signals_mid_write_keep_the_previous_run(tmp_path, first_run):
         for _, _, proc in runs.values():
             if proc.poll() is None:
                 proc.kill()
-                proc.wait()
+            proc.communicate()  # reap the process and close its pipes
 
 
 @pytest.mark.parametrize("failing", ["write_json", "write_netcdf"])

@@ -176,13 +176,15 @@ def write_run(run_dir: Path, writers: dict[str, Callable[[Path], None]]) -> Path
     """
     run_dir = Path(run_dir)
     run_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{run_dir.name}.tmp-", dir=run_dir.parent))
+    prefix = f".{run_dir.name}.tmp-{os.getpid()}-"  # this process's temporary folders only
     try:
+        tmp = Path(tempfile.mkdtemp(prefix=prefix, dir=run_dir.parent))
         for name, write in writers.items():
             write(tmp / name)
         _swap_into_place(tmp, run_dir)
     except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+        for leftover in run_dir.parent.glob(f"{prefix}*"):
+            shutil.rmtree(leftover, ignore_errors=True)
         raise
     return run_dir
 
