@@ -105,20 +105,12 @@ def add_note(ax: Axes, text: str) -> None:
     )
 
 
-def finish(
-    ax: Axes,
-    results: Results,
-    *,
-    title: str,
-    xlabel: str,
-    ylabel: str,
-    legend: bool = True,
-    legend_loc: str = "best",
-) -> Axes:
-    """Title, labels with units, tick sizes, legend and source note: the same on every plot."""
+def style_axes(ax: Axes, *, title: str, xlabel: str, ylabel: str) -> Axes:
+    """Title (wrapped to the plot width, keeping its own line breaks), labels, ticks, grid."""
     width_pt = ax.figure.get_figwidth() * 72 * ax.get_position().width
+    chars = int(width_pt / (0.62 * FONTSIZE["title"]))
     ax.set_title(
-        textwrap.fill(title, int(width_pt / (0.62 * FONTSIZE["title"]))),
+        "\n".join(textwrap.fill(line, chars) for line in title.split("\n")),
         loc="left",
         fontsize=FONTSIZE["title"],
         fontweight="bold",
@@ -130,6 +122,21 @@ def finish(
     ax.set_axisbelow(True)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
+    return ax
+
+
+def finish(
+    ax: Axes,
+    results: Results,
+    *,
+    title: str,
+    xlabel: str,
+    ylabel: str,
+    legend: bool = True,
+    legend_loc: str = "best",
+) -> Axes:
+    """Title, labels with units, tick sizes, legend and source note: the same on every plot."""
+    style_axes(ax, title=title, xlabel=xlabel, ylabel=ylabel)
     if legend:
         legend_with_bands(ax, False, legend_loc)
     add_note(ax, source_text(results))

@@ -9,19 +9,12 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.patches import Rectangle
 
-from scenarios.plotting._common import add_note, new_axes
+from scenarios.plotting._common import add_note, new_axes, style_axes
 from scenarios.plotting.style import FONTSIZE, OKABE_ITO
 
 
 def _finish(ax: Axes, title: str, xlabel: str, ylabel: str, note: str) -> Axes:
-    ax.set_title(textwrap.fill(title, 80), loc="left", fontsize=FONTSIZE["title"], fontweight="bold")
-    ax.set_xlabel(xlabel, fontsize=FONTSIZE["label"])
-    ax.set_ylabel(ylabel, fontsize=FONTSIZE["label"])
-    ax.tick_params(labelsize=FONTSIZE["tick"])
-    ax.grid(True, color="#e5e5e5", linewidth=0.6)
-    ax.set_axisbelow(True)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
+    style_axes(ax, title=title, xlabel=xlabel, ylabel=ylabel)
     add_note(ax, note)
     return ax
 

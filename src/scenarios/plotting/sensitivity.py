@@ -15,7 +15,7 @@ import pandas as pd
 import xarray as xr
 from matplotlib.axes import Axes
 
-from scenarios.plotting._common import add_note, money_axis, new_axes
+from scenarios.plotting._common import add_note, money_axis, new_axes, style_axes
 from scenarios.plotting.style import FONTSIZE, OKABE_ITO
 
 BAR_INDICES = {
@@ -43,15 +43,7 @@ CAPTIONS = {
 
 
 def _finish(ax: Axes, title: str, xlabel: str, ylabel: str, note: str) -> Axes:
-    lines = [textwrap.fill(line, 75) for line in title.split("\n")]  # fill() drops newlines
-    ax.set_title("\n".join(lines), loc="left", fontsize=FONTSIZE["title"], fontweight="bold")
-    ax.set_xlabel(xlabel, fontsize=FONTSIZE["label"])
-    ax.set_ylabel(ylabel, fontsize=FONTSIZE["label"])
-    ax.tick_params(labelsize=FONTSIZE["tick"])
-    ax.grid(True, color="#e5e5e5", linewidth=0.6)
-    ax.set_axisbelow(True)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
+    style_axes(ax, title=title, xlabel=xlabel, ylabel=ylabel)
     if note:
         add_note(ax, note)
     return ax
