@@ -129,22 +129,28 @@ def numpy_kernel(x: dict) -> dict:
 # (a) the per-sample Python loop: the same arithmetic on Python floats, one sample at a time
 
 
+def _plain(d: dict) -> dict:
+    """Arrays as Python lists (the loop works on Python floats)."""
+    return {k: (v.tolist() if isinstance(v, np.ndarray) else v) for k, v in d.items()}
+
+
 def python_loop(x: dict, n: int | None = None) -> dict:
-    """The first ``n`` samples (all by default): {country: [MVA path per sample]}."""
+    """The first ``n`` samples (all by default), one at a time: every output the engine has,
+    {"mva" | "mva_baseline" | "capital": {country: [path per sample]},
+     "programs": {key: {"launched" | "active" | "spend_federal" | "spend_total": [path per sample]}}}."""
     years = [int(y) for y in x["years"]]
     T = len(years) - 1
     n = x["n"] if n is None else n
-    mva_out = {c: [] for c in x["countries"]}
-    programs = {key: {name: (v.tolist() if isinstance(v, np.ndarray) else v) for name, v in p.items()}
-                for key, p in x["programs"].items()}
-    countries = {c: {name: (v.tolist() if isinstance(v, np.ndarray) else v) for name, v in g.items()}
-                 for c, g in x["countries"].items()}
+    programs = {key: _plain(p) for key, p in x["programs"].items()}
+    countries = {c: _plain(g) for c, g in x["countries"].items()}
     rho, delta, impact_lag = x["rho"].tolist(), x["delta"].tolist(), x["impact_lag"].tolist()
+    out = {table: {c: [] for c in countries} for table in ("mva", "mva_baseline", "capital")}
+    out["programs"] = {key: {f: [] for f in ("launched", "active", "spend_federal", "spend_total")} for key in programs}
     for i in range(n):
         spend = {c: [0.0] * (T + 1) for c in countries}
-        for p in programs.values():
+        for key, p in programs.items():
             cost, room, lag = p["cost"][i], p["room"][i], p["lag"][i]
-            launched = [0.0] * T
+            funded = [0.0] * T
             available = committed = 0.0
             for t in range(T):
                 available += p["budget"][i][t]
@@ -153,39 +159,58 @@ def python_loop(x: dict, n: int | None = None) -> dict:
                 available -= k * cost
                 committed += k
                 if t + lag < T:
-                    launched[t + lag] += k
+                    funded[t + lag] += k
+            launched = [f + s for f, s in zip(funded, p["scheduled"], strict=True)]
+            cumulative, total = [], 0.0
+            for value in launched:
+                total += value
+                cumulative.append(total)
+            fy, leave = p["funding_years"][i], 1 - p["survival"][i]
+            active = [float(p["n_existing"])]
+            for t in range(T):
+                exited = (cumulative[t - fy] if t >= fy else 0.0) + sum(e <= years[t + 1] for e in p["exits"][i])
+                active.append(p["n_existing"] + cumulative[t] - leave * exited)
             weights, match = p["weights"][i], p["match"][i]
             first = p["base"][i][0]
-            series = [first * (1 + match) if x["spend"] == "total" else first]
+            federal_path, total_path = [first], [first * (1 + match)]
             for t in range(T):
                 federal = 0.0
                 for j in range(min(len(weights), t + 1)):
-                    federal += launched[t - j] * (cost * weights[j])  # funded launches only
+                    federal += funded[t - j] * (cost * weights[j])
                 federal = p["base"][i][t + 1] + federal
-                series.append(federal * (1 + match) if x["spend"] == "total" else federal)
+                federal_path.append(federal)
+                total_path.append(federal * (1 + match))
+            series = total_path if x["spend"] == "total" else federal_path
             target = spend[p["country"]]
             for t in range(T + 1):
                 target[t] += series[t]
-        paths = {}
+            record = out["programs"][key]
+            record["launched"].append([0.0, *launched])
+            record["active"].append(active)
+            record["spend_federal"].append(federal_path)
+            record["spend_total"].append(total_path)
+        paths, bases, capitals = {}, {}, {}
         for c, g in countries.items():
-            level, path, growth = g["level"], [g["level"]], 1.0
+            level, base, growth = g["level"], [g["level"]], 1.0
             for t in range(T):
                 if g["tau"] is None:
                     rate = g["g0"][i]
                 else:
                     rate = g["g_lr"][i] + (g["g0"][i] - g["g_lr"][i]) * math.exp(-(years[t + 1] - years[0]) / g["tau"][i])
                 growth *= 1 + rate
-                path.append(level * growth)
+                base.append(growth * level)
             s = spend[c]
-            if any(s):
-                capital = s[0] / delta[i]
-                k0 = capital
-                for t in range(1, T + 1):
-                    capital = (1 - delta[i]) * capital + s[max(t - impact_lag[i], 0)]
-                    path[t] = path[t] + rho[i] * (capital - k0)
-            paths[c] = path
+            capital = [s[0] / delta[i]]
+            for t in range(1, T + 1):
+                capital.append((1 - delta[i]) * capital[-1] + s[max(t - impact_lag[i], 0)])
+            path = [b + rho[i] * (k - capital[0]) for b, k in zip(base, capital, strict=True)] if any(s) else base
+            paths[c], bases[c], capitals[c] = path, base, capital
         if WORLD in paths:
-            paths[WORLD] = [w + sum(paths[c][t] for c in paths if c != WORLD) for t, w in enumerate(paths[WORLD])]
+            others = [c for c in countries if c != WORLD]
+            for table in (paths, bases, capitals):
+                table[WORLD] = [w + sum(table[c][t] for c in others) for t, w in enumerate(table[WORLD])]
         for c in countries:
-            mva_out[c].append(paths[c])
-    return mva_out
+            out["mva"][c].append(paths[c])
+            out["mva_baseline"][c].append(bases[c])
+            out["capital"][c].append(capitals[c])
+    return out

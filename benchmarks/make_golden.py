@@ -5,8 +5,12 @@ written by the engine before its speed work (the per-year loops over fancy index
 allocation per step), with the model as it then stood. Re-run this only when the model's numbers
 change on purpose, and say so in the commit.
 """
-import sys, numpy as np
+import sys
+
+import numpy as np
+
 from scenarios import api
+
 out = sys.argv[1]
 EXTRA = {"impact.lag": {"dist": "choice", "values": [0, 1, 2, 3]},
          "programs.manufacturing_usa.funding_years": {"dist": "choice", "values": [3, 5, 7]},

@@ -105,7 +105,7 @@ dask = pytest.importorskip("dask")
 pytest.importorskip("zarr")
 pytest.importorskip("distributed")
 
-from scenarios.ensemble import auto_chunks, fits_in_memory, open_results, run_chunked  # noqa: E402
+from scenarios.ensemble import auto_chunks, fits_in_memory, open_results, run_chunked
 
 
 def test_chunked_equals_in_memory(tmp_path):
