@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.panel import Panel
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from scenarios import api
@@ -62,10 +63,15 @@ def run(
     else:
         raise ConfigError("give a config (a file or a shipped name) or --from MANIFEST", path="run",
                           hint="e.g. scenarios run nnmi_full45")
-    for result in results:
-        path = result.path if not isinstance(result, api.Run) else api.save(result, out, plots=not no_plots)
-        if not quiet:
-            _print_summary(result, path)
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
+                  console=errors, transient=True, disable=quiet) as progress:
+        task = progress.add_task("running", total=len(configs or [None]))
+        for result in results:
+            progress.update(task, description=f"writing {result.spec.name}")
+            path = result.path if not isinstance(result, api.Run) else api.save(result, out, plots=not no_plots)
+            progress.advance(task)
+            if not quiet:
+                _print_summary(result, path)
 
 
 def _print_summary(result: api.Run, path: Path) -> None:
