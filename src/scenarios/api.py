@@ -123,11 +123,7 @@ def run(
         The reference scenario's spec, instead of loading it by name.
     """
     started = time.perf_counter()
-    file = str(resolve_config_path(config)) if not isinstance(config, Spec) else "<Spec>"
-    spec = config if isinstance(config, Spec) else load_config(config, overrides)
-    if seed is not None:
-        spec = spec.model_copy(update={"seed": seed})
-    dataset = dataset or load_dataset(spec.data.path)
+    file, spec, dataset = resolve(config, overrides, seed, dataset)
     try:
         inputs = build_inputs(spec, dataset)
         if isinstance(samples, int):
@@ -145,12 +141,28 @@ def run(
     return Run(spec, results, metrics, inputs, file, matrix, method, time.perf_counter() - started, ref_run)
 
 
+def resolve(config: str | Path | Spec, overrides: list[str] | None, seed: int | None,
+            dataset: Dataset | None) -> tuple[str, Spec, Dataset]:
+    """The config's file name (for messages), its validated spec with any seed override, and the
+    dataset it reads."""
+    file = str(resolve_config_path(config)) if not isinstance(config, Spec) else "<Spec>"
+    spec = config if isinstance(config, Spec) else load_config(config, overrides)
+    if seed is not None:
+        spec = spec.model_copy(update={"seed": seed})
+    return file, spec, dataset or load_dataset(spec.data.path)
+
+
 MEMORY_BUDGET = 8e9  # bytes an in-memory ensemble may take
+
+
+def ensemble_bytes(n_samples: int, n_years: int, n_countries: int, n_programs: int) -> int:
+    """Memory an in-memory ensemble's result arrays take, roughly."""
+    return 8 * n_samples * n_years * (6 * n_countries + 8 * n_programs)
 
 
 def check_ensemble_size(n_samples: int, n_years: int, n_countries: int, n_programs: int) -> None:
     """Refuse ensembles whose arrays would not fit in memory, before allocating anything."""
-    needed = 8 * n_samples * n_years * (6 * n_countries + 8 * n_programs)
+    needed = ensemble_bytes(n_samples, n_years, n_countries, n_programs)
     if needed > MEMORY_BUDGET:
         raise ConfigError(f"{n_samples:,} samples would need about {needed / 1e9:.0f} GB of memory",
                           path="--samples", value=n_samples,
@@ -422,8 +434,7 @@ def run_ensemble(config: str | Path | Spec, *, overrides: list[str] | None = Non
             return run(config, overrides=overrides, samples=samples, seed=seed, method=method)
         spec = config if isinstance(config, Spec) else load_config(config, overrides)
         years = spec.horizon - spec.history_start + 1  # at most: the base year may come earlier
-        needed = 8 * samples * years * (6 * len(spec.countries) + 8 * len(spec.programs))
-        if needed <= MEMORY_BUDGET:
+        if ensemble_bytes(samples, years, len(spec.countries), len(spec.programs)) <= MEMORY_BUDGET:
             return run(config, overrides=overrides, samples=samples, seed=seed, method=method)
     if samples is None:
         raise ConfigError("--chunks and --scheduler split an ensemble: give --samples", path="--samples")

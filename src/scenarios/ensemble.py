@@ -291,16 +291,11 @@ def run_chunked(
     import dask
     import zarr
 
-    from scenarios.api import _in_file, _uncertainties, draw_samples, load_config, manifest
-    from scenarios.config.load import config_hash, resolve_config_path
-    from scenarios.data import load_dataset
+    from scenarios.api import _in_file, _uncertainties, draw_samples, manifest, resolve
+    from scenarios.config.load import config_hash
 
     started = time.perf_counter()
-    file = str(resolve_config_path(config)) if not isinstance(config, Spec) else "<Spec>"
-    spec = config if isinstance(config, Spec) else load_config(config, overrides)
-    if seed is not None:
-        spec = spec.model_copy(update={"seed": seed})
-    dataset = dataset or load_dataset(spec.data.path)
+    file, spec, dataset = resolve(config, overrides, seed, dataset)
     try:
         inputs = build_inputs(spec, dataset)
         matrix = draw_samples(spec, samples, method=method, file=file) if isinstance(samples, int) else samples
