@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from scenarios import api
+from scenarios.blockwise import Side, evaluate
 from scenarios.data import load_dataset
 from scenarios.errors import ScenariosError
 from scenarios.model.engine import run_model
@@ -95,6 +96,37 @@ def test_a_model_error_names_the_first_sample_as_without_blocks():
             run_model(spec, inputs, matrix, block=block)
         messages.append(str(info.value))
     assert messages[0] == messages[1]
+
+
+# --------------------------------------------------------------------------------------------
+# row blocks reduced one at a time (sensitivity and stress tests)
+
+
+def _us_mva_and_gain(results, base):
+    us = results["mva"].sel(country="USA").values
+    return {"us": us, "gain": us - base["mva"].sel(country="USA").values}
+
+
+@pytest.mark.parametrize("shocked_reference", [True, False])
+def test_row_blocks_equal_one_whole_run(shocked_reference):
+    """Blocks of 7 rows give api.run's numbers for 40 rows: shocks (drawn for the whole matrix
+    in memory) come from each block's own position of the stream; a reference sampling none of
+    the matrix's parameters is run once and broadcast."""
+    spec = _varied_spec()
+    ref = api.load_config("baseline", SHOCKS if shocked_reference else None)
+    shocked = {"countries.USA.shocks.sigma": EXTRA["countries.USA.shocks.sigma"]}
+    ref = ref.model_copy(update={"seed": spec.seed, "uncertainties": shocked if shocked_reference else {}})
+    matrix = api.draw_samples(spec, 40)
+    shared = [c for c in matrix if c in ref.uncertainties]
+    whole = api.run(spec, samples=matrix, with_reference=False).results
+    whole_ref = api.run(ref, samples=matrix[shared] if shared else None, with_reference=False).results
+    main, base = Side.of(spec, load_dataset(), matrix), Side.of(ref, load_dataset(), matrix)
+    assert (base.columns is None) == (not shocked_reference)
+    blocks = evaluate(main, base, matrix, _us_mva_and_gain, rows=7)
+    expected = _us_mva_and_gain(whole, whole_ref)
+    for name in expected:
+        assert blocks[name].shape == (40, whole.sizes["year"])
+        assert np.array_equal(_bits(blocks[name]), _bits(np.broadcast_to(expected[name], (40, whole.sizes["year"]))))
 
 
 # --------------------------------------------------------------------------------------------

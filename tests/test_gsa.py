@@ -43,6 +43,11 @@ def sobol_result():
     return sensitivity(ishigami_uncertainties(), evaluate, "sobol", 2048, seed=1)
 
 
+@pytest.fixture(scope="module")
+def sobol2_result():
+    return sensitivity(ishigami_uncertainties(), evaluate, "sobol", 2048, seed=1, second_order=True)
+
+
 def test_analytic_constants():
     exact = ishigami_indices()
     np.testing.assert_allclose(exact["S1"], ISHIGAMI_S1, atol=5e-5)
@@ -57,15 +62,42 @@ def test_ishigami_sobol_within_confidence(sobol_result, index, expected):
     assert np.all(error <= np.maximum(1.5 * ds[f"{index}_conf"].to_numpy(), 0.01)), error
 
 
-def test_adapter_equals_direct_salib_call(sobol_result):
-    params, problem = design(ishigami_uncertainties(), "sobol", 2048, seed=1)
-    pd.testing.assert_frame_equal(params, sobol_result.params)
+@pytest.mark.parametrize("second_order", [False, True])
+def test_adapter_equals_direct_salib_call(sobol_result, sobol2_result, second_order):
+    result = sobol2_result if second_order else sobol_result
+    params, problem = design(ishigami_uncertainties(), "sobol", 2048, seed=1,
+                             second_order=second_order)
+    assert len(params) == 2048 * (2 * 3 + 2 if second_order else 3 + 2)
+    pd.testing.assert_frame_equal(params, result.params)
     direct = sobol_analyze.analyze(
-        problem, sobol_result.outputs["y"], calc_second_order=True, seed=7
+        problem, result.outputs["y"], calc_second_order=second_order, seed=7
     )
-    ds = sobol_result.indices.sel(output="y")
-    for index in ("S1", "ST", "S2"):
+    ds = result.indices.sel(output="y")
+    for index in ("S1", "ST", "S2") if second_order else ("S1", "ST"):
         np.testing.assert_array_equal(ds[index].to_numpy(), direct[index])
+    assert ("S2" in ds) == second_order
+
+
+def test_ishigami_second_order_within_confidence(sobol2_result):
+    # The only interaction is x1-x3: S13 = V13 / V = ST3 (S3 = 0); the other pairs are 0.
+    ds = sobol2_result.indices.sel(output="y")
+    expected = np.array([[np.nan, 0.0, ISHIGAMI_ST[2]], [np.nan, np.nan, 0.0]])
+    got, conf = ds["S2"].to_numpy()[:2], ds["S2_conf"].to_numpy()[:2]
+    pairs = ~np.isnan(expected)
+    error = np.abs(got[pairs] - expected[pairs])
+    assert np.all(error <= np.maximum(1.5 * conf[pairs], 0.01)), error
+
+
+def test_second_order_design_checks_convergence_on_its_first_order_rows(sobol2_result):
+    # The checkpoints drop the BA rows: S1 and ST equal SALib's first-order analysis of the
+    # remaining rows (A, AB_1..AB_d, B of each block).
+    conv = sobol2_result.convergence.query("n == 512")
+    rows = np.concatenate([np.r_[0:4, 7] + 8 * b for b in range(512)])
+    problem = design(ishigami_uncertainties(), "sobol", 4, seed=0)[1]
+    direct = sobol_analyze.analyze(problem, sobol2_result.outputs["y"][rows],
+                                   calc_second_order=False, seed=7, num_resamples=10)
+    for index in ("S1", "ST"):
+        np.testing.assert_array_equal(conv.query("index == @index")["value"], direct[index])
 
 
 def test_ishigami_converges_at_large_n(sobol_result):
@@ -155,8 +187,8 @@ def test_constant_and_nan_outputs_get_nan_and_a_note():
     assert np.isfinite(ds["ST"].sel(output="y")).all()
 
 
-def test_to_frame_is_tidy(sobol_result):
-    frame = to_frame(sobol_result.indices)
+def test_to_frame_is_tidy(sobol2_result):
+    frame = to_frame(sobol2_result.indices)
     assert list(frame.columns) == ["output", "parameter", "index", "value", "conf"]
     assert len(frame) == 3 + 3 + 3  # S1, ST and the three pairs of S2
     assert frame.query("index == 'S2'")["parameter"].tolist() == ["x1:x2", "x1:x3", "x2:x3"]
@@ -205,8 +237,10 @@ def test_errors_name_the_fix():
     with pytest.raises(ConfigError, match="use n=512 or n=1024"):
         design(ishigami_uncertainties(), "sobol", 1000)
     params, problem = design(ishigami_uncertainties(), "sobol", 8, seed=0)
-    with pytest.raises(ModelError, match="has 3 values for 64 design rows"):
+    with pytest.raises(ModelError, match="has 3 values for 40 design rows"):
         analyze(problem, params, {"y": np.zeros(3)}, "sobol")
+    with pytest.raises(ConfigError, match="second-order indices are computed by the sobol"):
+        design(ishigami_uncertainties(), "morris", 8, second_order=True)
 
 
 def test_salib_global_state_is_not_leaked():

@@ -72,9 +72,9 @@ def test_engine_indices_equal_direct_salib_call(ishigami_run):
     slope, intercept = np.polyfit(ishigami(x), y, 1)
     np.testing.assert_allclose(y, intercept + slope * ishigami(x), rtol=1e-9)  # affine
     problem = {"num_vars": 3, "names": PARAMS, "bounds": [[-np.pi, np.pi]] * 3}
-    direct = sobol_analyze.analyze(problem, y, calc_second_order=True, seed=1)
+    direct = sobol_analyze.analyze(problem, y, calc_second_order=False, seed=1)
     ds = run.indices.sel(output=output)
-    for index in ("S1", "ST", "S2"):
+    for index in ("S1", "ST"):
         np.testing.assert_allclose(ds[index].to_numpy(), direct[index], rtol=1e-12)
 
 

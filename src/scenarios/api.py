@@ -131,7 +131,7 @@ def run(
         matrix = draw_samples(spec, samples, method=method, file=file) if isinstance(samples, int) else samples
         results = to_dataset(spec, inputs, run_model(spec, inputs, matrix), matrix)
     except ScenariosError as exc:  # the model knows the key path, not the file it came from
-        raise _in_file(exc, file) from None
+        raise in_file(exc, file) from None
     results.attrs.update(config_file=file, config_hash=config_hash(spec))
     metrics = compute_metrics(results, spec.metrics)
     ref_run = None
@@ -169,7 +169,7 @@ def check_ensemble_size(n_samples: int, n_years: int, n_countries: int, n_progra
                           hint=f"use at most {int(n_samples * MEMORY_BUDGET / needed):,} samples")
 
 
-def _in_file(exc: ScenariosError, file: str) -> ScenariosError:
+def in_file(exc: ScenariosError, file: str) -> ScenariosError:
     """The same error, naming the config file where a problem names none."""
     if file == "<Spec>" or all(p.file for p in exc.problems):
         return exc
@@ -393,14 +393,15 @@ def compare(items: list[str | Path], *, out_dir: str | Path = "runs") -> tuple[p
 
 def sensitivity(config: str | Path | Spec, *, method: str = "sobol", n: int = 1024, seed: int | None = None,
                 outputs: list[str] | None = None, overrides: list[str] | None = None,
-                over_time: bool = True, dataset: Dataset | None = None):
+                over_time: bool = True, second_order: bool = False, dataset: Dataset | None = None):
     """Global sensitivity analysis of a scenario's key outputs over its ``uncertainties``.
 
-    One vectorised engine run of the scenario (and one of its reference) per design; outputs
+    The scenario (and its reference) run on the design, a block of rows at a time; outputs
     are US MVA in 2035 and its gain vs the reference, the CHN-USA CAGR gap 2025-2035 and its
     change, the crossover year, Manufacturing USA institutes in 2035 and its cumulative federal
     spend, plus ``outputs`` (``"name=mva,country=JPN,year=2030"``). Convergence warnings are in
-    ``.warnings``. See :func:`scenarios.sensitivity_run.run_sensitivity`.
+    ``.warnings``. ``second_order`` (Sobol') adds pairwise indices. See
+    :func:`scenarios.sensitivity_run.run_sensitivity`.
 
     >>> result = sensitivity("nnmi_full45", method="sobol", n=1024)  # doctest: +SKIP
     >>> result.to_frame()                                            # doctest: +SKIP
@@ -408,7 +409,7 @@ def sensitivity(config: str | Path | Spec, *, method: str = "sobol", n: int = 10
     from scenarios.sensitivity_run import run_sensitivity
 
     return run_sensitivity(config, method, n, seed=seed, outputs=outputs or (), overrides=overrides,
-                           over_time=over_time, dataset=dataset)
+                           over_time=over_time, second_order=second_order, dataset=dataset)
 
 
 def save_sensitivity(result, out_dir: str | Path = "runs", *, plots: bool = True) -> Path:

@@ -26,13 +26,12 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from scenarios.blockwise import Side, reference_side, row_blocks, shock_states
 from scenarios.config.schema import MetricSettings, Spec
 from scenarios.errors import ConfigError, ScenariosError
 from scenarios.metrics import Metric, benefit_cost_ratio, metric_set, summarize
-from scenarios.model.engine import run_model
 from scenarios.model.inputs import Inputs, build_inputs
-from scenarios.model.parameters import Parameters
-from scenarios.results import to_dataset, write_json, write_run
+from scenarios.results import write_json, write_run
 
 CHUNK_BYTES = 256e6
 """Memory one chunk's in-memory arrays may take (same estimate as ``api.check_ensemble_size``)."""
@@ -93,38 +92,13 @@ def open_results(run_dir: str | Path) -> xr.Dataset:
 
 
 @dataclass(frozen=True)
-class _Side:
-    """One scenario of the job (the main one, or its reference)."""
-
-    spec: Spec
-    inputs: Inputs
-    columns: list[str] | None  # the matrix columns it reads; None: deterministic
-    deterministic: xr.Dataset | None = None  # the reference's one-sample results when deterministic
-
-
-@dataclass(frozen=True)
 class _Job:
-    main: _Side
-    reference: _Side | None
+    main: Side
+    reference: Side | None
     n: int
     bounds: list[tuple[int, int]]
     store: str
     metric_store: str
-
-
-def _side_model(side: _Side, rows: pd.DataFrame | None, states: dict[str, dict]) -> xr.Dataset:
-    matrix = None if side.columns is None else rows[side.columns]
-    output = run_model(side.spec, side.inputs, matrix, rng_for=_rng_for(states))
-    return to_dataset(side.spec, side.inputs, output, matrix)
-
-
-def _rng_for(states: dict[str, dict]):
-    def rng_for(country: str) -> np.random.Generator:
-        generator = np.random.Generator(np.random.PCG64())
-        generator.bit_generator.state = states[country]
-        return generator
-
-    return rng_for
 
 
 def _delta_values(results: xr.Dataset, reference: xr.Dataset, ours: list[Metric],
@@ -144,7 +118,7 @@ def _delta_values(results: xr.Dataset, reference: xr.Dataset, ours: list[Metric]
 def _chunk_metrics(job: _Job, rows: pd.DataFrame | None, states: dict, ref_states: dict,
                    start: int, stop: int) -> tuple[xr.Dataset, list[Metric]]:
     """One chunk's results and its metric values (main, deltas, BCR candidates), in order."""
-    results = _side_model(job.main, rows, states)
+    results = job.main.results(rows, states)
     results = results.assign_coords(sample=np.arange(start, stop))
     values = metric_set(results, job.main.spec.metrics)
     if job.reference is not None:
@@ -152,7 +126,7 @@ def _chunk_metrics(job: _Job, rows: pd.DataFrame | None, states: dict, ref_state
             ref = job.reference.deterministic
             ref = ref.isel(sample=np.zeros(stop - start, dtype=int)).assign_coords(sample=results["sample"])
         else:
-            ref = _side_model(job.reference, rows, ref_states).assign_coords(sample=results["sample"])
+            ref = job.reference.results(rows, ref_states).assign_coords(sample=results["sample"])
         deltas, bcrs = _delta_values(results, ref, values, job.main.spec.metrics)
         values = values + deltas + bcrs
     return results, values
@@ -183,51 +157,6 @@ def _zarr_ready(ds: xr.Dataset) -> xr.Dataset:
 # the driver
 
 
-def _shock_states(side: _Side, matrix: pd.DataFrame, bounds: list[tuple[int, int]]) -> list[dict[str, dict]]:
-    """Per chunk, the generator state at the start of each country's slice of the shock stream.
-
-    The in-memory model draws an (n, T) block of standard normals per country whose shocks are on,
-    country after country, from one generator seeded with ``spec.seed``; chunk [a, b) of country i
-    starts (i * n + a) * T draws into that stream.
-    """
-    spec, inputs = side.spec, side.inputs
-    params = Parameters(spec.model_dump(), None if side.columns is None else matrix[side.columns])
-    drawn = [c for c in inputs.countries if np.any(params.get(f"countries.{c}.shocks.sigma") > 0)]
-    states: list[dict[str, dict]] = [{} for _ in bounds]
-    if not drawn:
-        return states
-    n, n_years = params.n, len(inputs.projected_years)
-    generator, position = np.random.default_rng(spec.seed), 0
-    for i, country in enumerate(drawn):
-        for k, (start, _) in enumerate(bounds if side.columns is not None else bounds[:1]):
-            target = (i * n + start) * n_years
-            while position < target:  # standard normals are drawn one after another: skip ahead
-                step = min(target - position, 1 << 20)
-                generator.standard_normal(step)
-                position += step
-            states[k][country] = generator.bit_generator.state
-    if side.columns is None:
-        states = [states[0] for _ in bounds]
-    return states
-
-
-def _reference_side(spec: Spec, file: str, matrix: pd.DataFrame, dataset, reference: Spec | None) -> _Side | None:
-    from scenarios.api import load_config
-
-    if not spec.reference:
-        return None
-    if reference is None:
-        beside = Path(file).parent / f"{spec.reference}.yaml"
-        reference = load_config(beside if beside.exists() else spec.reference)
-    reference = reference.model_copy(update={"seed": spec.seed})
-    columns = [c for c in matrix.columns if c in reference.uncertainties] or None
-    inputs = build_inputs(reference, dataset)
-    side = _Side(reference, inputs, columns)
-    if columns is None:
-        side = _Side(reference, inputs, None, to_dataset(reference, inputs, run_model(reference, inputs)))
-    return side
-
-
 def _check_reference(results: xr.Dataset, ref: xr.Dataset, spec: Spec) -> None:
     same = all(list(results[d].values) == list(ref[d].values) for d in ("country", "program", "year"))
     if not same or results.attrs["base_year"] != ref.attrs["base_year"]:
@@ -245,7 +174,7 @@ def _template(job: _Job, matrix: pd.DataFrame, rows: int, states: dict, ref_stat
     one, labels = _chunk_metrics(job, matrix.iloc[:1], states, ref_states, 0, 1)
     if job.reference is not None:
         ref = job.reference.deterministic
-        _check_reference(one, _side_model(job.reference, matrix.iloc[:1], ref_states) if ref is None else ref,
+        _check_reference(one, job.reference.results(matrix.iloc[:1], ref_states) if ref is None else ref,
                          job.main.spec)
     one = _zarr_ready(one)
     variables = {}
@@ -291,7 +220,7 @@ def run_chunked(
     import dask
     import zarr
 
-    from scenarios.api import _in_file, _uncertainties, draw_samples, manifest, resolve
+    from scenarios.api import in_file, _uncertainties, draw_samples, manifest, resolve
     from scenarios.config.load import config_hash
 
     started = time.perf_counter()
@@ -305,13 +234,13 @@ def run_chunked(
         if k < 1:
             raise ConfigError("the number of chunks must be at least 1", path="--chunks", value=chunks)
         rows = math.ceil(n / k)
-        bounds = [(start, min(start + rows, n)) for start in range(0, n, rows)]
-        main = _Side(spec, inputs, list(matrix.columns))
-        ref = _reference_side(spec, file, matrix, dataset, reference)
-        main_states = _shock_states(main, matrix, bounds)
-        ref_states = _shock_states(ref, matrix, bounds) if ref is not None else [{} for _ in bounds]
+        bounds = row_blocks(n, rows)
+        main = Side(spec, inputs, list(matrix.columns))
+        ref = reference_side(spec, file, matrix, dataset, reference)
+        main_states = shock_states(main, matrix, bounds)
+        ref_states = shock_states(ref, matrix, bounds) if ref is not None else [{} for _ in bounds]
     except ScenariosError as exc:
-        raise _in_file(exc, file) from None
+        raise in_file(exc, file) from None
     scheduler_name = scheduler or "threads"
     outcome: dict = {}
 

@@ -43,7 +43,7 @@ class ConvergenceWarning(UserWarning):
 # SALib tests some seeds with `if seed:`, so analyzers always get a nonzero int.
 
 
-def _sobol_sample(problem: dict, n: int, rng: np.random.Generator) -> np.ndarray:
+def _check_power_of_two(n: int) -> None:
     if n & (n - 1):
         up = 1 << n.bit_length()
         raise ConfigError(
@@ -51,39 +51,82 @@ def _sobol_sample(problem: dict, n: int, rng: np.random.Generator) -> np.ndarray
             value=n,
             hint=f"use n={up // 2} or n={up}",
         )
+
+
+def _sobol_sample(problem: dict, n: int, rng: np.random.Generator) -> np.ndarray:
+    _check_power_of_two(n)
+    return sobol_sample.sample(problem, n, calc_second_order=False, seed=rng)
+
+
+def _sobol(
+    problem: dict, X: np.ndarray, y: np.ndarray, seed: int, conf: float, resamples: int
+) -> dict:
+    return sobol_analyze.analyze(
+        problem, y, calc_second_order=False, conf_level=conf, seed=seed, num_resamples=resamples
+    )
+
+
+def _sobol2_sample(problem: dict, n: int, rng: np.random.Generator) -> np.ndarray:
+    _check_power_of_two(n)
     return sobol_sample.sample(problem, n, calc_second_order=True, seed=rng)
 
 
-def _sobol(problem: dict, X: np.ndarray, y: np.ndarray, seed: int, conf: float) -> dict:
-    return sobol_analyze.analyze(problem, y, calc_second_order=True, conf_level=conf, seed=seed)
+def _sobol2(
+    problem: dict, X: np.ndarray, y: np.ndarray, seed: int, conf: float, resamples: int
+) -> dict:
+    return sobol_analyze.analyze(
+        problem, y, calc_second_order=True, conf_level=conf, seed=seed, num_resamples=resamples
+    )
+
+
+def _first_order_rows(d: int, rows: int) -> np.ndarray:
+    """Rows of a second-order Saltelli design (blocks A, AB_1..AB_d, BA_1..BA_d, B) that form
+    the first-order design (A, AB_1..AB_d, B): S1 and ST from them equal SALib's from the whole."""
+    block = np.r_[0 : d + 1, 2 * d + 1]
+    starts = np.arange(0, rows, 2 * d + 2)
+    return (starts[:, None] + block[None, :]).ravel()
 
 
 def _morris_sample(problem: dict, n: int, rng: np.random.Generator) -> np.ndarray:
     return morris_sample.sample(problem, n, num_levels=4, seed=rng)
 
 
-def _morris(problem: dict, X: np.ndarray, y: np.ndarray, seed: int, conf: float) -> dict:
-    return morris_analyze.analyze(problem, X, y, conf_level=conf, num_levels=4, seed=seed)
+def _morris(
+    problem: dict, X: np.ndarray, y: np.ndarray, seed: int, conf: float, resamples: int
+) -> dict:
+    return morris_analyze.analyze(
+        problem, X, y, conf_level=conf, num_levels=4, seed=seed, num_resamples=resamples
+    )
 
 
 def _fast_sample(problem: dict, n: int, rng: np.random.Generator) -> np.ndarray:
     return fast_sampler.sample(problem, n, M=4, seed=rng)
 
 
-def _fast(problem: dict, X: np.ndarray, y: np.ndarray, seed: int, conf: float) -> dict:
-    return fast_analyze.analyze(problem, y, M=4, conf_level=conf, seed=seed)
+def _fast(
+    problem: dict, X: np.ndarray, y: np.ndarray, seed: int, conf: float, resamples: int
+) -> dict:
+    return fast_analyze.analyze(
+        problem, y, M=4, conf_level=conf, seed=seed, num_resamples=resamples
+    )
 
 
 def _latin_sample(problem: dict, n: int, rng: np.random.Generator) -> np.ndarray:
     return latin.sample(problem, n, seed=rng)
 
 
-def _rbd_fast(problem: dict, X: np.ndarray, y: np.ndarray, seed: int, conf: float) -> dict:
-    return rbd_fast_analyze.analyze(problem, X, y, M=10, conf_level=conf, seed=seed)
+def _rbd_fast(
+    problem: dict, X: np.ndarray, y: np.ndarray, seed: int, conf: float, resamples: int
+) -> dict:
+    return rbd_fast_analyze.analyze(
+        problem, X, y, M=10, conf_level=conf, seed=seed, num_resamples=resamples
+    )
 
 
-def _delta(problem: dict, X: np.ndarray, y: np.ndarray, seed: int, conf: float) -> dict:
-    si = delta_analyze.analyze(problem, X, y, conf_level=conf, seed=seed)
+def _delta(
+    problem: dict, X: np.ndarray, y: np.ndarray, seed: int, conf: float, resamples: int
+) -> dict:
+    si = delta_analyze.analyze(problem, X, y, conf_level=conf, seed=seed, num_resamples=resamples)
     # SALib 1.6 renamed `delta` to `delta_balanced` and added raw and step variants; the
     # step variant splits X at 0, meaningless in the unit cube, so its notes are dropped.
     key = "delta_balanced" if "delta_balanced" in si else "delta"
@@ -101,8 +144,10 @@ def _delta(problem: dict, X: np.ndarray, y: np.ndarray, seed: int, conf: float) 
     }
 
 
-def _pawn(problem: dict, X: np.ndarray, y: np.ndarray, seed: int, conf: float) -> dict:
-    return pawn_analyze.analyze(problem, X, y, S=10, seed=seed)
+def _pawn(
+    problem: dict, X: np.ndarray, y: np.ndarray, seed: int, conf: float, resamples: int
+) -> dict:
+    return pawn_analyze.analyze(problem, X, y, S=10, seed=seed)  # no bootstrap
 
 
 @dataclass(frozen=True)
@@ -112,7 +157,9 @@ class Method:
     Attributes
     ----------
     sample, analyze : callable
-        ``(problem, n, rng) -> unit design`` and ``(problem, X, y, seed, conf_level) -> dict``.
+        ``(problem, n, rng) -> unit design`` and
+        ``(problem, X, y, seed, conf_level, resamples) -> dict`` (``resamples``: bootstrap
+        resamples of the confidence intervals).
     indices : tuple of str
         Variables reported, in order; ``*_conf`` are confidence half-widths.
     main : tuple of str
@@ -133,7 +180,7 @@ class Method:
     """
 
     sample: Callable[[dict, int, np.random.Generator], np.ndarray]
-    analyze: Callable[[dict, np.ndarray, np.ndarray, int, float], dict]
+    analyze: Callable[[dict, np.ndarray, np.ndarray, int, float, int], dict]
     indices: tuple[str, ...]
     main: tuple[str, ...]
     block: Callable[[int], int]
@@ -147,9 +194,9 @@ METHODS: dict[str, Method] = {
     "sobol": Method(
         _sobol_sample,
         _sobol,
-        ("S1", "S1_conf", "ST", "ST_conf", "S2", "S2_conf"),
+        ("S1", "S1_conf", "ST", "ST_conf"),
         ("S1", "ST"),
-        lambda d: 2 * d + 2,
+        lambda d: d + 2,
         min_n=4,
     ),
     "morris": Method(
@@ -193,15 +240,50 @@ METHODS: dict[str, Method] = {
 }
 """Sensitivity methods by name."""
 
+SOBOL_SECOND_ORDER = Method(
+    _sobol2_sample,
+    _sobol2,
+    ("S1", "S1_conf", "ST", "ST_conf", "S2", "S2_conf"),
+    ("S1", "ST"),
+    lambda d: 2 * d + 2,
+    min_n=4,
+)
+"""Sobol' with second-order indices: ``N (2d + 2)`` rows instead of ``N (d + 2)``, and SALib's
+bootstrap of the d (d - 1) / 2 pairs costs several times the first-order analysis."""
 
-def _method(name: str) -> Method:
+RESAMPLES = 100
+"""Bootstrap resamples of the confidence intervals (SALib's default)."""
+CHECK_RESAMPLES = 10
+"""Resamples at the convergence checkpoints, whose intervals are not used."""
+OVER_TIME_RESAMPLES = 20
+"""Resamples of the yearly indices, whose intervals are indicative."""
+
+
+def _method(name: str, second_order: bool = False) -> Method:
     if name not in METHODS:
         raise ConfigError(
             f"unknown sensitivity method '{name}'",
             value=name,
             hint=f"choose one of: {', '.join(METHODS)}",
         )
-    return METHODS[name]
+    if second_order and name != "sobol":
+        raise ConfigError(
+            f"second-order indices are computed by the sobol method, not {name}",
+            path="--second-order",
+            hint="use --method sobol, or drop --second-order",
+        )
+    return SOBOL_SECOND_ORDER if second_order else METHODS[name]
+
+
+def _main_indices_design(
+    spec: Method, d: int, unit: np.ndarray, outputs: Outputs
+) -> tuple[Method, np.ndarray, Outputs]:
+    """The method, design and outputs that the main indices need: a second-order Sobol' design
+    reduced to its first-order rows (same S1 and ST, without the cost of the pairs)."""
+    if spec is not SOBOL_SECOND_ORDER:
+        return spec, unit, outputs
+    rows = _first_order_rows(d, len(unit))
+    return METHODS["sobol"], unit[rows], {k: np.asarray(v)[rows] for k, v in outputs.items()}
 
 
 @contextmanager
@@ -234,9 +316,8 @@ def _problem(names: list[str]) -> dict:
 
 
 def _design(
-    dists: dict[str, Distribution], method: str, n: int, rng: np.random.Generator
+    dists: dict[str, Distribution], spec: Method, method: str, n: int, rng: np.random.Generator
 ) -> tuple[np.ndarray, pd.DataFrame, dict]:
-    spec = _method(method)
     if n < spec.min_n:
         raise ConfigError(
             f"n={n} is too small for {method}", value=n, hint=f"use n >= {spec.min_n}"
@@ -247,7 +328,12 @@ def _design(
 
 
 def design(
-    dists: dict[str, Distribution], method: str, n: int, *, seed: Seed = None
+    dists: dict[str, Distribution],
+    method: str,
+    n: int,
+    *,
+    seed: Seed = None,
+    second_order: bool = False,
 ) -> tuple[pd.DataFrame, dict]:
     """Build the SALib design of a method, in real units.
 
@@ -258,11 +344,14 @@ def design(
     method : str
         A key of :data:`METHODS`.
     n : int
-        Base sample size as SALib defines it: Sobol' ``N`` (a power of 2; ``N (2d + 2)`` rows),
+        Base sample size as SALib defines it: Sobol' ``N`` (a power of 2; ``N (d + 2)`` rows,
+        ``N (2d + 2)`` with ``second_order``),
         Morris trajectories (``n (d + 1)`` rows), FAST points per parameter (``n d`` rows, n > 64),
         Latin hypercube rows for rbd_fast, delta and pawn.
     seed : int, numpy.random.Generator or None
         Same seed, same design.
+    second_order : bool
+        Sobol' only: the design for second-order indices too.
 
     Returns
     -------
@@ -277,9 +366,10 @@ def design(
     >>> from scenarios.testing_models import ishigami_uncertainties
     >>> params, problem = design(ishigami_uncertainties(), "sobol", 8, seed=0)
     >>> params.shape
-    (64, 3)
+    (40, 3)
     """
-    _, params, problem = _design(dists, method, n, np.random.default_rng(seed))
+    spec = _method(method, second_order)
+    _, params, problem = _design(dists, spec, method, n, np.random.default_rng(seed))
     return params, problem
 
 
@@ -309,7 +399,13 @@ def _degenerate(y: np.ndarray) -> str:
 
 
 def _analyze_one(
-    spec: Method, problem: dict, X: np.ndarray, y: np.ndarray, seed: int, conf: float
+    spec: Method,
+    problem: dict,
+    X: np.ndarray,
+    y: np.ndarray,
+    seed: int,
+    conf: float,
+    resamples: int,
 ) -> tuple[dict[str, np.ndarray], str]:
     d = problem["num_vars"]
     note = _degenerate(y)
@@ -317,7 +413,7 @@ def _analyze_one(
         return {k: np.full((d, d) if k in _PAIRWISE else d, np.nan) for k in spec.indices}, note
     notes: list[str] = []
     with _contained(notes):
-        result = spec.analyze(dict(problem), X, y, seed, conf)
+        result = spec.analyze(dict(problem), X, y, seed, conf, resamples)
     notes.extend(result.get("notes", []))
     values = {k: np.asarray(result[k], dtype=float) for k in spec.indices}
     return values, "; ".join(dict.fromkeys(notes))
@@ -331,6 +427,8 @@ def analyze(
     *,
     seed: Seed = None,
     conf_level: float = 0.95,
+    second_order: bool = False,
+    resamples: int = RESAMPLES,
 ) -> xr.Dataset:
     """Compute sensitivity indices of each output from a design and its model results.
 
@@ -349,6 +447,10 @@ def analyze(
         Seeds the bootstrap confidence intervals.
     conf_level : float
         Confidence level of the ``*_conf`` half-widths.
+    second_order : bool
+        Sobol' only: the design has second-order rows; also compute ``S2``.
+    resamples : int
+        Bootstrap resamples of the confidence intervals.
 
     Returns
     -------
@@ -356,14 +458,28 @@ def analyze(
         Dims ``(output, parameter)`` (``S2``: ``(output, parameter, parameter_2)``); one
         variable per index of the method; a ``note`` coordinate on ``output`` says why an
         output has NaN indices (constant or non-finite results) and relays SALib's warnings.
-        Attributes: ``method``, ``n``, ``n_evaluations``, ``conf_level``, ``caveat``.
+        Attributes: ``method``, ``n``, ``n_evaluations``, ``conf_level``, ``resamples``,
+        ``caveat``.
 
     Raises
     ------
     ModelError
         When an output does not have one value per design row.
     """
-    spec = _method(method)
+    spec = _method(method, second_order)
+    return _analyze(spec, method, problem, X, Y, seed, conf_level, resamples)
+
+
+def _analyze(
+    spec: Method,
+    method: str,
+    problem: dict,
+    X: np.ndarray | pd.DataFrame,
+    Y: Outputs,
+    seed: Seed,
+    conf_level: float,
+    resamples: int,
+) -> xr.Dataset:
     if not Y:
         raise ModelError("no outputs to analyse", hint="pass {output name: values}")
     X = _as_unit_matrix(X)
@@ -377,7 +493,7 @@ def analyze(
                 f"output '{out}' has {y.size} values for {rows} design rows",
                 hint="evaluate must return one value per row of the parameter matrix",
             )
-        values[out], notes[out] = _analyze_one(spec, problem, X, y, seed_int, conf_level)
+        values[out], notes[out] = _analyze_one(spec, problem, X, y, seed_int, conf_level, resamples)
     outputs = list(Y)
     data = {
         k: (
@@ -398,6 +514,7 @@ def analyze(
         "n": rows // spec.block(len(names)),
         "n_evaluations": rows,
         "conf_level": conf_level,
+        "resamples": resamples,
         "caveat": spec.caveat,
     }
     return xr.Dataset(data, coords=coords, attrs=attrs)
@@ -475,6 +592,7 @@ def sensitivity(
     check_convergence: bool = True,
     conf_level: float = 0.95,
     tolerance: float = 0.05,
+    second_order: bool = False,
 ) -> SensitivityResult:
     """Run a global sensitivity analysis: design, one vectorised evaluation, analysis.
 
@@ -493,11 +611,14 @@ def sensitivity(
         Same seed, same design and confidence intervals.
     check_convergence : bool
         Recompute the main indices on the first n/4 and n/2 of the design and warn when they
-        moved by more than ``tolerance`` between n/2 and n.
+        moved by more than ``tolerance`` between n/2 and n (their confidence intervals are not
+        used, so they take :data:`CHECK_RESAMPLES` bootstrap resamples).
     conf_level : float
         Confidence level of the ``*_conf`` half-widths.
     tolerance : float
         Largest acceptable absolute change of a main index (Morris: relative to the largest).
+    second_order : bool
+        Sobol' only: also second-order indices ``S2`` (design ``N (2d + 2)`` rows).
 
     Returns
     -------
@@ -516,11 +637,11 @@ def sensitivity(
     >>> res.indices["ST"].sel(output="y").to_series().idxmax()
     'x1'
     """
-    spec, rng = _method(method), np.random.default_rng(seed)
-    unit, params, problem = _design(dists, method, n, rng)
+    spec, rng = _method(method, second_order), np.random.default_rng(seed)
+    unit, params, problem = _design(dists, spec, method, n, rng)
     outputs = _evaluate(evaluate, params)
     analyze_seed = int(rng.integers(2**31))
-    indices = analyze(problem, unit, outputs, method, seed=analyze_seed, conf_level=conf_level)
+    indices = _analyze(spec, method, problem, unit, outputs, analyze_seed, conf_level, RESAMPLES)
     converged = pd.Series(pd.NA, index=list(outputs), dtype="boolean", name="converged")
     checkpoints = [m for m in (n // 4, n // 2) if m >= spec.min_n] if check_convergence else []
     if check_convergence and len(checkpoints) < 2:
@@ -536,10 +657,13 @@ def sensitivity(
             rows = m * spec.block(len(dists))
             sub_unit, sub_out = unit[:rows], {k: v[:rows] for k, v in outputs.items()}
         else:
-            sub_unit, sub_params, _ = _design(dists, method, m, rng)
+            sub_unit, sub_params, _ = _design(dists, spec, method, m, rng)
             sub_out = _evaluate(evaluate, sub_params)
+        main, sub_unit, sub_out = _main_indices_design(spec, len(dists), sub_unit, sub_out)
         steps.append(
-            analyze(problem, sub_unit, sub_out, method, seed=analyze_seed, conf_level=conf_level)
+            _analyze(
+                main, method, problem, sub_unit, sub_out, analyze_seed, conf_level, CHECK_RESAMPLES
+            )
         )
     if len(checkpoints) == 2:
         shift = xr.concat(
@@ -619,8 +743,10 @@ def over_time(
     *,
     seed: Seed = None,
     conf_level: float = 0.95,
+    second_order: bool = False,
+    resamples: int = OVER_TIME_RESAMPLES,
 ) -> xr.Dataset:
-    """Sensitivity indices of each year of model paths.
+    """Main sensitivity indices of each year of model paths (no ``S2``).
 
     Parameters
     ----------
@@ -630,8 +756,10 @@ def over_time(
         ``params DataFrame -> {output: array of shape (rows, len(years))}``, called once.
     years : sequence of int
         Labels of the path columns.
-    method, n, seed, conf_level
-        As in :func:`sensitivity`.
+    method, n, seed, conf_level, second_order
+        As in :func:`sensitivity` (``second_order`` selects the design, not the indices).
+    resamples : int
+        Bootstrap resamples of each year's confidence intervals.
 
     Returns
     -------
@@ -639,8 +767,8 @@ def over_time(
         As :func:`analyze`, with a ``year`` dimension; ``note`` has dims ``(output, year)``
         (observed years, identical in every sample, have NaN indices and a note).
     """
-    rng = np.random.default_rng(seed)
-    unit, params, problem = _design(dists, method, n, rng)
+    spec, rng = _method(method, second_order), np.random.default_rng(seed)
+    unit, params, problem = _design(dists, spec, method, n, rng)
     paths = _evaluate(evaluate_paths, params)
     for out, y in paths.items():
         if y.shape != (len(params), len(years)):
@@ -650,14 +778,17 @@ def over_time(
                 hint="return one row per sample and one column per year",
             )
     analyze_seed = int(rng.integers(2**31))
+    main, unit, paths = _main_indices_design(spec, len(dists), unit, paths)
     per_year = [
-        analyze(
+        _analyze(
+            main,
+            method,
             problem,
             unit,
             {k: v[:, j] for k, v in paths.items()},
-            method,
-            seed=analyze_seed,
-            conf_level=conf_level,
+            analyze_seed,
+            conf_level,
+            resamples,
         )
         for j in range(len(years))
     ]

@@ -2,8 +2,8 @@
 
 :mod:`scenarios.gsa` is a SALib adapter that knows nothing of the engine. This module
 names the outputs in the vocabulary of claims (:class:`scenarios.claims.MetricRef`), evaluates
-them for a parameter matrix with one vectorised :func:`scenarios.api.run` of the scenario and one
-of its reference scenario, and writes ``runs/<name>_sensitivity/``.
+them for a parameter matrix with runs of the scenario and of its reference scenario, a block of
+rows at a time (:func:`scenarios.blockwise.evaluate`), and writes ``runs/<name>_sensitivity/``.
 
 Example
 -------
@@ -28,13 +28,13 @@ import xarray as xr
 from pydantic import ValidationError
 from rich.table import Table
 
-from scenarios import __version__, api
-from scenarios import gsa
+from scenarios import __version__, api, blockwise, gsa
 from scenarios.claims import FUTURE_METRICS, MetricRef, future_metric, policy_effect
 from scenarios.config.load import config_hash, resolve_config_path
 from scenarios.config.schema import Spec
 from scenarios.data import Dataset, load_dataset
-from scenarios.errors import ConfigError, ModelError
+from scenarios.errors import ConfigError, ModelError, ScenariosError
+from scenarios.model.inputs import build_inputs
 from scenarios.results import MONEY, write_json, write_netcdf, write_run
 from scenarios.sampling import Distribution, validate_uncertainties
 
@@ -53,6 +53,7 @@ UNITS = {
 }
 """Units of each claim metric, as analysed."""
 GAP_PATH = "mva gap CHN-USA"
+PATH_PREFIX = "path: "  # marks the yearly paths among the values of a block
 
 
 def key_outputs(spec: Spec) -> list[MetricRef]:
@@ -135,23 +136,18 @@ def parse_output(text: str) -> MetricRef:
     return ref
 
 
-def _reference_spec(spec: Spec, file: str) -> Spec:
-    """The reference scenario: a config beside this one, else a shipped config of that name."""
-    beside = Path(file).parent / f"{spec.reference}.yaml"
-    reference = api.load_config(beside if beside.exists() else spec.reference)
-    return reference.model_copy(update={"seed": spec.seed})
-
-
-def _paths(results: xr.Dataset) -> dict[str, xr.DataArray]:
-    """US MVA and the CHN-USA MVA gap in each projected year, dims (sample, year)."""
+def _paths(results: xr.Dataset) -> dict[str, np.ndarray]:
+    """US MVA and the CHN-USA MVA gap in each projected year, shape (sample, year)."""
     mva = results["mva"].isel(year=results["projected"].to_numpy())
-    mva = mva.transpose("sample", "country", "year")
-    return {"mva USA": mva.sel(country="USA"),
-            GAP_PATH: mva.sel(country="CHN") - mva.sel(country="USA")}
+    us, china = mva.sel(country="USA").to_numpy(), mva.sel(country="CHN").to_numpy()
+    return {"mva USA": us, GAP_PATH: china - us}
 
 
 class EngineOutputs:
-    """Outputs of a scenario for a parameter matrix: one run of the scenario, one of its reference.
+    """Outputs of a scenario for a parameter matrix, from runs of the scenario and its reference.
+
+    The matrix is run a block of rows at a time (:func:`scenarios.blockwise.evaluate`): each
+    block's results are reduced to the outputs and yearly paths and dropped.
 
     Parameters
     ----------
@@ -166,43 +162,41 @@ class EngineOutputs:
     """
 
     def __init__(self, spec: Spec, file: str, outputs: Sequence[MetricRef], dataset: Dataset):
-        self.spec, self.outputs, self.dataset = spec, list(outputs), dataset
+        self.spec, self.file, self.outputs, self.dataset = spec, file, list(outputs), dataset
+        self.years = build_inputs(spec, dataset).projected_years
+        """The projected years: the columns of the yearly paths."""
         foreign = [output_name(r) for r in outputs if r.reference not in (None, spec.reference)]
         if foreign:
             raise ConfigError(f"output '{foreign[0]}' compares with another scenario than this "
                               "config's reference", path="--output", value=foreign[0],
                               hint=f"use reference={spec.reference}" if spec.reference
                               else "this config has no 'reference:'")
-        self.reference = _reference_spec(spec, file) if spec.reference else None
 
-    def _run(self, spec: Spec, params: pd.DataFrame) -> xr.Dataset:
-        columns = [c for c in params.columns if c in spec.uncertainties]
-        matrix = params[columns] if columns else None
-        return api.run(spec, samples=matrix, dataset=self.dataset, with_reference=False).results
-
-    def __call__(
-        self, params: pd.DataFrame
-    ) -> tuple[dict[str, np.ndarray], dict[str, xr.DataArray]]:
-        """Outputs (one value per row) and yearly paths (``_paths``), policy effects included.
-
-        Only one ensemble is held in memory at a time: each run is reduced to its outputs first.
-        """
-        results = self._run(self.spec, params)
+    def _reduce(self, results: xr.Dataset, base: xr.Dataset | None) -> dict[str, np.ndarray]:
         values = {output_name(r): future_metric(results, r) for r in self.outputs}
         paths = _paths(results)
-        del results
-        if self.reference is not None:
-            base = self._run(self.reference, params)
+        if base is not None:
             for r in self.outputs:
                 if r.reference:
                     values[output_name(r)] = policy_effect(
                         values[output_name(r)], future_metric(base, r), r.change)
-            # numpy, not xarray: a deterministic reference (sample size 1) must broadcast
-            gain = paths.pop("mva USA")
-            gain = gain.copy(data=gain.to_numpy() - _paths(base)["mva USA"].to_numpy())
+            gain = paths.pop("mva USA") - _paths(base)["mva USA"]
             paths = {f"mva USA vs {self.spec.reference}": gain, **paths}
-        n = len(params)
-        return {k: np.broadcast_to(v, (n,)).copy() for k, v in values.items()}, paths
+        return {**values, **{PATH_PREFIX + k: v for k, v in paths.items()}}
+
+    def __call__(self, params: pd.DataFrame) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+        """Outputs (one value per row) and yearly paths (rows x projected years), policy effects
+        included."""
+        try:
+            main = blockwise.Side.of(self.spec, self.dataset, params)
+            reference = blockwise.reference_side(self.spec, self.file, params, self.dataset)
+            everything = blockwise.evaluate(main, reference, params, self._reduce)
+        except ScenariosError as exc:
+            raise api.in_file(exc, self.file) from None
+        values = {k: v for k, v in everything.items() if not k.startswith(PATH_PREFIX)}
+        paths = {k.removeprefix(PATH_PREFIX): v for k, v in everything.items()
+                 if k.startswith(PATH_PREFIX)}
+        return values, paths
 
 
 @dataclass(frozen=True)
@@ -274,6 +268,7 @@ def run_sensitivity(
     overrides: list[str] | None = None,
     dataset: Dataset | None = None,
     over_time: bool = True,
+    second_order: bool = False,
 ) -> SensitivityRun:
     """Global sensitivity analysis of a scenario's key outputs over its ``uncertainties``.
 
@@ -296,6 +291,9 @@ def run_sensitivity(
     over_time : bool
         Also compute the indices of every projected year of the yearly paths (from the same
         model results: no extra engine run).
+    second_order : bool
+        Sobol' only: also second-order indices (a design of ``n (2 d + 2)`` rows, not
+        ``n (d + 2)``, and a slower analysis).
 
     Returns
     -------
@@ -315,7 +313,7 @@ def run_sensitivity(
     refs = list({output_name(r): r for r in [*key_outputs(spec), *refs]}.values())
     engine = EngineOutputs(spec, file, refs, dataset or load_dataset(spec.data.path))
     model_seconds: list[float] = []
-    paths: list[dict[str, xr.DataArray]] = []
+    paths: list[dict[str, np.ndarray]] = []
 
     def evaluate(params: pd.DataFrame) -> dict[str, np.ndarray]:
         tic = time.perf_counter()
@@ -329,7 +327,8 @@ def run_sensitivity(
     tic = time.perf_counter()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", gsa.ConvergenceWarning)
-        analysis = gsa.sensitivity(dists, evaluate, method, n, seed=seed)
+        analysis = gsa.sensitivity(dists, evaluate, method, n, seed=seed,
+                                   second_order=second_order)
     analysis_seconds = time.perf_counter() - tic - sum(model_seconds)
     for w in caught:
         if issubclass(w.category, gsa.ConvergenceWarning):
@@ -339,7 +338,8 @@ def run_sensitivity(
     units = {output_name(r): output_units(r) for r in refs}
     analysis = replace(analysis, indices=_units(analysis.indices, units))
     tic = time.perf_counter()
-    yearly = _over_time(dists, analysis.params, paths[0], method, n, seed) if over_time else None
+    yearly = (_over_time(dists, analysis.params, paths[0], engine.years, method, n, seed,
+                         second_order) if over_time else None)
     over_time_seconds, tic = time.perf_counter() - tic, time.perf_counter()
     tornado = gsa.one_at_a_time(dists, lambda p: engine(p)[0])
     timings = {"model": model_seconds[0], "analysis": analysis_seconds,
@@ -349,19 +349,19 @@ def run_sensitivity(
                           tuple(notes), timings)
 
 
-def _over_time(dists: dict[str, Distribution], params: pd.DataFrame,
-               paths: dict[str, xr.DataArray], method: str, n: int, seed: int) -> xr.Dataset:
+def _over_time(dists: dict[str, Distribution], params: pd.DataFrame, paths: dict[str, np.ndarray],
+               years: np.ndarray, method: str, n: int, seed: int, second_order: bool) -> xr.Dataset:
     """Indices of each projected year, from the paths already computed on the same design."""
 
     def replay(design: pd.DataFrame) -> dict[str, np.ndarray]:
         if not design.equals(params):
             raise ModelError("the yearly analysis drew another design than the main analysis",
                              hint="the same method, n and seed must give the same design")
-        return {k: v.to_numpy() for k, v in paths.items()}
+        return paths
 
-    years = next(iter(paths.values()))["year"].to_numpy()
     units = {k: MONEY for k in paths}
-    return _units(gsa.over_time(dists, replay, years, method, n, seed=seed), units)
+    return _units(gsa.over_time(dists, replay, years, method, n, seed=seed,
+                                second_order=second_order), units)
 
 
 def convergence_table(run: SensitivityRun) -> pd.DataFrame:
@@ -488,6 +488,7 @@ def manifest(run: SensitivityRun) -> dict:
         "config": run.spec.model_dump(mode="json"),
         "config_hash": config_hash(run.spec),
         "method": run.method,
+        "second_order": "S2" in run.indices,
         "n": run.n,
         "n_evaluations": int(run.indices.attrs["n_evaluations"]),
         "seed": run.seed,

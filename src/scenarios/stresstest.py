@@ -10,9 +10,10 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import xarray as xr
 from scipy import optimize, stats
 
-from scenarios import api
+from scenarios import api, blockwise
 from scenarios.claims import (
     Claim,
     ClaimFile,
@@ -25,10 +26,10 @@ from scenarios.claims import (
     wilson_interval,
 )
 from scenarios.config.load import PACKAGED_CONFIGS
-from scenarios.config.schema import Spec
 from scenarios.data import Dataset, load_dataset
 from scenarios.discovery import Box, find_box
-from scenarios.errors import ConfigError
+from scenarios.errors import ConfigError, ScenariosError
+from scenarios.model.inputs import build_inputs
 
 GRID_POINTS = 41
 
@@ -113,41 +114,52 @@ def _scenario_path(name: str, claim_file: Path) -> Path | str:
 
 
 class Evaluator:
-    """Evaluates one future claim's metric for a parameter matrix (scenario and reference runs)."""
+    """Evaluates one future claim's metric for a parameter matrix (scenario and reference runs,
+    a block of rows at a time: :func:`scenarios.blockwise.evaluate`)."""
 
     def __init__(self, claim: Claim, claim_file: Path, dataset: Dataset) -> None:
         self.claim = claim
         self.dataset = dataset
-        self.spec = api.load_config(_scenario_path(claim.scenario, claim_file))
+        self.file = str(_scenario_path(claim.scenario, claim_file))
+        self.spec = api.load_config(self.file)
         reference = claim.metric.reference
-        self.reference = api.load_config(_scenario_path(reference, claim_file)) if reference else None
+        self.reference = None
+        if reference:  # run with the scenario's seed: the same shocks, as in api.run
+            spec = api.load_config(_scenario_path(reference, claim_file))
+            self.reference = spec.model_copy(update={"seed": self.spec.seed})
         self.dists = api._uncertainties(self.spec, None)
+        self.years = build_inputs(self.spec, dataset).years
 
-    def _run(self, spec: Spec, samples: pd.DataFrame | None):
-        if samples is not None:
-            samples = samples[[c for c in samples.columns if c in spec.uncertainties]]
-            samples = None if samples.shape[1] == 0 else samples
-        return api.run(spec, samples=samples, dataset=self.dataset, with_reference=False).results
+    def _reduce(self, years: np.ndarray | None) -> blockwise.Reduce:
+        metric = self.claim.metric
+
+        def one(results: xr.Dataset, base: xr.Dataset | None, year: int | None) -> np.ndarray:
+            values = future_metric(results, metric, year)
+            if base is not None:
+                values = policy_effect(values, future_metric(base, metric, year), metric.change)
+            return values
+
+        def reduce(results: xr.Dataset, base: xr.Dataset | None) -> dict[str, np.ndarray]:
+            if years is None:
+                return {"values": one(results, base, None)}
+            return {"values": np.stack(np.broadcast_arrays(*[one(results, base, int(y)) for y in years]),
+                                       axis=1)}
+
+        return reduce
 
     def __call__(self, samples: pd.DataFrame, years: np.ndarray | None = None) -> np.ndarray:
         """The metric per sample, shape (n,); with ``years``, in each of them, shape (n, len(years))."""
-        results = self._run(self.spec, samples)
-        base = None if self.reference is None else self._run(self.reference, samples)
-
-        def one(year: int | None) -> np.ndarray:
-            values = future_metric(results, self.claim.metric, year)
-            if base is not None:
-                values = policy_effect(values, future_metric(base, self.claim.metric, year), self.claim.metric.change)
-            return np.broadcast_to(values, (len(samples),))
-
-        if years is None:
-            return one(None).copy()
-        return np.stack([one(int(y)) for y in years], axis=1)
+        try:
+            main = blockwise.Side.of(self.spec, self.dataset, samples)
+            reference = None if self.reference is None else blockwise.Side.of(self.reference, self.dataset,
+                                                                              samples)
+            return blockwise.evaluate(main, reference, samples, self._reduce(years))["values"]
+        except ScenariosError as exc:
+            raise api.in_file(exc, self.file) from None
 
     def years_until(self, year: int) -> np.ndarray:
         """The result years up to ``year`` (the span of a ``by_year`` claim)."""
-        years = self._run(self.spec, None)["year"].values
-        return years[years <= year]
+        return self.years[self.years <= year]
 
     def draw(self, n: int, seed: int) -> pd.DataFrame:
         return api.draw_samples(self.spec, n, seed=seed)

@@ -1,0 +1,165 @@
+"""A scenario run on row blocks of a parameter matrix, with the numbers of one whole run.
+
+Sensitivity designs and stress-test batches have hundreds of thousands of rows but need only a
+few numbers per row. :func:`evaluate` runs the scenario (and its reference) one block of rows at a
+time, labels the block's results (:func:`scenarios.results.to_dataset`), lets the caller reduce
+them to per-row values and drops them, so memory is bounded by the block, not the matrix.
+:mod:`scenarios.ensemble` runs the same blocks as dask tasks.
+
+Every number equals :func:`scenarios.api.run`'s on the whole matrix: the engine is per sample,
+and the growth shocks of a block are drawn from its own position of the same random stream
+(:func:`shock_states`).
+
+>>> main = Side.of(spec, dataset, matrix)                                  # doctest: +SKIP
+>>> last_year = lambda results, _: {"us_mva": results["mva"].sel(country="USA").values[:, -1]}
+>>> values = evaluate(main, None, matrix, last_year)                      # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from scenarios.config.schema import Spec
+from scenarios.data import Dataset
+from scenarios.model.engine import run_model
+from scenarios.model.inputs import Inputs, build_inputs
+from scenarios.model.parameters import Parameters
+from scenarios.results import to_dataset
+
+BLOCK_ROWS = 16384
+"""Rows per block of :func:`evaluate` (about 120 MB of labelled results per scenario)."""
+
+Reduce = Callable[[xr.Dataset, xr.Dataset | None], dict[str, np.ndarray]]
+ShockStates = dict[str, dict]  # country -> bit generator state
+
+
+@dataclass(frozen=True)
+class Side:
+    """One scenario of a job (the main one or its reference) and the matrix columns it reads.
+
+    ``columns`` None means the scenario samples none of the matrix's parameters: it is run once,
+    deterministically, and ``deterministic`` holds its one-sample results.
+    """
+
+    spec: Spec
+    inputs: Inputs
+    columns: list[str] | None
+    deterministic: xr.Dataset | None = None
+
+    @classmethod
+    def of(cls, spec: Spec, dataset: Dataset, matrix: pd.DataFrame) -> Side:
+        """The side of ``spec`` for ``matrix``: the columns it declares as uncertain, if any."""
+        inputs = build_inputs(spec, dataset)
+        columns = [c for c in matrix.columns if c in spec.uncertainties] or None
+        if columns is None:
+            return cls(spec, inputs, None, to_dataset(spec, inputs, run_model(spec, inputs)))
+        return cls(spec, inputs, columns)
+
+    def results(self, rows: pd.DataFrame, states: ShockStates) -> xr.Dataset:
+        """Labelled results of a block of rows (one sample when deterministic)."""
+        if self.deterministic is not None:
+            return self.deterministic
+        matrix = rows[self.columns]
+        output = run_model(self.spec, self.inputs, matrix, rng_for=_rng_for(states))
+        return to_dataset(self.spec, self.inputs, output, matrix)
+
+
+def reference_side(spec: Spec, file: str, matrix: pd.DataFrame, dataset: Dataset,
+                   reference: Spec | None = None) -> Side | None:
+    """The side of ``spec``'s reference scenario (a config beside ``file``, else a shipped one),
+    with the main scenario's seed; None when the config names no reference."""
+    from scenarios.api import load_config
+
+    if not spec.reference:
+        return None
+    if reference is None:
+        beside = Path(file).parent / f"{spec.reference}.yaml"
+        reference = load_config(beside if beside.exists() else spec.reference)
+    return Side.of(reference.model_copy(update={"seed": spec.seed}), dataset, matrix)
+
+
+def row_blocks(n: int, rows: int) -> list[tuple[int, int]]:
+    """``[start, stop)`` of consecutive blocks of at most ``rows`` rows covering ``n``."""
+    return [(start, min(start + rows, n)) for start in range(0, n, rows)]
+
+
+def _rng_for(states: ShockStates) -> Callable[[str], np.random.Generator]:
+    def rng_for(country: str) -> np.random.Generator:
+        generator = np.random.Generator(np.random.PCG64())
+        generator.bit_generator.state = states[country]
+        return generator
+
+    return rng_for
+
+
+def shock_states(side: Side, matrix: pd.DataFrame,
+                 bounds: list[tuple[int, int]]) -> list[ShockStates]:
+    """Per block, the generator state at the start of each country's slice of the shock stream.
+
+    The in-memory model draws an (n, T) block of standard normals per country whose shocks are on,
+    country after country, from one generator seeded with ``spec.seed``; block [a, b) of country i
+    starts (i * n + a) * T draws into that stream.
+    """
+    spec, inputs = side.spec, side.inputs
+    params = Parameters(spec.model_dump(), None if side.columns is None else matrix[side.columns])
+    drawn = [c for c in inputs.countries if np.any(params.get(f"countries.{c}.shocks.sigma") > 0)]
+    states: list[ShockStates] = [{} for _ in bounds]
+    if not drawn:
+        return states
+    n, n_years = params.n, len(inputs.projected_years)
+    generator, position = np.random.default_rng(spec.seed), 0
+    for i, country in enumerate(drawn):
+        for k, (start, _) in enumerate(bounds if side.columns is not None else bounds[:1]):
+            target = (i * n + start) * n_years
+            while position < target:  # standard normals are drawn one after another: skip ahead
+                step = min(target - position, 1 << 20)
+                generator.standard_normal(step)
+                position += step
+            states[k][country] = generator.bit_generator.state
+    if side.columns is None:
+        states = [states[0] for _ in bounds]
+    return states
+
+
+def evaluate(main: Side, reference: Side | None, matrix: pd.DataFrame, reduce: Reduce, *,
+             rows: int = BLOCK_ROWS) -> dict[str, np.ndarray]:
+    """Per-row values of ``reduce(results, reference_results)`` over the matrix, block by block.
+
+    Parameters
+    ----------
+    main, reference
+        The scenario and (optionally) its reference, run on the same rows.
+    matrix
+        The parameter matrix (columns are dotted paths).
+    reduce
+        ``(results, reference results or None) -> {name: array}``, each array with one entry (or
+        row) per sample of the block, or one for all of them (it is broadcast). A deterministic
+        side's results have a single sample.
+    rows
+        Rows per block.
+
+    Returns
+    -------
+    dict of str -> numpy.ndarray
+        Each array has ``len(matrix)`` rows, in matrix order.
+    """
+    bounds = row_blocks(len(matrix), rows)
+    main_states = shock_states(main, matrix, bounds)
+    ref_states = ([{} for _ in bounds] if reference is None
+                  else shock_states(reference, matrix, bounds))
+    parts: dict[str, list[np.ndarray]] = {}
+    for (start, stop), states, ref_state in zip(bounds, main_states, ref_states, strict=True):
+        block = matrix.iloc[start:stop]
+        results = main.results(block, states)
+        base = reference.results(block, ref_state) if reference is not None else None
+        for name, values in reduce(results, base).items():
+            values = np.asarray(values)
+            full = np.broadcast_to(values, (stop - start, *values.shape[1:]))
+            parts.setdefault(name, []).append(full)
+    return {name: np.concatenate(blocks) for name, blocks in parts.items()}
