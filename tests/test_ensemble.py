@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+import xarray as xr
 
 from scenarios import api
 from scenarios.blockwise import Side, evaluate
@@ -159,16 +160,35 @@ def test_chunked_equals_in_memory_with_shocks_lags_and_categories(tmp_path):
     pd.testing.assert_frame_equal(memory.metrics, chunked.metrics, check_exact=True)
 
 
-def test_distributed_equals_in_memory(tmp_path):
+@pytest.fixture(scope="module")
+def cluster():
     from distributed import LocalCluster
 
-    memory = api.run("nnmi_full45", samples=200)
     with LocalCluster(n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None) as cluster:
-        chunked = run_chunked("nnmi_full45", samples=200, chunks=4, scheduler=cluster.scheduler_address,
-                              out_dir=tmp_path)
+        yield cluster
+
+
+def test_distributed_equals_in_memory(tmp_path, cluster):
+    memory = api.run("nnmi_full45", samples=200)
+    chunked = run_chunked("nnmi_full45", samples=200, chunks=4, scheduler=cluster.scheduler_address,
+                          out_dir=tmp_path)
     assert chunked.scheduler == cluster.scheduler_address
     _assert_same_results(memory.results, open_results(chunked.path).load())
     pd.testing.assert_frame_equal(memory.metrics, chunked.metrics, check_exact=True)
+
+
+def test_sensitivity_on_a_cluster_equals_in_memory(cluster, monkeypatch):
+    """The design's blocks as tasks on two worker processes: identical indices and outputs."""
+    from scenarios import blockwise
+    from scenarios.sensitivity_run import run_sensitivity
+
+    monkeypatch.setattr(blockwise, "BLOCK_ROWS", 150)  # 64 x 11 rows: five blocks
+    memory = run_sensitivity("nnmi_full45", "sobol", 64, seed=3)
+    distributed = run_sensitivity("nnmi_full45", "sobol", 64, seed=3, scheduler=cluster.scheduler_address)
+    for name, values in memory.analysis.outputs.items():
+        assert np.array_equal(_bits(values), _bits(distributed.analysis.outputs[name])), name
+    xr.testing.assert_identical(memory.indices, distributed.indices)
+    xr.testing.assert_identical(memory.over_time, distributed.over_time)
 
 
 def test_string_labels_round_trip_through_zarr(tmp_path):

@@ -393,14 +393,16 @@ def compare(items: list[str | Path], *, out_dir: str | Path = "runs") -> tuple[p
 
 def sensitivity(config: str | Path | Spec, *, method: str = "sobol", n: int = 1024, seed: int | None = None,
                 outputs: list[str] | None = None, overrides: list[str] | None = None,
-                over_time: bool = True, second_order: bool = False, dataset: Dataset | None = None):
+                over_time: bool = True, second_order: bool = False, scheduler: str | None = None,
+                dataset: Dataset | None = None):
     """Global sensitivity analysis of a scenario's key outputs over its ``uncertainties``.
 
     The scenario (and its reference) run on the design, a block of rows at a time; outputs
     are US MVA in 2035 and its gain vs the reference, the CHN-USA CAGR gap 2025-2035 and its
     change, the crossover year, Manufacturing USA institutes in 2035 and its cumulative federal
     spend, plus ``outputs`` (``"name=mva,country=JPN,year=2030"``). Convergence warnings are in
-    ``.warnings``. ``second_order`` (Sobol') adds pairwise indices. See
+    ``.warnings``. ``second_order`` (Sobol') adds pairwise indices; ``scheduler`` (a
+    dask.distributed address) runs the design on a cluster. See
     :func:`scenarios.sensitivity_run.run_sensitivity`.
 
     >>> result = sensitivity("nnmi_full45", method="sobol", n=1024)  # doctest: +SKIP
@@ -409,7 +411,8 @@ def sensitivity(config: str | Path | Spec, *, method: str = "sobol", n: int = 10
     from scenarios.sensitivity_run import run_sensitivity
 
     return run_sensitivity(config, method, n, seed=seed, outputs=outputs or (), overrides=overrides,
-                           over_time=over_time, second_order=second_order, dataset=dataset)
+                           over_time=over_time, second_order=second_order, scheduler=scheduler,
+                           dataset=dataset)
 
 
 def save_sensitivity(result, out_dir: str | Path = "runs", *, plots: bool = True) -> Path:

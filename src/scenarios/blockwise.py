@@ -128,7 +128,7 @@ def shock_states(side: Side, matrix: pd.DataFrame,
 
 
 def evaluate(main: Side, reference: Side | None, matrix: pd.DataFrame, reduce: Reduce, *,
-             rows: int = BLOCK_ROWS) -> dict[str, np.ndarray]:
+             rows: int | None = None, scheduler: str | None = None) -> dict[str, np.ndarray]:
     """Per-row values of ``reduce(results, reference_results)`` over the matrix, block by block.
 
     Parameters
@@ -142,24 +142,51 @@ def evaluate(main: Side, reference: Side | None, matrix: pd.DataFrame, reduce: R
         row) per sample of the block, or one for all of them (it is broadcast). A deterministic
         side's results have a single sample.
     rows
-        Rows per block.
+        Rows per block (default :data:`BLOCK_ROWS`).
+    scheduler
+        A dask.distributed scheduler address: the blocks become tasks on that cluster (which
+        needs ``reduce`` to pickle). Default: one block after another in this process.
 
     Returns
     -------
     dict of str -> numpy.ndarray
-        Each array has ``len(matrix)`` rows, in matrix order.
+        Each array has ``len(matrix)`` rows, in matrix order; the same numbers with or without
+        a scheduler.
     """
-    bounds = row_blocks(len(matrix), rows)
+    bounds = row_blocks(len(matrix), rows or BLOCK_ROWS)
     main_states = shock_states(main, matrix, bounds)
     ref_states = ([{} for _ in bounds] if reference is None
                   else shock_states(reference, matrix, bounds))
-    parts: dict[str, list[np.ndarray]] = {}
-    for (start, stop), states, ref_state in zip(bounds, main_states, ref_states, strict=True):
-        block = matrix.iloc[start:stop]
-        results = main.results(block, states)
-        base = reference.results(block, ref_state) if reference is not None else None
-        for name, values in reduce(results, base).items():
-            values = np.asarray(values)
-            full = np.broadcast_to(values, (stop - start, *values.shape[1:]))
-            parts.setdefault(name, []).append(full)
-    return {name: np.concatenate(blocks) for name, blocks in parts.items()}
+    blocks = [(matrix.iloc[start:stop], states, ref_state) for (start, stop), states, ref_state
+              in zip(bounds, main_states, ref_states, strict=True)]
+    if scheduler is None:
+        parts = [_evaluate_block((main, reference, reduce), *block) for block in blocks]
+    else:
+        parts = _on_cluster(scheduler, (main, reference, reduce), blocks)
+    return {name: np.concatenate([part[name] for part in parts]) for name in parts[0]}
+
+
+Job = tuple[Side, Side | None, Reduce]
+
+
+def _evaluate_block(job: Job, rows: pd.DataFrame, states: ShockStates,
+                    ref_states: ShockStates) -> dict[str, np.ndarray]:
+    main, reference, reduce = job
+    results = main.results(rows, states)
+    base = reference.results(rows, ref_states) if reference is not None else None
+    out = {}
+    for name, values in reduce(results, base).items():
+        values = np.asarray(values)
+        out[name] = np.broadcast_to(values, (len(rows), *values.shape[1:]))
+    return out
+
+
+def _on_cluster(scheduler: str, job: Job, blocks: list[tuple]) -> list[dict[str, np.ndarray]]:
+    """The blocks as dask tasks on a dask.distributed cluster, results in block order."""
+    import dask
+    from distributed import Client
+
+    shared = dask.delayed(job, pure=True, traverse=False)
+    tasks = [dask.delayed(_evaluate_block, pure=True)(shared, *block) for block in blocks]
+    with Client(scheduler) as client:
+        return client.gather(client.compute(tasks))

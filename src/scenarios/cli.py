@@ -333,6 +333,8 @@ def sensitivity(
     second_order: Annotated[bool, typer.Option(
         "--second-order", help="sobol: also pairwise indices S2 (design n (2d + 2) rows, "
         "not n (d + 2); slower analysis).")] = False,
+    scheduler: Annotated[str | None, typer.Option(
+        help="dask.distributed scheduler address: run the design on that cluster.")] = None,
     no_plots: Annotated[bool, typer.Option("--no-plots", help="Skip plots and report.")] = False,
 ) -> None:
     """Which assumptions drive the key outputs: indices with CIs, convergence, plots, report.
@@ -342,7 +344,7 @@ def sensitivity(
     from scenarios.sensitivity_run import drivers_rich_table
 
     result = api.sensitivity(config, method=method, n=n, seed=seed, outputs=output,
-                             overrides=set_, second_order=second_order)
+                             overrides=set_, second_order=second_order, scheduler=scheduler)
     path = api.save_sensitivity(result, out, plots=not no_plots)
     console.print(drivers_rich_table(result))
     for line in result.warnings:

@@ -159,10 +159,14 @@ class EngineOutputs:
         What to evaluate; a ``reference`` must be the scenario's own reference.
     dataset : Dataset
         The data the engine calibrates on.
+    scheduler : str, optional
+        A dask.distributed scheduler address to run the blocks on.
     """
 
-    def __init__(self, spec: Spec, file: str, outputs: Sequence[MetricRef], dataset: Dataset):
+    def __init__(self, spec: Spec, file: str, outputs: Sequence[MetricRef], dataset: Dataset,
+                 scheduler: str | None = None):
         self.spec, self.file, self.outputs, self.dataset = spec, file, list(outputs), dataset
+        self.scheduler = scheduler
         self.years = build_inputs(spec, dataset).projected_years
         """The projected years: the columns of the yearly paths."""
         foreign = [output_name(r) for r in outputs if r.reference not in (None, spec.reference)]
@@ -190,7 +194,8 @@ class EngineOutputs:
         try:
             main = blockwise.Side.of(self.spec, self.dataset, params)
             reference = blockwise.reference_side(self.spec, self.file, params, self.dataset)
-            everything = blockwise.evaluate(main, reference, params, self._reduce)
+            everything = blockwise.evaluate(main, reference, params, self._reduce,
+                                            scheduler=self.scheduler)
         except ScenariosError as exc:
             raise api.in_file(exc, self.file) from None
         values = {k: v for k, v in everything.items() if not k.startswith(PATH_PREFIX)}
@@ -269,6 +274,7 @@ def run_sensitivity(
     dataset: Dataset | None = None,
     over_time: bool = True,
     second_order: bool = False,
+    scheduler: str | None = None,
 ) -> SensitivityRun:
     """Global sensitivity analysis of a scenario's key outputs over its ``uncertainties``.
 
@@ -294,6 +300,9 @@ def run_sensitivity(
     second_order : bool
         Sobol' only: also second-order indices (a design of ``n (2 d + 2)`` rows, not
         ``n (d + 2)``, and a slower analysis).
+    scheduler : str, optional
+        A dask.distributed scheduler address (``tcp://host:8786``): the design's blocks run on
+        that cluster, with the same numbers.
 
     Returns
     -------
@@ -311,7 +320,7 @@ def run_sensitivity(
     dists = validate_uncertainties(spec.uncertainties, file=file)
     refs = [parse_output(o) if isinstance(o, str) else o for o in outputs]
     refs = list({output_name(r): r for r in [*key_outputs(spec), *refs]}.values())
-    engine = EngineOutputs(spec, file, refs, dataset or load_dataset(spec.data.path))
+    engine = EngineOutputs(spec, file, refs, dataset or load_dataset(spec.data.path), scheduler)
     model_seconds: list[float] = []
     paths: list[dict[str, np.ndarray]] = []
 
