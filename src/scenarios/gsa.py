@@ -13,6 +13,7 @@ import warnings
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -43,7 +44,9 @@ class ConvergenceWarning(UserWarning):
 # SALib tests some seeds with `if seed:`, so analyzers always get a nonzero int.
 
 
-def _check_power_of_two(n: int) -> None:
+def _sobol_sample(
+    problem: dict, n: int, rng: np.random.Generator, second_order: bool = False
+) -> np.ndarray:
     if n & (n - 1):
         up = 1 << n.bit_length()
         raise ConfigError(
@@ -51,31 +54,25 @@ def _check_power_of_two(n: int) -> None:
             value=n,
             hint=f"use n={up // 2} or n={up}",
         )
-
-
-def _sobol_sample(problem: dict, n: int, rng: np.random.Generator) -> np.ndarray:
-    _check_power_of_two(n)
-    return sobol_sample.sample(problem, n, calc_second_order=False, seed=rng)
+    return sobol_sample.sample(problem, n, calc_second_order=second_order, seed=rng)
 
 
 def _sobol(
-    problem: dict, X: np.ndarray, y: np.ndarray, seed: int, conf: float, resamples: int
+    problem: dict,
+    X: np.ndarray,
+    y: np.ndarray,
+    seed: int,
+    conf: float,
+    resamples: int,
+    second_order: bool = False,
 ) -> dict:
     return sobol_analyze.analyze(
-        problem, y, calc_second_order=False, conf_level=conf, seed=seed, num_resamples=resamples
-    )
-
-
-def _sobol2_sample(problem: dict, n: int, rng: np.random.Generator) -> np.ndarray:
-    _check_power_of_two(n)
-    return sobol_sample.sample(problem, n, calc_second_order=True, seed=rng)
-
-
-def _sobol2(
-    problem: dict, X: np.ndarray, y: np.ndarray, seed: int, conf: float, resamples: int
-) -> dict:
-    return sobol_analyze.analyze(
-        problem, y, calc_second_order=True, conf_level=conf, seed=seed, num_resamples=resamples
+        problem,
+        y,
+        calc_second_order=second_order,
+        conf_level=conf,
+        seed=seed,
+        num_resamples=resamples,
     )
 
 
@@ -241,8 +238,8 @@ METHODS: dict[str, Method] = {
 """Sensitivity methods by name."""
 
 SOBOL_SECOND_ORDER = Method(
-    _sobol2_sample,
-    _sobol2,
+    partial(_sobol_sample, second_order=True),
+    partial(_sobol, second_order=True),
     ("S1", "S1_conf", "ST", "ST_conf", "S2", "S2_conf"),
     ("S1", "ST"),
     lambda d: 2 * d + 2,
