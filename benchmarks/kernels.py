@@ -20,6 +20,16 @@ from scenarios.model.parameters import Parameters
 from scenarios.model.pipeline import _EPS, funding_profile
 
 
+def _budget_array(spec, key, field, params, inputs, years) -> np.ndarray:
+    """A program budget as the engine computes it, (n, len(years)); zeros when there is none."""
+    values = np.zeros((params.n, len(years)))
+    cost = params.get(f"programs.{key}.cost_per_institute", 1.0)
+    budget = _budget(spec, key, field, cost, params, inputs, years)
+    if budget is not None:
+        budget.fill(values.T, slice(None), np.empty((len(years), params.n)))
+    return values
+
+
 def extract(spec, inputs, samples) -> dict:
     """The model's inputs as plain arrays (computed once, outside the timings)."""
     params = Parameters(spec.model_dump(), samples)
@@ -45,8 +55,8 @@ def extract(spec, inputs, samples) -> dict:
         scheduled = np.array([(history.scheduled == y).sum() for y in years[1:]], dtype=float)
         programs[key] = dict(
             country=program.country,
-            budget=_budget(spec, key, "new_institute_budget", params, inputs, years)[:, 1:],
-            base=_budget(spec, key, "base_funding", params, inputs, years),
+            budget=_budget_array(spec, key, "new_institute_budget", params, inputs, years)[:, 1:],
+            base=_budget_array(spec, key, "base_funding", params, inputs, years),
             cost=p.get("cost_per_institute", 1.0), funding_years=fy,
             weights=funding_profile(p.raw("profile"), fy), match=p.get("match_ratio"),
             lag=np.rint(p.get("launch_lag")).astype(int), scheduled=scheduled,

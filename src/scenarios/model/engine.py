@@ -1,13 +1,17 @@
 """The vectorized model: arrays over (sample, year) per country and program; loops over years only.
 
 ``run_model(spec, inputs, samples)`` returns :class:`ModelOutput`, plain arrays over the model
-years (the base year, then every projected year). ``results.to_dataset`` labels them.
+years (the base year, then every projected year). ``results.to_dataset`` labels them. The arrays
+are allocated once and Fortran-ordered (each year's samples contiguous, as the per-year loops
+want); each block of samples is computed straight into its rows.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -15,7 +19,7 @@ import pandas as pd
 from scenarios.config.schema import Budget, Spec
 from scenarios.errors import ConfigError, ModelError, ScenariosError
 from scenarios.model.growth import GROWTH, ar1_noise
-from scenarios.model.impact import IMPACT, innovation_capital
+from scenarios.model.impact import IMPACT, ImpactFn, innovation_capital
 from scenarios.model.inputs import WORLD, Inputs
 from scenarios.model.money import CURRENCY_ECONOMY, to_constant_usd
 from scenarios.model.parameters import Parameters
@@ -33,117 +37,212 @@ class ModelOutput:
     programs: dict[str, PipelineResult]
 
 
-def _segment(budget: Budget, cost: np.ndarray, deflator: pd.Series, spec: Spec, where: str,
-             years: np.ndarray) -> np.ndarray:
-    """One budget segment in constant 2015 USD million, shape (n, len(years))."""
+@dataclass(frozen=True)
+class _Budget:
+    """A program budget: its segments over the model years and, per sample, an institute's cost
+    and the budget's scale."""
+
+    segments: list[tuple[np.ndarray, bool, float]]  # (path, paid per institute, the segment's own scale)
+    cost: np.ndarray
+    scale: np.ndarray
+    path: np.ndarray | None  # the segments' sum when none is paid per institute (the same for every sample)
+
+    def fill(self, by_year: np.ndarray, rows: slice, term: np.ndarray) -> None:
+        """The budget of samples ``rows`` in constant 2015 USD million, into ``by_year`` (years, samples).
+
+        The same sum as ``zeros + segment * own scale + ...``, segment by segment, times the scale.
+        """
+        scale = _take(self.scale, rows)
+        if self.path is not None:
+            np.multiply(self.path[:, None], scale, out=by_year)
+            return
+        by_year[:] = 0.0
+        for path, per_institute, own_scale in self.segments:
+            if per_institute:
+                np.multiply(path[:, None], _take(self.cost, rows), out=term)
+                term *= own_scale
+                by_year += term
+            else:
+                by_year += (path * own_scale)[:, None]
+        by_year *= scale
+
+
+def _take(values: np.ndarray, rows: slice) -> np.ndarray:
+    """The values of samples ``rows``: per-sample values sliced, a shared (1,) value as it is."""
+    return values if len(values) == 1 else values[rows]
+
+
+def _segment(budget: Budget, deflator: pd.Series, spec: Spec, where: str,
+             years: np.ndarray) -> tuple[np.ndarray, bool]:
+    """One budget segment over ``years``: (path, paid per institute); per institute, the path counts
+    institutes, otherwise it is constant 2015 USD million."""
     if budget.institutes_per_year is not None:
-        pace = np.where((years >= budget.start) & (years <= budget.end), budget.institutes_per_year, 0.0)
-        return cost[:, None] * pace[None, :]
+        return np.where((years >= budget.start) & (years <= budget.end), budget.institutes_per_year, 0.0), True
     path = to_constant_usd(budget, years, deflator, spec.money.exchange_rates)
-    if not np.all(np.isfinite(path)):
+    if not np.isfinite(path).all():
         raise ConfigError(f"no deflator for dollar_year {budget.dollar_year}", path=f"{where}.dollar_year",
                           value=budget.dollar_year, hint=f"use a year from {int(deflator.index.min())} on")
-    return np.broadcast_to(path, (len(cost), len(years)))
+    return path, False
 
 
-def _budget(spec: Spec, key: str, field: str, params: Parameters, inputs: Inputs, years: np.ndarray) -> np.ndarray:
-    """A program budget (all segments) in constant 2015 USD million, shape (n, len(years))."""
+def _budget(spec: Spec, key: str, field: str, cost: np.ndarray, params: Parameters, inputs: Inputs,
+            years: np.ndarray) -> _Budget | None:
+    """A program budget (all segments), or None when the program has none."""
     budget = getattr(spec.programs[key], field)
-    total = np.zeros((params.n, len(years)))
     if budget is None:
-        return total
-    cost = params.get(f"programs.{key}.cost_per_institute", 1.0)
+        return None
     segments = budget if isinstance(budget, list) else [budget]
+    parts = []
     for i, segment in enumerate(segments):
         deflator = inputs.deflators[CURRENCY_ECONOMY[segment.currency]]
         where = f"programs.{key}.{field}" + (f"[{i}]" if isinstance(budget, list) else "")
         own_scale = segment.scale if isinstance(budget, list) else 1.0  # a single budget's scale is a parameter
-        total = total + _segment(segment, cost, deflator, spec, where, years) * own_scale
-    return total * params.get(f"programs.{key}.{field}.scale", 1.0)[:, None]
+        parts.append((*_segment(segment, deflator, spec, where, years), own_scale))
+    path = None
+    if not any(per_institute for _, per_institute, _ in parts):
+        path = np.zeros(len(years))
+        for segment_path, _, own_scale in parts:
+            path = path + segment_path * own_scale
+    return _Budget(parts, cost, params.get(f"programs.{key}.{field}.scale", 1.0, shared=True), path)
 
 
-def _project_program(spec: Spec, key: str, params: Parameters, inputs: Inputs, years: np.ndarray) -> PipelineResult:
+@dataclass(frozen=True)
+class _Program:
+    """One program's budgets and :func:`run_pipeline` arguments over all samples (per-sample
+    arguments are (1,) when not sampled)."""
+
+    country: str
+    budget: _Budget | None
+    base_funding: _Budget | None
+    per_sample: dict[str, np.ndarray]
+    fixed: dict[str, Any]
+
+
+def _program(spec: Spec, key: str, params: Parameters, inputs: Inputs, years: np.ndarray) -> _Program:
     p = params.view(f"programs.{key}")
     history = inputs.programs[key]
-    budget = _budget(spec, key, "new_institute_budget", params, inputs, years)
-    if spec.programs[key].new_institute_budget is not None and not p.has("cost_per_institute"):
+    cost = p.get("cost_per_institute", 1.0, shared=True)
+    budget = _budget(spec, key, "new_institute_budget", cost, params, inputs, years)
+    if budget is not None and not p.has("cost_per_institute"):
         raise ConfigError("a program with a new_institute_budget needs cost_per_institute",
                           path=p.path("cost_per_institute"))
-    cap = p.get("cap", np.inf)
-    base_funding = _budget(spec, key, "base_funding", params, inputs, years)
-    match = p.get("match_ratio")
-    result = run_pipeline(
-        budget=budget[:, 1:],
-        base_funding=base_funding[:, 1:],
-        cost=p.get("cost_per_institute", 1.0),
-        funding_years=np.rint(p.get("funding_years")).astype(int),
-        profile=p.raw("profile"),
+    cap = p.get("cap", np.inf, shared=True)
+    base_funding = _budget(spec, key, "base_funding", cost, params, inputs, years)
+    match = p.get("match_ratio", shared=True)
+    per_sample = dict(
+        cost=cost,
+        funding_years=np.rint(p.get("funding_years", shared=True)).astype(int),
+        profile=p.raw("profile", shared=True),
         match_ratio=match,
-        lag=np.rint(p.get("launch_lag")).astype(int),
+        lag=np.rint(p.get("launch_lag", shared=True)).astype(int),
         cap=cap,
-        survival=p.get("survival"),
+        survival=p.get("survival", shared=True),
+    )
+    fixed = dict(
         founding_years=history.founding_years,
         n_existing=history.n_existing,
         base_year=inputs.base_year,
         years=years[1:],
-        scheduled=np.array([(history.scheduled == y).sum() for y in years[1:]], dtype=float),
+        scheduled=(history.scheduled[:, None] == years[None, 1:]).sum(axis=0).astype(float),
     )
-    base_federal = base_funding[:, :1]
-    return PipelineResult(
-        launched=_prepend(result.launched, 0.0),
-        active=_prepend(result.active, history.n_existing),
-        spend_federal=_prepend(result.spend_federal, base_federal),
-        spend_total=_prepend(result.spend_total, base_federal * (1 + match[:, None])),
-    )
+    return _Program(spec.programs[key].country, budget, base_funding, per_sample, fixed)
 
 
-def _prepend(values: np.ndarray, first: float | np.ndarray) -> np.ndarray:
-    """``first`` (a number or an (n, 1) column) followed by ``values``, shape (n, T+1)."""
-    out = np.empty((len(values), values.shape[1] + 1))
-    out[:, :1] = first
-    out[:, 1:] = values
-    return out
+class _Work:
+    """Scratch arrays for blocks of samples, one allocation per run reused by every block (fresh
+    arrays of a block's size cost more in page faults than the arithmetic done on them)."""
+
+    NAMES = ("budget", "term", "spend", "shocks", "rest of world")
+
+    def __init__(self, n_years: int, n: int) -> None:
+        self.buffer = np.empty((len(self.NAMES), n_years, n))
+
+    def __call__(self, name: str, n: int) -> np.ndarray:
+        """An (n, n_years) array, each year's samples contiguous, as the previous block left it."""
+        return self.buffer[self.NAMES.index(name), :, :n].T
 
 
-def _baseline_mva(spec: Spec, country: str, params: Parameters, inputs: Inputs, draws: np.ndarray | None) -> np.ndarray:
+def _project_program(program: _Program, rows: slice, out: PipelineResult, work: _Work) -> None:
+    """One program for the samples ``rows``, into ``out`` (those rows, years base..horizon)."""
+    n = len(out.launched)
+    federal = out.spend_federal
+    if program.base_funding is None:
+        federal[:] = 0.0
+    else:
+        program.base_funding.fill(federal.T, rows, work("term", n).T)
+    budget = None
+    if program.budget is not None:
+        budget = work("budget", n)
+        program.budget.fill(budget.T, rows, work("term", n).T)
+        budget = budget[:, 1:]
+    per_sample = {name: _take(values, rows) for name, values in program.per_sample.items()}
+    projected = PipelineResult(out.launched[:, 1:], out.active[:, 1:], federal[:, 1:], out.spend_total[:, 1:])
+    run_pipeline(budget=budget, base_funding=federal[:, 1:], **per_sample, **program.fixed, out=projected)
+    out.launched[:, 0] = 0.0
+    out.active[:, 0] = program.fixed["n_existing"]
+    np.multiply(federal[:, 0], 1 + per_sample["match_ratio"], out=out.spend_total[:, 0])
+
+
+def _baseline_mva(spec: Spec, country: str, params: Parameters, inputs: Inputs, draws: np.ndarray | None,
+                  out: np.ndarray, work: _Work) -> None:
+    """Baseline MVA of ``country`` over years base..horizon, into ``out`` (n, T+1)."""
     growth_spec = spec.countries[country].growth
     if growth_spec.kind not in GROWTH:
         raise ConfigError(f"unknown growth kind {growth_spec.kind!r}", path=f"countries.{country}.growth.kind",
                           value=growth_spec.kind, hint=f"registered: {', '.join(GROWTH)}")
-    history = inputs.mva_history[country]
-    full_history = inputs.mva_observed[country].loc[: inputs.base_year]
-    if country == WORLD:
-        full_history = history
     view = params.view(f"countries.{country}.growth")
-    g = GROWTH[growth_spec.kind](view, full_history, inputs.projected_years, inputs.base_year)
-    if draws is not None:
+    g = GROWTH[growth_spec.kind](view, inputs.growth_histories[country], inputs.projected_years, inputs.base_year)
+    growth = out[:, 1:]
+    if draws is None:
+        np.add(g, 1, out=growth)
+    else:
         shocks = params.view(f"countries.{country}.shocks")
-        g = g + ar1_noise(draws, shocks.get("sigma"), shocks.get("rho"))
-    level = history.loc[inputs.base_year]
-    path = np.empty((len(g), g.shape[1] + 1))
-    path[:, 0] = level
-    np.cumprod(1 + g, axis=1, out=path[:, 1:])
-    path[:, 1:] *= level
-    return path
+        np.add(g, ar1_noise(draws, shocks.get("sigma"), shocks.get("rho"), out=work("shocks", len(g))[:, 1:]),
+               out=growth)
+        growth += 1
+    level = inputs.base_mva[country]
+    by_year = out.T
+    by_year[0] = level
+    for t in range(2, len(by_year)):  # np.cumprod over the projected years, a year at a time
+        by_year[t] *= by_year[t - 1]
+    growth *= level
 
 
 IMPACT_PARAMETER = {"rate_of_return": "impact.rho", "elasticity": "impact.theta"}  # named in a ModelError
 
 
 def _check_finite_positive(values: np.ndarray, country: str, years: np.ndarray, what: str, hint_path: str) -> None:
+    if values.min() > 0 and values.max() < np.inf:  # NaN fails the first test
+        return
     bad = ~np.isfinite(values) | (values <= 0)
-    if bad.any():
-        sample, t = np.argwhere(bad)[0]
-        raise ModelError(
-            f"{what} of {country} becomes {values[sample, t]:.4g} in {years[t]} (sample {sample})",
-            path=hint_path, hint="check the growth rate and impact parameters: MVA must stay positive and finite",
-        )
+    sample, t = np.argwhere(bad)[0]
+    raise ModelError(
+        f"{what} of {country} becomes {values[sample, t]:.4g} in {years[t]} (sample {sample})",
+        path=hint_path, hint="check the growth rate and impact parameters: MVA must stay positive and finite",
+    )
 
 
-BLOCK = 8192
-"""Samples per block: each block's arrays stay in cache and reuse the same memory."""
+BLOCK = 16384
+"""Samples per block: a block's work arrays stay in cache and are reused by the next block."""
 
 RngFor = Callable[[str], np.random.Generator]
+
+
+@dataclass(frozen=True)
+class _Run:
+    """Everything a block of samples needs: the inputs, every sample's parameters and the outputs."""
+
+    spec: Spec
+    inputs: Inputs
+    params: Parameters
+    years: np.ndarray
+    draws: dict[str, np.ndarray]
+    programs: dict[str, _Program]
+    impact_fn: ImpactFn
+    delta: np.ndarray
+    lag: np.ndarray
+    out: ModelOutput
+    work: _Work
 
 
 def run_model(spec: Spec, inputs: Inputs, samples: pd.DataFrame | None = None, *,
@@ -166,95 +265,93 @@ def run_model(spec: Spec, inputs: Inputs, samples: pd.DataFrame | None = None, *
         ``spec.seed``, drawn country after country); :mod:`scenarios.ensemble` passes
         generators positioned inside that same stream for a slice of the samples.
     """
-    config = spec.model_dump()
-    params = Parameters(config, samples)
+    params = Parameters(spec.model_dump(), samples)
     years = np.concatenate([[inputs.base_year], inputs.projected_years])
     draws = _shock_draws(spec, inputs, params, rng_for)
-    if params.n <= block:
-        return _run_block(spec, inputs, params, years, draws)
+    programs = {key: _program(spec, key, params, inputs, years) for key in spec.programs}
+    impact_fn = _impact_fn(spec)
+    impact = params.view("impact")
+    delta, lag = impact.get("delta", shared=True), np.rint(impact.get("lag", shared=True)).astype(int)
+    out = _allocate(inputs.countries, list(spec.programs), params.n, years)
+    run = _Run(spec, inputs, params, years, draws, programs, impact_fn, delta, lag, out,
+               _Work(len(years), min(block, params.n)))
     try:
-        return _run_blocks(spec, inputs, config, samples, years, draws, block)
+        for start in range(0, params.n, block):
+            _run_block(run, slice(start, min(start + block, params.n)))
     except ScenariosError:  # report the problem exactly as one block would (first country, first sample)
-        return _run_block(spec, inputs, params, years, draws)
+        if params.n <= block:
+            raise
+        _run_block(dataclasses.replace(run, work=_Work(len(years), params.n)), slice(0, params.n))
+    return out
 
 
 def _shock_draws(spec: Spec, inputs: Inputs, params: Parameters, rng_for: RngFor | None) -> dict[str, np.ndarray]:
     """Standard normal draws (n, T) of every country whose shocks are on, in country order."""
-    if rng_for is None:
+    shocked = [c for c in inputs.countries if (params.get(f"countries.{c}.shocks.sigma", shared=True) > 0).any()]
+    if shocked and rng_for is None:
         shared = np.random.default_rng(spec.seed)
         rng_for = lambda country: shared  # noqa: E731 - one stream, drawn country after country
-    draws = {}
-    for country in inputs.countries:
-        if np.any(params.get(f"countries.{country}.shocks.sigma") > 0):
-            draws[country] = rng_for(country).standard_normal((params.n, len(inputs.projected_years)))
-    return draws
+    return {c: rng_for(c).standard_normal((params.n, len(inputs.projected_years))) for c in shocked}
 
 
-def _run_blocks(spec: Spec, inputs: Inputs, config: dict, samples: pd.DataFrame | None, years: np.ndarray,
-                draws: dict[str, np.ndarray], block: int) -> ModelOutput:
-    """Project each block of samples and copy it into the full arrays."""
-    n = len(samples)
-    out = None
-    for start in range(0, n, block):
-        rows = slice(start, min(start + block, n))
-        part = _run_block(spec, inputs, Parameters(config, samples.iloc[rows]), years,
-                          {c: z[rows] for c, z in draws.items()})
-        if out is None:
-            out = _empty_like(part, n)
-        _copy_rows(out, part, rows)
-    return out
+def _allocate(countries: list[str], programs: list[str], n: int, years: np.ndarray) -> ModelOutput:
+    """Uninitialised outputs for ``n`` samples: Fortran-order (n, T+1) arrays, all in one allocation."""
+    arrays = iter(np.empty((3 * len(countries) + 4 * len(programs), len(years), n)))
+
+    def table() -> dict[str, np.ndarray]:
+        return {country: next(arrays).T for country in countries}
+
+    tables = table(), table(), table()
+    results = {key: PipelineResult(*(next(arrays).T for _ in range(4))) for key in programs}
+    return ModelOutput(years, *tables, results)
 
 
-def _empty_like(part: ModelOutput, n: int) -> ModelOutput:
-    def empty(table: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-        return {key: np.empty((n, *a.shape[1:])) for key, a in table.items()}
-
-    programs = {key: PipelineResult(**empty(vars(r))) for key, r in part.programs.items()}
-    return ModelOutput(part.years, empty(part.mva), empty(part.mva_baseline), empty(part.capital), programs)
-
-
-def _copy_rows(out: ModelOutput, part: ModelOutput, rows: slice) -> None:
-    tables = [(out.mva, part.mva), (out.mva_baseline, part.mva_baseline), (out.capital, part.capital)]
-    tables += [(vars(out.programs[key]), vars(r)) for key, r in part.programs.items()]
-    for whole, piece in tables:
-        for key, values in piece.items():
-            whole[key][rows] = values
-
-
-def _impact_fn(spec: Spec):
+def _impact_fn(spec: Spec) -> ImpactFn:
     if spec.impact.kind not in IMPACT:
         raise ConfigError(f"unknown impact kind {spec.impact.kind!r}", path="impact.kind",
                           value=spec.impact.kind, hint=f"registered: {', '.join(IMPACT)}")
     return IMPACT[spec.impact.kind]
 
 
-def _run_block(spec: Spec, inputs: Inputs, params: Parameters, years: np.ndarray,
-               draws: dict[str, np.ndarray]) -> ModelOutput:
-    """The model for one block of samples."""
-    programs = {key: _project_program(spec, key, params, inputs, years) for key in spec.programs}
+def _run_block(run: _Run, rows: slice) -> None:
+    """The model for the samples ``rows``, into their rows of the outputs."""
+    spec, inputs, out, work = run.spec, run.inputs, run.out, run.work
+    for key, program in run.programs.items():
+        result = PipelineResult(*(values[rows] for values in vars(out.programs[key]).values()))
+        _project_program(program, rows, result, work)
+    params = run.params.rows(rows)
     impact = params.view("impact")
-    impact_fn = _impact_fn(spec)
-    delta, lag = impact.get("delta"), np.rint(impact.get("lag")).astype(int)
-    mva_base, mva, capital = {}, {}, {}
+    delta, lag = _take(run.delta, rows), _take(run.lag, rows)
     impact_path = IMPACT_PARAMETER.get(spec.impact.kind, "impact")
     for country in inputs.countries:
+        mva_base, mva, capital = out.mva_baseline[country][rows], out.mva[country][rows], out.capital[country][rows]
+        draws = run.draws[country][rows] if country in run.draws else None
         with np.errstate(over="ignore", invalid="ignore"):  # overflow -> inf, reported just below
-            mva_base[country] = _baseline_mva(spec, country, params, inputs, draws.get(country))
-        _check_finite_positive(mva_base[country], country, years, "baseline MVA", f"countries.{country}.growth")
-        spend = sum(
-            (getattr(result, f"spend_{spec.impact.spend}") for key, result in programs.items()
-             if spec.programs[key].country == country),
-            np.zeros_like(mva_base[country]),
-        )
-        capital[country] = innovation_capital(spend, delta, lag)
+            _baseline_mva(spec, country, params, inputs, draws, mva_base, work)
+        _check_finite_positive(mva_base, country, run.years, "baseline MVA", f"countries.{country}.growth")
+        spend = work("spend", len(mva))
+        spend[:] = 0.0
+        for key, program in run.programs.items():
+            if program.country == country:
+                spend += getattr(out.programs[key], f"spend_{spec.impact.spend}")[rows]
+        innovation_capital(spend, delta, lag, out=capital)
         if spend.any():
             with np.errstate(over="ignore", invalid="ignore"):
-                mva[country] = impact_fn(impact, mva_base[country], capital[country], capital[country][:, 0])
+                mva[:] = run.impact_fn(impact, mva_base, capital, capital[:, 0])
         else:
-            mva[country] = mva_base[country]
-        _check_finite_positive(mva[country], country, years, "MVA", impact_path)
+            mva[:] = mva_base
+        _check_finite_positive(mva, country, run.years, "MVA", impact_path)
     if WORLD in inputs.countries:
-        others = [c for c in inputs.countries if c != WORLD]
-        for table in (mva_base, mva, capital):
-            table[WORLD] = table[WORLD] + sum(table[c] for c in others)
-    return ModelOutput(years, mva, mva_base, capital, programs)
+        _add_rest_of_world(inputs.countries, out, rows, work)
+
+
+def _add_rest_of_world(countries: list[str], out: ModelOutput, rows: slice, work: _Work) -> None:
+    """WLD (the rest of the world) += the sum of the other countries, for each table."""
+    for table in (out.mva_baseline, out.mva, out.capital):
+        world = table[WORLD][rows]
+        total = work("rest of world", len(world))
+        total[:] = 0.0
+        for country in countries:
+            if country != WORLD:
+                total += table[country][rows]
+        world += total

@@ -1,5 +1,8 @@
 """Baseline growth components: each returns growth rates of shape (n_samples, n_years).
 
+The built-in components return them year-major in memory (Fortran order), as the engine's
+per-year loops read them; any layout works.
+
 Every component has the signature ``(params, history, years, base_year) -> ndarray`` and is
 registered by name in :data:`GROWTH`, which configs select with ``growth.kind``.
 """
@@ -20,14 +23,15 @@ GrowthFn = Callable[[ParameterView, pd.Series, np.ndarray, int], np.ndarray]
 def observed_cagr(history: pd.Series, window: tuple[int, int], *, path: str) -> float:
     """Compound annual growth of the observed series between the window's end years."""
     start, end = window
-    missing = [y for y in (start, end) if y not in history.index or not np.isfinite(history.get(y, np.nan))]
+    observed = dict(zip(history.index, history.to_numpy(), strict=True))
+    missing = [y for y in (start, end) if not np.isfinite(observed.get(y, np.nan))]
     if missing or end <= start:
         years = f"{history.index.min()}-{history.index.max()}" if len(history) else "none"
         raise ConfigError(
             f"window {start}-{end} is not inside the observed data", path=path, value=list(window),
             hint=f"observed years for this country: {years}; end must be after start",
         )
-    return float((history[end] / history[start]) ** (1 / (end - start)) - 1)
+    return float((observed[end] / observed[start]) ** (1 / (end - start)) - 1)
 
 
 def trend_fit(history: pd.Series, window: tuple[int, int], *, path: str) -> tuple[float, float]:
@@ -57,7 +61,7 @@ def _initial_rate(p: ParameterView, history: pd.Series, name: str) -> np.ndarray
 def constant(p: ParameterView, history: pd.Series, years: np.ndarray, base_year: int) -> np.ndarray:
     """g(t) = g for every year."""
     g = _initial_rate(p, history, "g")
-    return np.repeat(g[:, None], len(years), axis=1)
+    return np.repeat(g[None, :], len(years), axis=0).T
 
 
 def convergence(p: ParameterView, history: pd.Series, years: np.ndarray, base_year: int) -> np.ndarray:
@@ -66,8 +70,8 @@ def convergence(p: ParameterView, history: pd.Series, years: np.ndarray, base_ye
     g_lr, tau = p.get("g_lr"), p.get("tau")
     if np.any(tau <= 0):
         raise ConfigError("tau must be positive", path=p.path("tau"), value=float(tau.min()))
-    decay = np.exp(-(years[None, :] - base_year) / tau[:, None])
-    return g_lr[:, None] + (g0 - g_lr)[:, None] * decay
+    decay = np.exp(-(years[:, None] - base_year) / tau)  # (years, samples)
+    return (g_lr + (g0 - g_lr) * decay).T
 
 
 def trend(p: ParameterView, history: pd.Series, years: np.ndarray, base_year: int) -> np.ndarray:
@@ -76,7 +80,7 @@ def trend(p: ParameterView, history: pd.Series, years: np.ndarray, base_year: in
     if window is None:
         raise ConfigError("trend growth needs 'window: [start, end]'", path=p.path("window"))
     g, _ = trend_fit(history, tuple(window), path=p.path("window"))
-    return np.full((p.n, len(years)), g)
+    return np.full((p.n, len(years)), g, order="F")
 
 
 GROWTH: dict[str, GrowthFn] = {"constant": constant, "convergence": convergence, "trend": trend}
@@ -87,15 +91,19 @@ def ar1_shocks(sigma: np.ndarray, rho: np.ndarray, n_years: int, rng: np.random.
     return ar1_noise(rng.standard_normal((len(sigma), n_years)), sigma, rho)
 
 
-def ar1_noise(z: np.ndarray, sigma: np.ndarray, rho: np.ndarray) -> np.ndarray:
-    """:func:`ar1_shocks` from given standard normal draws ``z`` of shape (n, n_years)."""
-    z = z * sigma[:, None]
-    n_years = z.shape[1]
-    shocks = np.empty_like(z)
-    previous = np.zeros(len(sigma))
-    for t in range(n_years):
-        previous = rho * previous + z[:, t]
-        shocks[:, t] = previous
+def ar1_noise(z: np.ndarray, sigma: np.ndarray, rho: np.ndarray, *, out: np.ndarray | None = None) -> np.ndarray:
+    """:func:`ar1_shocks` from given standard normal draws ``z`` of shape (n, n_years).
+
+    Loops over year-major rows; the array it allocates is Fortran-ordered.
+    """
+    shocks = np.empty(z.shape, order="F") if out is None else out
+    by_year = shocks.T
+    np.multiply(z.T, sigma, out=by_year)
+    previous, carried = np.zeros(len(sigma)), np.empty(len(sigma))
+    for shock in by_year:  # e_t = rho e_{t-1} + sigma z_t
+        np.multiply(rho, previous, out=carried)
+        shock += carried
+        previous = shock
     return shocks
 
 

@@ -18,30 +18,45 @@ from scenarios.model.parameters import ParameterView
 ImpactFn = Callable[[ParameterView, np.ndarray, np.ndarray, np.ndarray], np.ndarray]
 
 
-def innovation_capital(spend: np.ndarray, delta: np.ndarray, lag: np.ndarray) -> np.ndarray:
+def innovation_capital(spend: np.ndarray, delta: np.ndarray, lag: np.ndarray, *,
+                       out: np.ndarray | None = None) -> np.ndarray:
     """Capital over years 0..T from spend over years 0..T (year 0 = base year), shape (n, T+1).
 
-    Spend before the base year is taken to equal base-year spend (the steady state).
+    Spend before the base year is taken to equal base-year spend (the steady state). Loops over
+    year-major rows; the array it allocates is Fortran-ordered (each year's samples contiguous).
     """
     n_years = spend.shape[1]
-    lagged = np.empty_like(spend)  # spend[:, max(t - lag, 0)]
-    lag = lag.astype(int)
-    for s in [lag[0]] if lag.min() == lag.max() else np.unique(lag):
-        rows = slice(None) if lag.min() == lag.max() else lag == s
-        s = min(int(s), n_years)
-        lagged[rows, s:] = spend[rows, : n_years - s]
-        lagged[rows, :s] = spend[rows, :1]
-    capital = np.empty_like(spend)
-    capital[:, 0] = spend[:, 0] / delta
+    capital = np.empty(spend.shape, order="F") if out is None else out
+    by_year, stock = spend.T, list(capital.T)
+    lagged = _lagged(by_year, lag.astype(int))
+    np.divide(by_year[0], delta, out=stock[0])
     keep = 1 - delta
     for t in range(1, n_years):
-        capital[:, t] = keep * capital[:, t - 1] + lagged[:, t]
+        np.multiply(keep, stock[t - 1], out=stock[t])
+        np.add(stock[t], lagged[t], out=stock[t])
     return capital
+
+
+def _lagged(by_year: np.ndarray, lag: np.ndarray) -> np.ndarray | list[np.ndarray]:
+    """Year-major spend[:, max(t - lag, 0)]: views of the rows when every sample has the same lag."""
+    n_years = len(by_year)
+    if lag.min() == lag.max():
+        return [by_year[max(t - int(lag[0]), 0)] for t in range(n_years)]
+    lagged = np.empty_like(by_year)
+    for s in np.unique(lag):
+        rows = lag == s
+        s = min(int(s), n_years)
+        lagged[s:, rows] = by_year[: n_years - s, rows]
+        lagged[:s, rows] = by_year[:1, rows]
+    return lagged
 
 
 def rate_of_return(p: ParameterView, mva_base: np.ndarray, capital: np.ndarray, capital_0: np.ndarray) -> np.ndarray:
     """Extra MVA_t = rho (K_t - K_0): each dollar of new capital yields rho dollars a year."""
-    return mva_base + p.get("rho")[:, None] * (capital - capital_0[:, None])
+    mva = capital - capital_0[:, None]  # then rho (K_t - K_0), then + MVA_base: one new array
+    mva *= p.get("rho")[:, None]
+    mva += mva_base
+    return mva
 
 
 def elasticity(p: ParameterView, mva_base: np.ndarray, capital: np.ndarray, capital_0: np.ndarray) -> np.ndarray:

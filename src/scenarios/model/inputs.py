@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -45,6 +46,18 @@ class Inputs:
     @property
     def years(self) -> np.ndarray:
         return np.concatenate([self.history_years, self.projected_years])
+
+    @functools.cached_property
+    def growth_histories(self) -> dict[str, pd.Series]:
+        """The MVA each country's growth component reads: observed through the base year (WLD: its
+        rest-of-world history)."""
+        observed = self.mva_observed.loc[: self.base_year]
+        return {c: self.mva_history[c] if c == WORLD else observed[c] for c in self.countries}
+
+    @functools.cached_property
+    def base_mva(self) -> dict[str, float]:
+        """Each country's MVA in the base year (WLD: the rest of the world)."""
+        return {c: self.mva_history.loc[self.base_year, c] for c in self.countries}
 
 
 def _mva_table(spec: Spec, dataset: Dataset) -> pd.DataFrame:

@@ -40,5 +40,6 @@ def to_constant_usd(
     """A budget's amounts per year in constant 2015 USD million (NaN where no deflator exists)."""
     nominal = nominal_path(budget, years)
     price_years = np.full(len(years), budget.dollar_year) if budget.dollar_year else years
-    index = deflator.reindex(price_years).to_numpy()
+    match = deflator.index.to_numpy() == price_years[:, None]  # deflator.reindex(price_years), without pandas
+    index = np.where(match.any(axis=1), deflator.to_numpy()[match.argmax(axis=1)], np.nan)
     return nominal * exchange_rates[budget.currency] / index

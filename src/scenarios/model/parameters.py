@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from typing import Any
 
@@ -34,20 +35,31 @@ class Parameters:
 
     def __init__(self, config: Mapping[str, Any], samples: pd.DataFrame | None = None) -> None:
         self.config = config
-        self.samples = samples
+        self.columns = {} if samples is None else _columns(samples)
         self.n = 1 if samples is None else len(samples)
 
-    def get(self, path: str, default: Any = None) -> np.ndarray:
-        """Values at ``path`` as a float array of shape (n,)."""
-        values = self.raw(path, default)
+    def rows(self, rows: slice) -> Parameters:
+        """The same parameters for a slice of the samples."""
+        if rows.indices(self.n) == (0, self.n, 1):
+            return self
+        part = copy.copy(self)
+        part.columns = {path: values[rows] for path, values in self.columns.items()}
+        part.n = len(range(*rows.indices(self.n)))
+        return part
+
+    def get(self, path: str, default: Any = None, *, shared: bool = False) -> np.ndarray:
+        """Values at ``path`` as a float array of shape (n,); with ``shared``, of shape (1,) when
+        the value is not sampled (one value for every sample, broadcasting like n of them)."""
+        values = self.raw(path, default, shared=shared)
         if values.dtype == object:
             raise ConfigError("expected a number", path=path, value=values[0])
         return values.astype(float)
 
-    def raw(self, path: str, default: Any = None) -> np.ndarray:
-        """Values at ``path`` with their own dtype (categorical choices stay strings)."""
-        if self.samples is not None and path in self.samples.columns:
-            return self.samples[path].to_numpy()
+    def raw(self, path: str, default: Any = None, *, shared: bool = False) -> np.ndarray:
+        """Values at ``path`` with their own dtype (categorical choices stay strings); ``shared`` as
+        in :meth:`get`."""
+        if path in self.columns:
+            return self.columns[path]
         try:
             value = lookup(self.config, path)
         except KeyError:
@@ -56,7 +68,11 @@ class Parameters:
             value = default
         if value is None:
             raise ConfigError("this parameter has no value", path=path, hint="set it in the config")
-        return np.full(self.n, value, dtype=object if isinstance(value, str) else float)
+        return np.full(1 if shared else self.n, value, dtype=object if isinstance(value, str) else float)
+
+    def has(self, path: str) -> bool:
+        """Whether ``path`` has a value (sampled or in the config)."""
+        return path in self.columns or self.config_value(path) is not None
 
     def config_value(self, path: str) -> Any:
         """The config's own value at ``path`` (not sampled), or None."""
@@ -84,15 +100,18 @@ class ParameterView:
     def path(self, name: str) -> str:
         return f"{self.prefix}.{name}"
 
-    def get(self, name: str, default: Any = None) -> np.ndarray:
-        return self.parameters.get(self.path(name), default)
+    def get(self, name: str, default: Any = None, *, shared: bool = False) -> np.ndarray:
+        return self.parameters.get(self.path(name), default, shared=shared)
 
-    def raw(self, name: str, default: Any = None) -> np.ndarray:
-        return self.parameters.raw(self.path(name), default)
+    def raw(self, name: str, default: Any = None, *, shared: bool = False) -> np.ndarray:
+        return self.parameters.raw(self.path(name), default, shared=shared)
 
     def has(self, name: str) -> bool:
-        try:
-            self.raw(name)
-        except ConfigError:
-            return False
-        return True
+        return self.parameters.has(self.path(name))
+
+
+def _columns(samples: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Each column's values, as ``samples[path].to_numpy()`` (one conversion for an all-float frame)."""
+    if set(samples.dtypes) == {np.dtype(float)}:
+        return dict(zip(samples.columns, samples.to_numpy().T, strict=True))
+    return {path: samples[path].to_numpy() for path in samples.columns}
