@@ -9,8 +9,9 @@ the rest of the world), so d = 12. Measured, each in the same run:
   229,376 design rows, each run for the scenario and its reference; indices over time, tornado,
   plots and report), as wall time of the process;
 * the same with ``--second-order --no-plots`` (S2 too: N (2 d + 2) = 425,984 rows);
-* the parts of the first, from ``run_sensitivity``'s own timings, and the bare engine
-  (``run_model`` on the design, scenario only) for comparison.
+* the parts of the first, from ``run_sensitivity``'s own timings, and for comparison the bare
+  engine on the whole design at once (``run_model``, scenario only: it allocates the full
+  outputs, which the block-by-block evaluation never does).
 """
 
 from __future__ import annotations
@@ -109,7 +110,7 @@ def main() -> dict:
          command_s2),
         ("run_sensitivity (API), S1 and ST", run.timings["total"]),
         ("  model: scenario + reference on the design, reduced to the outputs", run.timings["model"]),
-        ("    of which the bare engine, scenario only (run_model)", kernel),
+        ("  for comparison: run_model on the whole design at once, scenario only", kernel),
         (f"  SALib analyze ({figures['outputs']} outputs, with n/4 and n/2 checks)",
          run.timings["analysis"]),
         ("  indices in each projected year (3 paths)", run.timings["over_time"]),
