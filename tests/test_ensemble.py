@@ -121,7 +121,7 @@ def test_row_blocks_equal_one_whole_run(shocked_reference):
     shared = [c for c in matrix if c in ref.uncertainties]
     whole = api.run(spec, samples=matrix, with_reference=False).results
     whole_ref = api.run(ref, samples=matrix[shared] if shared else None, with_reference=False).results
-    main, base = Side.of(spec, load_dataset(), matrix), Side.of(ref, load_dataset(), matrix)
+    main, base = Side.of(spec, load_dataset(), matrix.columns), Side.of(ref, load_dataset(), matrix.columns)
     assert (base.columns is None) == (not shocked_reference)
     blocks = evaluate(main, base, matrix, _us_mva_and_gain, rows=7)
     expected = _us_mva_and_gain(whole, whole_ref)

@@ -10,14 +10,14 @@ Every number equals :func:`scenarios.api.run`'s on the whole matrix: the engine 
 and the growth shocks of a block are drawn from its own position of the same random stream
 (:func:`shock_states`).
 
->>> main = Side.of(spec, dataset, matrix)                                  # doctest: +SKIP
+>>> main = Side.of(spec, dataset, matrix.columns)                          # doctest: +SKIP
 >>> last_year = lambda results, _: {"us_mva": results["mva"].sel(country="USA").values[:, -1]}
 >>> values = evaluate(main, None, matrix, last_year)                      # doctest: +SKIP
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,10 +53,11 @@ class Side:
     deterministic: xr.Dataset | None = None
 
     @classmethod
-    def of(cls, spec: Spec, dataset: Dataset, matrix: pd.DataFrame) -> Side:
-        """The side of ``spec`` for ``matrix``: the columns it declares as uncertain, if any."""
+    def of(cls, spec: Spec, dataset: Dataset, matrix_columns: Sequence[str]) -> Side:
+        """The side of ``spec`` for matrices with ``matrix_columns``: those it declares as
+        uncertain, if any."""
         inputs = build_inputs(spec, dataset)
-        columns = [c for c in matrix.columns if c in spec.uncertainties] or None
+        columns = [c for c in matrix_columns if c in spec.uncertainties] or None
         if columns is None:
             return cls(spec, inputs, None, to_dataset(spec, inputs, run_model(spec, inputs)))
         return cls(spec, inputs, columns)
@@ -70,7 +71,7 @@ class Side:
         return to_dataset(self.spec, self.inputs, output, matrix)
 
 
-def reference_side(spec: Spec, file: str, matrix: pd.DataFrame, dataset: Dataset,
+def reference_side(spec: Spec, file: str, matrix_columns: Sequence[str], dataset: Dataset,
                    reference: Spec | None = None) -> Side | None:
     """The side of ``spec``'s reference scenario (a config beside ``file``, else a shipped one),
     with the main scenario's seed; None when the config names no reference."""
@@ -81,7 +82,7 @@ def reference_side(spec: Spec, file: str, matrix: pd.DataFrame, dataset: Dataset
     if reference is None:
         beside = Path(file).parent / f"{spec.reference}.yaml"
         reference = load_config(beside if beside.exists() else spec.reference)
-    return Side.of(reference.model_copy(update={"seed": spec.seed}), dataset, matrix)
+    return Side.of(reference.model_copy(update={"seed": spec.seed}), dataset, matrix_columns)
 
 
 def row_blocks(n: int, rows: int) -> list[tuple[int, int]]:

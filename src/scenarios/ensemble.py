@@ -220,7 +220,7 @@ def run_chunked(
     import dask
     import zarr
 
-    from scenarios.api import in_file, _uncertainties, draw_samples, manifest, resolve
+    from scenarios.api import _uncertainties, draw_samples, in_file, manifest, resolve
     from scenarios.config.load import config_hash
 
     started = time.perf_counter()
@@ -236,7 +236,7 @@ def run_chunked(
         rows = math.ceil(n / k)
         bounds = row_blocks(n, rows)
         main = Side(spec, inputs, list(matrix.columns))
-        ref = reference_side(spec, file, matrix, dataset, reference)
+        ref = reference_side(spec, file, matrix.columns, dataset, reference)
         main_states = shock_states(main, matrix, bounds)
         ref_states = shock_states(ref, matrix, bounds) if ref is not None else [{} for _ in bounds]
     except ScenariosError as exc:

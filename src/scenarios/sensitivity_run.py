@@ -34,7 +34,6 @@ from scenarios.config.load import config_hash, resolve_config_path
 from scenarios.config.schema import Spec
 from scenarios.data import Dataset, load_dataset
 from scenarios.errors import ConfigError, ModelError, ScenariosError
-from scenarios.model.inputs import build_inputs
 from scenarios.results import MONEY, write_json, write_netcdf, write_run
 from scenarios.sampling import Distribution, validate_uncertainties
 
@@ -167,14 +166,20 @@ class EngineOutputs:
                  scheduler: str | None = None):
         self.spec, self.file, self.outputs, self.dataset = spec, file, list(outputs), dataset
         self.scheduler = scheduler
-        self.years = build_inputs(spec, dataset).projected_years
-        """The projected years: the columns of the yearly paths."""
         foreign = [output_name(r) for r in outputs if r.reference not in (None, spec.reference)]
         if foreign:
             raise ConfigError(f"output '{foreign[0]}' compares with another scenario than this "
                               "config's reference", path="--output", value=foreign[0],
                               hint=f"use reference={spec.reference}" if spec.reference
                               else "this config has no 'reference:'")
+        columns = list(spec.uncertainties)  # the design's columns
+        try:
+            self.main = blockwise.Side.of(spec, dataset, columns)
+            self.reference = blockwise.reference_side(spec, file, columns, dataset)
+        except ScenariosError as exc:
+            raise api.in_file(exc, file) from None
+        self.years = self.main.inputs.projected_years
+        """The projected years: the columns of the yearly paths."""
 
     def _reduce(self, results: xr.Dataset, base: xr.Dataset | None) -> dict[str, np.ndarray]:
         values = {output_name(r): future_metric(results, r) for r in self.outputs}
@@ -192,9 +197,7 @@ class EngineOutputs:
         """Outputs (one value per row) and yearly paths (rows x projected years), policy effects
         included."""
         try:
-            main = blockwise.Side.of(self.spec, self.dataset, params)
-            reference = blockwise.reference_side(self.spec, self.file, params, self.dataset)
-            everything = blockwise.evaluate(main, reference, params, self._reduce,
+            everything = blockwise.evaluate(self.main, self.reference, params, self._reduce,
                                             scheduler=self.scheduler)
         except ScenariosError as exc:
             raise api.in_file(exc, self.file) from None

@@ -29,7 +29,6 @@ from scenarios.config.load import PACKAGED_CONFIGS
 from scenarios.data import Dataset, load_dataset
 from scenarios.discovery import Box, find_box
 from scenarios.errors import ConfigError, ScenariosError
-from scenarios.model.inputs import build_inputs
 
 GRID_POINTS = 41
 
@@ -119,16 +118,21 @@ class Evaluator:
 
     def __init__(self, claim: Claim, claim_file: Path, dataset: Dataset) -> None:
         self.claim = claim
-        self.dataset = dataset
         self.file = str(_scenario_path(claim.scenario, claim_file))
         self.spec = api.load_config(self.file)
-        reference = claim.metric.reference
-        self.reference = None
-        if reference:  # run with the scenario's seed: the same shocks, as in api.run
-            spec = api.load_config(_scenario_path(reference, claim_file))
-            self.reference = spec.model_copy(update={"seed": self.spec.seed})
         self.dists = api._uncertainties(self.spec, None)
-        self.years = build_inputs(self.spec, dataset).years
+        columns = list(self.dists)  # the columns of every matrix drawn or built from dists
+        reference = claim.metric.reference
+        try:
+            self.main = blockwise.Side.of(self.spec, dataset, columns)
+            self.reference = None
+            if reference:  # run with the scenario's seed: the same shocks, as in api.run
+                spec = api.load_config(_scenario_path(reference, claim_file))
+                self.reference = blockwise.Side.of(spec.model_copy(update={"seed": self.spec.seed}),
+                                                   dataset, columns)
+        except ScenariosError as exc:
+            raise api.in_file(exc, self.file) from None
+        self.years = self.main.inputs.years
 
     def _reduce(self, years: np.ndarray | None) -> blockwise.Reduce:
         metric = self.claim.metric
@@ -150,10 +154,7 @@ class Evaluator:
     def __call__(self, samples: pd.DataFrame, years: np.ndarray | None = None) -> np.ndarray:
         """The metric per sample, shape (n,); with ``years``, in each of them, shape (n, len(years))."""
         try:
-            main = blockwise.Side.of(self.spec, self.dataset, samples)
-            reference = None if self.reference is None else blockwise.Side.of(self.reference, self.dataset,
-                                                                              samples)
-            return blockwise.evaluate(main, reference, samples, self._reduce(years))["values"]
+            return blockwise.evaluate(self.main, self.reference, samples, self._reduce(years))["values"]
         except ScenariosError as exc:
             raise api.in_file(exc, self.file) from None
 
