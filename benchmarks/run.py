@@ -5,6 +5,8 @@ Measured in one run, on this machine:
 * throughput of :func:`scenarios.model.engine.run_model` in sample-years per second at 10^3 to 10^6
   samples (baseline and nnmi_full45), next to (a) a plain per-sample Python loop of the same model
   and (b) a minimal numpy kernel of the same arithmetic (``benchmarks/kernels.py``), as ratios;
+* times are medians of repeated calls with the garbage collector off while a call runs (as
+  ``timeit`` times); "cold" is one call just after a full collection, next to them;
 * peak memory of each (tracemalloc: the largest traced allocation total during the call);
 * how the time grows with samples, projected years and countries;
 * the engine side of a Sobol' analysis of 12 parameters at N = 2^14 (N (2d + 2) = 425,984 runs of
@@ -42,13 +44,27 @@ LOOP_SAMPLES = 300  # the Python loop runs this many samples; its rate does not 
 
 
 def timed(fn, repeat: int) -> float:
-    best = np.inf
+    """Median seconds of ``repeat`` calls, timed as ``timeit`` does: the garbage collector is off
+    while a call runs, so a collection of other objects is not charged to it."""
+    seconds = []
     for _ in range(repeat):
-        gc.collect()
-        start = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - start)
-    return best
+        gc.disable()
+        try:
+            start = time.perf_counter()
+            fn()
+            seconds.append(time.perf_counter() - start)
+        finally:
+            gc.enable()
+    return float(np.median(seconds))
+
+
+def cold(fn) -> float:
+    """Seconds of one call just after a full garbage collection (caches evicted; at 10^6 samples,
+    the first touch of the output pages): what a single call in a fresh program pays."""
+    gc.collect()
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
 
 
 def peak_bytes(fn) -> int:
@@ -98,12 +114,12 @@ def throughput(names: list[str], sizes: list[int]) -> list[dict]:
         spec, inputs, matrix = setup(name, max(sizes))
         agreement = check_agreement(spec, inputs, matrix)
         n_years = len(inputs.projected_years)
-        x = extract(spec, inputs, matrix.iloc[:LOOP_SAMPLES])
-        loop_seconds = timed(lambda x=x: python_loop(x), 1)
-        loop_rate = LOOP_SAMPLES * n_years / loop_seconds
-        for n in sizes:
+        loop_input = extract(spec, inputs, matrix.iloc[:LOOP_SAMPLES])
+        for n in sizes:  # the loop is timed again for each row, next to the engine it is set against
+            loop_rate = LOOP_SAMPLES * n_years / timed(lambda: python_loop(loop_input), 3)
             part = matrix.iloc[:n]
-            repeat = 5 if n <= 10_000 else 3 if n <= 100_000 else 1
+            repeat = 21 if n <= 10_000 else 5 if n <= 100_000 else 3
+            engine_cold = cold(lambda part=part: run_model(spec, inputs, part))
             engine = timed(lambda part=part: run_model(spec, inputs, part), repeat)
             x = extract(spec, inputs, part)
             kernel = timed(lambda x=x: numpy_kernel(x), repeat)
@@ -117,6 +133,8 @@ def throughput(names: list[str], sizes: list[int]) -> list[dict]:
                 "numpy_kernel_s": kernel, "numpy_kernel_sample_years_per_s": n * n_years / kernel,
                 "python_loop_sample_years_per_s": loop_rate,
                 "engine_vs_loop": (n * n_years / engine) / loop_rate,
+                "engine_cold_s": engine_cold,
+                "engine_cold_vs_loop": (n * n_years / engine_cold) / loop_rate,
                 "engine_time_over_kernel_time": engine / kernel,
                 "to_dataset_s": labelled,
                 "engine_peak_mb": peak_bytes(lambda part=part: run_model(spec, inputs, part)) / 1e6,
@@ -170,12 +188,13 @@ def sobol_engine_side() -> dict:
 
 def table(rows: list[dict]) -> str:
     head = (f"{'scenario':12s} {'samples':>9s} {'engine sy/s':>12s} {'kernel sy/s':>12s} {'loop sy/s':>10s} "
-            f"{'vs loop':>8s} {'t/t_kernel':>10s} {'engine MB':>10s} {'kernel MB':>10s} {'to_dataset s':>12s}")
+            f"{'vs loop':>8s} {'cold':>6s} {'t/t_kernel':>10s} {'engine MB':>10s} {'kernel MB':>10s} {'to_dataset s':>12s}")
     lines = [head, "-" * len(head)]
     for r in rows:
         lines.append(f"{r['scenario']:12s} {r['samples']:>9,d} {r['engine_sample_years_per_s']:>12.3g} "
                      f"{r['numpy_kernel_sample_years_per_s']:>12.3g} {r['python_loop_sample_years_per_s']:>10.3g} "
-                     f"{r['engine_vs_loop']:>7.0f}x {r['engine_time_over_kernel_time']:>10.2f} "
+                     f"{r['engine_vs_loop']:>7.0f}x {r['engine_cold_vs_loop']:>5.0f}x "
+                     f"{r['engine_time_over_kernel_time']:>10.2f} "
                      f"{r['engine_peak_mb']:>10.1f} {r['numpy_kernel_peak_mb']:>10.1f} {r['to_dataset_s']:>12.3f}")
     return "\n".join(lines)
 
