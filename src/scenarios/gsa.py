@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -77,41 +78,52 @@ def _sobol(
     A, B, AB, BA = sobol_analyze.separate_output_values(y, d, n, second_order)
     r = np.random.default_rng(seed).integers(n, size=(n, resamples))
     z = norm.ppf(0.5 + conf / 2)
-    Ar, Br = A[r], B[r]
-    spread = np.ptp(np.r_[Ar, Br]) != 0.0
+    boot = _Bootstrap(r, A[r], B[r], [], [])
+    spread = np.ptp(np.r_[boot.A, boot.B]) != 0.0
     result = sobol_analyze.create_Si_dict(d, resamples, False, second_order)
-    ABr, S1r = [], []
     for j in range(d):
-        ABr.append(AB[r, j])
-        S1r.append(sobol_analyze.first_order(Ar, ABr[j], Br))
-        STr = sobol_analyze.total_order(Ar, ABr[j], Br)
+        ABj = AB[r, j]
+        S1j = sobol_analyze.first_order(boot.A, ABj, boot.B)
+        STj = sobol_analyze.total_order(boot.A, ABj, boot.B)
         result["S1"][j] = sobol_analyze.first_order(A, AB[:, j], B)
         result["ST"][j] = sobol_analyze.total_order(A, AB[:, j], B)
-        result["S1_conf"][j] = z * S1r[j].std(ddof=1) if spread else 0.0
-        result["ST_conf"][j] = z * STr.std(ddof=1) if spread else 0.0
+        result["S1_conf"][j] = z * S1j.std(ddof=1) if spread else 0.0
+        result["ST_conf"][j] = z * STj.std(ddof=1) if spread else 0.0
+        if second_order:  # kept for the pairs only: d resampled blocks of n x resamples
+            boot.AB.append(ABj)
+            boot.S1.append(S1j)
     if second_order:
-        _second_order(result, A, B, AB, BA, (Ar, Br, ABr, S1r, r), z)
+        _second_order(result, A, B, AB, BA, boot, z)
     return result
 
 
-def _second_order(result: dict, A, B, AB, BA, resampled: tuple, z: float) -> None:
+class _Bootstrap(NamedTuple):
+    """Bootstrap draws ``r`` (n, resamples) and the resampled blocks and first-order indices."""
+
+    r: np.ndarray
+    A: np.ndarray
+    B: np.ndarray
+    AB: list[np.ndarray]
+    S1: list[np.ndarray]
+
+
+def _second_order(result: dict, A, B, AB, BA, boot: _Bootstrap, z: float) -> None:
     """S2 and its bootstrap half-width, as ``sobol.second_order`` computes them pair by pair."""
-    Ar, Br, ABr, S1r, r = resampled
-    d = len(ABr)
-    both = np.r_[Ar, Br]
-    y_var = np.var(both, axis=0) if np.ptp(both) > np.finfo(float).eps else np.zeros(len(S1r[0]))
-    ArBr = Ar * Br
+    d = len(boot.AB)
+    both = np.r_[boot.A, boot.B]
+    y_var = np.var(both, axis=0) if np.ptp(both) > np.finfo(float).eps else np.zeros(both.shape[1])
+    A_times_B = boot.A * boot.B
     for j in range(d):
-        BAr = BA[r, j]
+        BAj = BA[boot.r, j]
         for k in range(j + 1, d):
             result["S2"][j, k] = sobol_analyze.second_order(A, AB[:, j], AB[:, k], BA[:, j], B)
             Vjk = np.divide(
-                np.mean(BAr * ABr[k] - ArBr, axis=0),
+                np.mean(BAj * boot.AB[k] - A_times_B, axis=0),
                 y_var,
                 out=np.zeros_like(y_var),
                 where=y_var > np.finfo(float).eps,
             )
-            result["S2_conf"][j, k] = z * (Vjk - S1r[j] - S1r[k]).std(ddof=1)
+            result["S2_conf"][j, k] = z * (Vjk - boot.S1[j] - boot.S1[k]).std(ddof=1)
 
 
 def _first_order_rows(d: int, rows: int) -> np.ndarray:
