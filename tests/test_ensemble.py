@@ -61,16 +61,42 @@ GOLDEN_CASES = {
 }
 
 
+# The golden numbers pass through exp, log and power in libm and numpy's SIMD loops, whose last
+# bit may differ between numpy wheels and processors: 1 ULP (relative 2e-16 to 7e-15) was seen
+# between two fresh installs. So they are compared to 1e-12 of each quantity's own scale: far above
+# rounding, far below any digit a reader sees. Bit-for-bit equality is kept where it is promised,
+# within one environment (same seed twice; in-memory, chunked and distributed runs; blocks).
+GOLDEN_RTOL = 1e-12
+
+
+def _assert_close_to_golden(expected: np.ndarray, actual: np.ndarray, what: str) -> None:
+    scale = np.nanmax(np.abs(expected), initial=0.0)
+    np.testing.assert_allclose(actual, expected, rtol=GOLDEN_RTOL, atol=GOLDEN_RTOL * scale, err_msg=(
+        f"{what} differs from tests/golden/engine_golden.npz; if the model changed on purpose, "
+        "regenerate it with benchmarks/make_golden.py"))
+
+
 @pytest.mark.parametrize("case", list(GOLDEN_CASES))
-def test_engine_reproduces_the_golden_numbers_bit_for_bit(case):
+def test_engine_reproduces_the_golden_numbers(case):
     """Numbers saved from the engine before its speed work (benchmarks/make_golden.py)."""
     golden = np.load(GOLDEN)
     result = GOLDEN_CASES[case]()
     for name in VARIABLES:
-        assert np.array_equal(_bits(golden[f"{case}/{name}"]), _bits(result.results[name].values)), (
-            f"{case}: {name} differs from tests/golden/engine_golden.npz; if the model changed on purpose, "
-            "regenerate it with benchmarks/make_golden.py")
-    assert np.array_equal(_bits(golden[f"{case}/metrics"]), _bits(result.metrics["value"].to_numpy()))
+        _assert_close_to_golden(golden[f"{case}/{name}"], result.results[name].values, f"{case}: {name}")
+    expected, metrics = golden[f"{case}/metrics"], result.metrics
+    assert len(expected) == len(metrics)
+    for metric, rows in metrics.groupby("metric").indices.items():
+        _assert_close_to_golden(expected[rows], metrics["value"].to_numpy()[rows], f"{case}: {metric}")
+
+
+def test_golden_tolerance_catches_a_real_change():
+    """A change of one part in 10^9 in one cell fails the comparison; one ULP passes."""
+    golden = np.load(GOLDEN)["nnmi_full45_n32/mva"]
+    nudged = golden.copy()
+    nudged.flat[123] *= 1 + 1e-9
+    with pytest.raises(AssertionError):
+        _assert_close_to_golden(golden, nudged, "mva")
+    _assert_close_to_golden(golden, np.nextafter(golden, np.inf), "mva")
 
 
 def test_blocks_of_samples_change_no_number():
@@ -138,7 +164,7 @@ dask = pytest.importorskip("dask")
 pytest.importorskip("zarr")
 pytest.importorskip("distributed")
 
-from scenarios.ensemble import auto_chunks, fits_in_memory, open_results, run_chunked
+from scenarios.ensemble import auto_chunks, open_results, run_chunked
 
 
 def test_chunked_equals_in_memory(tmp_path):
@@ -198,12 +224,12 @@ def test_string_labels_round_trip_through_zarr(tmp_path):
     assert results["program_label"].values.dtype.kind == "U"
 
 
-def test_auto_chunks_follow_the_memory_budget():
+def test_auto_chunks_keep_each_chunk_under_its_bytes():
     spec = api.load_config("baseline")
     inputs = build_inputs(spec, load_dataset(spec.data.path))
+    per_sample = 8 * len(inputs.years) * (6 * len(inputs.countries) + 8 * len(spec.programs))
     assert auto_chunks(1000, inputs, spec) == 1
-    assert auto_chunks(10_000_000, inputs, spec) > 100
-    assert fits_in_memory(1000, inputs, spec) and not fits_in_memory(10_000_000, inputs, spec)
+    assert auto_chunks(10_000_000, inputs, spec) == -(-10_000_000 * per_sample // 256_000_000)
 
 
 def test_cli_run_with_chunks_writes_zarr(tmp_path):

@@ -2,42 +2,64 @@
 
 The Python API mirrors the command line: :func:`load_config`, :func:`run`, :func:`compare`,
 :func:`sensitivity`, :func:`stress`; results are ``xarray.Dataset`` and ``pandas.DataFrame``.
+
+The names below are imported on first use, so that ``import scenarios`` (and the command line's
+``--help``) does not pay for numpy, pandas and xarray until something needs them.
 """
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
 
 __version__ = "0.1.0"
 
-from scenarios.api import (  # noqa: E402
-    Run,
-    compare,
-    load_config,
-    load_run,
-    run,
-    save,
-    save_sensitivity,
-    save_stress,
-    sensitivity,
-    stress,
-)
-from scenarios.errors import ConfigError, DataError, ModelError, ScenariosError  # noqa: E402
-from scenarios.model.growth import register_growth  # noqa: E402
-from scenarios.model.impact import register_impact  # noqa: E402
+_WHERE = {
+    "Run": "scenarios.api",
+    "compare": "scenarios.api",
+    "load_config": "scenarios.api",
+    "load_run": "scenarios.api",
+    "run": "scenarios.api",
+    "save": "scenarios.api",
+    "save_sensitivity": "scenarios.api",
+    "save_stress": "scenarios.api",
+    "sensitivity": "scenarios.api",
+    "stress": "scenarios.api",
+    "ConfigError": "scenarios.errors",
+    "DataError": "scenarios.errors",
+    "ModelError": "scenarios.errors",
+    "ScenariosError": "scenarios.errors",
+    "register_growth": "scenarios.model.growth",
+    "register_impact": "scenarios.model.impact",
+}
 
-__all__ = [
-    "ConfigError",
-    "DataError",
-    "ModelError",
-    "Run",
-    "ScenariosError",
-    "__version__",
-    "compare",
-    "load_config",
-    "load_run",
-    "register_growth",
-    "register_impact",
-    "run",
-    "save",
-    "save_sensitivity",
-    "save_stress",
-    "sensitivity",
-    "stress",
-]
+__all__ = ["__version__", *sorted(_WHERE)]
+
+if TYPE_CHECKING:
+    from scenarios.api import (
+        Run,
+        compare,
+        load_config,
+        load_run,
+        run,
+        save,
+        save_sensitivity,
+        save_stress,
+        sensitivity,
+        stress,
+    )
+    from scenarios.errors import ConfigError, DataError, ModelError, ScenariosError
+    from scenarios.model.growth import register_growth
+    from scenarios.model.impact import register_impact
+
+
+def __getattr__(name: str) -> object:
+    if name not in _WHERE:
+        raise AttributeError(f"module 'scenarios' has no attribute {name!r}")
+    value = getattr(importlib.import_module(_WHERE[name]), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -23,6 +23,7 @@ from scenarios.config.load import apply_overrides, available_configs, config_has
 from scenarios.config.schema import MetricSettings, Spec
 from scenarios.data import Dataset, load_dataset
 from scenarios.errors import ConfigError, ScenariosError
+from scenarios.memory import PROCESS_BYTES, ensemble_bytes, memory_budget
 from scenarios.metrics import compute_metrics, delta_metrics
 from scenarios.model.engine import run_model
 from scenarios.model.inputs import Inputs, build_inputs
@@ -127,7 +128,8 @@ def run(
     try:
         inputs = build_inputs(spec, dataset)
         if isinstance(samples, int):
-            check_ensemble_size(samples, len(inputs.years), len(inputs.countries), len(spec.programs))
+            check_ensemble_size(samples, len(inputs.years), len(inputs.countries), len(spec.programs),
+                                with_reference=with_reference and bool(spec.reference))
         matrix = draw_samples(spec, samples, method=method, file=file) if isinstance(samples, int) else samples
         results = to_dataset(spec, inputs, run_model(spec, inputs, matrix), matrix)
     except ScenariosError as exc:  # the model knows the key path, not the file it came from
@@ -152,21 +154,18 @@ def resolve(config: str | Path | Spec, overrides: list[str] | None, seed: int | 
     return file, spec, dataset or load_dataset(spec.data.path)
 
 
-MEMORY_BUDGET = 8e9  # bytes an in-memory ensemble may take
-
-
-def ensemble_bytes(n_samples: int, n_years: int, n_countries: int, n_programs: int) -> int:
-    """Memory an in-memory ensemble's result arrays take, roughly."""
-    return 8 * n_samples * n_years * (6 * n_countries + 8 * n_programs)
-
-
-def check_ensemble_size(n_samples: int, n_years: int, n_countries: int, n_programs: int) -> None:
-    """Refuse ensembles whose arrays would not fit in memory, before allocating anything."""
-    needed = ensemble_bytes(n_samples, n_years, n_countries, n_programs)
-    if needed > MEMORY_BUDGET:
-        raise ConfigError(f"{n_samples:,} samples would need about {needed / 1e9:.0f} GB of memory",
+def check_ensemble_size(n_samples: int, n_years: int, n_countries: int, n_programs: int, *,
+                        with_reference: bool) -> None:
+    """Refuse ensembles that would not fit in memory, before allocating anything."""
+    needed = ensemble_bytes(n_samples, n_years, n_countries, n_programs, with_reference=with_reference)
+    budget = memory_budget()
+    if needed > budget:
+        fitting = int(n_samples * (budget - PROCESS_BYTES) / (needed - PROCESS_BYTES))
+        raise ConfigError(f"{n_samples:,} samples would need about {needed / 1e9:.1f} GB of memory; "
+                          f"{budget / 1e9:.1f} GB may be used on this machine now",
                           path="--samples", value=n_samples,
-                          hint=f"use at most {int(n_samples * MEMORY_BUDGET / needed):,} samples")
+                          hint=f"use at most {max(fitting, 0):,} samples, or --chunks to run it "
+                               "in chunks with dask")
 
 
 def in_file(exc: ScenariosError, file: str) -> ScenariosError:
@@ -427,7 +426,8 @@ def run_ensemble(config: str | Path | Spec, *, overrides: list[str] | None = Non
                  seed: int | None = None, method: str = "random", chunks: int | None = None,
                  scheduler: str | None = None, out_dir: str | Path = "runs"):
     """:func:`run` in memory, or chunked along ``sample`` with dask when ``chunks`` or a
-    ``scheduler`` address is given, or when the ensemble would not fit in :data:`MEMORY_BUDGET`.
+    ``scheduler`` address is given, or when the ensemble would not fit in memory
+    (:func:`scenarios.memory.memory_budget`).
 
     Returns a :class:`Run` (not yet saved), or a :class:`scenarios.ensemble.ChunkedRun` already
     written to ``<out_dir>/<name>/`` (results.zarr, metric_values.zarr, metrics.csv, summary.csv,
@@ -438,7 +438,9 @@ def run_ensemble(config: str | Path | Spec, *, overrides: list[str] | None = Non
             return run(config, overrides=overrides, samples=samples, seed=seed, method=method)
         spec = config if isinstance(config, Spec) else load_config(config, overrides)
         years = spec.horizon - spec.history_start + 1  # at most: the base year may come earlier
-        if ensemble_bytes(samples, years, len(spec.countries), len(spec.programs)) <= MEMORY_BUDGET:
+        needed = ensemble_bytes(samples, years, len(spec.countries), len(spec.programs),
+                                with_reference=bool(spec.reference))
+        if needed <= memory_budget():
             return run(config, overrides=overrides, samples=samples, seed=seed, method=method)
     if samples is None:
         raise ConfigError("--chunks and --scheduler split an ensemble: give --samples", path="--samples")

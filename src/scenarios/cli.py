@@ -6,16 +6,20 @@ import signal
 import sys
 import traceback
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.panel import Panel
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from scenarios import api
 from scenarios.errors import ConfigError, ScenariosError
+
+if TYPE_CHECKING:
+    from scenarios.api import Run
+
+# numpy, pandas and xarray come in with scenarios.api, which each command imports when it runs:
+# ``--help`` and command-line errors need none of them.
 
 app = typer.Typer(
     add_completion=False,
@@ -55,6 +59,10 @@ def run(
 
     Example: scenarios run configs/nnmi_full45.yaml --set impact.rho=0.3
     """
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from scenarios import api
+
     if from_manifest is not None:
         results = [api.run_from_manifest(from_manifest)]
     elif configs:
@@ -74,7 +82,7 @@ def run(
                 _print_summary(result, path)
 
 
-def _print_summary(result: api.Run, path: Path) -> None:
+def _print_summary(result: Run, path: Path) -> None:
     table = Table(title=f"{result.spec.name}: {result.spec.description}", title_justify="left",
                   caption="USD M: USD million at constant 2015 prices; pp: percentage points a year",
                   caption_justify="left")
@@ -108,6 +116,8 @@ def compare(
 
     Example: scenarios compare runs/baseline runs/nnmi_full45 runs/fraunhofer_parity
     """
+    from scenarios import api
+
     table, path = api.compare(runs, out_dir=out)
     names = [c for c in table.columns if " - " in c]
     view = table[table["metric"].isin(api.HEADLINE)]
@@ -129,6 +139,8 @@ def validate(
 
     Example: scenarios validate configs/
     """
+    from scenarios import api
+
     files = [f for p in paths for f in (sorted(p.glob("*.yaml")) if p.is_dir() else [p])]
     failed = 0
     for file in files:
@@ -157,6 +169,8 @@ def stress(
 
     Example: scenarios stress configs/claims/itif_full45.yaml --samples 1000
     """
+    from scenarios import api
+
     for claim_file in claim_files:
         results = api.stress(claim_file, samples=samples, seed=seed, ci_width=ci_width, max_samples=max_samples)
         path = api.save_stress(results, claim_file, out)
@@ -174,6 +188,8 @@ def list_configs() -> None:
 
     Example: scenarios list
     """
+    from scenarios import api
+
     table = Table("name", "description", "source")
     for name in api.available_configs():
         spec = api.load_config(name)
@@ -280,6 +296,11 @@ def _interrupted() -> None:
     sys.exit(130)
 
 
+def _is_usage_error(exc: Exception) -> bool:
+    """A click usage error: typer raises its vendored click's classes, older typers click's own."""
+    return any(cls.__name__ == "ClickException" for cls in type(exc).__mro__)
+
+
 def main() -> None:
     """Entry point: user errors exit 2 with a one-screen message; internal errors exit 1."""
     debug = "--debug" in sys.argv
@@ -301,18 +322,20 @@ def main() -> None:
         sys.exit(getattr(exc, "exit_code", None) or getattr(exc, "code", 0) or 0)
     except KeyboardInterrupt:
         _interrupted()
+    except OSError as exc:
+        if debug:
+            traceback.print_exc()
+        where = f": {exc.filename}" if exc.filename else ""
+        errors.print(f"[red]error[/red]: {exc.strerror or exc}{where}", highlight=False)
+        sys.exit(2)
     except Exception as exc:  # noqa: BLE001 - the last line of defence for the CLI
-        import click
-
-        # typer >= 0.2x raises its vendored click's exceptions (typer._click), not click's own
-        if isinstance(exc, click.ClickException) or any(
-                c.__name__ == "ClickException" for c in type(exc).__mro__):
-            exc.show()
-            sys.exit(exc.exit_code)
+        if _is_usage_error(exc):
+            exc.show()  # type: ignore[attr-defined]
+            sys.exit(exc.exit_code)  # type: ignore[attr-defined]
         if debug:
             traceback.print_exc()
         errors.print(f"[red]internal error[/red]: {type(exc).__name__}: {exc}\n"
-                     "run again with --debug for the traceback, and please report it")
+                     "run again with --debug for the traceback, and please report it", highlight=False)
         sys.exit(1)
     sys.exit(code if isinstance(code, int) else 0)
 
@@ -341,6 +364,7 @@ def sensitivity(
 
     Example: scenarios sensitivity nnmi_full45 --method sobol -n 4096
     """
+    from scenarios import api
     from scenarios.sensitivity_run import drivers_rich_table
 
     result = api.sensitivity(config, method=method, n=n, seed=seed, outputs=output,

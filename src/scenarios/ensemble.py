@@ -30,28 +30,22 @@ from scenarios.blockwise import Side, reference_side, row_blocks, shock_states
 from scenarios.config.schema import MetricSettings, Spec
 from scenarios.errors import ConfigError, ScenariosError
 from scenarios.metrics import Metric, benefit_cost_ratio, metric_set, summarize
+from scenarios.memory import result_bytes
 from scenarios.model.inputs import Inputs, build_inputs
 from scenarios.results import write_json, write_run
 
 CHUNK_BYTES = 256e6
-"""Memory one chunk's in-memory arrays may take (same estimate as ``api.check_ensemble_size``)."""
+"""Memory one chunk's result arrays may take."""
 
 
 def bytes_per_sample(inputs: Inputs, spec: Spec) -> int:
-    """The in-memory estimate of :func:`scenarios.api.check_ensemble_size`, per sample."""
-    return 8 * len(inputs.years) * (6 * len(inputs.countries) + 8 * len(spec.programs))
+    """Bytes of one sample's result arrays (:func:`scenarios.memory.result_bytes`)."""
+    return result_bytes(1, len(inputs.years), len(inputs.countries), len(spec.programs))
 
 
 def auto_chunks(n_samples: int, inputs: Inputs, spec: Spec) -> int:
     """How many chunks keep each one under :data:`CHUNK_BYTES`."""
     return max(1, math.ceil(n_samples * bytes_per_sample(inputs, spec) / CHUNK_BYTES))
-
-
-def fits_in_memory(n_samples: int, inputs: Inputs, spec: Spec) -> bool:
-    """Whether ``api.run`` would accept this ensemble in memory (``api.MEMORY_BUDGET``)."""
-    from scenarios.api import MEMORY_BUDGET
-
-    return n_samples * bytes_per_sample(inputs, spec) <= MEMORY_BUDGET
 
 
 @dataclass

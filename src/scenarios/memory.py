@@ -1,0 +1,33 @@
+"""How much memory an in-memory ensemble takes, and how much it may take on this machine."""
+
+from __future__ import annotations
+
+import psutil
+
+PROCESS_BYTES = 200e6
+"""The interpreter with numpy, pandas, xarray and the package loaded (measured: 0.18-0.19 GB)."""
+
+PEAK_PER_ARRAY_BYTE = {False: 0.9, True: 1.5}
+"""Peak memory per byte of one run's result arrays, without and with a reference run on the same
+draws. Measured peaks of ``scenarios run`` (benchmarks/memory.py): baseline 0.87, nnmi_full45
+with its reference 1.48, the same with and without plots."""
+
+BUDGET_SHARE = 0.75
+"""Share of the memory available when a run starts that an in-memory ensemble may take."""
+
+
+def result_bytes(n_samples: int, n_years: int, n_countries: int, n_programs: int) -> int:
+    """Bytes of one run's float64 result arrays: 6 per country-year and 8 per program-year."""
+    return 8 * n_samples * n_years * (6 * n_countries + 8 * n_programs)
+
+
+def ensemble_bytes(n_samples: int, n_years: int, n_countries: int, n_programs: int, *,
+                   with_reference: bool) -> int:
+    """Estimated peak memory of an in-memory run of ``n_samples``, its metrics and its files."""
+    arrays = result_bytes(n_samples, n_years, n_countries, n_programs)
+    return int(PROCESS_BYTES + PEAK_PER_ARRAY_BYTE[with_reference] * arrays)
+
+
+def memory_budget() -> int:
+    """Bytes an in-memory ensemble may take: :data:`BUDGET_SHARE` of the memory available now."""
+    return int(BUDGET_SHARE * psutil.virtual_memory().available)
