@@ -108,11 +108,24 @@ def load_raw(path: Path, _chain: tuple[Path, ...] = ()) -> dict[str, Any]:
         return data
     if not isinstance(parent_name, str):
         raise ConfigError("'extends' must be a file name", file=str(path), path="extends", value=parent_name)
-    parent_path = path.parent / parent_name
-    if not parent_path.exists():
-        raise ConfigError(f"'extends' target {parent_name!r} not found next to this file", file=str(path),
-                          path="extends", value=parent_name, hint=_config_hint(parent_path))
+    parent_path = _parent_path(path, parent_name)
+    if parent_path is None:
+        raise ConfigError(f"'extends' target {parent_name!r} is neither next to this file nor a shipped config",
+                          file=str(path), path="extends", value=parent_name,
+                          hint=_config_hint(Path(parent_name)))
     return deep_merge(load_raw(parent_path, (*_chain, resolved)), data)
+
+
+def _parent_path(path: Path, parent_name: str) -> Path | None:
+    """What ``extends: parent_name`` in ``path`` names: a file next to it, else a shipped config
+    of that name (with or without ``.yaml``)."""
+    beside = path.parent / parent_name
+    if beside.exists():
+        return beside
+    shipped = PACKAGED_CONFIGS / f"{Path(parent_name).name.removesuffix('.yaml')}.yaml"
+    if Path(parent_name).name == parent_name and shipped.is_file():
+        return Path(str(shipped))
+    return None
 
 
 def parse_override(text: str) -> tuple[list[str], Any]:
