@@ -22,7 +22,6 @@ if TYPE_CHECKING:
 # ``--help`` and command-line errors need none of them.
 
 app = typer.Typer(
-    add_completion=False,
     no_args_is_help=True,
     help="Scenario and projection engine for manufacturing-innovation policy.",
     pretty_exceptions_enable=False,
@@ -33,6 +32,14 @@ app.add_typer(data_app, name="data")
 console = Console()
 errors = Console(stderr=True)
 
+
+def _complete_config(incomplete: str) -> list[str]:
+    """Shell completion of the shipped config names."""
+    from scenarios.config.load import available_configs
+
+    return [name for name in available_configs() if name.startswith(incomplete)]
+
+
 SetOption = Annotated[
     list[str] | None,
     typer.Option("--set", help="Override a config value: dotted.path=value (repeatable)."),
@@ -41,7 +48,8 @@ SetOption = Annotated[
 
 @app.command()
 def run(
-    configs: Annotated[list[str] | None, typer.Argument(help="Config files or shipped names (see 'scenarios list').")] = None,
+    configs: Annotated[list[str] | None, typer.Argument(
+        help="Config files or shipped names (see 'scenarios list').", autocompletion=_complete_config)] = None,
     from_manifest: Annotated[Path | None, typer.Option("--from", help="Re-run exactly what a runs/<name>/manifest.json records.")] = None,
     set_: SetOption = None,
     samples: Annotated[int | None, typer.Option("--samples", "-n", help="Ensemble size (default: one deterministic run).")] = None,
@@ -199,7 +207,8 @@ def list_configs() -> None:
 
 @app.command()
 def calibrate(
-    config: Annotated[str, typer.Argument(help="Config file or shipped name.")],
+    config: Annotated[str, typer.Argument(
+        help="Config file or shipped name.", autocompletion=_complete_config)],
     window: Annotated[tuple[int, int] | None, typer.Option(
         help="Fit window START END (default: each country's longest history).")] = None,
     fix: Annotated[list[str] | None, typer.Option(
@@ -229,7 +238,8 @@ def calibrate(
 
 @app.command()
 def backtest(
-    config: Annotated[str, typer.Argument(help="Config file or shipped name.")],
+    config: Annotated[str, typer.Argument(
+        help="Config file or shipped name.", autocompletion=_complete_config)],
     fit: Annotated[tuple[int, int], typer.Option(help="Fit window START END.")] = (2004, 2015),
     test: Annotated[tuple[int, int], typer.Option(help="Test window START END.")] = (2016, 2023),
     out: Annotated[Path, typer.Option(help="Folder for backtest.csv and backtest.png.")] = Path(
@@ -244,6 +254,25 @@ def backtest(
     table, files = calibration.write_backtest(calibration.backtest_paths(config, fit, test), out)
     console.print(calibration.backtest_rich_table(table))
     console.print(f"[green]wrote[/green] {', '.join(map(str, files))}")
+
+
+@app.command()
+def schema(
+    out: Annotated[Path | None, typer.Option(help="Write the schema to this file (default: print it).")] = None,
+) -> None:
+    """The JSON schema of config files, for editors (YAML language server, VS Code, PyCharm).
+
+    Example: scenarios schema --out config.schema.json
+    """
+    from scenarios.config.file_schema import config_file_schema_text
+
+    text = config_file_schema_text()
+    if out is None:
+        sys.stdout.write(text)
+        return
+    out.write_text(text, encoding="utf-8")
+    errors.print(f"[green]wrote[/green] {out}; point a config to it with a first line "
+                 f"'# yaml-language-server: $schema={out.name}'", highlight=False)
 
 
 @data_app.command("show")
@@ -342,7 +371,8 @@ def main() -> None:
 
 @app.command()
 def sensitivity(
-    config: Annotated[str, typer.Argument(help="Config file or shipped name.")],
+    config: Annotated[str, typer.Argument(
+        help="Config file or shipped name.", autocompletion=_complete_config)],
     method: Annotated[str, typer.Option(
         help="sobol, morris, fast, rbd_fast, delta or pawn.")] = "sobol",
     n: Annotated[int, typer.Option("-n", help="Base sample size (sobol: a power of 2).")] = 1024,
