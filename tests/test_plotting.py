@@ -409,3 +409,52 @@ def test_plot_comparison_writes_overlays(tmp_path):
 def test_import_scenarios_does_not_import_matplotlib():
     code = "import sys, scenarios; sys.exit('matplotlib' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def test_plot_comparison_leaves_out_differences_that_are_zero(tmp_path):
+    base = make_results(1, name="baseline")
+    policy = base.copy(deep=True)
+    policy["mva"].loc[{"country": "USA"}] = policy["mva"].sel(country="USA") * 1.01
+    paths = plot_comparison({"baseline": base, "policy": policy}, tmp_path)
+    assert {p for p in paths if p.startswith("mva_delta_")} == {"mva_delta_USA"}
+
+
+def test_ensemble_legend_stands_outside_the_bands():
+    ax = plot_institutes_active(make_results(50), ax=new_ax())
+    legend = ax.get_legend()
+    ax.figure.canvas.draw()
+    box = legend.get_window_extent().transformed(ax.transAxes.inverted())
+    assert box.x0 >= 1.0, "the legend of an ensemble must not overlap the plotting area"
+    assert "90 % range" in [t.get_text() for t in legend.get_texts()]
+
+
+def test_tornado_reads_as_labels_and_units_not_dotted_paths():
+    import pandas as pd
+
+    from scenarios.plotting.sensitivity import plot_tornado
+
+    table = pd.DataFrame({
+        "output": ["gap"] * 2, "parameter": ["impact.rho", "programs.manufacturing_usa.cost_per_institute"],
+        "low_value": [0.125, 59.2], "high_value": [0.575, 136.0],
+        "y_low": [-4e-5, -3e-5], "y_high": [-1e-5, -2e-5], "y_center": [-3e-5, -3e-5]})
+    ax = plot_tornado(table, "gap", units="fraction per year", ax=new_ax())
+    ticks = [t.get_text() for t in ax.get_yticklabels()]
+    assert ticks == ["Manufacturing USA: federal cost per institute\n(59.2 USD M to 136 USD M)",
+                     "Return on innovation capital\n(12.5 % to 57.5 %)"]
+    ax.figure.canvas.draw()
+    assert ax.xaxis.get_offset_text().get_text() == "", "no 1e-5 offset beside the axis label"
+    assert "percentage points a year" in ax.get_xlabel()
+
+
+def test_yearly_first_order_indices_never_stack_past_one():
+    from scenarios.plotting.sensitivity import plot_indices_over_time
+
+    s1 = np.array([[0.7, 0.5], [0.5, 0.3]])  # parameter x year: 1.2 in 2030, 0.8 in 2031
+    over_time = xr.Dataset({"S1": (("output", "parameter", "year"), s1[None])},
+                           coords={"output": ["x"], "parameter": ["impact.rho", "impact.delta"],
+                                   "year": [2030, 2031]})
+    ax = plot_indices_over_time(over_time, "x", ax=new_ax())
+    assert ax.get_ylim() == (0, 1)
+    top_of_stack = ax.collections[1].get_paths()[0].vertices[:, 1].max()
+    assert top_of_stack == pytest.approx(1.0)  # 2030 scaled from 1.2 to 1
+    assert "sum to up to 1.20" in " ".join(t.get_text() for t in ax.figure.texts + ax.texts)

@@ -270,12 +270,17 @@ def band_legend_handles(color: str = "#777777") -> list[Patch]:
 
 
 def legend_with_bands(ax: Axes, ensemble: bool, loc: str = "best") -> None:
-    """Legend of the plotted lines, plus band proxies for ensembles."""
+    """Legend of the plotted lines, plus band proxies for ensembles.
+
+    An ensemble's legend stands outside the axes, on the right: no placement inside can be
+    trusted to miss the bands, which matplotlib's "best" does not see.
+    """
     handles, labels = ax.get_legend_handles_labels()
     if ensemble:
         extra = band_legend_handles()
-        handles += extra
-        labels += [h.get_label() for h in extra]
+        ax.legend(handles + extra, labels + [h.get_label() for h in extra], loc="upper left",
+                  bbox_to_anchor=(1.01, 1.0), fontsize=FONTSIZE["legend"], frameon=False)
+        return
     # Anchored a little below the top so it clears the "projected" label.
     ax.legend(
         handles,

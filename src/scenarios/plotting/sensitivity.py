@@ -14,7 +14,9 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 from matplotlib.axes import Axes
+from matplotlib.ticker import FuncFormatter
 
+from scenarios.config.labels import describe
 from scenarios.plotting._common import add_note, money_axis, new_axes, style_axes
 from scenarios.plotting.style import FONTSIZE, OKABE_ITO
 
@@ -49,6 +51,29 @@ def _finish(ax: Axes, title: str, xlabel: str, ylabel: str, note: str) -> Axes:
     return ax
 
 
+def _name(path: str, width: int = 34) -> str:
+    """A parameter's short human label, wrapped for a tick."""
+    return textwrap.fill(describe(str(path)).short, width)
+
+
+SHORT_UNITS = {"USD million, constant 2015 prices": " USD M", "years": " years", "institutes": "",
+               "ratio": "", "x": "x", "probability": "", "1": ""}
+
+
+def _quantity(value: float, units: str) -> str:
+    """A parameter value in its units, as a reader writes it (rates in percent)."""
+    if units == "fraction per year":
+        return f"{value * 100:.3g} %"
+    number = f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
+    return number + SHORT_UNITS.get(units, "")
+
+
+def _rate_axis(ax: Axes, output: str) -> str:
+    """Show a rate axis in percent (no 1e-5 offset); returns its units."""
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v * 100:.3g}"))
+    return "percentage points a year" if "gap" in output or " vs " in output else "% a year"
+
+
 def _units(ds: xr.Dataset | pd.DataFrame, output: str) -> str:
     if isinstance(ds, xr.Dataset) and "units" in ds.coords:
         return str(ds["units"].sel(output=output).item())
@@ -76,7 +101,7 @@ def plot_indices(indices: xr.Dataset, output: str, *, ax: Axes | None = None,
         ax.barh(y + (i - (len(shown) - 1) / 2) * height, values, height=height, color=color,
                 xerr=conf, error_kw={"elinewidth": 0.9, "capsize": 2, "ecolor": "#333333"},
                 label=label)
-    ax.set_yticks(y, list(order), fontsize=FONTSIZE["tick"])
+    ax.set_yticks(y, [_name(p) for p in order], fontsize=FONTSIZE["tick"])
     ax.axvline(0, color="#777777", lw=0.6)
     if ds["note"].item():
         ax.annotate(textwrap.fill(f"note: {ds['note'].item()}", 90), (0.01, 0.01),
@@ -103,7 +128,7 @@ def plot_morris(indices: xr.Dataset, output: str, *, ax: Axes | None = None, lab
     ranked = [k for k in np.argsort(-np.nan_to_num(mu))[:label] if mu[k] >= 0.05 * top]
     for i, k in enumerate(ranked):  # alternate above / below, flip left near the right edge
         right = mu[k] > 0.6 * top
-        ax.annotate(str(ds["parameter"].to_numpy()[k]), (mu[k], sigma[k]),
+        ax.annotate(_name(ds["parameter"].to_numpy()[k]), (mu[k], sigma[k]),
                     xytext=(-4 if right else 4, 4 if i % 2 == 0 else -11),
                     textcoords="offset points", ha="right" if right else "left",
                     fontsize=FONTSIZE["annotation"])
@@ -118,10 +143,6 @@ def plot_morris(indices: xr.Dataset, output: str, *, ax: Axes | None = None, lab
                    f"sigma ({units})", note)
 
 
-def _number(x: float) -> str:
-    return f"{x:,.0f}" if abs(x) >= 100 else f"{x:.3g}"
-
-
 def plot_tornado(table: pd.DataFrame, output: str, *, units: str = "", top: int = 10,
                  ax: Axes | None = None, note: str = "") -> Axes:
     """Tornado of one output: each parameter at its low and high quantile, the others at
@@ -133,15 +154,18 @@ def plot_tornado(table: pd.DataFrame, output: str, *, units: str = "", top: int 
     for column, color, label in (("y_low", OKABE_ITO["sky_blue"], "parameter at its 5 % quantile"),
                                  ("y_high", OKABE_ITO["orange"], "parameter at its 95 % quantile")):
         ax.barh(y, rows[column] - center, left=center, height=0.6, color=color, label=label)
-    labels = [f"{p}\n({_number(lo)} to {_number(hi)})" for p, lo, hi in
-              zip(rows["parameter"], rows["low_value"], rows["high_value"], strict=True)]
+    labels = [f"{_name(p, 48)}\n({_quantity(lo, describe(p).units)} to {_quantity(hi, describe(p).units)})"
+              for p, lo, hi in zip(rows["parameter"], rows["low_value"], rows["high_value"], strict=True)]
+    ax.figure.set_size_inches(ax.figure.get_figwidth(), max(4.0, 0.5 * len(rows) + 1.4))
     ax.set_yticks(y, labels, fontsize=FONTSIZE["annotation"])
     ax.axvline(center, color="black", lw=0.8)
     ax.legend(fontsize=FONTSIZE["legend"], frameon=False, loc="lower right")
     if units.startswith("USD million"):  # tick labels in USD billion / trillion, no "1e6"
         largest = float(np.abs(rows[["y_low", "y_high"]].to_numpy()).max())
         units = units.replace("USD million", money_axis(ax, largest, axis="x"), 1)
-    xlabel = f"{output} ({units})" if units else output
+    elif units == "fraction per year":
+        units = _rate_axis(ax, output)
+    xlabel = textwrap.fill(f"{output} ({units})" if units else output, 70)
     return _finish(ax, f"Tornado: one assumption at a time\n{output}", xlabel, "", note)
 
 
@@ -167,8 +191,13 @@ def plot_indices_over_time(over_time: xr.Dataset, output: str, *, top: int = 6,
     ranked = values.mean("year").to_series().sort_values(ascending=False).index
     shown = [p for p in ranked[:top] if float(values.sel(parameter=p).max()) >= 0.01]
     rest = [p for p in ranked if p not in shown]
+    total = values.sum("parameter")
+    if index == "S1" and float(total.max()) > 1:  # estimates of S1 carry sampling noise
+        note = (f"The S1 estimates sum to up to {float(total.max()):.2f} (sampling noise); such "
+                f"years are scaled to sum to 1. {note}")
+        values = values / total.clip(min=1)
     layers = [values.sel(parameter=p).to_numpy() for p in shown]
-    labels, colors = list(shown), AREA_COLORS[: len(shown)]
+    labels, colors = [_name(p, 40) for p in shown], AREA_COLORS[: len(shown)]
     if rest:
         layers.append(values.sel(parameter=rest).sum("parameter").to_numpy())
         labels.append(f"{len(rest)} other parameters")
@@ -179,7 +208,7 @@ def plot_indices_over_time(over_time: xr.Dataset, output: str, *, top: int = 6,
         colors.append("#e6e6e6")
     ax.stackplot(years, *layers, labels=labels, colors=colors, linewidth=0)
     ax.set_xlim(years.min(), years.max())
-    ax.set_ylim(0, max(1.0, float(np.sum(layers, axis=0).max())))
+    ax.set_ylim(0, 1)
     ax.legend(*[x[::-1] for x in ax.get_legend_handles_labels()], fontsize=FONTSIZE["legend"],
               frameon=False, loc="center left", bbox_to_anchor=(1.01, 0.5))
     ylabel = ("share of output variance (S1)" if index == "S1"

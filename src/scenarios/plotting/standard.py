@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import xarray as xr
 from matplotlib.axes import Axes
@@ -119,6 +120,13 @@ def plot_run(
     return _save(draws, out_dir, formats)
 
 
+def _differs(runs: Mapping[str, xr.Dataset], country: str) -> bool:
+    """Whether any scenario's median MVA of ``country`` differs from the first's (else its
+    difference plot would be a flat zero)."""
+    first, *others = (ds["mva"].sel(country=country).median("sample").to_numpy() for ds in runs.values())
+    return any(other.shape != first.shape or not np.array_equal(other, first) for other in others)
+
+
 def plot_comparison(
     results_by_name: Mapping[str, xr.Dataset],
     out_dir: Path | str,
@@ -130,8 +138,8 @@ def plot_comparison(
 ) -> dict[str, Path]:
     """Save the standard overlay plots of several scenarios into ``out_dir``.
 
-    Plots: ``mva_<ISO3>`` and ``mva_delta_<ISO3>`` (difference from the first scenario) per
-    country, ``cagr_gap`` (``pair``, from the first scenario's base
+    Plots: ``mva_<ISO3>`` per country and ``mva_delta_<ISO3>`` (difference from the first
+    scenario) per country where any scenario differs, ``cagr_gap`` (``pair``, from the first scenario's base
     year), ``institutes`` and ``spend`` (federal and total) of ``program``.
 
     Parameters
@@ -168,6 +176,7 @@ def plot_comparison(
         {
             f"mva_delta_{c}": (lambda ax, c=c: plot_compare_mva_delta(runs, c, ax=ax))
             for c in countries
+            if _differs(runs, c)
         }
     )
     draws["cagr_gap"] = lambda ax: plot_cagr_gap(runs, *pair, ax=ax)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from scenarios.config.labels import COUNTRY_NAMES
+
 OKABE_ITO = {
     "black": "#000000",
     "orange": "#E69F00",
@@ -29,16 +31,6 @@ SCENARIO_COLORS = [
     OKABE_ITO[k]
     for k in ("blue", "vermillion", "bluish_green", "orange", "reddish_purple", "sky_blue", "black")
 ]
-
-COUNTRY_NAMES = {
-    "USA": "United States",
-    "CHN": "China",
-    "DEU": "Germany",
-    "JPN": "Japan",
-    "KOR": "Korea, Rep.",
-    "IND": "India",
-    "WLD": "World",
-}
 
 FIGSIZE = (7.0, 4.0)
 DPI = 150
