@@ -458,3 +458,20 @@ def test_yearly_first_order_indices_never_stack_past_one():
     top_of_stack = ax.collections[1].get_paths()[0].vertices[:, 1].max()
     assert top_of_stack == pytest.approx(1.0)  # 2030 scaled from 1.2 to 1
     assert "sum to up to 1.20" in " ".join(t.get_text() for t in ax.figure.texts + ax.texts)
+
+
+def test_claim_probability_labels_clear_their_whiskers():
+    import pandas as pd
+
+    from scenarios.plotting.claims import plot_claim_probabilities
+
+    table = pd.DataFrame({"claim": ["rare", "likely"], "scenario": ["s", "s"], "n": [500, 500],
+                          "probability": [0.03, 0.95], "ci_low": [0.02, 0.92], "ci_high": [0.05, 0.97]})
+    ax = plot_claim_probabilities(table, ax=new_ax())
+    ax.figure.canvas.draw()
+    labels = {t.get_text(): t for t in ax.texts}
+    rare, likely = labels["3% [2%-5%], n = 500"], labels["95% [92%-97%], n = 500"]
+    to_data = ax.transData.inverted()
+    assert to_data.transform(rare.get_window_extent())[0, 0] > 5  # starts right of the 5 % whisker end
+    assert to_data.transform(likely.get_window_extent())[1, 0] < 92  # ends left of the 92 % whisker
+    assert likely.get_color() == "white"

@@ -33,8 +33,12 @@ def plot_claim_probabilities(table: pd.DataFrame, *, ax: Axes | None = None, not
     ax.errorbar(p * 100, y, xerr=err * 100, fmt="none", ecolor="black", capsize=3, linewidth=1)
     ax.set_yticks(y, [textwrap.fill(c, 28) for c in future["claim"]], fontsize=FONTSIZE["tick"])
     ax.set_xlim(0, 100)
-    for yi, pi, n in zip(y, p, future["n"], strict=True):
-        ax.annotate(f"{pi:.0%} (n={n:,})", (min(pi * 100 + 2, 80), yi), va="center", fontsize=FONTSIZE["annotation"])
+    for yi, pi, lo, hi, n in zip(y, p, future["ci_low"], future["ci_high"], future["n"], strict=True):
+        text = f"{pi:.0%} [{lo:.0%}-{hi:.0%}], n = {n:,}"
+        right = hi * 100 + 2 <= 72  # right of the upper whisker, else inside the bar, in white
+        ax.annotate(text, (hi * 100 + 2 if right else lo * 100 - 2, yi), va="center",
+                    ha="left" if right else "right", color="black" if right else "white",
+                    fontsize=FONTSIZE["annotation"])
     return _finish(ax, "Probability that each claim holds across sampled futures",
                    "probability the claim holds (%), bars: 95 % Wilson interval", "", note)
 
