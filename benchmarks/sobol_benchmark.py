@@ -32,7 +32,7 @@ from rich.table import Table
 
 from scenarios import api
 from scenarios.data import load_dataset
-from scenarios.gsa import design
+from scenarios.analysis.sensitivity import design
 from scenarios.model.engine import run_model
 from scenarios.model.inputs import build_inputs
 from scenarios.sensitivity_run import run_sensitivity

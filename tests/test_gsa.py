@@ -12,7 +12,7 @@ from SALib.analyze import sobol as sobol_analyze
 from scipy import stats
 
 from scenarios.errors import ConfigError, ModelError
-from scenarios.gsa import (
+from scenarios.analysis.sensitivity import (
     METHODS,
     SOBOL_SECOND_ORDER,
     ConvergenceWarning,

@@ -1,6 +1,6 @@
 """Sensitivity analysis of a scenario: what is analysed, one engine call per design, the run folder.
 
-:mod:`scenarios.gsa` is a SALib adapter that knows nothing of the engine. This module
+:mod:`scenarios.analysis.sensitivity` is a SALib adapter that knows nothing of the engine. This module
 names the outputs in the vocabulary of claims (:class:`scenarios.claims.MetricRef`), evaluates
 them for a parameter matrix with runs of the scenario and of its reference scenario, a block of
 rows at a time (:func:`scenarios.blockwise.evaluate`), and writes ``runs/<name>_sensitivity/``.
@@ -28,7 +28,8 @@ import xarray as xr
 from pydantic import ValidationError
 from rich.table import Table
 
-from scenarios import __version__, api, blockwise, gsa
+from scenarios import __version__, api, blockwise
+from scenarios.analysis import sensitivity as gsa
 from scenarios.claims import FUTURE_METRICS, MetricRef, future_metric, policy_effect
 from scenarios.config.load import config_hash, resolve_config_path
 from scenarios.config.schema import Spec
@@ -221,12 +222,12 @@ class SensitivityRun:
         The SALib method, base sample size and seed.
     dists : dict
         The uncertain parameters and their distributions.
-    analysis : scenarios.gsa.SensitivityResult
+    analysis : scenarios.analysis.sensitivity.SensitivityResult
         Indices (with a ``units`` coordinate on ``output``), convergence check, design, outputs.
     over_time : xarray.Dataset or None
         Indices of the yearly paths (US MVA or its gain vs the reference, CHN-USA MVA gap).
     tornado : pandas.DataFrame
-        One-at-a-time swings, see :func:`scenarios.gsa.one_at_a_time`.
+        One-at-a-time swings, see :func:`scenarios.analysis.sensitivity.one_at_a_time`.
     warnings : tuple of str
         Convergence warnings and caveats, shown on the terminal and in the report.
     timings : dict
@@ -248,7 +249,7 @@ class SensitivityRun:
 
     @property
     def indices(self) -> xr.Dataset:
-        """Dims ``(output, parameter)``, see :func:`scenarios.gsa.analyze`."""
+        """Dims ``(output, parameter)``, see :func:`scenarios.analysis.sensitivity.analyze`."""
         return self.analysis.indices
 
     @property
@@ -286,7 +287,7 @@ def run_sensitivity(
     config : str, Path or Spec
         A config path, a shipped config name, or a loaded spec.
     method : str
-        A key of :data:`scenarios.gsa.METHODS`.
+        A key of :data:`scenarios.analysis.sensitivity.METHODS`.
     n : int
         Base sample size (Sobol': a power of 2; the design has ``n (2 d + 2)`` rows).
     seed : int, optional

@@ -146,7 +146,7 @@ def plot_morris(indices: xr.Dataset, output: str, *, ax: Axes | None = None, lab
 def plot_tornado(table: pd.DataFrame, output: str, *, units: str = "", top: int = 10,
                  ax: Axes | None = None, note: str = "") -> Axes:
     """Tornado of one output: each parameter at its low and high quantile, the others at
-    their medians; ``table`` is :func:`scenarios.gsa.one_at_a_time` output."""
+    their medians; ``table`` is :func:`scenarios.analysis.sensitivity.one_at_a_time` output."""
     ax = new_axes(ax)
     rows = table[table["output"] == output].head(top).iloc[::-1]
     center = float(rows["y_center"].iloc[0])

@@ -1,0 +1,384 @@
+"""Indices from a design and its model results, with a convergence check."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from scenarios.analysis.sensitivity.design import as_unit_matrix, evaluate_outputs, unit_design
+from scenarios.analysis.sensitivity.methods import (
+    CHECK_RESAMPLES,
+    RESAMPLES,
+    Method,
+    Outputs,
+    find_method,
+    main_indices_design,
+)
+from scenarios.errors import ModelError
+from scenarios.sampling.designs import Seed
+from scenarios.sampling.distributions import Distribution
+
+PAIRWISE = {"S2", "S2_conf"}
+"""The indices of parameter pairs (dims ``parameter``, ``parameter_2``)."""
+
+
+class ConvergenceWarning(UserWarning):
+    """Sensitivity indices still moved between the last two sample sizes."""
+
+
+@contextmanager
+def _contained(notes: list[str]) -> Iterator[None]:
+    """Run SALib without leaking its global state; its warnings become notes.
+
+    Some analyzers reseed ``np.random`` or reset the warnings filter and formatter.
+    """
+    state, formatter = np.random.get_state(), warnings.formatwarning  # noqa: NPY002
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            yield
+        finally:
+            np.random.set_state(state)  # noqa: NPY002
+            warnings.formatwarning = formatter
+    notes.extend(
+        str(w.message).strip()
+        for w in caught
+        if not str(w.message).startswith("FAST confidence intervals")
+    )
+
+
+def _degenerate(y: np.ndarray) -> str:
+    bad = int(np.sum(~np.isfinite(y)))
+    if bad:
+        return f"{bad} of {y.size} model results are not finite; indices not computed"
+    if np.ptp(y) <= 1e-12 * np.max(np.abs(y)):
+        return (
+            f"output is constant ({y[0]:g}) across all samples: it depends on none of the "
+            "parameters; indices are undefined"
+        )
+    return ""
+
+
+def _analyze_one(
+    spec: Method,
+    problem: dict,
+    X: np.ndarray,
+    y: np.ndarray,
+    seed: int,
+    conf: float,
+    resamples: int,
+) -> tuple[dict[str, np.ndarray], str]:
+    d = problem["num_vars"]
+    note = _degenerate(y)
+    if note:
+        return {k: np.full((d, d) if k in PAIRWISE else d, np.nan) for k in spec.indices}, note
+    notes: list[str] = []
+    with _contained(notes):
+        result = spec.analyze(dict(problem), X, y, seed, conf, resamples)
+    notes.extend(result.get("notes", []))
+    values = {k: np.asarray(result[k], dtype=float) for k in spec.indices}
+    return values, "; ".join(dict.fromkeys(notes))
+
+
+def analyze(
+    problem: dict,
+    X: np.ndarray | pd.DataFrame,
+    Y: Outputs,
+    method: str,
+    *,
+    seed: Seed = None,
+    conf_level: float = 0.95,
+    second_order: bool = False,
+    resamples: int = RESAMPLES,
+) -> xr.Dataset:
+    """Compute sensitivity indices of each output from a design and its model results.
+
+    Parameters
+    ----------
+    problem : dict
+        From :func:`design`.
+    X : numpy.ndarray or pandas.DataFrame
+        The unit-cube design, or the parameter matrix from :func:`design` (categorical
+        columns are coded in order of appearance; Morris ``mu`` signs then follow that order).
+    Y : dict of str -> numpy.ndarray
+        Output name -> one value per design row.
+    method : str
+        The method the design was built for, a key of :data:`METHODS`.
+    seed : int, numpy.random.Generator or None
+        Seeds the bootstrap confidence intervals.
+    conf_level : float
+        Confidence level of the ``*_conf`` half-widths.
+    second_order : bool
+        Sobol' only: the design has second-order rows; also compute ``S2``.
+    resamples : int
+        Bootstrap resamples of the confidence intervals.
+
+    Returns
+    -------
+    xarray.Dataset
+        Dims ``(output, parameter)`` (``S2``: ``(output, parameter, parameter_2)``); one
+        variable per index of the method; a ``note`` coordinate on ``output`` says why an
+        output has NaN indices (constant or non-finite results) and relays SALib's warnings.
+        Attributes: ``method``, ``n``, ``n_evaluations``, ``conf_level``, ``resamples``,
+        ``caveat``.
+
+    Raises
+    ------
+    ModelError
+        When an output does not have one value per design row.
+    """
+    spec = find_method(method, second_order)
+    return analyze_with(spec, method, problem, X, Y, seed, conf_level, resamples)
+
+
+def analyze_with(
+    spec: Method,
+    method: str,
+    problem: dict,
+    X: np.ndarray | pd.DataFrame,
+    Y: Outputs,
+    seed: Seed,
+    conf_level: float,
+    resamples: int,
+) -> xr.Dataset:
+    if not Y:
+        raise ModelError("no outputs to analyse", hint="pass {output name: values}")
+    X = as_unit_matrix(X)
+    rows, names = X.shape[0], list(problem["names"])
+    seed_int = int(np.random.default_rng(seed).integers(1, 2**31 - 1))
+    values, notes = {}, {}
+    for out, y in Y.items():
+        y = np.asarray(y, dtype=float).ravel()
+        if y.size != rows:
+            raise ModelError(
+                f"output '{out}' has {y.size} values for {rows} design rows",
+                hint="evaluate must return one value per row of the parameter matrix",
+            )
+        values[out], notes[out] = _analyze_one(spec, problem, X, y, seed_int, conf_level, resamples)
+    outputs = list(Y)
+    data = {
+        k: (
+            ("output", "parameter", "parameter_2") if k in PAIRWISE else ("output", "parameter"),
+            np.stack([values[o][k] for o in outputs]),
+        )
+        for k in spec.indices
+    }
+    coords = {
+        "output": outputs,
+        "parameter": names,
+        "note": ("output", [notes[o] for o in outputs]),
+    }
+    if PAIRWISE & set(spec.indices):
+        coords["parameter_2"] = names
+    attrs = {
+        "method": method,
+        "n": rows // spec.block(len(names)),
+        "n_evaluations": rows,
+        "conf_level": conf_level,
+        "resamples": resamples,
+        "caveat": spec.caveat,
+    }
+    return xr.Dataset(data, coords=coords, attrs=attrs)
+
+
+@dataclass(frozen=True)
+class SensitivityResult:
+    """Indices of a sensitivity analysis, with the design and the convergence check.
+
+    Attributes
+    ----------
+    indices : xarray.Dataset
+        See :func:`analyze`.
+    convergence : pandas.DataFrame
+        Columns ``output, parameter, n, index, value``: the main indices at n/4, n/2 and n.
+    converged : pandas.Series
+        Nullable boolean per output; NA when it could not be checked (constant output,
+        n too small, or the check was switched off).
+    params : pandas.DataFrame
+        The parameter matrix the model was evaluated on.
+    outputs : dict of str -> numpy.ndarray
+        The model results, one value per row of ``params``.
+    """
+
+    indices: xr.Dataset
+    convergence: pd.DataFrame
+    converged: pd.Series
+    params: pd.DataFrame
+    outputs: Outputs
+
+    def to_frame(self) -> pd.DataFrame:
+        """Tidy table of the indices, see :func:`to_frame`."""
+        return to_frame(self.indices)
+
+
+def _main_frame(ds: xr.Dataset, spec: Method) -> pd.DataFrame:
+    frames = [
+        ds[k].drop_vars("note").to_series().rename("value").reset_index().assign(index=k)
+        for k in spec.main
+    ]
+    return pd.concat(frames, ignore_index=True).assign(n=ds.attrs["n"])
+
+
+def _shift(a: xr.DataArray, b: xr.DataArray, relative: bool) -> xr.DataArray:
+    """Largest absolute change over parameters, per output."""
+    if relative:
+        a, b = a / a.max("parameter"), b / b.max("parameter")
+    return abs(a - b).max("parameter", skipna=False)
+
+
+def sensitivity(
+    dists: dict[str, Distribution],
+    evaluate: Callable[[pd.DataFrame], Outputs],
+    method: str = "sobol",
+    n: int = 1024,
+    *,
+    seed: Seed = None,
+    check_convergence: bool = True,
+    conf_level: float = 0.95,
+    tolerance: float = 0.05,
+    second_order: bool = False,
+) -> SensitivityResult:
+    """Run a global sensitivity analysis: design, one vectorised evaluation, analysis.
+
+    Parameters
+    ----------
+    dists : dict
+        Dotted path -> distribution.
+    evaluate : callable
+        ``params DataFrame -> {output: array, one value per row}``; called once on the whole
+        design (plus once per checkpoint for FAST, whose designs do not nest).
+    method : str
+        A key of :data:`METHODS`.
+    n : int
+        Base sample size, see :func:`design`.
+    seed : int, numpy.random.Generator or None
+        Same seed, same design and confidence intervals.
+    check_convergence : bool
+        Recompute the main indices on the first n/4 and n/2 of the design and warn when they
+        moved by more than ``tolerance`` between n/2 and n (their confidence intervals are not
+        used, so they take :data:`CHECK_RESAMPLES` bootstrap resamples).
+    conf_level : float
+        Confidence level of the ``*_conf`` half-widths.
+    tolerance : float
+        Largest acceptable absolute change of a main index (Morris: relative to the largest).
+    second_order : bool
+        Sobol' only: also second-order indices ``S2`` (design ``N (2d + 2)`` rows).
+
+    Returns
+    -------
+    SensitivityResult
+
+    Warns
+    -----
+    ConvergenceWarning
+        When an output's main index moved by more than ``tolerance`` between n/2 and n, or the
+        check was asked for but n is too small to make it.
+
+    Examples
+    --------
+    >>> from scenarios.testing_models import ishigami, ishigami_uncertainties
+    >>> res = sensitivity(ishigami_uncertainties(), lambda p: {"y": ishigami(p)}, n=2048, seed=1)
+    >>> res.indices["ST"].sel(output="y").to_series().idxmax()
+    'x1'
+    """
+    spec, rng = find_method(method, second_order), np.random.default_rng(seed)
+    unit, params, problem = unit_design(dists, spec, method, n, rng)
+    outputs = evaluate_outputs(evaluate, params)
+    analyze_seed = int(rng.integers(2**31))
+    indices = analyze_with(spec, method, problem, unit, outputs, analyze_seed, conf_level, RESAMPLES)
+    converged = pd.Series(pd.NA, index=list(outputs), dtype="boolean", name="converged")
+    checkpoints = [m for m in (n // 4, n // 2) if m >= spec.min_n] if check_convergence else []
+    if check_convergence and len(checkpoints) < 2:
+        warnings.warn(
+            f"n={n} is too small to check the convergence of {method} indices; "
+            f"use n >= {4 * spec.min_n}",
+            ConvergenceWarning,
+            stacklevel=2,
+        )
+    steps = []
+    for m in checkpoints:
+        if spec.nested:
+            rows = m * spec.block(len(dists))
+            sub_unit, sub_out = unit[:rows], {k: v[:rows] for k, v in outputs.items()}
+        else:
+            sub_unit, sub_params, _ = unit_design(dists, spec, method, m, rng)
+            sub_out = evaluate_outputs(evaluate, sub_params)
+        main, sub_unit, sub_out = main_indices_design(spec, len(dists), sub_unit, sub_out)
+        steps.append(
+            analyze_with(
+                main, method, problem, sub_unit, sub_out, analyze_seed, conf_level, CHECK_RESAMPLES
+            )
+        )
+    if len(checkpoints) == 2:
+        shift = xr.concat(
+            [_shift(indices[k], steps[1][k], spec.relative) for k in spec.main], "index"
+        ).max("index", skipna=False)
+        converged[:] = [pd.NA if np.isnan(s) else s <= tolerance for s in shift.to_numpy()]
+        _warn_unconverged(shift, indices, method, n, tolerance)
+    convergence = (
+        pd.concat([_main_frame(ds, spec) for ds in [*steps, indices]], ignore_index=True)[
+            ["output", "parameter", "n", "index", "value"]
+        ]
+        if steps
+        else pd.DataFrame(columns=["output", "parameter", "n", "index", "value"])
+    )
+    return SensitivityResult(indices, convergence, converged, params, outputs)
+
+
+def _warn_unconverged(
+    shift: xr.DataArray, indices: xr.Dataset, method: str, n: int, tolerance: float
+) -> None:
+    pairs = zip(indices["output"].to_numpy(), shift.to_numpy(), strict=True)
+    moved = [f"'{o}' ({s:.3f})" for o, s in pairs if s > tolerance]
+    if moved:
+        warnings.warn(
+            f"{method} indices have not converged: between n={n // 2} and n={n} the main index "
+            f"moved by more than {tolerance} for output {', '.join(moved)}; "
+            f"increase n (e.g. n={4 * n})",
+            ConvergenceWarning,
+            stacklevel=3,
+        )
+
+
+def to_frame(indices: xr.Dataset) -> pd.DataFrame:
+    """Tidy table of sensitivity indices.
+
+    Parameters
+    ----------
+    indices : xarray.Dataset
+        From :func:`analyze`, :func:`sensitivity` or :func:`over_time`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``output, parameter[, year], index, value, conf``; second-order indices have
+        parameter ``"a:b"`` (each pair once); ``conf`` is NaN where the method gives none.
+    """
+    order = {p: i for i, p in enumerate(indices["parameter"].values)}
+    frames = []
+    for name, da in indices.data_vars.items():
+        if str(name).endswith("_conf"):
+            continue
+        conf = indices.get(f"{name}_conf", xr.full_like(da, np.nan))
+        df = pd.DataFrame(
+            {"value": da.drop_vars("note").to_series(), "conf": conf.drop_vars("note").to_series()}
+        ).reset_index()
+        if "parameter_2" in da.dims:
+            df = df[df["parameter"].map(order) < df["parameter_2"].map(order)]
+            df = df.assign(parameter=df["parameter"] + ":" + df["parameter_2"])
+        frames.append(df.assign(index=name))
+    columns = [
+        "output",
+        "parameter",
+        *(["year"] if "year" in indices.dims else []),
+        "index",
+        "value",
+        "conf",
+    ]
+    return pd.concat(frames, ignore_index=True)[columns]
