@@ -114,7 +114,8 @@ def test_world_shares_2023(data):
 
 
 def test_world_mva_is_derived_and_starts_2004(data):
-    wld = data.series[(data.series["iso3"] == "WLD") & (data.series["indicator"] == "MVA")]
+    series = data.series[data.series["edition"].str.startswith("UN AMA")]
+    wld = series[(series["iso3"] == "WLD") & (series["indicator"] == "MVA")]
     assert wld["year"].min() == 2004
     assert wld["source"].str.contains("derived").all()
     assert wld["source"].str.contains("before 2004 dropped").all()
@@ -201,8 +202,15 @@ def test_errors_list_what_is_available(data):
 def test_sources_one_row_per_series_edition(data):
     sources = data.sources()
     series = sources[sources["table"] == "series"]
-    assert len(series) == 6  # {MVA, GDP} x {constant, current through2023, current through2024}
-    assert series["source"].str.contains("UN Statistics Division").all()
+    un = series[series["edition"].str.startswith("UN AMA")]
+    assert len(un) == 6  # {MVA, GDP} x {constant, current through2023, current through2024}
+    assert un["source"].str.contains("UN Statistics Division").all()
+    # World Bank WDI: MVA at both prices (2025-07 and 2025 editions, the US 2023 vintage) and
+    # World GDP (2025 constant, older current)
+    wdi = series[series["edition"].str.startswith("WDI")]
+    assert len(wdi) == 5
+    assert not wdi["source"].str.contains("derived").any()  # the World Bank's own World
+    assert wdi["source"].str.contains("World Development Indicators").all()
     assert set(sources["table"]) == {"series", "institutes", "fraunhofer", "program_facts",
                                      "impact_parameters"}
 
