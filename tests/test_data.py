@@ -35,19 +35,11 @@ def fact(data: Dataset, fact_id: str) -> float:
 # --- published figures (NIST AMS 600-17, seed 001) ----------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("iso3", "published", "found"),
-    [("CHN", 0.053, 0.0514), ("USA", 0.015, 0.0184)],
-)
-def test_cagr_2017_2022_vs_nist(data, iso3, published, found):
-    # NIST's Fig. 2 used an earlier AMA extraction (2024) and rounds; the through2023 edition
-    # gives China 0.16 points lower and the US 0.34 points higher: tolerance 0.4 points.
+@pytest.mark.parametrize(("iso3", "found"), [("CHN", 0.0514), ("USA", 0.0184)])
+def test_cagr_2017_2022_from_un_data(data, iso3, found):
+    # NIST prints 5.3 % and 1.5 %: neither reproduces (scenarios audit, tests/test_audit.py).
     value = cagr(data.table("MVA", "constant_2015_usd"), iso3, 2017, 2022)
     assert value == pytest.approx(found, abs=5e-5)
-    assert abs(value - published) <= 0.004, (
-        f"{iso3} MVA CAGR 2017-2022 {value:.2%} vs NIST {published:.1%}: "
-        f"difference {100 * (value - published):+.2f} points"
-    )
 
 
 @pytest.mark.parametrize(("iso3", "published"), [("CHN", 0.042), ("USA", 0.003)])

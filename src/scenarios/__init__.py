@@ -1,13 +1,14 @@
 """Scenario and projection engine for manufacturing-innovation policy.
 
 The Python API mirrors the command line: :func:`load_config`, :func:`run`, :func:`compare`,
-:func:`sensitivity`, :func:`stress`; results are ``xarray.Dataset`` and ``pandas.DataFrame``.
+:func:`sensitivity`, :func:`stress`, :func:`audit`; results are ``xarray.Dataset`` and ``pandas.DataFrame``.
 """
 
 __version__ = "0.1.0"
 
 from scenarios.api import (  # noqa: E402
     Run,
+    audit,
     compare,
     load_config,
     load_run,
@@ -29,6 +30,7 @@ __all__ = [
     "Run",
     "ScenariosError",
     "__version__",
+    "audit",
     "compare",
     "load_config",
     "load_run",
