@@ -192,3 +192,15 @@ def test_registry_errors_name_the_problem(tmp_path):
 def test_every_shipped_figure_cites_a_seed_file():
     seeds = {"000_d4a945767f502f36.txt", "001_017d06697d5ead08.txt", "004_c28e45fc07610c43.txt"}
     assert {f.source for f in load_registry().figures} <= seeds
+
+
+def test_docs_page_gives_todays_answer(table):
+    from pathlib import Path
+
+    from scenarios.audit_output import answer
+
+    page = (Path(__file__).resolve().parents[1] / "docs" / "audit.md").read_text(encoding="utf-8")
+    assert answer(table.reset_index())[0] in page
+    for row in table.reset_index().to_dict("records"):
+        if not row["id"].startswith("s004_t1_"):
+            assert f"`{row['id']}`" in page, row["id"]
