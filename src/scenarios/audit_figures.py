@@ -213,7 +213,7 @@ class Data:
 
 # --- kinds: a recipe on a basis -> the figure's value (in data units) -----------------------------
 
-Kind = Callable[[Recipe, Data, Basis], float]
+Compute = Callable[[Recipe, Data, Basis], float]
 
 
 def _level(r: Recipe, d: Data, b: Basis) -> float:
@@ -268,32 +268,39 @@ def _count(r: Recipe, d: Data, b: Basis) -> float:
     return float((programs["founding_year"] <= year).sum())
 
 
-# kind -> (function, uses the series, has a second term from its own edition, can shift its years)
-KINDS: dict[str, tuple[Kind, bool, bool, bool]] = {
-    "level": (_level, True, False, True),
-    "share_of_gdp": (_share_of_gdp, True, False, True),
-    "share_of_world": (_share_of_world, True, True, True),
-    "cagr": (_cagr, True, False, True),
-    "growth": (_growth, True, False, True),
-    "intensity": (_intensity, True, False, True),
-    "intensity_index": (_intensity_index, True, True, True),
-    "sum": (_sum, False, False, False),
-    "fact": (_sum, False, False, False),
-    "per_capita": (_per_capita, False, False, False),
-    "institute": (_institute, False, False, False),
-    "count": (_count, False, False, True),
+@dataclass(frozen=True)
+class Kind:
+    """A kind of figure: how to compute it, and which alternatives it has."""
+
+    compute: Compute
+    table: str | None = None  # the table it reads instead of the series ("program facts")
+    second: bool = False  # a second term from its own edition: world total, reference country
+    shifts: bool = True  # its years can be shifted
+
+
+KINDS: dict[str, Kind] = {
+    "level": Kind(_level),
+    "share_of_gdp": Kind(_share_of_gdp),
+    "share_of_world": Kind(_share_of_world, second=True),
+    "cagr": Kind(_cagr),
+    "growth": Kind(_growth),
+    "intensity": Kind(_intensity),
+    "intensity_index": Kind(_intensity_index, second=True),
+    "sum": Kind(_sum, table="program facts", shifts=False),
+    "fact": Kind(_sum, table="program facts", shifts=False),
+    "per_capita": Kind(_per_capita, table="program facts", shifts=False),
+    "institute": Kind(_institute, table="institutes data", shifts=False),
+    "count": Kind(_count, table="institutes data"),
 }
-TABLE_BASIS = {"sum": "program facts", "fact": "program facts", "per_capita": "program facts",
-               "institute": "institutes data", "count": "institutes data"}
 
 
 def headline(figure: Figure, data: Data) -> Basis:
     """The basis the source states: its prices, the default edition, its years, world alike."""
-    recipe = figure.recipe
-    _, series, second, _ = KINDS[recipe.kind]
-    edition = recipe.edition or data.default_edition if series else TABLE_BASIS[recipe.kind]
-    prices = recipe.prices if series else ""
-    return Basis(edition, prices, 0, edition if second else None)
+    recipe, kind = figure.recipe, KINDS[figure.recipe.kind]
+    if kind.table is not None:
+        return Basis(kind.table, "")
+    edition = recipe.edition or data.default_edition
+    return Basis(edition, recipe.prices, 0, edition if kind.second else None)
 
 
 def alternatives(figure: Figure, data: Data) -> Iterator[Basis]:
@@ -303,12 +310,11 @@ def alternatives(figure: Figure, data: Data) -> Iterator[Basis]:
     edition of the other source at the same prices: the world as the UN's countries summed or
     as the World Bank publishes it, never two UN editions mixed.
     """
-    _, series, second, shifts = KINDS[figure.recipe.kind]
-    base = headline(figure, data)
-    pairs = data.pairs if series else [(base.edition, base.prices)]
-    for (edition, prices), shift in itertools.product(pairs, SHIFTS if shifts else (0,)):
+    kind, base = KINDS[figure.recipe.kind], headline(figure, data)
+    pairs = data.pairs if kind.table is None else [(base.edition, base.prices)]
+    for (edition, prices), shift in itertools.product(pairs, SHIFTS if kind.shifts else (0,)):
         others = [e for e, p in data.pairs if p == prices and
-                  (e == edition or _source(e) != _source(edition))] if second else [None]
+                  (e == edition or _source(e) != _source(edition))] if kind.second else [None]
         for other in others:
             yield Basis(edition, prices, shift, other)
 
@@ -320,8 +326,7 @@ def _source(edition: str) -> str:
 
 def evaluate(figure: Figure, data: Data, basis: Basis) -> float:
     """The figure recomputed on `basis`, in the figure's unit (NaN where the data do not reach)."""
-    function = KINDS[figure.recipe.kind][0]
-    value = function(figure.recipe, data, basis)
+    value = KINDS[figure.recipe.kind].compute(figure.recipe, data, basis)
     return value * UNIT_SCALE.get(figure.unit, 1.0)
 
 
