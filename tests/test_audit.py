@@ -184,6 +184,9 @@ def test_registry_errors_name_the_problem(tmp_path):
     path.write_text("figures:\n" + entry.replace("population: nobody", "") * 2)
     with pytest.raises(ConfigError, match="duplicated figure ids"):
         load_registry(path)
+    path.write_text("figures:\n" + entry.replace("facts: [x], population: nobody", ""))
+    with pytest.raises(ConfigError, match="a per_capita recipe needs facts, population"):
+        load_registry(path)
     path.write_text("figures:\n" + entry.replace("'1'", "'1,5'"))
     with pytest.raises(ConfigError, match="published"):
         load_registry(path)

@@ -128,6 +128,10 @@ def load_registry(path: str | Path | None = None) -> Registry:
         duplicated = sorted({i for i in ids if ids.count(i) > 1})
         raise ConfigError("duplicated figure ids", file=where, value=duplicated)
     for figure in registry.figures:
+        missing = [key for key in KINDS[figure.recipe.kind].needs if not getattr(figure.recipe, key)]
+        if missing:
+            raise ConfigError(f"a {figure.recipe.kind} recipe needs {', '.join(missing)}", file=where,
+                              path=f"figures[{figure.id}].recipe.{missing[0]}")
         name = figure.recipe.population
         if name is not None and name not in registry.inputs:
             raise ConfigError("undefined input", file=where, path=f"figures[{figure.id}].recipe.population",
@@ -273,24 +277,26 @@ class Kind:
     """A kind of figure: how to compute it, and which alternatives it has."""
 
     compute: Compute
+    needs: tuple[str, ...]  # the recipe keys it reads
     table: str | None = None  # the table it reads instead of the series ("program facts")
     second: bool = False  # a second term from its own edition: world total, reference country
     shifts: bool = True  # its years can be shifted
 
 
+_YEAR = ("country", "year")
 KINDS: dict[str, Kind] = {
-    "level": Kind(_level),
-    "share_of_gdp": Kind(_share_of_gdp),
-    "share_of_world": Kind(_share_of_world, second=True),
-    "cagr": Kind(_cagr),
-    "growth": Kind(_growth),
-    "intensity": Kind(_intensity),
-    "intensity_index": Kind(_intensity_index, second=True),
-    "sum": Kind(_sum, table="program facts", shifts=False),
-    "fact": Kind(_sum, table="program facts", shifts=False),
-    "per_capita": Kind(_per_capita, table="program facts", shifts=False),
-    "institute": Kind(_institute, table="institutes data", shifts=False),
-    "count": Kind(_count, table="institutes data"),
+    "level": Kind(_level, _YEAR),
+    "share_of_gdp": Kind(_share_of_gdp, _YEAR),
+    "share_of_world": Kind(_share_of_world, _YEAR, second=True),
+    "cagr": Kind(_cagr, ("country", "start", "end")),
+    "growth": Kind(_growth, _YEAR),
+    "intensity": Kind(_intensity, (*_YEAR, "facts")),
+    "intensity_index": Kind(_intensity_index, (*_YEAR, "reference_country", "facts"), second=True),
+    "sum": Kind(_sum, ("facts",), table="program facts", shifts=False),
+    "fact": Kind(_sum, ("facts",), table="program facts", shifts=False),
+    "per_capita": Kind(_per_capita, ("facts", "population"), table="program facts", shifts=False),
+    "institute": Kind(_institute, ("name", "field"), table="institutes data", shifts=False),
+    "count": Kind(_count, ("program", "year"), table="institutes data"),
 }
 
 
