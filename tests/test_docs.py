@@ -40,7 +40,7 @@ def test_generator_ignores_components_registered_at_run_time():
 
 def test_docs_pages_exist_and_are_linked_from_the_readme():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    for page in ("model.md", "config.md", "claims.md", "cli.md", "dask.md"):
+    for page in ("model.md", "config.md", "claims.md", "cli.md", "dask.md", "audit.md"):
         assert (DOCS / page).is_file(), page
         assert f"docs/{page}" in readme, f"README does not link docs/{page}"
 

@@ -294,9 +294,8 @@ def test_import_file_price_basis_filter_and_bad_kind(tmp_path):
     download.write_text(DATABANK, encoding="utf-8")
     import_file("wdi", download, tmp_path / "out", price_basis="constant_2015_usd")
     series = load_dataset(tmp_path / "out").series
-    assert set(series.loc[series["edition"].str.startswith("WDI"), "price_basis"]) == {
-        "constant_2015_usd"
-    }
+    imported = series["edition"] == "WDI 07/01/2025"
+    assert set(series.loc[imported, "price_basis"]) == {"constant_2015_usd"}
     with pytest.raises(DataError, match="use 'un' or 'wdi'"):
         import_file("imf", download, tmp_path / "out")  # type: ignore[arg-type]
 

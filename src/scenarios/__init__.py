@@ -1,7 +1,7 @@
 """Scenario and projection engine for manufacturing-innovation policy.
 
 The Python API mirrors the command line: :func:`load_config`, :func:`run`, :func:`compare`,
-:func:`sensitivity`, :func:`stress`; results are ``xarray.Dataset`` and ``pandas.DataFrame``.
+:func:`sensitivity`, :func:`stress`, :func:`audit`; results are ``xarray.Dataset`` and ``pandas.DataFrame``.
 
 The names below are imported on first use, so that ``import scenarios`` (and the command line's
 ``--help``) does not pay for numpy, pandas and xarray until something needs them.
@@ -16,6 +16,7 @@ __version__ = "0.1.0"
 
 _WHERE = {
     "Run": "scenarios.api",
+    "audit": "scenarios.api",
     "compare": "scenarios.api",
     "load_config": "scenarios.api",
     "load_run": "scenarios.api",
@@ -38,6 +39,7 @@ __all__ = ["__version__", *sorted(_WHERE)]
 if TYPE_CHECKING:
     from scenarios.api import (
         Run,
+        audit,
         compare,
         load_config,
         load_run,

@@ -448,3 +448,35 @@ def run_ensemble(config: str | Path | Spec, *, overrides: list[str] | None = Non
 
     return run_chunked(config, overrides=overrides, samples=samples, seed=seed, method=method, chunks=chunks,
                        scheduler=scheduler, out_dir=out_dir)
+
+
+def audit(*, data: str | Path | None = None, out_dir: str | Path | None = "runs") -> pd.DataFrame:
+    """Recompute every published figure of the sources that the data reach; see :mod:`scenarios.audit_figures`.
+
+    Parameters
+    ----------
+    data
+        A dataset folder (default: the embedded dataset).
+    out_dir
+        Where ``audit/`` is written (figures.csv, report.html, manifest.json); None writes nothing.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per figure: ``id, text, source, published, unit, recomputed, reproduces,
+        difference, reproduced_by`` and more (:data:`scenarios.audit_figures.COLUMNS`).
+
+    Examples
+    --------
+    >>> table = audit(out_dir=None)
+    >>> table.set_index("id").loc["chn_growth_2023", "verdict"]
+    'reproduces'
+    """
+    from scenarios.audit_figures import audit as _audit
+    from scenarios.audit_output import save_audit
+
+    dataset = load_dataset(data)
+    table = _audit(dataset)
+    if out_dir is not None:
+        save_audit(table, dataset, out_dir)
+    return table

@@ -404,3 +404,23 @@ def sensitivity(
     for line in result.warnings:
         errors.print(f"[yellow]warning[/yellow]: {line}", highlight=False)
     console.print(f"[green]wrote[/green] {path}  ({result.timings['total']:.1f} s)")
+
+
+@app.command()
+def audit(
+    data: Annotated[Path | None, typer.Option(help="A dataset folder (default: the embedded dataset).")] = None,
+    out: Annotated[Path, typer.Option(help="Folder that receives runs/audit/.")] = Path("runs"),
+) -> None:
+    """Recompute every published figure of the sources from the data: reproduces or not, and what does.
+
+    Example: scenarios audit
+    """
+    from rich.console import Console
+
+    from scenarios.api import audit as run_audit
+    from scenarios.audit_output import rich_table
+
+    table = run_audit(data=data, out_dir=out)
+    terminal = Console()
+    terminal.print(rich_table(table))
+    terminal.print(f"[green]wrote[/green] {out / 'audit'}")

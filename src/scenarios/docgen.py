@@ -45,7 +45,7 @@ NOTES: dict[str, str] = {
     "Spec.uncertainties": "Dotted parameter path -> distribution (see 'Uncertainties' below).",
     "Spec.correlations": "Rank correlations between uncertain parameters: [path_a, path_b, rho].",
     "DataSettings.path": "A dataset folder made by `scenarios data import`; default: the embedded data.",
-    "DataSettings.edition": "Series edition, e.g. 'UN AMA through2024' or 'WDI 2025-07-01'; "
+    "DataSettings.edition": "Series edition, e.g. 'UN AMA through2024' or 'WDI 2025-07'; "
                             "default: the dataset's default edition. Editions are never mixed.",
     "Country.growth": "Baseline growth component.",
     "Country.shocks": "Optional AR(1) noise on the growth rate.",

@@ -396,3 +396,17 @@ def write_stress_report(
         "<h2>Plots</h2>", _figures(plots, {}),
     ])
     return _write(path, _page(title, body))
+
+
+def write_audit_report(path: Path | str, *, lead: Sequence[str], figures: pd.DataFrame,
+                       method: Sequence[str]) -> Path:
+    """Write the published-figure audit as one self-contained page: the answer, every figure, how."""
+    title = "Published figures, recomputed"
+    answer, *missed = lead
+    body = "\n".join([
+        f"<h1>{_e(title)}</h1>", f'<p class="lead">{_e(answer)}</p>',
+        "<ul>" + "".join(f"<li>{_e(line)}</li>" for line in missed) + "</ul>",
+        "<h2>Every figure</h2>", _frame_table(figures),
+        "<h2>How</h2><ul>" + "".join(f"<li>{_e(line)}</li>" for line in method) + "</ul>",
+    ])
+    return _write(path, _page(title, body))

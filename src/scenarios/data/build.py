@@ -4,6 +4,8 @@ DIR is the shared data directory (``raw/*.xlsx``, the transcribed CSVs and SOURC
 documents are read from ``DIR/../seeds``. Writes ``series.csv``, ``country_codes.csv``,
 ``institutes.csv``, ``fraunhofer.csv``, ``impact_parameters.csv`` and ``vintage.json`` into the
 package data folder (or ``--out``). ``program_facts.csv`` is curated by hand and not rebuilt.
+``series.csv`` holds every UN AMA edition and the World Bank WDI series of the staged extract,
+each row tagged with its edition; runs read the default edition only.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from scenarios.data.dataset import DEFAULT_EDITION, write_csv
-from scenarios.data.importers import read_un_ama_xlsx
+from scenarios.data.importers import SERIES_COLUMNS, WDI_PUBLISHER, WDI_SERIES, read_un_ama_xlsx
 from scenarios.errors import DataError
 
 PACKAGE_DATA = Path(__file__).parent
@@ -34,7 +36,14 @@ CODE_FILES = (
     "un_ama_mva_gdp_all_countries_current_usd_through2024.csv",
 )
 # Release of each AMA edition, per SOURCES.md (the xlsx files do not state it).
-RELEASES = {"UN AMA through2023": "Dec-2024 release", "UN AMA through2024": "Dec-2025 release"}
+RELEASES = {
+    "UN AMA through2023": "Dec-2024 release",
+    "UN AMA through2024": "Dec-2025 release",
+    "WDI 2025-07": "WDI July-2025 update (Open Numbers mirror)",
+    "WDI 2025": "WDI 2025, series to 2024 (Open Numbers mirror)",
+    "WDI 2023 vintage": "WDI 2023, US series to 2021 (Open Numbers mirror)",
+    "WDI older vintage": "WDI, World GDP at current prices to 2022 (Open Numbers mirror)",
+}
 SEED_NIST = "001_017d06697d5ead08.txt"
 SEED_CASTED = "004_c28e45fc07610c43.txt"
 # Seed 004 Table 1 (NNMI Annual Report, first 7 institutes): 5-year federal / non-federal funding
@@ -49,7 +58,9 @@ TABLE1 = {
     "IACMI": ("70", "180", "122+"),
 }
 STATES = {"Minnesota": "MN", "Arizona": "AZ"}
+WDI_FILE = "wdi_mva_gdp_selected_long.csv"
 CURATED_FILES = (
+    WDI_FILE,
     "manufacturing_usa_institutes.csv",
     "fraunhofer_by_year.csv",
     "impact_parameters_literature.csv",
@@ -84,10 +95,11 @@ def build(data_dir: str | Path, out_dir: str | Path = PACKAGE_DATA) -> list[Path
     seeds = data_dir.parent / "seeds"
     codes = country_codes(data_dir)
     iso3 = dict(zip(codes["un_country_id"], codes["iso3"], strict=True))
-    un = {name: read_un_ama_xlsx(_input(data_dir, name), iso3_codes=iso3) for name in UN_FILES}
+    sources = {name: read_un_ama_xlsx(_input(data_dir, name), iso3_codes=iso3) for name in UN_FILES}
+    sources[WDI_FILE] = wdi(data_dir, dict(zip(codes["iso3"], codes["country"], strict=False)))
     tables = {
         "country_codes": codes,
-        "series": series(un.values()),
+        "series": series(sources.values()),
         "institutes": institutes(data_dir, seeds),
         "fraunhofer": fraunhofer(data_dir),
         "impact_parameters": impact_parameters(data_dir),
@@ -97,7 +109,7 @@ def build(data_dir: str | Path, out_dir: str | Path = PACKAGE_DATA) -> list[Path
         target = out_dir / f"{name}.csv"
         write_csv(frame, target, float_format="%.3f" if name == "series" else "%.10g")
         written.append(target)
-    editions = {name: frame["edition"].iloc[0] for name, frame in un.items()}
+    editions = {name: sorted(frame["edition"].unique()) for name, frame in sources.items()}
     target = out_dir / "vintage.json"
     target.write_text(json.dumps(vintage_info(data_dir, editions), indent=2) + "\n",
                       encoding="utf-8")
@@ -119,11 +131,49 @@ def country_codes(data_dir: Path) -> pd.DataFrame:
 
 
 def series(frames) -> pd.DataFrame:
-    """MVA and GDP of `COUNTRIES` from the importer's output for each UN AMA download."""
+    """MVA and GDP of `COUNTRIES` from the importers' output (UN AMA downloads, WDI extract)."""
     long = pd.concat(frames, ignore_index=True)
     long = long[long["iso3"].isin(COUNTRIES)]
     return long.sort_values(["edition", "price_basis", "indicator", "iso3", "year"],
                             ignore_index=True)
+
+
+def wdi(data_dir: Path, names: dict[str, str]) -> pd.DataFrame:
+    """World Bank WDI series of the staged extract (one row per value), in the series layout.
+
+    The edition is "WDI" and the extract's vintage label up to its parenthesis ("WDI 2025-07",
+    "WDI 2023 vintage"): the extract mixes mirror commits, and no edition mixes two of them. The
+    extract's flag (e.g. "SUSPECT" for the 2025-vintage US constant-price series) goes into the
+    source text. `names` maps ISO3 codes to the UN country names.
+    """
+    raw = pd.read_csv(_input(data_dir, WDI_FILE), dtype=str, keep_default_na=False)
+    unknown = sorted(set(raw["indicator_code"]) - set(WDI_SERIES))
+    if unknown:
+        raise DataError(f"unknown WDI series {unknown}", file=WDI_FILE,
+                        hint=f"supported: {', '.join(WDI_SERIES)}")
+    codes = raw["indicator_code"]
+    flag = raw["flag"].map(lambda f: f"; flag: {f}" if f else "")
+    out = pd.DataFrame({
+        "iso3": raw["iso3"],
+        "country": raw["iso3"].map(names | {"WLD": "World (World Bank)"}),
+        "indicator": codes.map(lambda c: WDI_SERIES[c][0]),
+        "price_basis": codes.map(lambda c: WDI_SERIES[c][1]),
+        "year": raw["year"].astype(int),
+        "value_usd_millions": raw["value_usd"].astype(float) / 1e6,
+        "edition": "WDI " + raw["wdi_vintage"].str.split(" (", regex=False).str[0],
+        "source": f"{WDI_PUBLISHER} (" + codes + "), mirror " + raw["source"].map(_mirror) + flag,
+    })
+    return out[SERIES_COLUMNS]
+
+
+def _mirror(source: str) -> str:
+    """'github owner/repo, path, commit <sha>' -> 'owner/repo@<sha[:10]>' (the path names the
+    series, which the source text already gives)."""
+    match = re.fullmatch(r"github (\S+), \S+, commit ([0-9a-f]{40})", source)
+    if match is None:
+        raise DataError("unexpected source text", file=WDI_FILE, value=source,
+                        hint="expected 'github OWNER/REPO, PATH, commit SHA'")
+    return f"{match.group(1)}@{match.group(2)[:10]}"
 
 
 def institutes(data_dir: Path, seeds: Path) -> pd.DataFrame:
@@ -163,21 +213,24 @@ def impact_parameters(data_dir: Path) -> pd.DataFrame:
     return out
 
 
-def vintage_info(data_dir: Path, editions: dict[str, str]) -> dict:
-    """Editions, build date (latest xlsx 'modified' property) and sha256 of every input."""
+def vintage_info(data_dir: Path, editions: dict[str, list[str]]) -> dict:
+    """Editions, build date (latest xlsx 'modified' property) and sha256 of every input.
+
+    `editions` maps each series input file to the editions read from it.
+    """
     names = [*UN_FILES, *CODE_FILES, *CURATED_FILES]
     files = [_file_info(_input(data_dir, name), name) for name in names]
     files += [_file_info(_input(data_dir.parent / "seeds", s), f"../seeds/{s}")
               for s in (SEED_NIST, SEED_CASTED)]
     for info in files:
         if info["file"] in editions:
-            info["edition"] = editions[info["file"]]
+            info["edition"] = ", ".join(editions[info["file"]])
     return {
         "default_edition": DEFAULT_EDITION,
         "editions": {
             edition: {"release": RELEASES.get(edition, ""),
-                      "files": [name for name, ed in editions.items() if ed == edition]}
-            for edition in sorted(set(editions.values()))
+                      "files": [name for name, eds in editions.items() if edition in eds]}
+            for edition in sorted({ed for eds in editions.values() for ed in eds})
         },
         "build_date": max(f["modified"] for f in files if "modified" in f)[:10],
         "build_date_basis": "latest 'modified' property of the input xlsx files, not the clock",

@@ -406,8 +406,9 @@ def _require(value: str, available: pd.Series, what: str) -> None:
 def _series_source(key: tuple[str, str, str], part: pd.DataFrame) -> dict:
     indicator, price_basis, edition = key
     countries = ", ".join(sorted(part["iso3"].unique()))
-    cited = sorted(part.loc[part["iso3"] != "WLD", "source"].unique())
-    if (part["iso3"] == "WLD").any():
+    derived = part["source"].str.startswith("derived")
+    cited = sorted(part.loc[~derived, "source"].unique())
+    if derived.any():
         cited.append("WLD derived by the importer (see series.source)")
     return {"table": "series", "what": f"{indicator} {price_basis}: {countries}",
             "edition": edition, "years": _span(part["year"]), "source": "; ".join(cited),
