@@ -31,9 +31,25 @@ from scenarios.errors import ConfigError
 REGISTRY = "published_figures.yaml"
 SHIFTS = (0, -1, 1)
 UNIT_SCALE = {"%": 100.0, "USD billion": 1e-3}
-COLUMNS = ["id", "text", "source", "location", "published", "qualifier", "unit", "recomputed",
-           "reproduces", "verdict", "difference", "basis", "reproduced_by", "alternatives_tried",
-           "closest_value", "closest_basis", "note"]
+COLUMNS = [
+    "id",
+    "text",
+    "source",
+    "location",
+    "published",
+    "qualifier",
+    "unit",
+    "recomputed",
+    "reproduces",
+    "verdict",
+    "difference",
+    "basis",
+    "reproduced_by",
+    "alternatives_tried",
+    "closest_value",
+    "closest_basis",
+    "note",
+]
 
 
 # --- the registry -----------------------------------------------------------------------------
@@ -42,8 +58,20 @@ COLUMNS = ["id", "text", "source", "location", "published", "qualifier", "unit",
 class Recipe(Strict):
     """What to compute: a kind from `KINDS` and the arguments it needs."""
 
-    kind: Literal["level", "share_of_gdp", "share_of_world", "cagr", "growth", "intensity",
-                  "intensity_index", "sum", "fact", "per_capita", "institute", "count"]
+    kind: Literal[
+        "level",
+        "share_of_gdp",
+        "share_of_world",
+        "cagr",
+        "growth",
+        "intensity",
+        "intensity_index",
+        "sum",
+        "fact",
+        "per_capita",
+        "institute",
+        "count",
+    ]
     country: str | None = None
     reference_country: str | None = None
     year: int | None = None
@@ -83,8 +111,12 @@ class Figure(Strict):
     def interval(self) -> tuple[float, float]:
         """[low, high) of the values that print as the figure (bounds may be infinite)."""
         x, u = self.value, self.step
-        return {"exact": (x - u / 2, x + u / 2), "nearly": (x - u, x + u / 2),
-                "under": (-math.inf, x), "at_least": (x, math.inf)}[self.qualifier]
+        return {
+            "exact": (x - u / 2, x + u / 2),
+            "nearly": (x - u, x + u / 2),
+            "under": (-math.inf, x),
+            "at_least": (x, math.inf),
+        }[self.qualifier]
 
     def reproduced(self, value: float) -> bool:
         """Whether `value` (in the figure's unit) prints as the published figure."""
@@ -117,25 +149,38 @@ def load_registry(path: str | Path | None = None) -> Registry:
         Invalid YAML, an unknown key or kind, a duplicated id or an undefined input.
     """
     where = str(path) if path is not None else f"embedded {REGISTRY}"
-    file = Path(path) if path is not None else Path(str(resources.files("scenarios.data") / REGISTRY))
+    file = (
+        Path(path) if path is not None else Path(str(resources.files("scenarios.data") / REGISTRY))
+    )
     try:
         registry = Registry.model_validate(read_yaml(file))
     except ValidationError as exc:
-        raise ConfigError("invalid figure registry",
-                          problems=[_problem(err, where) for err in exc.errors()]) from None
+        raise ConfigError(
+            "invalid figure registry", problems=[_problem(err, where) for err in exc.errors()]
+        ) from None
     ids = [f.id for f in registry.figures]
     if len(set(ids)) != len(ids):
         duplicated = sorted({i for i in ids if ids.count(i) > 1})
         raise ConfigError("duplicated figure ids", file=where, value=duplicated)
     for figure in registry.figures:
-        missing = [key for key in KINDS[figure.recipe.kind].needs if not getattr(figure.recipe, key)]
+        missing = [
+            key for key in KINDS[figure.recipe.kind].needs if not getattr(figure.recipe, key)
+        ]
         if missing:
-            raise ConfigError(f"a {figure.recipe.kind} recipe needs {', '.join(missing)}", file=where,
-                              path=f"figures[{figure.id}].recipe.{missing[0]}")
+            raise ConfigError(
+                f"a {figure.recipe.kind} recipe needs {', '.join(missing)}",
+                file=where,
+                path=f"figures[{figure.id}].recipe.{missing[0]}",
+            )
         name = figure.recipe.population
         if name is not None and name not in registry.inputs:
-            raise ConfigError("undefined input", file=where, path=f"figures[{figure.id}].recipe.population",
-                              value=name, hint=f"define it under 'inputs:' ({', '.join(registry.inputs)})")
+            raise ConfigError(
+                "undefined input",
+                file=where,
+                path=f"figures[{figure.id}].recipe.population",
+                value=name,
+                hint=f"define it under 'inputs:' ({', '.join(registry.inputs)})",
+            )
     return registry
 
 
@@ -194,7 +239,8 @@ class Data:
     def __init__(self, dataset: Dataset, registry: Registry) -> None:
         series = dataset.series
         self.values = series.set_index(["edition", "price_basis", "indicator", "iso3", "year"])[
-            "value_usd_millions"].to_dict()
+            "value_usd_millions"
+        ].to_dict()
         self.pairs = sorted(set(zip(series["edition"], series["price_basis"], strict=True)))
         world = series[(series["iso3"] == "WLD") & (series["indicator"] == "MVA")]
         self.derived_world = set(world.loc[world["source"].str.startswith("derived"), "edition"])
@@ -233,8 +279,9 @@ def _share_of_world(r: Recipe, d: Data, b: Basis) -> float:
 
 
 def _cagr(r: Recipe, d: Data, b: Basis) -> float:
-    return cagr(d.get(b, "MVA", r.country, r.start), d.get(b, "MVA", r.country, r.end),
-                r.end - r.start)
+    return cagr(
+        d.get(b, "MVA", r.country, r.start), d.get(b, "MVA", r.country, r.end), r.end - r.start
+    )
 
 
 def _growth(r: Recipe, d: Data, b: Basis) -> float:
@@ -319,14 +366,21 @@ def alternatives(figure: Figure, data: Data) -> Iterator[Basis]:
     kind, base = KINDS[figure.recipe.kind], headline(figure, data)
     pairs = data.pairs if kind.table is None else [(base.edition, base.prices)]
     for (edition, prices), shift in itertools.product(pairs, SHIFTS if kind.shifts else (0,)):
-        others = [e for e, p in data.pairs if p == prices and
-                  (e == edition or _source(e) != _source(edition))] if kind.second else [None]
+        others = (
+            [
+                e
+                for e, p in data.pairs
+                if p == prices and (e == edition or _source(e) != _source(edition))
+            ]
+            if kind.second
+            else [None]
+        )
         for other in others:
             yield Basis(edition, prices, shift, other)
 
 
 def _source(edition: str) -> str:
-    """"UN" or "WDI": the publisher part of an edition name."""
+    """ "UN" or "WDI": the publisher part of an edition name."""
     return edition.split()[0]
 
 
@@ -350,13 +404,20 @@ def audit_figure(figure: Figure, data: Data) -> dict:
     closest = min(tried, key=lambda b: abs(tried[b] - figure.value), default=None)
     reproduces = figure.reproduced(value)
     return {
-        "id": figure.id, "text": figure.text, "source": figure.source,
-        "location": figure.location, "published": figure.published,
-        "qualifier": figure.qualifier, "unit": figure.unit, "recomputed": value,
+        "id": figure.id,
+        "text": figure.text,
+        "source": figure.source,
+        "location": figure.location,
+        "published": figure.published,
+        "qualifier": figure.qualifier,
+        "unit": figure.unit,
+        "recomputed": value,
         "reproduces": reproduces,
         "verdict": "reproduces" if reproduces else "does not reproduce",
-        "difference": value - figure.value, "basis": label(base),
-        "reproduced_by": "; ".join(by), "alternatives_tried": len(tried),
+        "difference": value - figure.value,
+        "basis": label(base),
+        "reproduced_by": "; ".join(by),
+        "alternatives_tried": len(tried),
         "closest_value": math.nan if closest is None else tried[closest],
         "closest_basis": "" if closest is None else label(closest),
         "note": _note(figure, data),
@@ -370,8 +431,10 @@ def _note(figure: Figure, data: Data) -> str:
         notes.extend(f"institutes data row: {source}" for source in rows)
     if figure.recipe.population is not None:
         cited = data.inputs[figure.recipe.population]
-        notes.append(f"denominator is a cited input, not in the dataset: {cited.value:,.0f} "
-                     f"{cited.unit} ({cited.source})")
+        notes.append(
+            f"denominator is a cited input, not in the dataset: {cited.value:,.0f} "
+            f"{cited.unit} ({cited.source})"
+        )
     return "; ".join(notes)
 
 

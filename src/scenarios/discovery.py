@@ -40,7 +40,9 @@ class Box:
 
 
 MIN_CASES = 10  # fewer cases of interest than this describe noise, not a region
-SIGNIFICANCE = 0.05  # restrictions whose quasi-p-value exceeds this are dropped (as EMA Workbench does)
+SIGNIFICANCE = (
+    0.05  # restrictions whose quasi-p-value exceeds this are dropped (as EMA Workbench does)
+)
 
 
 def _choose(trajectory: pd.DataFrame) -> int:
@@ -50,7 +52,9 @@ def _choose(trajectory: pd.DataFrame) -> int:
     return int(np.argmax(score))
 
 
-def find_box(x: pd.DataFrame, cases: np.ndarray, *, peel_alpha: float = 0.05, mass_min: float = 0.05) -> Box | None:
+def find_box(
+    x: pd.DataFrame, cases: np.ndarray, *, peel_alpha: float = 0.05, mass_min: float = 0.05
+) -> Box | None:
     """Run PRIM on numeric inputs ``x`` for the boolean cases of interest; None if there are
     fewer than ``MIN_CASES`` of them (or no other cases).
 
@@ -61,11 +65,17 @@ def find_box(x: pd.DataFrame, cases: np.ndarray, *, peel_alpha: float = 0.05, ma
 
     cases = np.asarray(cases, dtype=bool)
     numeric = x.select_dtypes("number")
-    numeric = numeric.loc[:, numeric.nunique() > 1]
+    numeric = numeric.loc[:, numeric.max() > numeric.min()]  # columns that vary
     if cases.sum() < MIN_CASES or (~cases).sum() == 0 or numeric.shape[1] == 0:
         return None
-    finder = prim.Prim(numeric.reset_index(drop=True), cases.astype(float), threshold=0.5,
-                       threshold_type=">", peel_alpha=peel_alpha, mass_min=mass_min)
+    finder = prim.Prim(
+        numeric.reset_index(drop=True),
+        cases.astype(float),
+        threshold=0.5,
+        threshold_type=">",
+        peel_alpha=peel_alpha,
+        mass_min=mass_min,
+    )
     box = finder.find_box()
     trajectory = box.peeling_trajectory.reset_index(drop=True)
     chosen = _choose(trajectory)

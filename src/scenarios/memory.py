@@ -21,8 +21,9 @@ def result_bytes(n_samples: int, n_years: int, n_countries: int, n_programs: int
     return 8 * n_samples * n_years * (6 * n_countries + 8 * n_programs)
 
 
-def ensemble_bytes(n_samples: int, n_years: int, n_countries: int, n_programs: int, *,
-                   with_reference: bool) -> int:
+def ensemble_bytes(
+    n_samples: int, n_years: int, n_countries: int, n_programs: int, *, with_reference: bool
+) -> int:
     """Estimated peak memory of an in-memory run of ``n_samples``, its metrics and its files."""
     arrays = result_bytes(n_samples, n_years, n_countries, n_programs)
     return int(PROCESS_BYTES + PEAK_PER_ARRAY_BYTE[with_reference] * arrays)

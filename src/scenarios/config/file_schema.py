@@ -19,7 +19,7 @@ SCHEMA_FILE = "config.schema.json"
 EXTENDS = {
     "type": "string",
     "description": "A config this one builds on: a file next to this one, or a shipped config by name "
-                   "(baseline, nnmi_full45, ...). Keys given here win.",
+    "(baseline, nnmi_full45, ...). Keys given here win.",
 }
 
 
@@ -38,8 +38,10 @@ def config_file_schema() -> dict[str, Any]:
     schema = Spec.model_json_schema()
     _every_key_optional(schema)
     schema["properties"] = {"extends": EXTENDS, **schema["properties"]}
-    schema.update(title="scenarios config file",
-                  description="A scenario config; docs/config.md explains every key.")
+    schema.update(
+        title="scenarios config file",
+        description="A scenario config; docs/config.md explains every key.",
+    )
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
 
 

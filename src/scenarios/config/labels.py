@@ -36,17 +36,23 @@ PARAMETERS: dict[str, tuple[str, str]] = {
     "countries.*.growth.tau": ("{country} convergence time, tau", "years"),
     "countries.*.shocks.sigma": ("{country} growth shock size, sigma", "fraction per year"),
     "countries.*.shocks.rho": ("{country} growth shock persistence, rho", "1"),
-    "programs.*.cost_per_institute": ("{program}: federal cost per institute",
-                                      "USD million, constant 2015 prices"),
+    "programs.*.cost_per_institute": (
+        "{program}: federal cost per institute",
+        "USD million, constant 2015 prices",
+    ),
     "programs.*.match_ratio": ("{program}: non-federal match per federal dollar", "ratio"),
     "programs.*.funding_years": ("{program}: years of federal funding per institute", "years"),
     "programs.*.launch_lag": ("{program}: lag from funding to launch", "years"),
     "programs.*.cap": ("{program}: network cap", "institutes"),
     "programs.*.survival": ("{program}: survival after federal exit", "probability"),
-    "programs.*.new_institute_budget.total": ("{program}: budget for new institutes",
-                                              "USD million, nominal"),
-    "programs.*.new_institute_budget.annual": ("{program}: annual budget for new institutes",
-                                               "USD million a year, nominal"),
+    "programs.*.new_institute_budget.total": (
+        "{program}: budget for new institutes",
+        "USD million, nominal",
+    ),
+    "programs.*.new_institute_budget.annual": (
+        "{program}: annual budget for new institutes",
+        "USD million a year, nominal",
+    ),
     "programs.*.new_institute_budget.scale": ("{program}: budget for new institutes, scale", "x"),
     "programs.*.new_institute_budget.start": ("{program}: first budget year", "year"),
     "programs.*.new_institute_budget.end": ("{program}: last budget year", "year"),
@@ -80,8 +86,10 @@ def describe(path: str, program_names: dict[str, str] | None = None) -> Label:
     for pattern, (label, units) in PARAMETERS.items():
         if fnmatch.fnmatchcase(path, pattern) and len(parts) == pattern.count(".") + 1:
             key = parts[1]
-            names = {"country": COUNTRY_NAMES.get(key, key),
-                     "program": {**PROGRAM_NAMES, **(program_names or {})}.get(key, key)}
+            names = {
+                "country": COUNTRY_NAMES.get(key, key),
+                "program": {**PROGRAM_NAMES, **(program_names or {})}.get(key, key),
+            }
             full = label.format(**names)
             return Label(path, full, full.split(", ")[0] if ", " in full else full, units)
     return Label(path, path, path, "")

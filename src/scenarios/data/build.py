@@ -111,20 +111,31 @@ def build(data_dir: str | Path, out_dir: str | Path = PACKAGE_DATA) -> list[Path
         written.append(target)
     editions = {name: sorted(frame["edition"].unique()) for name, frame in sources.items()}
     target = out_dir / "vintage.json"
-    target.write_text(json.dumps(vintage_info(data_dir, editions), indent=2) + "\n",
-                      encoding="utf-8")
+    target.write_text(
+        json.dumps(vintage_info(data_dir, editions), indent=2) + "\n", encoding="utf-8"
+    )
     return [*written, target]
 
 
 def country_codes(data_dir: Path) -> pd.DataFrame:
     """UN M49 code -> ISO3 (blank for former states), from the wide UN extracts' iso3 column."""
-    frames = [pd.read_csv(_input(data_dir, f), usecols=["iso3", "un_country_id", "country"],
-                          dtype={"iso3": str}, keep_default_na=False) for f in CODE_FILES]
+    frames = [
+        pd.read_csv(
+            _input(data_dir, f),
+            usecols=["iso3", "un_country_id", "country"],
+            dtype={"iso3": str},
+            keep_default_na=False,
+        )
+        for f in CODE_FILES
+    ]
     codes = pd.concat(frames).drop_duplicates(["un_country_id", "iso3"])
     clash = codes[codes.duplicated("un_country_id", keep=False)]
     if not clash.empty:
-        raise DataError("the extracts give one UN code two ISO3 codes", file=CODE_FILES[0],
-                        value=clash.to_dict("records"))
+        raise DataError(
+            "the extracts give one UN code two ISO3 codes",
+            file=CODE_FILES[0],
+            value=clash.to_dict("records"),
+        )
     codes = codes.sort_values("un_country_id", ignore_index=True)
     codes["source"] = f"{CODE_FILES[0]} (iso3 from pycountry by UN M49 code; blank = former state)"
     return codes
@@ -134,8 +145,9 @@ def series(frames) -> pd.DataFrame:
     """MVA and GDP of `COUNTRIES` from the importers' output (UN AMA downloads, WDI extract)."""
     long = pd.concat(frames, ignore_index=True)
     long = long[long["iso3"].isin(COUNTRIES)]
-    return long.sort_values(["edition", "price_basis", "indicator", "iso3", "year"],
-                            ignore_index=True)
+    return long.sort_values(
+        ["edition", "price_basis", "indicator", "iso3", "year"], ignore_index=True
+    )
 
 
 def wdi(data_dir: Path, names: dict[str, str]) -> pd.DataFrame:
@@ -149,20 +161,29 @@ def wdi(data_dir: Path, names: dict[str, str]) -> pd.DataFrame:
     raw = pd.read_csv(_input(data_dir, WDI_FILE), dtype=str, keep_default_na=False)
     unknown = sorted(set(raw["indicator_code"]) - set(WDI_SERIES))
     if unknown:
-        raise DataError(f"unknown WDI series {unknown}", file=WDI_FILE,
-                        hint=f"supported: {', '.join(WDI_SERIES)}")
+        raise DataError(
+            f"unknown WDI series {unknown}",
+            file=WDI_FILE,
+            hint=f"supported: {', '.join(WDI_SERIES)}",
+        )
     codes = raw["indicator_code"]
     flag = raw["flag"].map(lambda f: f"; flag: {f}" if f else "")
-    out = pd.DataFrame({
-        "iso3": raw["iso3"],
-        "country": raw["iso3"].map(names | {"WLD": "World (World Bank)"}),
-        "indicator": codes.map(lambda c: WDI_SERIES[c][0]),
-        "price_basis": codes.map(lambda c: WDI_SERIES[c][1]),
-        "year": raw["year"].astype(int),
-        "value_usd_millions": raw["value_usd"].astype(float) / 1e6,
-        "edition": "WDI " + raw["wdi_vintage"].str.split(" (", regex=False).str[0],
-        "source": f"{WDI_PUBLISHER} (" + codes + "), mirror " + raw["source"].map(_mirror) + flag,
-    })
+    out = pd.DataFrame(
+        {
+            "iso3": raw["iso3"],
+            "country": raw["iso3"].map(names | {"WLD": "World (World Bank)"}),
+            "indicator": codes.map(lambda c: WDI_SERIES[c][0]),
+            "price_basis": codes.map(lambda c: WDI_SERIES[c][1]),
+            "year": raw["year"].astype(int),
+            "value_usd_millions": raw["value_usd"].astype(float) / 1e6,
+            "edition": "WDI " + raw["wdi_vintage"].str.split(" (", regex=False).str[0],
+            "source": f"{WDI_PUBLISHER} ("
+            + codes
+            + "), mirror "
+            + raw["source"].map(_mirror)
+            + flag,
+        }
+    )
     return out[SERIES_COLUMNS]
 
 
@@ -171,8 +192,12 @@ def _mirror(source: str) -> str:
     series, which the source text already gives)."""
     match = re.fullmatch(r"github (\S+), \S+, commit ([0-9a-f]{40})", source)
     if match is None:
-        raise DataError("unexpected source text", file=WDI_FILE, value=source,
-                        hint="expected 'github OWNER/REPO, PATH, commit SHA'")
+        raise DataError(
+            "unexpected source text",
+            file=WDI_FILE,
+            value=source,
+            hint="expected 'github OWNER/REPO, PATH, commit SHA'",
+        )
     return f"{match.group(1)}@{match.group(2)[:10]}"
 
 
@@ -184,21 +209,26 @@ def institutes(data_dir: Path, seeds: Path) -> pd.DataFrame:
 def fraunhofer(data_dir: Path) -> pd.DataFrame:
     """Fraunhofer by year, plus NIST's 2023 budget conversion (seed 001 Table 2, USD million)."""
     raw = pd.read_csv(_input(data_dir, "fraunhofer_by_year.csv"))
-    out = pd.DataFrame({
-        "year": raw["year"],
-        "institutes": raw["institutes_and_research_units"].astype("Int64"),
-        "employees": raw["employees"].astype("Int64"),
-        "total_business_volume_meur": raw["total_business_volume_meur"],
-        "contract_research_meur": raw["contract_research_meur"],
-        "nist_total_budget_musd": float("nan"),
-        "nist_base_funding_musd": float("nan"),
-        "source": "fraunhofer_by_year.csv; " + raw["source"],
-        "note": raw["note"],
-    })
+    out = pd.DataFrame(
+        {
+            "year": raw["year"],
+            "institutes": raw["institutes_and_research_units"].astype("Int64"),
+            "employees": raw["employees"].astype("Int64"),
+            "total_business_volume_meur": raw["total_business_volume_meur"],
+            "contract_research_meur": raw["contract_research_meur"],
+            "nist_total_budget_musd": float("nan"),
+            "nist_base_funding_musd": float("nan"),
+            "source": "fraunhofer_by_year.csv; " + raw["source"],
+            "note": raw["note"],
+        }
+    )
     in_2023 = out["year"] == 2023
     if out.loc[in_2023, "institutes"].tolist() != [76]:
-        raise DataError("fraunhofer_by_year.csv: 2023 institutes differ from NIST's 76",
-                        file="fraunhofer_by_year.csv", path="year 2023")
+        raise DataError(
+            "fraunhofer_by_year.csv: 2023 institutes differ from NIST's 76",
+            file="fraunhofer_by_year.csv",
+            path="year 2023",
+        )
     out.loc[in_2023, ["nist_total_budget_musd", "nist_base_funding_musd"]] = [3225, 374]
     out.loc[in_2023, "source"] += f"; 2023 USD budget and base funding: {SEED_NIST} Table 2"
     return out
@@ -220,16 +250,20 @@ def vintage_info(data_dir: Path, editions: dict[str, list[str]]) -> dict:
     """
     names = [*UN_FILES, *CODE_FILES, *CURATED_FILES]
     files = [_file_info(_input(data_dir, name), name) for name in names]
-    files += [_file_info(_input(data_dir.parent / "seeds", s), f"../seeds/{s}")
-              for s in (SEED_NIST, SEED_CASTED)]
+    files += [
+        _file_info(_input(data_dir.parent / "seeds", s), f"../seeds/{s}")
+        for s in (SEED_NIST, SEED_CASTED)
+    ]
     for info in files:
         if info["file"] in editions:
             info["edition"] = ", ".join(editions[info["file"]])
     return {
         "default_edition": DEFAULT_EDITION,
         "editions": {
-            edition: {"release": RELEASES.get(edition, ""),
-                      "files": [name for name, eds in editions.items() if edition in eds]}
+            edition: {
+                "release": RELEASES.get(edition, ""),
+                "files": [name for name, eds in editions.items() if edition in eds],
+            }
             for edition in sorted({ed for eds in editions.values() for ed in eds})
         },
         "build_date": max(f["modified"] for f in files if "modified" in f)[:10],
@@ -247,24 +281,29 @@ def _us_institutes(data_dir: Path) -> pd.DataFrame:
     table1 = {name: [_lower_bound(v) for v in values] for name, values in TABLE1.items()}
     for name, (federal, nonfederal, _) in table1.items():
         row = raw[raw["short_name"] == name]
-        found = row[["federal_commitment_musd", "nonfederal_commitment_musd"]].values.tolist()
+        found = row[["federal_commitment_musd", "nonfederal_commitment_musd"]].to_numpy().tolist()
         if found != [[federal[0], nonfederal[0]]]:
-            raise DataError(f"{name}: seed 004 Table 1 gives {federal[0]}/{nonfederal[0]}",
-                            file="manufacturing_usa_institutes.csv", value=found)
+            raise DataError(
+                f"{name}: seed 004 Table 1 gives {federal[0]}/{nonfederal[0]}",
+                file="manufacturing_usa_institutes.csv",
+                value=found,
+            )
     members = raw["short_name"].map(lambda n: table1[n][2][0] if n in table1 else None)
-    return pd.DataFrame({
-        "program": "manufacturing_usa",
-        "name": raw["short_name"],
-        "founding_year": raw["founding_year"],
-        "agency": raw["sponsoring_agency"].str.split().str[0],
-        "province": raw["hq_location"].map(_state),
-        "sector": raw["technology_focus"],
-        "federal_musd": raw["federal_commitment_musd"],
-        "nonfederal_musd": raw["nonfederal_commitment_musd"],
-        "members": members.astype("Int64"),
-        "note": raw["short_name"].map(lambda n: _bounds_note(table1.get(n))),
-        "source": raw.apply(_us_source, axis=1),
-    })
+    return pd.DataFrame(
+        {
+            "program": "manufacturing_usa",
+            "name": raw["short_name"],
+            "founding_year": raw["founding_year"],
+            "agency": raw["sponsoring_agency"].str.split().str[0],
+            "province": raw["hq_location"].map(_state),
+            "sector": raw["technology_focus"],
+            "federal_musd": raw["federal_commitment_musd"],
+            "nonfederal_musd": raw["nonfederal_commitment_musd"],
+            "members": members.astype("Int64"),
+            "note": raw["short_name"].map(lambda n: _bounds_note(table1.get(n))),
+            "source": raw.apply(_us_source, axis=1),
+        }
+    )
 
 
 def _us_source(row: pd.Series) -> str:
@@ -297,28 +336,38 @@ def _mics(seed: Path) -> pd.DataFrame:
     rows = re.findall(r"^(\d+)\t(.+?)\t(\d{4})\t(.+?)\t(.+?)\t(.+?)\s*$", section, re.MULTILINE)
     numbers = [int(r[0]) for r in rows]
     if numbers != list(range(1, 34)):
-        raise DataError("expected MICs numbered 1-33 in Appendix A.1", file=seed.name,
-                        value=numbers)
-    return pd.DataFrame({
-        "program": "china_mic",
-        "name": [r[1].strip() for r in rows],
-        "founding_year": [int(r[2]) for r in rows],
-        "agency": "",
-        "province": [r[3].strip() for r in rows],
-        "sector": [r[5].strip() for r in rows],
-        "federal_musd": float("nan"),
-        "nonfederal_musd": float("nan"),
-        "members": pd.array([pd.NA] * len(rows), dtype="Int64"),
-        "note": ["; ".join([f"city: {r[4].strip()}", *MIC_NOTES.get(n, [])])
-                 for n, r in zip(numbers, rows, strict=True)],
-        "source": [f"{SEED_NIST} Appendix A.1 (NIST AMS 600-17), row {n}" for n in numbers],
-    })
+        raise DataError(
+            "expected MICs numbered 1-33 in Appendix A.1", file=seed.name, value=numbers
+        )
+    return pd.DataFrame(
+        {
+            "program": "china_mic",
+            "name": [r[1].strip() for r in rows],
+            "founding_year": [int(r[2]) for r in rows],
+            "agency": "",
+            "province": [r[3].strip() for r in rows],
+            "sector": [r[5].strip() for r in rows],
+            "federal_musd": float("nan"),
+            "nonfederal_musd": float("nan"),
+            "members": pd.array([pd.NA] * len(rows), dtype="Int64"),
+            "note": [
+                "; ".join([f"city: {r[4].strip()}", *MIC_NOTES.get(n, [])])
+                for n, r in zip(numbers, rows, strict=True)
+            ],
+            "source": [f"{SEED_NIST} Appendix A.1 (NIST AMS 600-17), row {n}" for n in numbers],
+        }
+    )
 
 
 def _symbol(parameter: str) -> str:
     text = parameter.lower()
-    rules = (("depreciation", "delta"), ("rate of return", "rho"), ("return", "rho"),
-             ("mep roi", "mep_roi"), ("leverage", "match_ratio"))
+    rules = (
+        ("depreciation", "delta"),
+        ("rate of return", "rho"),
+        ("return", "rho"),
+        ("mep roi", "mep_roi"),
+        ("leverage", "match_ratio"),
+    )
     return next((symbol for key, symbol in rules if key in text), "")
 
 
@@ -336,15 +385,21 @@ def _file_info(path: Path, name: str) -> dict:
 def _input(directory: Path, name: str) -> Path:
     path = directory / name
     if not path.is_file():
-        raise DataError("input file not found", file=str(path),
-                        hint="pass the shared data directory (see its SOURCES.md)")
+        raise DataError(
+            "input file not found",
+            file=str(path),
+            hint="pass the shared data directory (see its SOURCES.md)",
+        )
     return path
 
 
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry: ``python -m scenarios.data.build DATA_DIR [--out DIR]``."""
-    parser = argparse.ArgumentParser(prog="python -m scenarios.data.build", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m scenarios.data.build",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("data_dir", help="shared data directory, e.g. /work/shared/data")
     parser.add_argument("--out", default=str(PACKAGE_DATA), help="output folder (default: package)")
     args = parser.parse_args(argv)

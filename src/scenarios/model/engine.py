@@ -42,10 +42,14 @@ class _Budget:
     """A program budget: its segments over the model years and, per sample, an institute's cost
     and the budget's scale."""
 
-    segments: list[tuple[np.ndarray, bool, float]]  # (path, paid per institute, the segment's own scale)
+    segments: list[
+        tuple[np.ndarray, bool, float]
+    ]  # (path, paid per institute, the segment's own scale)
     cost: np.ndarray
     scale: np.ndarray
-    path: np.ndarray | None  # the segments' sum when none is paid per institute (the same for every sample)
+    path: (
+        np.ndarray | None
+    )  # the segments' sum when none is paid per institute (the same for every sample)
 
     def fill(self, by_year: np.ndarray, rows: slice, term: np.ndarray) -> None:
         """The budget of samples ``rows`` in constant 2015 USD million, into ``by_year`` (years, samples).
@@ -72,21 +76,35 @@ def _take(values: np.ndarray, rows: slice) -> np.ndarray:
     return values if len(values) == 1 else values[rows]
 
 
-def _segment(budget: Budget, deflator: pd.Series, spec: Spec, where: str,
-             years: np.ndarray) -> tuple[np.ndarray, bool]:
+def _segment(
+    budget: Budget, deflator: pd.Series, spec: Spec, where: str, years: np.ndarray
+) -> tuple[np.ndarray, bool]:
     """One budget segment over ``years``: (path, paid per institute); per institute, the path counts
     institutes, otherwise it is constant 2015 USD million."""
     if budget.institutes_per_year is not None:
-        return np.where((years >= budget.start) & (years <= budget.end), budget.institutes_per_year, 0.0), True
+        return np.where(
+            (years >= budget.start) & (years <= budget.end), budget.institutes_per_year, 0.0
+        ), True
     path = to_constant_usd(budget, years, deflator, spec.money.exchange_rates)
     if not np.isfinite(path).all():
-        raise ConfigError(f"no deflator for dollar_year {budget.dollar_year}", path=f"{where}.dollar_year",
-                          value=budget.dollar_year, hint=f"use a year from {int(deflator.index.min())} on")
+        raise ConfigError(
+            f"no deflator for dollar_year {budget.dollar_year}",
+            path=f"{where}.dollar_year",
+            value=budget.dollar_year,
+            hint=f"use a year from {int(deflator.index.min())} on",
+        )
     return path, False
 
 
-def _budget(spec: Spec, key: str, field: str, cost: np.ndarray, params: Parameters, inputs: Inputs,
-            years: np.ndarray) -> _Budget | None:
+def _budget(
+    spec: Spec,
+    key: str,
+    field: str,
+    cost: np.ndarray,
+    params: Parameters,
+    inputs: Inputs,
+    years: np.ndarray,
+) -> _Budget | None:
     """A program budget (all segments), or None when the program has none."""
     budget = getattr(spec.programs[key], field)
     if budget is None:
@@ -96,7 +114,9 @@ def _budget(spec: Spec, key: str, field: str, cost: np.ndarray, params: Paramete
     for i, segment in enumerate(segments):
         deflator = inputs.deflators[CURRENCY_ECONOMY[segment.currency]]
         where = f"programs.{key}.{field}" + (f"[{i}]" if isinstance(budget, list) else "")
-        own_scale = segment.scale if isinstance(budget, list) else 1.0  # a single budget's scale is a parameter
+        own_scale = (
+            segment.scale if isinstance(budget, list) else 1.0
+        )  # a single budget's scale is a parameter
         parts.append((*_segment(segment, deflator, spec, where, years), own_scale))
     path = None
     if not any(per_institute for _, per_institute, _ in parts):
@@ -114,18 +134,22 @@ class _Program:
     country: str
     budget: _Budget | None
     base_funding: _Budget | None
-    per_sample: dict[str, np.ndarray]
-    fixed: dict[str, Any]
+    per_sample: dict[str, Any]  # keyword arguments of run_pipeline, arrays over samples
+    fixed: dict[str, Any]  # and those shared by every sample
 
 
-def _program(spec: Spec, key: str, params: Parameters, inputs: Inputs, years: np.ndarray) -> _Program:
+def _program(
+    spec: Spec, key: str, params: Parameters, inputs: Inputs, years: np.ndarray
+) -> _Program:
     p = params.view(f"programs.{key}")
     history = inputs.programs[key]
     cost = p.get("cost_per_institute", 1.0, shared=True)
     budget = _budget(spec, key, "new_institute_budget", cost, params, inputs, years)
     if budget is not None and not p.has("cost_per_institute"):
-        raise ConfigError("a program with a new_institute_budget needs cost_per_institute",
-                          path=p.path("cost_per_institute"))
+        raise ConfigError(
+            "a program with a new_institute_budget needs cost_per_institute",
+            path=p.path("cost_per_institute"),
+        )
     cap = p.get("cap", np.inf, shared=True)
     base_funding = _budget(spec, key, "base_funding", cost, params, inputs, years)
     match = p.get("match_ratio", shared=True)
@@ -175,30 +199,54 @@ def _project_program(program: _Program, rows: slice, out: PipelineResult, work: 
         budget = work("budget", n)
         program.budget.fill(budget.T, rows, work("term", n).T)
         budget = budget[:, 1:]
-    per_sample = {name: _take(values, rows) for name, values in program.per_sample.items()}
-    projected = PipelineResult(out.launched[:, 1:], out.active[:, 1:], federal[:, 1:], out.spend_total[:, 1:])
-    run_pipeline(budget=budget, base_funding=federal[:, 1:], **per_sample, **program.fixed, out=projected)
+    per_sample: dict[str, Any] = {
+        name: _take(values, rows) for name, values in program.per_sample.items()
+    }
+    projected = PipelineResult(
+        out.launched[:, 1:], out.active[:, 1:], federal[:, 1:], out.spend_total[:, 1:]
+    )
+    run_pipeline(
+        budget=budget, base_funding=federal[:, 1:], **per_sample, **program.fixed, out=projected
+    )
     out.launched[:, 0] = 0.0
     out.active[:, 0] = program.fixed["n_existing"]
     np.multiply(federal[:, 0], 1 + per_sample["match_ratio"], out=out.spend_total[:, 0])
 
 
-def _baseline_mva(spec: Spec, country: str, params: Parameters, inputs: Inputs, draws: np.ndarray | None,
-                  out: np.ndarray, work: _Work) -> None:
+def _baseline_mva(
+    spec: Spec,
+    country: str,
+    params: Parameters,
+    inputs: Inputs,
+    draws: np.ndarray | None,
+    out: np.ndarray,
+    work: _Work,
+) -> None:
     """Baseline MVA of ``country`` over years base..horizon, into ``out`` (n, T+1)."""
     growth_spec = spec.countries[country].growth
     if growth_spec.kind not in GROWTH:
-        raise ConfigError(f"unknown growth kind {growth_spec.kind!r}", path=f"countries.{country}.growth.kind",
-                          value=growth_spec.kind, hint=f"registered: {', '.join(GROWTH)}")
+        raise ConfigError(
+            f"unknown growth kind {growth_spec.kind!r}",
+            path=f"countries.{country}.growth.kind",
+            value=growth_spec.kind,
+            hint=f"registered: {', '.join(GROWTH)}",
+        )
     view = params.view(f"countries.{country}.growth")
-    g = GROWTH[growth_spec.kind](view, inputs.growth_histories[country], inputs.projected_years, inputs.base_year)
+    g = GROWTH[growth_spec.kind](
+        view, inputs.growth_histories[country], inputs.projected_years, inputs.base_year
+    )
     growth = out[:, 1:]
     if draws is None:
         np.add(g, 1, out=growth)
     else:
         shocks = params.view(f"countries.{country}.shocks")
-        np.add(g, ar1_noise(draws, shocks.get("sigma"), shocks.get("rho"), out=work("shocks", len(g))[:, 1:]),
-               out=growth)
+        np.add(
+            g,
+            ar1_noise(
+                draws, shocks.get("sigma"), shocks.get("rho"), out=work("shocks", len(g))[:, 1:]
+            ),
+            out=growth,
+        )
         growth += 1
     level = inputs.base_mva[country]
     by_year = out.T
@@ -208,17 +256,23 @@ def _baseline_mva(spec: Spec, country: str, params: Parameters, inputs: Inputs, 
     growth *= level
 
 
-IMPACT_PARAMETER = {"rate_of_return": "impact.rho", "elasticity": "impact.theta"}  # named in a ModelError
+IMPACT_PARAMETER = {
+    "rate_of_return": "impact.rho",
+    "elasticity": "impact.theta",
+}  # named in a ModelError
 
 
-def _check_finite_positive(values: np.ndarray, country: str, years: np.ndarray, what: str, hint_path: str) -> None:
+def _check_finite_positive(
+    values: np.ndarray, country: str, years: np.ndarray, what: str, hint_path: str
+) -> None:
     if values.min() > 0 and values.max() < np.inf:  # NaN fails the first test
         return
     bad = ~np.isfinite(values) | (values <= 0)
     sample, t = np.argwhere(bad)[0]
     raise ModelError(
         f"{what} of {country} becomes {values[sample, t]:.4g} in {years[t]} (sample {sample})",
-        path=hint_path, hint="check the growth rate and impact parameters: MVA must stay positive and finite",
+        path=hint_path,
+        hint="check the growth rate and impact parameters: MVA must stay positive and finite",
     )
 
 
@@ -245,8 +299,14 @@ class _Run:
     work: _Work
 
 
-def run_model(spec: Spec, inputs: Inputs, samples: pd.DataFrame | None = None, *,
-              rng_for: RngFor | None = None, block: int = BLOCK) -> ModelOutput:
+def run_model(
+    spec: Spec,
+    inputs: Inputs,
+    samples: pd.DataFrame | None = None,
+    *,
+    rng_for: RngFor | None = None,
+    block: int = BLOCK,
+) -> ModelOutput:
     """Project every country and program for each sample.
 
     The samples are projected in blocks of ``block`` rows; every number is the same for any
@@ -271,26 +331,48 @@ def run_model(spec: Spec, inputs: Inputs, samples: pd.DataFrame | None = None, *
     programs = {key: _program(spec, key, params, inputs, years) for key in spec.programs}
     impact_fn = _impact_fn(spec)
     impact = params.view("impact")
-    delta, lag = impact.get("delta", shared=True), np.rint(impact.get("lag", shared=True)).astype(int)
+    delta, lag = (
+        impact.get("delta", shared=True),
+        np.rint(impact.get("lag", shared=True)).astype(int),
+    )
     out = _allocate(inputs.countries, list(spec.programs), params.n, years)
-    run = _Run(spec, inputs, params, years, draws, programs, impact_fn, delta, lag, out,
-               _Work(len(years), min(block, params.n)))
+    run = _Run(
+        spec,
+        inputs,
+        params,
+        years,
+        draws,
+        programs,
+        impact_fn,
+        delta,
+        lag,
+        out,
+        _Work(len(years), min(block, params.n)),
+    )
     try:
         for start in range(0, params.n, block):
             _run_block(run, slice(start, min(start + block, params.n)))
-    except ScenariosError:  # report the problem exactly as one block would (first country, first sample)
+    except (
+        ScenariosError
+    ):  # report the problem exactly as one block would (first country, first sample)
         if params.n <= block:
             raise
         _run_block(dataclasses.replace(run, work=_Work(len(years), params.n)), slice(0, params.n))
     return out
 
 
-def _shock_draws(spec: Spec, inputs: Inputs, params: Parameters, rng_for: RngFor | None) -> dict[str, np.ndarray]:
+def _shock_draws(
+    spec: Spec, inputs: Inputs, params: Parameters, rng_for: RngFor | None
+) -> dict[str, np.ndarray]:
     """Standard normal draws (n, T) of every country whose shocks are on, in country order."""
-    shocked = [c for c in inputs.countries if (params.get(f"countries.{c}.shocks.sigma", shared=True) > 0).any()]
-    if shocked and rng_for is None:
+    shocked = [
+        c
+        for c in inputs.countries
+        if (params.get(f"countries.{c}.shocks.sigma", shared=True) > 0).any()
+    ]
+    if rng_for is None:  # one stream, drawn country after country
         shared = np.random.default_rng(spec.seed)
-        rng_for = lambda country: shared  # noqa: E731 - one stream, drawn country after country
+        return {c: shared.standard_normal((params.n, len(inputs.projected_years))) for c in shocked}
     return {c: rng_for(c).standard_normal((params.n, len(inputs.projected_years))) for c in shocked}
 
 
@@ -308,8 +390,12 @@ def _allocate(countries: list[str], programs: list[str], n: int, years: np.ndarr
 
 def _impact_fn(spec: Spec) -> ImpactFn:
     if spec.impact.kind not in IMPACT:
-        raise ConfigError(f"unknown impact kind {spec.impact.kind!r}", path="impact.kind",
-                          value=spec.impact.kind, hint=f"registered: {', '.join(IMPACT)}")
+        raise ConfigError(
+            f"unknown impact kind {spec.impact.kind!r}",
+            path="impact.kind",
+            value=spec.impact.kind,
+            hint=f"registered: {', '.join(IMPACT)}",
+        )
     return IMPACT[spec.impact.kind]
 
 
@@ -324,11 +410,17 @@ def _run_block(run: _Run, rows: slice) -> None:
     delta, lag = _take(run.delta, rows), _take(run.lag, rows)
     impact_path = IMPACT_PARAMETER.get(spec.impact.kind, "impact")
     for country in inputs.countries:
-        mva_base, mva, capital = out.mva_baseline[country][rows], out.mva[country][rows], out.capital[country][rows]
+        mva_base, mva, capital = (
+            out.mva_baseline[country][rows],
+            out.mva[country][rows],
+            out.capital[country][rows],
+        )
         draws = run.draws[country][rows] if country in run.draws else None
         with np.errstate(over="ignore", invalid="ignore"):  # overflow -> inf, reported just below
             _baseline_mva(spec, country, params, inputs, draws, mva_base, work)
-        _check_finite_positive(mva_base, country, run.years, "baseline MVA", f"countries.{country}.growth")
+        _check_finite_positive(
+            mva_base, country, run.years, "baseline MVA", f"countries.{country}.growth"
+        )
         spend = work("spend", len(mva))
         spend[:] = 0.0
         for key, program in run.programs.items():

@@ -28,7 +28,9 @@ def observed_cagr(history: pd.Series, window: tuple[int, int], *, path: str) -> 
     if missing or end <= start:
         years = f"{history.index.min()}-{history.index.max()}" if len(history) else "none"
         raise ConfigError(
-            f"window {start}-{end} is not inside the observed data", path=path, value=list(window),
+            f"window {start}-{end} is not inside the observed data",
+            path=path,
+            value=list(window),
             hint=f"observed years for this country: {years}; end must be after start",
         )
     return float((observed[end] / observed[start]) ** (1 / (end - start)) - 1)
@@ -41,10 +43,15 @@ def trend_fit(history: pd.Series, window: tuple[int, int], *, path: str) -> tupl
     start, end = window
     span = history.loc[start:end].dropna()
     if len(span) < 3:
-        raise ConfigError(f"trend window {start}-{end} holds {len(span)} observed years; need 3 or more",
-                          path=path, value=list(window))
+        raise ConfigError(
+            f"trend window {start}-{end} holds {len(span)} observed years; need 3 or more",
+            path=path,
+            value=list(window),
+        )
     fit = stats.linregress(span.index.to_numpy(float), np.log(span.to_numpy(float)))
-    residuals = np.log(span.to_numpy(float)) - (fit.intercept + fit.slope * span.index.to_numpy(float))
+    residuals = np.log(span.to_numpy(float)) - (
+        fit.intercept + fit.slope * span.index.to_numpy(float)
+    )
     return float(np.expm1(fit.slope)), float(residuals.std(ddof=2))
 
 
@@ -64,7 +71,9 @@ def constant(p: ParameterView, history: pd.Series, years: np.ndarray, base_year:
     return np.repeat(g[None, :], len(years), axis=0).T
 
 
-def convergence(p: ParameterView, history: pd.Series, years: np.ndarray, base_year: int) -> np.ndarray:
+def convergence(
+    p: ParameterView, history: pd.Series, years: np.ndarray, base_year: int
+) -> np.ndarray:
     """g(t) = g_lr + (g0 - g_lr) exp(-(t - t0) / tau), t0 = the base year."""
     g0 = _initial_rate(p, history, "g0")
     g_lr, tau = p.get("g_lr"), p.get("tau")
@@ -86,12 +95,16 @@ def trend(p: ParameterView, history: pd.Series, years: np.ndarray, base_year: in
 GROWTH: dict[str, GrowthFn] = {"constant": constant, "convergence": convergence, "trend": trend}
 
 
-def ar1_shocks(sigma: np.ndarray, rho: np.ndarray, n_years: int, rng: np.random.Generator) -> np.ndarray:
+def ar1_shocks(
+    sigma: np.ndarray, rho: np.ndarray, n_years: int, rng: np.random.Generator
+) -> np.ndarray:
     """AR(1) noise e_t = rho e_{t-1} + sigma z_t, shape (n, n_years), starting from e_0 = 0."""
     return ar1_noise(rng.standard_normal((len(sigma), n_years)), sigma, rho)
 
 
-def ar1_noise(z: np.ndarray, sigma: np.ndarray, rho: np.ndarray, *, out: np.ndarray | None = None) -> np.ndarray:
+def ar1_noise(
+    z: np.ndarray, sigma: np.ndarray, rho: np.ndarray, *, out: np.ndarray | None = None
+) -> np.ndarray:
     """:func:`ar1_shocks` from given standard normal draws ``z`` of shape (n, n_years).
 
     Loops over year-major rows; the array it allocates is Fortran-ordered.

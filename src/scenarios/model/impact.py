@@ -18,8 +18,9 @@ from scenarios.model.parameters import ParameterView
 ImpactFn = Callable[[ParameterView, np.ndarray, np.ndarray, np.ndarray], np.ndarray]
 
 
-def innovation_capital(spend: np.ndarray, delta: np.ndarray, lag: np.ndarray, *,
-                       out: np.ndarray | None = None) -> np.ndarray:
+def innovation_capital(
+    spend: np.ndarray, delta: np.ndarray, lag: np.ndarray, *, out: np.ndarray | None = None
+) -> np.ndarray:
     """Capital over years 0..T from spend over years 0..T (year 0 = base year), shape (n, T+1).
 
     Spend before the base year is taken to equal base-year spend (the steady state). Loops over
@@ -51,7 +52,9 @@ def _lagged(by_year: np.ndarray, lag: np.ndarray) -> np.ndarray | list[np.ndarra
     return lagged
 
 
-def rate_of_return(p: ParameterView, mva_base: np.ndarray, capital: np.ndarray, capital_0: np.ndarray) -> np.ndarray:
+def rate_of_return(
+    p: ParameterView, mva_base: np.ndarray, capital: np.ndarray, capital_0: np.ndarray
+) -> np.ndarray:
     """Extra MVA_t = rho (K_t - K_0): each dollar of new capital yields rho dollars a year."""
     mva = capital - capital_0[:, None]  # then rho (K_t - K_0), then + MVA_base: one new array
     mva *= p.get("rho")[:, None]
@@ -59,23 +62,32 @@ def rate_of_return(p: ParameterView, mva_base: np.ndarray, capital: np.ndarray, 
     return mva
 
 
-def elasticity(p: ParameterView, mva_base: np.ndarray, capital: np.ndarray, capital_0: np.ndarray) -> np.ndarray:
+def elasticity(
+    p: ParameterView, mva_base: np.ndarray, capital: np.ndarray, capital_0: np.ndarray
+) -> np.ndarray:
     """MVA_t = MVA_base_t (K_t / K_0) ** theta."""
     if np.any(capital_0 <= 0):
         raise ConfigError(
             "the elasticity impact needs positive base-year program spend in every modelled country",
-            path=p.path("kind"), value="elasticity",
+            path=p.path("kind"),
+            value="elasticity",
             hint="give the country's program a base_funding that covers the base year, or use kind: rate_of_return",
         )
     return mva_base * (capital / capital_0[:, None]) ** p.get("theta")[:, None]
 
 
-def no_impact(p: ParameterView, mva_base: np.ndarray, capital: np.ndarray, capital_0: np.ndarray) -> np.ndarray:
+def no_impact(
+    p: ParameterView, mva_base: np.ndarray, capital: np.ndarray, capital_0: np.ndarray
+) -> np.ndarray:
     """Programs do not change MVA."""
     return mva_base.copy()
 
 
-IMPACT: dict[str, ImpactFn] = {"rate_of_return": rate_of_return, "elasticity": elasticity, "none": no_impact}
+IMPACT: dict[str, ImpactFn] = {
+    "rate_of_return": rate_of_return,
+    "elasticity": elasticity,
+    "none": no_impact,
+}
 
 
 def register_impact(name: str) -> Callable[[ImpactFn], ImpactFn]:

@@ -36,7 +36,9 @@ class Inputs:
     history_years: np.ndarray
     projected_years: np.ndarray
     mva_history: pd.DataFrame  # year x country, constant 2015 USD million, WLD as rest of world
-    mva_observed: pd.DataFrame  # year x country, observed from history_start - 1 to the last data year
+    mva_observed: (
+        pd.DataFrame
+    )  # year x country, observed from history_start - 1 to the last data year
     deflators: dict[str, pd.Series]  # economy -> deflator through the horizon
     programs: dict[str, ProgramHistory]
     data_source: str
@@ -65,7 +67,9 @@ def _mva_table(spec: Spec, dataset: Dataset) -> pd.DataFrame:
     unknown = [c for c in spec.countries if c not in table.columns]
     if unknown:
         raise ConfigError(
-            f"no MVA data for {', '.join(unknown)}", path=f"countries.{unknown[0]}", value=unknown[0],
+            f"no MVA data for {', '.join(unknown)}",
+            path=f"countries.{unknown[0]}",
+            value=unknown[0],
             hint=f"countries in the data: {', '.join(sorted(table.columns))}; add one with 'scenarios data import'",
         )
     return table[list(spec.countries)]
@@ -74,13 +78,19 @@ def _mva_table(spec: Spec, dataset: Dataset) -> pd.DataFrame:
 def _base_year(spec: Spec, table: pd.DataFrame) -> int:
     complete = table.dropna().index
     if len(complete) == 0:
-        raise DataError("no year has MVA data for every modelled country", value=list(table.columns))
+        raise DataError(
+            "no year has MVA data for every modelled country", value=list(table.columns)
+        )
     last = int(complete.max())
     if spec.base_year is None:
         return last
     if spec.base_year > last:
-        raise ConfigError(f"base_year {spec.base_year} is after the last observed year {last}",
-                          path="base_year", value=spec.base_year, hint=f"use {last} or earlier")
+        raise ConfigError(
+            f"base_year {spec.base_year} is after the last observed year {last}",
+            path="base_year",
+            value=spec.base_year,
+            hint=f"use {last} or earlier",
+        )
     return spec.base_year
 
 
@@ -89,18 +99,28 @@ def _rest_of_world(table: pd.DataFrame) -> pd.DataFrame:
     if WORLD not in table.columns:
         return table
     table = table.copy()
-    table[WORLD] = table[WORLD] - table.drop(columns=WORLD).sum(axis=1, min_count=len(table.columns) - 1)
+    table[WORLD] = table[WORLD] - table.drop(columns=WORLD).sum(
+        axis=1, min_count=len(table.columns) - 1
+    )
     return table
 
 
-def _program_history(key: str, history: str, dataset: Dataset, base_year: int, years: np.ndarray,
-                     known_after_base: bool) -> ProgramHistory:
+def _program_history(
+    key: str,
+    history: str,
+    dataset: Dataset,
+    base_year: int,
+    years: np.ndarray,
+    known_after_base: bool,
+) -> ProgramHistory:
     """Institutes by the base year; with ``known_after_base``, later observed foundings become
     known launches (a back-dated counterfactual ignores them)."""
     if history == "founding_years":
         all_founded = np.sort(dataset.founding_years(key))
         founded = all_founded[all_founded <= base_year]
-        scheduled = all_founded[all_founded > base_year] if known_after_base else np.array([], dtype=int)
+        scheduled = (
+            all_founded[all_founded > base_year] if known_after_base else np.array([], dtype=int)
+        )
         counts = pd.Series([(founded <= y).sum() for y in years], index=years, dtype=float)
         return ProgramHistory(founded, len(founded), scheduled, counts, counts.diff().fillna(0.0))
     if history == "counts":
@@ -108,8 +128,13 @@ def _program_history(key: str, history: str, dataset: Dataset, base_year: int, y
         counts = table.reindex(years).ffill()
         known = table.loc[:base_year].dropna()
         n_existing = int(known.iloc[-1]) if len(known) else 0
-        return ProgramHistory(np.array([], dtype=int), n_existing, np.array([], dtype=int), counts,
-                              counts.diff().fillna(0.0))
+        return ProgramHistory(
+            np.array([], dtype=int),
+            n_existing,
+            np.array([], dtype=int),
+            counts,
+            counts.diff().fillna(0.0),
+        )
     empty = pd.Series(0.0, index=years)
     return ProgramHistory(np.array([], dtype=int), 0, np.array([], dtype=int), empty, empty)
 
@@ -119,26 +144,42 @@ def build_inputs(spec: Spec, dataset: Dataset) -> Inputs:
     table = _mva_table(spec, dataset)
     base_year = _base_year(spec, table)
     if spec.horizon <= base_year:
-        raise ConfigError(f"horizon {spec.horizon} is not after the base year {base_year}",
-                          path="horizon", value=spec.horizon, hint=f"use a year after {base_year}, e.g. 2040")
+        raise ConfigError(
+            f"horizon {spec.horizon} is not after the base year {base_year}",
+            path="horizon",
+            value=spec.horizon,
+            hint=f"use a year after {base_year}, e.g. 2040",
+        )
     if spec.history_start >= base_year:
-        raise ConfigError(f"history_start {spec.history_start} must be before the base year {base_year}",
-                          path="history_start", value=spec.history_start)
+        raise ConfigError(
+            f"history_start {spec.history_start} must be before the base year {base_year}",
+            path="history_start",
+            value=spec.history_start,
+        )
     history_years = np.arange(spec.history_start, base_year + 1)
-    observed = table.reindex(np.arange(spec.history_start - 1, int(table.dropna(how="all").index.max()) + 1))
+    observed = table.reindex(
+        np.arange(spec.history_start - 1, int(table.dropna(how="all").index.max()) + 1)
+    )
     gaps = observed.loc[spec.history_start : base_year].isna()
     if gaps.to_numpy().any():
         country = gaps.any().idxmax()
         missing = [int(y) for y in gaps.index[gaps[country]]]
-        raise DataError(f"MVA of {country} is missing for {missing[:5]}", path="history_start",
-                        value=spec.history_start, hint="start the history later or import a longer series")
+        raise DataError(
+            f"MVA of {country} is missing for {missing[:5]}",
+            path="history_start",
+            value=spec.history_start,
+            hint="start the history later or import a longer series",
+        )
     deflators = {
-        economy: extend_deflator(dataset.deflator(economy, edition=spec.data.edition), spec.horizon,
-                                 spec.money.inflation)
+        economy: extend_deflator(
+            dataset.deflator(economy, edition=spec.data.edition), spec.horizon, spec.money.inflation
+        )
         for economy in CURRENCY_ECONOMY.values()
     }
     programs = {
-        key: _program_history(key, program.history, dataset, base_year, history_years, spec.base_year is None)
+        key: _program_history(
+            key, program.history, dataset, base_year, history_years, spec.base_year is None
+        )
         for key, program in spec.programs.items()
     }
     return Inputs(
@@ -151,7 +192,8 @@ def build_inputs(spec: Spec, dataset: Dataset) -> Inputs:
         deflators=deflators,
         programs=programs,
         data_source=f"UN Statistics Division, National Accounts Main Aggregates: {spec.data.edition or dataset.vintage}"
-        if (spec.data.edition or dataset.vintage).startswith("UN AMA") else spec.data.edition or dataset.vintage,
+        if (spec.data.edition or dataset.vintage).startswith("UN AMA")
+        else spec.data.edition or dataset.vintage,
         data_vintage=dataset.vintage,
         data_hash=dataset.hash,
     )

@@ -7,6 +7,9 @@ extended past the data with the config's inflation assumption.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -28,18 +31,28 @@ def nominal_path(budget: Budget, years: np.ndarray) -> np.ndarray:
     """Nominal amounts per year (before conversion); zero outside the budget's years."""
     if budget.per_year is not None:
         return np.array([budget.per_year.get(int(y), 0.0) for y in years])
-    inside = (years >= budget.start) & (years <= budget.end)
+    start, end = _years(budget)
+    inside = (years >= start) & (years <= end)
     if budget.total is not None:
-        return np.where(inside, budget.total / (budget.end - budget.start + 1), 0.0)
-    return np.where(inside, budget.annual, 0.0)
+        return np.where(inside, budget.total / (end - start + 1), 0.0)
+    return np.where(inside, budget.annual or 0.0, 0.0)
+
+
+def _years(budget: Budget) -> tuple[int, int]:
+    """First and last year of a budget that is not ``per_year`` (the schema requires both)."""
+    if budget.start is None or budget.end is None:
+        raise ValueError("a budget given as total or annual needs start and end")
+    return budget.start, budget.end
 
 
 def to_constant_usd(
-    budget: Budget, years: np.ndarray, deflator: pd.Series, exchange_rates: dict[str, float]
+    budget: Budget, years: np.ndarray, deflator: pd.Series, exchange_rates: Mapping[Any, float]
 ) -> np.ndarray:
     """A budget's amounts per year in constant 2015 USD million (NaN where no deflator exists)."""
     nominal = nominal_path(budget, years)
     price_years = np.full(len(years), budget.dollar_year) if budget.dollar_year else years
-    match = deflator.index.to_numpy() == price_years[:, None]  # deflator.reindex(price_years), without pandas
+    match = (
+        deflator.index.to_numpy() == price_years[:, None]
+    )  # deflator.reindex(price_years), without pandas
     index = np.where(match.any(axis=1), deflator.to_numpy()[match.argmax(axis=1)], np.nan)
     return nominal * exchange_rates[budget.currency] / index

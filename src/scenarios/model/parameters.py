@@ -68,7 +68,9 @@ class Parameters:
             value = default
         if value is None:
             raise ConfigError("this parameter has no value", path=path, hint="set it in the config")
-        return np.full(1 if shared else self.n, value, dtype=object if isinstance(value, str) else float)
+        return np.full(
+            1 if shared else self.n, value, dtype=object if isinstance(value, str) else float
+        )
 
     def has(self, path: str) -> bool:
         """Whether ``path`` has a value (sampled or in the config)."""

@@ -47,8 +47,14 @@ def _empty(shape: tuple[int, int]) -> np.ndarray:
     return np.empty(shape, order="F")
 
 
-def launch_institutes(budget: np.ndarray, cost: np.ndarray, room: np.ndarray, lag: np.ndarray, *,
-                      out: np.ndarray | None = None) -> np.ndarray:
+def launch_institutes(
+    budget: np.ndarray,
+    cost: np.ndarray,
+    room: np.ndarray,
+    lag: np.ndarray,
+    *,
+    out: np.ndarray | None = None,
+) -> np.ndarray:
     """Commit budget to whole institutes each year and launch them ``lag`` years later.
 
     Budget that cannot fund a whole institute carries over; nothing is committed past ``room``
@@ -64,10 +70,10 @@ def launch_institutes(budget: np.ndarray, cost: np.ndarray, room: np.ndarray, la
         commits = [launched[:, t + s] if t + s < n_years else past_horizon for t in range(n_years)]
         _commit(budget, cost, room, commits)
     else:
-        commits = _empty(budget.shape)
-        _commit(budget, cost, room, commits.T)
+        committed = _empty(budget.shape)
+        _commit(budget, cost, room, committed.T)
         launched[:] = 0.0
-        _add_shifted(launched, commits, lag)  # launched[:, t + lag] += commits[:, t]
+        _add_shifted(launched, committed, lag)  # launched[:, t + lag] += committed[:, t]
     return launched
 
 
@@ -75,7 +81,9 @@ def _commit(budget: np.ndarray, cost: np.ndarray, room: np.ndarray, commits) -> 
     """Whole institutes committed in each year t, written into ``commits[t]`` (one value per sample)."""
     n = len(budget)
     available, committed, left, spent = np.zeros(n), np.zeros(n), np.empty(n), np.empty(n)
-    capped = not (room == np.inf).all()  # else min(k, inf - committed) is k (NaN only after k went NaN)
+    capped = not (
+        room == np.inf
+    ).all()  # else min(k, inf - committed) is k (NaN only after k went NaN)
     for paid, k in zip(budget.T, commits, strict=True):
         available += paid
         np.divide(available, cost, out=k)
@@ -168,11 +176,14 @@ def active_institutes(
     exited += _exits_by_year(existing_exits, years)
     cumulative += n_existing
     active = np.multiply(exited, 1 - survival[:, None], out=out)
-    return np.subtract(cumulative, active, out=active)  # n_existing + cumulative - (1 - survival) exited
+    return np.subtract(
+        cumulative, active, out=active
+    )  # n_existing + cumulative - (1 - survival) exited
 
 
-def new_institute_spend(launched: np.ndarray, cost: np.ndarray, weights: np.ndarray, *,
-                        out: np.ndarray | None = None) -> np.ndarray:
+def new_institute_spend(
+    launched: np.ndarray, cost: np.ndarray, weights: np.ndarray, *, out: np.ndarray | None = None
+) -> np.ndarray:
     """Federal outlays of launched cohorts: sum_j launched[t - j] * cost * w_j."""
     n_years = launched.shape[1]
     spend = _empty(launched.shape) if out is None else out
@@ -223,7 +234,9 @@ def run_pipeline(
     room = cap - n_existing - scheduled.sum()
     exits = founding_years[None, :] + funding_years[:, None]
     pending = np.where(exits > base_year, exits, _NEVER)
-    if budget is None and _funds_nothing(cost, room):  # launched = scheduled, the same for every sample
+    if budget is None and _funds_nothing(
+        cost, room
+    ):  # launched = scheduled, the same for every sample
         out.launched[:] = scheduled
         launched = scheduled[None, :]
         if _uniform(funding_years):
@@ -235,7 +248,9 @@ def run_pipeline(
         budget = np.zeros((n, n_years)) if budget is None else budget
         funded = launch_institutes(budget, cost, room, lag, out=out.spend_total)
         launched = np.add(funded, scheduled, out=out.launched)
-        spend = new_institute_spend(funded, cost, funding_profile(profile, funding_years), out=out.active)
+        spend = new_institute_spend(
+            funded, cost, funding_profile(profile, funding_years), out=out.active
+        )
         np.add(base_funding, spend, out=out.spend_federal)
     active_institutes(launched, funding_years, survival, pending, n_existing, years, out=out.active)
     np.multiply(out.spend_federal, 1 + match_ratio[:, None], out=out.spend_total)

@@ -278,8 +278,14 @@ def legend_with_bands(ax: Axes, ensemble: bool, loc: str = "best") -> None:
     handles, labels = ax.get_legend_handles_labels()
     if ensemble:
         extra = band_legend_handles()
-        ax.legend(handles + extra, labels + [h.get_label() for h in extra], loc="upper left",
-                  bbox_to_anchor=(1.01, 1.0), fontsize=FONTSIZE["legend"], frameon=False)
+        ax.legend(
+            handles + extra,
+            labels + [h.get_label() for h in extra],
+            loc="upper left",
+            bbox_to_anchor=(1.01, 1.0),
+            fontsize=FONTSIZE["legend"],
+            frameon=False,
+        )
         return
     # Anchored a little below the top so it clears the "projected" label.
     ax.legend(

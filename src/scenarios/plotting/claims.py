@@ -19,7 +19,9 @@ def _finish(ax: Axes, title: str, xlabel: str, ylabel: str, note: str) -> Axes:
     return ax
 
 
-def plot_claim_probabilities(table: pd.DataFrame, *, ax: Axes | None = None, note: str = "") -> Axes:
+def plot_claim_probabilities(
+    table: pd.DataFrame, *, ax: Axes | None = None, note: str = ""
+) -> Axes:
     """Horizontal bars: P(claim holds) with its 95 % Wilson interval, one bar per future claim.
 
     ``table`` is :func:`scenarios.stresstest.summary_table` output.
@@ -28,19 +30,33 @@ def plot_claim_probabilities(table: pd.DataFrame, *, ax: Axes | None = None, not
     future = table[table["scenario"] != "(data)"].iloc[::-1]
     y = np.arange(len(future))
     p = future["probability"].to_numpy()
-    err = np.clip(np.vstack([p - future["ci_low"].to_numpy(), future["ci_high"].to_numpy() - p]), 0, None)
+    err = np.clip(
+        np.vstack([p - future["ci_low"].to_numpy(), future["ci_high"].to_numpy() - p]), 0, None
+    )
     ax.barh(y, p * 100, color=OKABE_ITO["blue"], height=0.6)
     ax.errorbar(p * 100, y, xerr=err * 100, fmt="none", ecolor="black", capsize=3, linewidth=1)
     ax.set_yticks(y, [textwrap.fill(c, 28) for c in future["claim"]], fontsize=FONTSIZE["tick"])
     ax.set_xlim(0, 100)
-    for yi, pi, lo, hi, n in zip(y, p, future["ci_low"], future["ci_high"], future["n"], strict=True):
+    for yi, pi, lo, hi, n in zip(
+        y, p, future["ci_low"], future["ci_high"], future["n"], strict=True
+    ):
         text = f"{pi:.0%} [{lo:.0%}-{hi:.0%}], n = {n:,}"
         right = hi * 100 + 2 <= 72  # right of the upper whisker, else inside the bar, in white
-        ax.annotate(text, (hi * 100 + 2 if right else lo * 100 - 2, yi), va="center",
-                    ha="left" if right else "right", color="black" if right else "white",
-                    fontsize=FONTSIZE["annotation"])
-    return _finish(ax, "Probability that each claim holds across sampled futures",
-                   "probability the claim holds (%), bars: 95 % Wilson interval", "", note)
+        ax.annotate(
+            text,
+            (hi * 100 + 2 if right else lo * 100 - 2, yi),
+            va="center",
+            ha="left" if right else "right",
+            color="black" if right else "white",
+            fontsize=FONTSIZE["annotation"],
+        )
+    return _finish(
+        ax,
+        "Probability that each claim holds across sampled futures",
+        "probability the claim holds (%), bars: 95 % Wilson interval",
+        "",
+        note,
+    )
 
 
 def plot_breakeven(breakeven, *, metric_label: str, ax: Axes | None = None, note: str = "") -> Axes:
@@ -48,16 +64,32 @@ def plot_breakeven(breakeven, *, metric_label: str, ax: Axes | None = None, note
     the breakeven value."""
     ax = new_axes(ax)
     ax.plot(breakeven.grid, breakeven.metric, color=OKABE_ITO["blue"], label="claim metric")
-    ax.axhline(breakeven.threshold, color=OKABE_ITO["vermillion"], linestyle="--",
-               label=f"threshold {breakeven.threshold:g}")
+    ax.axhline(
+        breakeven.threshold,
+        color=OKABE_ITO["vermillion"],
+        linestyle="--",
+        label=f"threshold {breakeven.threshold:g}",
+    )
     if breakeven.value is not None:
-        ax.axvline(breakeven.value, color="black", linestyle=":", label=f"breakeven {breakeven.value:.4g}")
+        ax.axvline(
+            breakeven.value, color="black", linestyle=":", label=f"breakeven {breakeven.value:.4g}"
+        )
     else:
-        ax.annotate("never crosses the threshold in this range", (0.02, 0.95), xycoords="axes fraction",
-                    va="top", fontsize=FONTSIZE["annotation"])
+        ax.annotate(
+            "never crosses the threshold in this range",
+            (0.02, 0.95),
+            xycoords="axes fraction",
+            va="top",
+            fontsize=FONTSIZE["annotation"],
+        )
     ax.legend(fontsize=FONTSIZE["legend"], frameon=False, loc="best")
-    return _finish(ax, f"Breakeven of {breakeven.parameter}", f"{breakeven.parameter} (as in the config)",
-                   metric_label, note)
+    return _finish(
+        ax,
+        f"Breakeven of {breakeven.parameter}",
+        f"{breakeven.parameter} (as in the config)",
+        metric_label,
+        note,
+    )
 
 
 def plot_prim_tradeoff(box, *, ax: Axes | None = None, note: str = "") -> Axes:
@@ -66,19 +98,38 @@ def plot_prim_tradeoff(box, *, ax: Axes | None = None, note: str = "") -> Axes:
     t = box.trajectory
     points = ax.scatter(t["coverage"], t["density"], c=t["res dim"], cmap="viridis", s=14)
     chosen = t.iloc[box.chosen]
-    ax.scatter([chosen["coverage"]], [chosen["density"]], facecolors="none", edgecolors=OKABE_ITO["vermillion"],
-               s=90, linewidths=1.5, label="chosen box")
+    ax.scatter(
+        [chosen["coverage"]],
+        [chosen["density"]],
+        facecolors="none",
+        edgecolors=OKABE_ITO["vermillion"],
+        s=90,
+        linewidths=1.5,
+        label="chosen box",
+    )
     colorbar = ax.figure.colorbar(points, ax=ax)
     colorbar.set_label("restricted dimensions", fontsize=FONTSIZE["label"])
     ax.set_xlim(0, 1.02)
     ax.set_ylim(0, 1.02)
     ax.legend(fontsize=FONTSIZE["legend"], frameon=False, loc="lower left")
-    return _finish(ax, "PRIM trade-off: coverage vs density of each peeled box", "coverage (share of cases in box)",
-                   "density (share of box that are cases)", note)
+    return _finish(
+        ax,
+        "PRIM trade-off: coverage vs density of each peeled box",
+        "coverage (share of cases in box)",
+        "density (share of box that are cases)",
+        note,
+    )
 
 
-def plot_prim_box(samples: pd.DataFrame, cases: np.ndarray, box, *, outcome: str = "fails",
-                  ax: Axes | None = None, note: str = "") -> Axes:
+def plot_prim_box(
+    samples: pd.DataFrame,
+    cases: np.ndarray,
+    box,
+    *,
+    outcome: str = "fails",
+    ax: Axes | None = None,
+    note: str = "",
+) -> Axes:
     """The sampled futures on the box's first two restricted assumptions, the box drawn."""
     ax = new_axes(ax)
     dims = list(box.limits.index[:2])
@@ -91,15 +142,31 @@ def plot_prim_box(samples: pd.DataFrame, cases: np.ndarray, box, *, outcome: str
     ax.scatter(x[cases], y[cases], s=8, color=OKABE_ITO["vermillion"], label=f"claim {outcome}")
     limits = box.limits.reindex(dims)
     x0, x1 = limits.iloc[0].fillna({"min": x.min(), "max": x.max()})[["min", "max"]]
-    y0, y1 = limits.iloc[1].fillna({"min": y.min(), "max": y.max()})[["min", "max"]] \
-        if dims[1] in box.limits.index else (y.min(), y.max())
-    ax.add_patch(Rectangle((x0, y0), x1 - x0, y1 - y0, fill=False, edgecolor="black", linewidth=1.5,
-                           label=f"PRIM box\ncoverage {box.coverage:.0%}\ndensity {box.density:.0%}"))
-    ax.legend(fontsize=FONTSIZE["legend"], frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1))
+    y0, y1 = (
+        limits.iloc[1].fillna({"min": y.min(), "max": y.max()})[["min", "max"]]
+        if dims[1] in box.limits.index
+        else (y.min(), y.max())
+    )
+    ax.add_patch(
+        Rectangle(
+            (x0, y0),
+            x1 - x0,
+            y1 - y0,
+            fill=False,
+            edgecolor="black",
+            linewidth=1.5,
+            label=f"PRIM box\ncoverage {box.coverage:.0%}\ndensity {box.density:.0%}",
+        )
+    )
+    ax.legend(
+        fontsize=FONTSIZE["legend"], frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1)
+    )
     return _finish(ax, f"Where the claim {outcome}: {box.describe()}", dims[0], dims[1], note)
 
 
-def plot_probability_curve(curve: pd.DataFrame, *, title: str, ax: Axes | None = None, note: str = "") -> Axes:
+def plot_probability_curve(
+    curve: pd.DataFrame, *, title: str, ax: Axes | None = None, note: str = ""
+) -> Axes:
     """P(the condition has been met by year y)."""
     ax = new_axes(ax)
     ax.step(curve["year"], curve["probability"] * 100, where="post", color=OKABE_ITO["blue"])

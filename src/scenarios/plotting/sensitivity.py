@@ -26,10 +26,18 @@ BAR_INDICES = {
     "delta": ("delta (moment-independent)", OKABE_ITO["blue"]),
     "median": ("PAWN median KS statistic", OKABE_ITO["blue"]),
 }
-METHOD_NAMES = {"sobol": "Sobol'", "fast": "FAST", "rbd_fast": "RBD-FAST", "delta": "Delta",
-                "pawn": "PAWN", "morris": "Morris"}
-AREA_COLORS = [OKABE_ITO[k] for k in
-               ("blue", "vermillion", "bluish_green", "orange", "reddish_purple", "sky_blue")]
+METHOD_NAMES = {
+    "sobol": "Sobol'",
+    "fast": "FAST",
+    "rbd_fast": "RBD-FAST",
+    "delta": "Delta",
+    "pawn": "PAWN",
+    "morris": "Morris",
+}
+AREA_COLORS = [
+    OKABE_ITO[k]
+    for k in ("blue", "vermillion", "bluish_green", "orange", "reddish_purple", "sky_blue")
+]
 CAPTIONS = {
     "indices": "Sensitivity indices of one output: the share of its variance due to each "
     "assumption alone (S1) and with its interactions (ST); whiskers are 95 % bootstrap "
@@ -56,8 +64,15 @@ def _name(path: str, width: int = 34) -> str:
     return textwrap.fill(describe(str(path)).short, width)
 
 
-SHORT_UNITS = {"USD million, constant 2015 prices": " USD M", "years": " years", "institutes": "",
-               "ratio": "", "x": "x", "probability": "", "1": ""}
+SHORT_UNITS = {
+    "USD million, constant 2015 prices": " USD M",
+    "years": " years",
+    "institutes": "",
+    "ratio": "",
+    "x": "x",
+    "probability": "",
+    "1": "",
+}
 
 
 def _quantity(value: float, units: str) -> str:
@@ -80,8 +95,9 @@ def _units(ds: xr.Dataset | pd.DataFrame, output: str) -> str:
     return ""
 
 
-def plot_indices(indices: xr.Dataset, output: str, *, ax: Axes | None = None,
-                 note: str = "") -> Axes:
+def plot_indices(
+    indices: xr.Dataset, output: str, *, ax: Axes | None = None, note: str = ""
+) -> Axes:
     """Horizontal bars of the indices of one output with their confidence whiskers.
 
     Sobol' and FAST: S1 and ST; delta: delta and S1; rbd_fast: S1; PAWN: the median KS
@@ -98,40 +114,73 @@ def plot_indices(indices: xr.Dataset, output: str, *, ax: Axes | None = None,
         label, color = BAR_INDICES[k]
         values = ds[k].sel(parameter=order).to_numpy()
         conf = ds[f"{k}_conf"].sel(parameter=order).to_numpy() if f"{k}_conf" in ds else None
-        ax.barh(y + (i - (len(shown) - 1) / 2) * height, values, height=height, color=color,
-                xerr=conf, error_kw={"elinewidth": 0.9, "capsize": 2, "ecolor": "#333333"},
-                label=label)
+        ax.barh(
+            y + (i - (len(shown) - 1) / 2) * height,
+            values,
+            height=height,
+            color=color,
+            xerr=conf,
+            error_kw={"elinewidth": 0.9, "capsize": 2, "ecolor": "#333333"},
+            label=label,
+        )
     ax.set_yticks(y, [_name(p) for p in order], fontsize=FONTSIZE["tick"])
     ax.axvline(0, color="#777777", lw=0.6)
     if ds["note"].item():
-        ax.annotate(textwrap.fill(f"note: {ds['note'].item()}", 90), (0.01, 0.01),
-                    xycoords="axes fraction", fontsize=FONTSIZE["annotation"], color="#555555")
+        ax.annotate(
+            textwrap.fill(f"note: {ds['note'].item()}", 90),
+            (0.01, 0.01),
+            xycoords="axes fraction",
+            fontsize=FONTSIZE["annotation"],
+            color="#555555",
+        )
     ax.legend(fontsize=FONTSIZE["legend"], frameon=False, loc="lower right")
-    xlabel = ("share of output variance (whiskers: 95 % CI)" if "S1" in shown
-              else "index value (whiskers: 95 % CI)")
+    xlabel = (
+        "share of output variance (whiskers: 95 % CI)"
+        if "S1" in shown
+        else "index value (whiskers: 95 % CI)"
+    )
     method = indices.attrs.get("method", "")
     return _finish(ax, f"{METHOD_NAMES.get(method, method)} indices\n{output}", xlabel, "", note)
 
 
-def plot_morris(indices: xr.Dataset, output: str, *, ax: Axes | None = None, label: int = 6,
-                note: str = "") -> Axes:
+def plot_morris(
+    indices: xr.Dataset, output: str, *, ax: Axes | None = None, label: int = 6, note: str = ""
+) -> Axes:
     """Morris mu* against sigma for one output; the ``label`` most important are named."""
     ax = new_axes(ax)
     ds = indices.sel(output=output)
     mu, sigma = ds["mu_star"].to_numpy(), ds["sigma"].to_numpy()
-    ax.errorbar(mu, sigma, xerr=ds["mu_star_conf"].to_numpy(), fmt="o", color=OKABE_ITO["blue"],
-                ecolor="#999999", elinewidth=0.8, markersize=4,
-                label="parameter (bars: 95 % CI of mu*)")
+    ax.errorbar(
+        mu,
+        sigma,
+        xerr=ds["mu_star_conf"].to_numpy(),
+        fmt="o",
+        color=OKABE_ITO["blue"],
+        ecolor="#999999",
+        elinewidth=0.8,
+        markersize=4,
+        label="parameter (bars: 95 % CI of mu*)",
+    )
     top = float(np.nanmax([*mu, *sigma, 0])) * 1.05 or 1.0
-    ax.plot([0, top], [0, top], ls="--", color="#777777", lw=0.8,
-            label="sigma = mu* (above: non-linear or interacting)")
+    ax.plot(
+        [0, top],
+        [0, top],
+        ls="--",
+        color="#777777",
+        lw=0.8,
+        label="sigma = mu* (above: non-linear or interacting)",
+    )
     ranked = [k for k in np.argsort(-np.nan_to_num(mu))[:label] if mu[k] >= 0.05 * top]
     for i, k in enumerate(ranked):  # alternate above / below, flip left near the right edge
         right = mu[k] > 0.6 * top
-        ax.annotate(_name(ds["parameter"].to_numpy()[k]), (mu[k], sigma[k]),
-                    xytext=(-4 if right else 4, 4 if i % 2 == 0 else -11),
-                    textcoords="offset points", ha="right" if right else "left",
-                    fontsize=FONTSIZE["annotation"])
+        ax.annotate(
+            _name(ds["parameter"].to_numpy()[k]),
+            (mu[k], sigma[k]),
+            xytext=(-4 if right else 4, 4 if i % 2 == 0 else -11),
+            textcoords="offset points",
+            ha="right" if right else "left",
+            fontsize=FONTSIZE["annotation"],
+        )
     unlabelled = len(mu) - len(ranked)
     if unlabelled:
         note = f"{unlabelled} parameters with small mu* are not labelled. {note}"
@@ -139,23 +188,39 @@ def plot_morris(indices: xr.Dataset, output: str, *, ax: Axes | None = None, lab
     ax.set_ylim(0, top)
     ax.legend(fontsize=FONTSIZE["legend"], frameon=False, loc="upper left")
     units = f"{_units(indices, output)}, per full range of the parameter"
-    return _finish(ax, f"Morris screening\n{output}", f"mu*: mean |elementary effect| ({units})",
-                   f"sigma ({units})", note)
+    return _finish(
+        ax,
+        f"Morris screening\n{output}",
+        f"mu*: mean |elementary effect| ({units})",
+        f"sigma ({units})",
+        note,
+    )
 
 
-def plot_tornado(table: pd.DataFrame, output: str, *, units: str = "", top: int = 10,
-                 ax: Axes | None = None, note: str = "") -> Axes:
+def plot_tornado(
+    table: pd.DataFrame,
+    output: str,
+    *,
+    units: str = "",
+    top: int = 10,
+    ax: Axes | None = None,
+    note: str = "",
+) -> Axes:
     """Tornado of one output: each parameter at its low and high quantile, the others at
     their medians; ``table`` is :func:`scenarios.analysis.sensitivity.one_at_a_time` output."""
     ax = new_axes(ax)
     rows = table[table["output"] == output].head(top).iloc[::-1]
     center = float(rows["y_center"].iloc[0])
     y = np.arange(len(rows))
-    for column, color, label in (("y_low", OKABE_ITO["sky_blue"], "parameter at its 5 % quantile"),
-                                 ("y_high", OKABE_ITO["orange"], "parameter at its 95 % quantile")):
+    for column, color, label in (
+        ("y_low", OKABE_ITO["sky_blue"], "parameter at its 5 % quantile"),
+        ("y_high", OKABE_ITO["orange"], "parameter at its 95 % quantile"),
+    ):
         ax.barh(y, rows[column] - center, left=center, height=0.6, color=color, label=label)
-    labels = [f"{_name(p, 48)}\n({_quantity(lo, describe(p).units)} to {_quantity(hi, describe(p).units)})"
-              for p, lo, hi in zip(rows["parameter"], rows["low_value"], rows["high_value"], strict=True)]
+    labels = [
+        f"{_name(p, 48)}\n({_quantity(lo, describe(p).units)} to {_quantity(hi, describe(p).units)})"
+        for p, lo, hi in zip(rows["parameter"], rows["low_value"], rows["high_value"], strict=True)
+    ]
     ax.figure.set_size_inches(ax.figure.get_figwidth(), max(4.0, 0.5 * len(rows) + 1.4))
     ax.set_yticks(y, labels, fontsize=FONTSIZE["annotation"])
     ax.axvline(center, color="black", lw=0.8)
@@ -169,8 +234,9 @@ def plot_tornado(table: pd.DataFrame, output: str, *, units: str = "", top: int 
     return _finish(ax, f"Tornado: one assumption at a time\n{output}", xlabel, "", note)
 
 
-def plot_indices_over_time(over_time: xr.Dataset, output: str, *, top: int = 6,
-                           ax: Axes | None = None, note: str = "") -> Axes:
+def plot_indices_over_time(
+    over_time: xr.Dataset, output: str, *, top: int = 6, ax: Axes | None = None, note: str = ""
+) -> Axes:
     """Stacked first-order indices of a yearly output; at most ``top`` parameters that reach
     1 % in some year are shown, the rest grouped, the remainder to 1 drawn as interactions.
 
@@ -186,15 +252,19 @@ def plot_indices_over_time(over_time: xr.Dataset, output: str, *, top: int = 6,
     years = values["year"].to_numpy()
     skipped = np.setdiff1d(every["year"].to_numpy(), years)
     if skipped.size:
-        note = (f"{skipped.min()}-{skipped.max()} left out: the output does not vary across "
-                f"samples. {note}")
+        note = (
+            f"{skipped.min()}-{skipped.max()} left out: the output does not vary across "
+            f"samples. {note}"
+        )
     ranked = values.mean("year").to_series().sort_values(ascending=False).index
     shown = [p for p in ranked[:top] if float(values.sel(parameter=p).max()) >= 0.01]
     rest = [p for p in ranked if p not in shown]
     total = values.sum("parameter")
     if index == "S1" and float(total.max()) > 1:  # estimates of S1 carry sampling noise
-        note = (f"The S1 estimates sum to up to {float(total.max()):.2f} (sampling noise); such "
-                f"years are scaled to sum to 1. {note}")
+        note = (
+            f"The S1 estimates sum to up to {float(total.max()):.2f} (sampling noise); such "
+            f"years are scaled to sum to 1. {note}"
+        )
         values = values / total.clip(min=1)
     layers = [values.sel(parameter=p).to_numpy() for p in shown]
     labels, colors = [_name(p, 40) for p in shown], AREA_COLORS[: len(shown)]
@@ -209,10 +279,18 @@ def plot_indices_over_time(over_time: xr.Dataset, output: str, *, top: int = 6,
     ax.stackplot(years, *layers, labels=labels, colors=colors, linewidth=0)
     ax.set_xlim(years.min(), years.max())
     ax.set_ylim(0, 1)
-    ax.legend(*[x[::-1] for x in ax.get_legend_handles_labels()], fontsize=FONTSIZE["legend"],
-              frameon=False, loc="center left", bbox_to_anchor=(1.01, 0.5))
-    ylabel = ("share of output variance (S1)" if index == "S1"
-              else f"share of the summed {'mu*' if index == 'mu_star' else 'PAWN median'}")
+    ax.legend(
+        *[x[::-1] for x in ax.get_legend_handles_labels()],
+        fontsize=FONTSIZE["legend"],
+        frameon=False,
+        loc="center left",
+        bbox_to_anchor=(1.01, 0.5),
+    )
+    ylabel = (
+        "share of output variance (S1)"
+        if index == "S1"
+        else f"share of the summed {'mu*' if index == 'mu_star' else 'PAWN median'}"
+    )
     return _finish(ax, f"Drivers of {output}, year by year", "projected year", ylabel, note)
 
 
@@ -220,8 +298,14 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
 
 
-def plot_sensitivity(indices: xr.Dataset, over_time: xr.Dataset | None, tornado: pd.DataFrame,
-                     plots_dir: Path, *, note: str = "") -> dict[str, Path]:
+def plot_sensitivity(
+    indices: xr.Dataset,
+    over_time: xr.Dataset | None,
+    tornado: pd.DataFrame,
+    plots_dir: Path,
+    *,
+    note: str = "",
+) -> dict[str, Path]:
     """Write every sensitivity plot as PNG; returns ``{name: path}`` in report order.
 
     Outputs whose indices are undefined (constant outputs) get no plot.
@@ -237,15 +321,20 @@ def plot_sensitivity(indices: xr.Dataset, over_time: xr.Dataset | None, tornado:
 
     morris = "mu_star" in indices
     for output in map(str, indices["output"].to_numpy()):
-        main = indices["mu_star" if morris else next(k for k in ("ST", "S1", "delta", "median")
-                                                       if k in indices)]
+        main = indices[
+            "mu_star"
+            if morris
+            else next(k for k in ("ST", "S1", "delta", "median") if k in indices)
+        ]
         if main.sel(output=output).count() == 0:
             continue
         plot = plot_morris if morris else plot_indices
         prefix = "morris" if morris else "indices"
         save(plot(indices, output, note=note), f"{prefix}_{_slug(output)}")
-        save(plot_tornado(tornado, output, units=_units(indices, output), note=note),
-             f"tornado_{_slug(output)}")
+        save(
+            plot_tornado(tornado, output, units=_units(indices, output), note=note),
+            f"tornado_{_slug(output)}",
+        )
     for output in map(str, [] if over_time is None else over_time["output"].to_numpy()):
         save(plot_indices_over_time(over_time, output, note=note), f"over_time_{_slug(output)}")
     return figures

@@ -123,7 +123,9 @@ def plot_run(
 def _differs(runs: Mapping[str, xr.Dataset], country: str) -> bool:
     """Whether any scenario's median MVA of ``country`` differs from the first's (else its
     difference plot would be a flat zero)."""
-    first, *others = (ds["mva"].sel(country=country).median("sample").to_numpy() for ds in runs.values())
+    first, *others = (
+        ds["mva"].sel(country=country).median("sample").to_numpy() for ds in runs.values()
+    )
     return any(other.shape != first.shape or not np.array_equal(other, first) for other in others)
 
 

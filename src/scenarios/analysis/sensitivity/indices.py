@@ -291,7 +291,9 @@ def sensitivity(
     unit, params, problem = unit_design(dists, spec, method, n, rng)
     outputs = evaluate_outputs(evaluate, params)
     analyze_seed = int(rng.integers(2**31))
-    indices = analyze_with(spec, method, problem, unit, outputs, analyze_seed, conf_level, RESAMPLES)
+    indices = analyze_with(
+        spec, method, problem, unit, outputs, analyze_seed, conf_level, RESAMPLES
+    )
     converged = pd.Series(pd.NA, index=list(outputs), dtype="boolean", name="converged")
     checkpoints = [m for m in (n // 4, n // 2) if m >= spec.min_n] if check_convergence else []
     if check_convergence and len(checkpoints) < 2:
