@@ -1,18 +1,40 @@
-"""Engine benchmarks: ``python benchmarks/run.py`` prints a table and writes benchmarks/results/engine.json.
+"""Engine benchmarks: ``python benchmarks/run.py`` prints one table and writes benchmarks/results/engine.json.
 
-Measured in one run, on this machine:
+Everything is measured in the same run, on this machine, and set against the engine
+(:func:`scenarios.model.engine.run_model` on baseline and nnmi_full45, 10^3 to 10^6 samples):
 
-* throughput of :func:`scenarios.model.engine.run_model` in sample-years per second at 10^3 to 10^6
-  samples (baseline and nnmi_full45), next to (a) a plain per-sample Python loop of the same model
-  and (b) a minimal numpy kernel of the same arithmetic (``benchmarks/kernels.py``), as ratios;
-* times are medians of repeated calls with the garbage collector off while a call runs (as
-  ``timeit`` times); "cold" is one call just after a full collection, next to them;
-* peak memory of each (tracemalloc: the largest traced allocation total during the call);
-* how the time grows with samples, projected years and countries;
-* the engine side of a Sobol' analysis of 12 parameters at N = 2^14 (N (2d + 2) = 425,984 runs of
-  the scenario and of its reference).
+* **tight kernel** (``benchmarks/kernels.py``): the same arithmetic as a competent numpy programmer
+  writes it (year-major, in place, outputs allocated once), whole and in blocks of the engine's
+  block size. Before any timing, at every size, it is checked against the engine bit for bit on
+  all 24 output arrays (the float64 bits compared as integers); a difference stops the run. Its
+  time includes :func:`kernels.tight_inputs`, so that both start from the same spec, inputs and
+  parameter matrix (the inputs alone are in the JSON);
+* **per-sample Python loop** of the same model: its rate on 300 samples (checked against the
+  engine to 1e-12), its time at n samples being n / rate;
+* **EMA Workbench** driving the engine, one call per experiment, on 2,000 experiments of the
+  baseline ensemble, sequential and with its multiprocessing evaluator on 2 processes
+  (``benchmarks/ema.py``; skipped with the reason printed when ``ema_workbench`` does not import:
+  ``pip install ".[bench]"``); its time at n samples is n / its rate;
+* **memory-bandwidth floor**: the time to write the outputs' bytes (24 arrays of n x (T+1)
+  float64) once, as ``numpy.empty(...).fill(1.0)`` into fresh memory (what any call that returns
+  new arrays must at least do: obtain the pages and store every byte once, with no reads and no
+  arithmetic), and as ``fill`` into memory already touched (the floor for an engine that reuses
+  its output buffers);
+* **reference job** (``benchmarks/reference_job.py``): the engine's 24 arrays of the baseline
+  ensemble written once with plain xarray to NetCDF (h5netcdf), against the **CLI run** of the
+  same ensemble, ``scenarios run baseline --samples N --seed 1 --no-plots``; both are child
+  processes, timed by wall clock, their peak resident memory from the operating system
+  (``os.wait4``, the child's own rusage), at 10^4 and 10^5 samples (and 10^6 without --quick);
+* how the engine's time grows with samples, projected years and countries, and the engine side of
+  a Sobol' analysis of 12 parameters at N = 2^14 (without --quick).
 
-Options: ``--quick`` (10^3 to 10^5 only), ``--max-samples N``.
+In-process times are medians of repeated calls with the garbage collector off while a call runs
+(as ``timeit`` times them); in-process peak memory is tracemalloc's (the largest total of traced
+allocations during a call). Each row of the table gives its time over the engine's at the same
+size and, for the run-level rows, its time and peak memory over the reference job's.
+
+Options: ``--quick`` (10^3 to 10^5 samples, reference job and CLI at 10^4 and 10^5, no Sobol'
+run: a few minutes), ``--max-samples N``.
 """
 
 from __future__ import annotations
@@ -22,25 +44,32 @@ import gc
 import json
 import os
 import platform
+import shutil
+import subprocess
 import sys
+import tempfile
 import time
 import tracemalloc
 from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).parent))
+HERE = Path(__file__).parent
+sys.path.insert(0, str(HERE))
 
-from kernels import extract, numpy_kernel, python_loop
+import ema  # noqa: E402
+from kernels import compare_bits, extract, python_loop, tight_inputs, tight_kernel  # noqa: E402
 
-from scenarios import api
-from scenarios.data import load_dataset
-from scenarios.model.engine import run_model
-from scenarios.model.inputs import build_inputs
-from scenarios.results import to_dataset
+from scenarios import api  # noqa: E402
+from scenarios.data import load_dataset  # noqa: E402
+from scenarios.model.engine import BLOCK, run_model  # noqa: E402
+from scenarios.model.inputs import build_inputs  # noqa: E402
 
-RESULTS = Path(__file__).parent / "results" / "engine.json"
+RESULTS = HERE / "results" / "engine.json"
 LOOP_SAMPLES = 300  # the Python loop runs this many samples; its rate does not depend on n
+EMA_EXPERIMENTS = 2_000
+EMA_PROCESSES = 2
+OUTPUT_ARRAYS = 24  # 4 countries x 3 tables + 3 programs x 4 arrays, in both scenarios
 
 
 def timed(fn, repeat: int) -> float:
@@ -58,16 +87,8 @@ def timed(fn, repeat: int) -> float:
     return float(np.median(seconds))
 
 
-def cold(fn) -> float:
-    """Seconds of one call just after a full garbage collection (caches evicted; at 10^6 samples,
-    the first touch of the output pages): what a single call in a fresh program pays."""
-    gc.collect()
-    start = time.perf_counter()
-    fn()
-    return time.perf_counter() - start
-
-
 def peak_bytes(fn) -> int:
+    """tracemalloc's peak of traced allocations during one call."""
     gc.collect()
     tracemalloc.start()
     try:
@@ -75,6 +96,10 @@ def peak_bytes(fn) -> int:
         return tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
+
+
+def repeats(n: int) -> int:
+    return 21 if n <= 10_000 else 5 if n <= 100_000 else 3
 
 
 def setup(name: str, n: int, **update):
@@ -86,65 +111,145 @@ def setup(name: str, n: int, **update):
     return spec, inputs, matrix
 
 
-def check_agreement(spec, inputs, matrix) -> dict:
-    """The two reference kernels compute what the engine computes (max relative difference)."""
+def check_loop(spec, inputs, matrix) -> float:
+    """The per-sample loop against the engine on the first samples: the largest relative difference."""
     out = run_model(spec, inputs, matrix.iloc[:LOOP_SAMPLES])
-    x = extract(spec, inputs, matrix.iloc[:LOOP_SAMPLES])
-    kernel, loop = numpy_kernel(x), python_loop(x)
-
-    def worst(paths: dict) -> float:
-        pairs = [(paths[t][c], getattr(out, "mva_baseline" if t == "mva_baseline" else t)[c])
-                 for t in ("mva", "mva_baseline", "capital") for c in out.mva]
-        pairs += [(paths["programs"][k][f], getattr(out.programs[k], "launched" if f == "launched" else f))
-                  for k in out.programs for f in ("active", "spend_total")]
-        return max(float(np.max(np.abs(np.asarray(a) - b) / np.maximum(np.abs(b), 1e-300))) for a, b in pairs)
-
-    worst_kernel = max(float(np.max(np.abs(kernel["mva"][c] / out.mva[c] - 1))) for c in out.mva)
-    worst_loop = worst(loop)
-    kernel_equal = all(np.array_equal(kernel["mva"][c], out.mva[c]) for c in out.mva)
-    if worst_kernel > 1e-12 or worst_loop > 1e-12:
-        raise SystemExit(f"reference kernels disagree with the engine ({worst_kernel:.2e}, {worst_loop:.2e})")
-    return {"numpy_kernel_max_rel_diff": worst_kernel, "numpy_kernel_bit_identical": kernel_equal,
-            "python_loop_max_rel_diff": worst_loop}
+    loop = python_loop(extract(spec, inputs, matrix.iloc[:LOOP_SAMPLES]))
+    pairs = [(loop[t][c], getattr(out, t)[c]) for t in ("mva", "mva_baseline", "capital") for c in out.mva]
+    pairs += [(loop["programs"][k][f], getattr(out.programs[k], f)) for k in out.programs
+              for f in ("launched", "active", "spend_federal", "spend_total")]
+    worst = max(float(np.max(np.abs(np.asarray(a) - b) / np.maximum(np.abs(b), 1e-300))) for a, b in pairs)
+    if worst > 1e-12:
+        raise SystemExit(f"the per-sample loop disagrees with the engine ({worst:.2e})")
+    return worst
 
 
-def throughput(names: list[str], sizes: list[int]) -> list[dict]:
+def check_tight(spec, inputs, part) -> dict:
+    """The tight kernel, whole and in blocks, against the engine bit for bit on every output array."""
+    engine = run_model(spec, inputs, part)
+    x = tight_inputs(spec, inputs, part)
+    result = {}
+    for label, block in (("whole", None), ("blocks", BLOCK)):
+        found = compare_bits(engine, tight_kernel(x, block))
+        if found["differ"]:
+            raise SystemExit(f"the tight kernel ({label}) differs from the engine in {', '.join(found['differ'])}")
+        result[label] = found["arrays"]
+    return {"arrays_compared": result["whole"], "bit_identical": True}
+
+
+def floor(n: int, n_years: int) -> dict:
+    """Seconds to write the outputs' bytes once: into fresh memory, and into memory already touched."""
+    count = OUTPUT_ARRAYS * (n_years + 1) * n
+    fresh = timed(lambda: np.empty(count).fill(1.0), repeats(n))
+    reused = np.empty(count)
+    reused.fill(0.0)
+    warm = timed(lambda: reused.fill(1.0), repeats(n))
+    return {"bytes": count * 8, "fresh_s": fresh, "reused_s": warm}
+
+
+def engine_rows(name: str, sizes: list[int]) -> tuple[list[dict], dict]:
+    """Engine, tight kernel (whole and in blocks), loop and floors at each size."""
+    spec, inputs, matrix = setup(name, max(sizes))
+    n_years = len(inputs.projected_years)
+    checks = {"loop_max_rel_diff": check_loop(spec, inputs, matrix), "tight": {}}
+    loop_input = extract(spec, inputs, matrix.iloc[:LOOP_SAMPLES])
     rows = []
-    for name in names:
-        spec, inputs, matrix = setup(name, max(sizes))
-        agreement = check_agreement(spec, inputs, matrix)
-        n_years = len(inputs.projected_years)
-        loop_input = extract(spec, inputs, matrix.iloc[:LOOP_SAMPLES])
-        for n in sizes:  # the loop is timed again for each row, next to the engine it is set against
-            loop_rate = LOOP_SAMPLES * n_years / timed(lambda: python_loop(loop_input), 3)
-            part = matrix.iloc[:n]
-            repeat = 21 if n <= 10_000 else 5 if n <= 100_000 else 3
-            engine_cold = cold(lambda part=part: run_model(spec, inputs, part))
-            engine = timed(lambda part=part: run_model(spec, inputs, part), repeat)
-            x = extract(spec, inputs, part)
-            kernel = timed(lambda x=x: numpy_kernel(x), repeat)
-            out = run_model(spec, inputs, part)
-            labelled = timed(lambda out=out, part=part: to_dataset(spec, inputs, out, part), repeat)
-            del out
-            row = {
-                "scenario": name, "samples": n, "years": n_years, "countries": len(inputs.countries),
-                "programs": len(spec.programs),
-                "engine_s": engine, "engine_sample_years_per_s": n * n_years / engine,
-                "numpy_kernel_s": kernel, "numpy_kernel_sample_years_per_s": n * n_years / kernel,
-                "python_loop_sample_years_per_s": loop_rate,
-                "engine_vs_loop": (n * n_years / engine) / loop_rate,
-                "engine_cold_s": engine_cold,
-                "engine_cold_vs_loop": (n * n_years / engine_cold) / loop_rate,
-                "engine_time_over_kernel_time": engine / kernel,
-                "to_dataset_s": labelled,
-                "engine_peak_mb": peak_bytes(lambda part=part: run_model(spec, inputs, part)) / 1e6,
-                "numpy_kernel_peak_mb": peak_bytes(lambda x=x: numpy_kernel(x)) / 1e6,
-                **agreement,
-            }
-            del x
-            rows.append(row)
-            print(f"  {name:12s} n={n:>9,d}  engine {row['engine_sample_years_per_s']:.3g} sy/s  "
-                  f"x{row['engine_vs_loop']:.0f} loop  {row['engine_time_over_kernel_time']:.2f}x kernel time", flush=True)
+    for n in sizes:
+        part = matrix.iloc[:n]
+        checks["tight"][n] = check_tight(spec, inputs, part)
+        repeat = repeats(n)
+        engine = timed(lambda part=part: run_model(spec, inputs, part), repeat)
+        whole = timed(lambda part=part: tight_kernel(tight_inputs(spec, inputs, part)), repeat)
+        blocks = timed(lambda part=part: tight_kernel(tight_inputs(spec, inputs, part), BLOCK), repeat)
+        prepare = timed(lambda part=part: tight_inputs(spec, inputs, part), repeat)
+        loop_rate = LOOP_SAMPLES / timed(lambda: python_loop(loop_input), 3)
+        bandwidth = floor(n, n_years)
+        x = tight_inputs(spec, inputs, part)
+        peaks = {"engine": peak_bytes(lambda part=part: run_model(spec, inputs, part)),
+                 "tight kernel": peak_bytes(lambda x=x: tight_kernel(x)),
+                 "tight kernel, blocks": peak_bytes(lambda x=x: tight_kernel(x, BLOCK))}
+        del x
+        common = {"scenario": name, "samples": n, "years": n_years}
+        for method, seconds, peak, note in (
+            ("engine", engine, peaks["engine"], "traced"),
+            ("tight kernel", whole, peaks["tight kernel"], "traced"),
+            (f"tight kernel, blocks of {BLOCK}", blocks, peaks["tight kernel, blocks"], "traced"),
+            ("floor: write outputs, fresh memory", bandwidth["fresh_s"], bandwidth["bytes"], "bytes"),
+            ("floor: write outputs, reused memory", bandwidth["reused_s"], bandwidth["bytes"], "bytes"),
+            (f"per-sample Python loop (rate on {LOOP_SAMPLES})", n / loop_rate, None, ""),
+        ):
+            rows.append({**common, "method": method, "seconds": seconds, "samples_per_s": n / seconds,
+                         "peak_mb": None if peak is None else peak / 1e6, "peak_kind": note})
+            if method.startswith("tight"):
+                rows[-1]["of_which_tight_inputs_s"] = prepare
+        print(f"  {name:12s} n={n:>9,d}  engine {engine:.4f} s  tight {whole:.4f} s  blocks {blocks:.4f} s  "
+              f"floor {bandwidth['fresh_s']:.4f} s", flush=True)
+    return rows, checks
+
+
+def ema_rates(sizes: list[int]) -> tuple[list[dict], dict]:
+    """EMA Workbench on 2,000 experiments of the baseline ensemble; rows at each size from its rate."""
+    reason = ema.available()
+    if reason:
+        print(f"  EMA Workbench skipped: {reason}", flush=True)
+        return [], {"skipped": reason}
+    spec, inputs, matrix = setup("baseline", EMA_EXPERIMENTS)
+    runs = [ema.run(spec, inputs, matrix), ema.run(spec, inputs, matrix, processes=EMA_PROCESSES)]
+    for r in runs:
+        if r["max_rel_diff_from_engine"] > 1e-12:
+            raise SystemExit(f"EMA Workbench's outcomes differ from the engine's ({r['max_rel_diff_from_engine']:.2e})")
+    engine = timed(lambda: run_model(spec, inputs, matrix), repeats(EMA_EXPERIMENTS))
+    summary = {"experiments": EMA_EXPERIMENTS, "runs": runs, "engine_same_experiments_s": engine,
+               "engine_same_experiments_per_s": EMA_EXPERIMENTS / engine}
+    for r in runs:
+        print(f"  EMA Workbench, {r['processes']} process(es): {r['experiments_per_s']:.0f} experiments/s "
+              f"(engine on the same {EMA_EXPERIMENTS:,}: {EMA_EXPERIMENTS / engine:,.0f}/s)", flush=True)
+    rows = [{"scenario": "baseline", "samples": n,
+             "method": f"EMA Workbench, {r['processes']} process{'es' if r['processes'] > 1 else ''} "
+                       f"(rate on {EMA_EXPERIMENTS:,})",
+             "seconds": n / r["experiments_per_s"], "samples_per_s": r["experiments_per_s"],
+             "peak_mb": None, "peak_kind": ""} for n in sizes for r in runs]
+    return rows, summary
+
+
+def _child(args: list[str], stdout) -> tuple[float, int]:
+    """Wall seconds and peak resident bytes of one child process (its own rusage, from wait4)."""
+    with tempfile.TemporaryFile() as stderr:
+        started = time.perf_counter()
+        child = subprocess.Popen(args, stdout=stdout, stderr=stderr)
+        _, status, usage = os.wait4(child.pid, 0)
+        seconds = time.perf_counter() - started
+        child.returncode = os.waitstatus_to_exitcode(status)
+        if child.returncode:
+            stderr.seek(0)
+            raise SystemExit(f"{' '.join(args)} failed ({child.returncode}): {stderr.read().decode()[-2000:]}")
+    return seconds, usage.ru_maxrss * 1024  # Linux: kilobytes
+
+
+def run_rows(sizes: list[int]) -> list[dict]:
+    """The reference job and the CLI run on the same baseline ensemble (seed 1), as child processes."""
+    command = shutil.which("scenarios")
+    cli = [command] if command else [sys.executable, "-m", "scenarios"]
+    rows = []
+    for n in sizes:
+        with tempfile.TemporaryDirectory(prefix="bench_run_") as tmp:
+            out = Path(tmp) / "reference.json"
+            with out.open("w") as handle:
+                ref_s, ref_peak = _child([sys.executable, str(HERE / "reference_job.py"), "baseline", str(n), "1",
+                                          str(Path(tmp) / "reference.nc")], handle)
+            parts = json.loads(out.read_text())
+            (Path(tmp) / "reference.nc").unlink()
+            cli_s, cli_peak = _child([*cli, "run", "baseline", "--samples", str(n), "--seed", "1", "--no-plots",
+                                      "--out", str(Path(tmp) / "runs")], subprocess.DEVNULL)
+        common = {"scenario": "baseline", "samples": n, "peak_kind": "RSS"}
+        rows.append({**common, "method": "reference job: engine + xarray to NetCDF", "seconds": ref_s,
+                     "samples_per_s": n / ref_s, "peak_mb": ref_peak / 1e6, "over_reference": 1.0,
+                     "peak_over_reference": 1.0, "parts": parts})
+        rows.append({**common, "method": "CLI: scenarios run baseline --no-plots", "seconds": cli_s,
+                     "samples_per_s": n / cli_s, "peak_mb": cli_peak / 1e6, "over_reference": cli_s / ref_s,
+                     "peak_over_reference": cli_peak / ref_peak})
+        print(f"  n={n:>9,d}  reference job {ref_s:.2f} s {ref_peak / 1e9:.2f} GB  "
+              f"CLI {cli_s:.2f} s {cli_peak / 1e9:.2f} GB", flush=True)
     return rows
 
 
@@ -186,41 +291,85 @@ def sobol_engine_side() -> dict:
             "note": "engine only; benchmarks/sobol_benchmark.py measures the analysis end to end"}
 
 
-def table(rows: list[dict]) -> str:
-    head = (f"{'scenario':12s} {'samples':>9s} {'engine sy/s':>12s} {'kernel sy/s':>12s} {'loop sy/s':>10s} "
-            f"{'vs loop':>8s} {'cold':>6s} {'t/t_kernel':>10s} {'engine MB':>10s} {'kernel MB':>10s} {'to_dataset s':>12s}")
-    lines = [head, "-" * len(head)]
+def with_ratios(rows: list[dict]) -> list[dict]:
+    """Each row's time over the engine's (same scenario and size) and, where the reference job ran,
+    its time and peak memory over the reference job's."""
+    engine = {(r["scenario"], r["samples"]): r["seconds"] for r in rows if r["method"] == "engine"}
+    reference = {(r["scenario"], r["samples"]): r for r in rows if r["method"].startswith("reference job")}
     for r in rows:
-        lines.append(f"{r['scenario']:12s} {r['samples']:>9,d} {r['engine_sample_years_per_s']:>12.3g} "
-                     f"{r['numpy_kernel_sample_years_per_s']:>12.3g} {r['python_loop_sample_years_per_s']:>10.3g} "
-                     f"{r['engine_vs_loop']:>7.0f}x {r['engine_cold_vs_loop']:>5.0f}x "
-                     f"{r['engine_time_over_kernel_time']:>10.2f} "
-                     f"{r['engine_peak_mb']:>10.1f} {r['numpy_kernel_peak_mb']:>10.1f} {r['to_dataset_s']:>12.3f}")
+        key = (r["scenario"], r["samples"])
+        if key in engine:
+            r["over_engine"] = r["seconds"] / engine[key]
+        if key in reference:
+            r["over_reference"] = r["seconds"] / reference[key]["seconds"]
+            if r["peak_kind"] == "RSS":
+                r["peak_over_reference"] = r["peak_mb"] / reference[key]["peak_mb"]
+    order = {"engine": 0}
+    return sorted(rows, key=lambda r: (r["scenario"], r["samples"], order.get(r["method"], 1)))
+
+
+def _number(value, spec: str) -> str:
+    return "" if value is None else format(value, spec)
+
+
+def table(rows: list[dict]) -> str:
+    head = (f"{'scenario':12s} {'samples':>9s}  {'method':50s} {'seconds':>9s} {'samples/s':>10s} "
+            f"{'t/engine':>9s} {'t/ref':>7s} {'peak MB':>8s} {'kind':6s} {'peak/ref':>8s}")
+    lines = [head, "-" * len(head)]
+    previous = None
+    for r in rows:
+        if previous is not None and (r["scenario"], r["samples"]) != previous:
+            lines.append("")
+        previous = (r["scenario"], r["samples"])
+        lines.append(f"{r['scenario']:12s} {r['samples']:>9,d}  {r['method'][:50]:50s} {r['seconds']:>9.4g} "
+                     f"{r['samples_per_s']:>10.3g} {_number(r.get('over_engine'), '>9.3g')} "
+                     f"{_number(r.get('over_reference'), '>7.3g'):>7s} {_number(r['peak_mb'], '>8.1f'):>8s} "
+                     f"{r['peak_kind']:6s} {_number(r.get('peak_over_reference'), '>8.2f'):>8s}")
     return "\n".join(lines)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description="Engine benchmarks")
-    parser.add_argument("--quick", action="store_true", help="10^3 to 10^5 samples only, no Sobol' run")
+    parser.add_argument("--quick", action="store_true",
+                        help="10^3 to 10^5 samples, reference job and CLI at 10^4 and 10^5, no Sobol' run")
     parser.add_argument("--max-samples", type=int, default=10**6)
     args = parser.parse_args()
     top = 10**5 if args.quick else args.max_samples
     sizes = [n for n in (10**3, 10**4, 10**5, 10**6) if n <= top]
+    run_sizes = [n for n in sizes if n >= 10**4]
     started = time.perf_counter()
-    print("throughput (sy/s: sample-years per second)", flush=True)
-    rows = throughput(["baseline", "nnmi_full45"], sizes)
+    print("engine, tight kernel, per-sample loop, bandwidth floor", flush=True)
+    rows, checks = [], {}
+    for name in ("baseline", "nnmi_full45"):
+        found, checks[name] = engine_rows(name, sizes)
+        rows += found
+    print("EMA Workbench", flush=True)
+    found, ema_summary = ema_rates(sizes)
+    rows += found
+    print("reference job and CLI run (child processes)", flush=True)
+    rows += run_rows(run_sizes)
+    rows = with_ratios(rows)
     print("scaling", flush=True)
-    grows = scaling(10**5 if not args.quick else 10**4)
+    grows = scaling(10**4 if args.quick else 10**5)
     sobol = None if args.quick else sobol_engine_side()
     record = {
         "machine": {"python": sys.version.split()[0], "numpy": np.__version__, "cpus": os.cpu_count(),
                     "platform": platform.platform(), "load_average": os.getloadavg()},
-        "throughput": rows, "scaling": grows, "sobol_engine": sobol,
-        "targets": {"engine_vs_loop_min": 100, "engine_time_over_kernel_time_max": 3},
+        "quick": args.quick, "rows": rows, "checks": checks, "ema_workbench": ema_summary,
+        "scaling": grows, "sobol_engine": sobol,
+        "targets": {"engine_over_tight_kernel_max": 1.3, "cli_over_reference_time_max": 2.0,
+                    "cli_over_reference_peak_max": 1.5},
         "seconds": time.perf_counter() - started,
     }
     print()
     print(table(rows))
+    print("\nt/engine: this time over the engine's at the same size; t/ref, peak/ref: over the reference job's.\n"
+          "peak kind: traced = tracemalloc peak in this process; RSS = the child's peak resident memory;\n"
+          "bytes = the outputs' size. Loop and EMA Workbench rows: n / the rate measured on their own samples.")
+    for name, found in checks.items():
+        sizes_checked = ", ".join(f"{n:,}" for n in found["tight"])
+        print(f"bit for bit: tight kernel = engine on all {OUTPUT_ARRAYS} arrays, {name}, n = {sizes_checked}; "
+              f"loop within {found['loop_max_rel_diff']:.1e}")
     print("\nscaling with projected years (n = %d):" % grows["samples"])
     for r in grows["by_years"]:
         print(f"  {r['projected_years']:3d} years  {r['engine_s']:.3f} s")
