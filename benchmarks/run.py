@@ -5,8 +5,10 @@ Everything is measured in the same run, on this machine, and set against the eng
 
 * **tight kernel** (``benchmarks/kernels.py``): the same arithmetic as a competent numpy programmer
   writes it (year-major, in place, outputs allocated once), whole and in blocks of the engine's
-  block size. Before any timing, at every size, it is checked against the engine bit for bit on
-  all 24 output arrays (the float64 bits compared as integers); a difference stops the run. Its
+  block size. Before any timing it is checked against the engine bit for bit on all 24 output
+  arrays (the float64 bits compared as integers): on every shipped config (total and federal
+  spend, no impact; 1 and 2,000 samples; whole and in blocks) and on each timed ensemble at every
+  size; a difference stops the run. Its
   time includes :func:`kernels.tight_inputs`, so that both start from the same spec, inputs and
   parameter matrix (the inputs alone are in the JSON);
 * **per-sample Python loop** of the same model: its rate on 300 samples (checked against the
@@ -18,13 +20,16 @@ Everything is measured in the same run, on this machine, and set against the eng
 * **memory-bandwidth floor**: the time to write the outputs' bytes (24 arrays of n x (T+1)
   float64) once, as ``numpy.empty(...).fill(1.0)`` into fresh memory (what any call that returns
   new arrays must at least do: obtain the pages and store every byte once, with no reads and no
-  arithmetic), and as ``fill`` into memory already touched (the floor for an engine that reuses
-  its output buffers);
+  arithmetic; like the engine's outputs, a fresh ``numpy.empty``, so past the C allocator's mmap
+  threshold its first touch pays the page faults, below it the allocator may hand back pages it
+  kept), and as ``fill`` into memory already touched (the floor for an engine that reuses its
+  output buffers);
 * **reference job** (``benchmarks/reference_job.py``): the engine's 24 arrays of the baseline
   ensemble written once with plain xarray to NetCDF (h5netcdf), against the **CLI run** of the
   same ensemble, ``scenarios run baseline --samples N --seed 1 --no-plots``; both are child
   processes, timed by wall clock, their peak resident memory from the operating system
-  (``os.wait4``, the child's own rusage), at 10^4 and 10^5 samples (and 10^6 without --quick);
+  (``os.wait4``: the child's own rusage, the child started from a small launcher process so that
+  the benchmark's own memory does not count), at 10^4 and 10^5 samples (and 10^6 without --quick);
 * how the engine's time grows with samples, projected years and countries, and the engine side of
   a Sobol' analysis of 12 parameters at N = 2^14 (without --quick).
 
@@ -33,7 +38,7 @@ In-process times are medians of repeated calls with the garbage collector off wh
 allocations during a call). Each row of the table gives its time over the engine's at the same
 size and, for the run-level rows, its time and peak memory over the reference job's.
 
-Options: ``--quick`` (10^3 to 10^5 samples, reference job and CLI at 10^4 and 10^5, no Sobol'
+Options: ``--check`` (only the bit-for-bit and loop checks, on every shipped config), ``--quick`` (10^3 to 10^5 samples, reference job and CLI at 10^4 and 10^5, no Sobol'
 run: a few minutes), ``--max-samples N``.
 """
 
@@ -137,6 +142,35 @@ def check_tight(spec, inputs, part) -> dict:
     return {"arrays_compared": result["whole"], "bit_identical": True}
 
 
+SHIPPED = ("baseline", "baseline_2016", "china_mic40", "fraunhofer_parity", "funding_cut", "fy2016_level",
+           "nnmi_full45", "nnmi_full45_2017")
+VARIANTS = ([], ["impact.spend=federal"], ["impact.kind=none"])
+
+
+def check_shipped(n: int = 2_000) -> list[dict]:
+    """The tight kernel against the engine bit for bit on every shipped config, with total and
+    federal spend and with no impact: one sample (the point values) and ``n`` samples, the engine
+    and the kernel each in blocks of their own (700 and 300 rows) and whole."""
+    checked = []
+    for name in SHIPPED:
+        for overrides in VARIANTS:
+            spec = api.load_config(name, overrides)
+            inputs = build_inputs(spec, load_dataset(spec.data.path))
+            for samples in (None, api.draw_samples(spec, n)):
+                x = tight_inputs(spec, inputs, samples)
+                for engine_block, kernel_block in ((BLOCK, None), (700, 300)):
+                    found = compare_bits(run_model(spec, inputs, samples, block=engine_block),
+                                         tight_kernel(x, kernel_block))
+                    if found["differ"]:
+                        raise SystemExit(f"the tight kernel differs from the engine on {name} {overrides} "
+                                         f"(blocks {engine_block}, {kernel_block}): {', '.join(found['differ'])}")
+                checked.append({"config": name, "overrides": overrides, "samples": 1 if samples is None else n,
+                                "arrays_compared": found["arrays"]})
+    print(f"  bit for bit: tight kernel = engine on {len(checked)} cases ({len(SHIPPED)} shipped configs x "
+          f"{len(VARIANTS)} impact variants x 1 and {n:,} samples, whole and in blocks)", flush=True)
+    return checked
+
+
 def floor(n: int, n_years: int) -> dict:
     """Seconds to write the outputs' bytes once: into fresh memory, and into memory already touched."""
     count = OUTPUT_ARRAYS * (n_years + 1) * n
@@ -164,11 +198,10 @@ def engine_rows(name: str, sizes: list[int]) -> tuple[list[dict], dict]:
         prepare = timed(lambda part=part: tight_inputs(spec, inputs, part), repeat)
         loop_rate = LOOP_SAMPLES / timed(lambda: python_loop(loop_input), 3)
         bandwidth = floor(n, n_years)
-        x = tight_inputs(spec, inputs, part)
         peaks = {"engine": peak_bytes(lambda part=part: run_model(spec, inputs, part)),
-                 "tight kernel": peak_bytes(lambda x=x: tight_kernel(x)),
-                 "tight kernel, blocks": peak_bytes(lambda x=x: tight_kernel(x, BLOCK))}
-        del x
+                 "tight kernel": peak_bytes(lambda part=part: tight_kernel(tight_inputs(spec, inputs, part))),
+                 "tight kernel, blocks": peak_bytes(
+                     lambda part=part: tight_kernel(tight_inputs(spec, inputs, part), BLOCK))}
         common = {"scenario": name, "samples": n, "years": n_years}
         for method, seconds, peak, note in (
             ("engine", engine, peaks["engine"], "traced"),
@@ -212,18 +245,32 @@ def ema_rates(sizes: list[int]) -> tuple[list[dict], dict]:
     return rows, summary
 
 
+# Runs a command and reports its wall time and its own rusage. A child's ru_maxrss counts the
+# resident memory of the process it was forked from (Linux keeps the old address space's high-water
+# mark across exec), so the children are started from this small launcher, not from the benchmark
+# process and its gigabytes of arrays.
+LAUNCHER = """
+import json, os, subprocess, sys, time
+started = time.perf_counter()
+child = subprocess.Popen(sys.argv[2:])
+_, status, usage = os.wait4(child.pid, 0)
+seconds = time.perf_counter() - started
+with open(sys.argv[1], "w") as out:
+    json.dump({"seconds": seconds, "peak_bytes": usage.ru_maxrss * 1024, "exit": os.waitstatus_to_exitcode(status)}, out)
+"""
+
+
 def _child(args: list[str], stdout) -> tuple[float, int]:
-    """Wall seconds and peak resident bytes of one child process (its own rusage, from wait4)."""
-    with tempfile.TemporaryFile() as stderr:
-        started = time.perf_counter()
-        child = subprocess.Popen(args, stdout=stdout, stderr=stderr)
-        _, status, usage = os.wait4(child.pid, 0)
-        seconds = time.perf_counter() - started
-        child.returncode = os.waitstatus_to_exitcode(status)
-        if child.returncode:
+    """Wall seconds and peak resident bytes (Linux ru_maxrss, in kilobytes) of one child process."""
+    with tempfile.TemporaryFile() as stderr, tempfile.TemporaryDirectory() as tmp:
+        report = Path(tmp) / "child.json"
+        subprocess.run([sys.executable, "-c", LAUNCHER, str(report), *args], stdout=stdout, stderr=stderr,
+                       check=True)
+        found = json.loads(report.read_text())
+        if found["exit"]:
             stderr.seek(0)
-            raise SystemExit(f"{' '.join(args)} failed ({child.returncode}): {stderr.read().decode()[-2000:]}")
-    return seconds, usage.ru_maxrss * 1024  # Linux: kilobytes
+            raise SystemExit(f"{' '.join(args)} failed ({found['exit']}): {stderr.read().decode()[-2000:]}")
+    return found["seconds"], found["peak_bytes"]
 
 
 def run_rows(sizes: list[int]) -> list[dict]:
@@ -308,6 +355,30 @@ def with_ratios(rows: list[dict]) -> list[dict]:
     return sorted(rows, key=lambda r: (r["scenario"], r["samples"], order.get(r["method"], 1)))
 
 
+def headline(rows: list[dict]) -> str:
+    """The ratios the targets are about, one line per scenario and size."""
+    lines = []
+    for scenario, n in sorted({(r["scenario"], r["samples"]) for r in rows}):
+        here = {r["method"]: r for r in rows if (r["scenario"], r["samples"]) == (scenario, n)}
+        if "engine" not in here:
+            continue
+        engine = here["engine"]["seconds"]
+        tight = min(r["seconds"] for m, r in here.items() if m.startswith("tight kernel"))
+        fresh = next(r["seconds"] for m, r in here.items() if m.startswith("floor: write outputs, fresh"))
+        parts = [f"engine / best tight kernel {engine / tight:.2f}", f"engine / fresh-memory floor {engine / fresh:.1f}"]
+        loop = next((r for m, r in here.items() if m.startswith("per-sample")), None)
+        if loop:
+            parts.append(f"loop / engine {loop['seconds'] / engine:,.0f}")
+        for m, r in here.items():
+            if m.startswith("EMA"):
+                parts.append(f"{m.split(' (')[0]} / engine {r['seconds'] / engine:,.0f}")
+        cli = next((r for m, r in here.items() if m.startswith("CLI")), None)
+        if cli:
+            parts.append(f"CLI / reference job: time {cli['over_reference']:.2f}, peak {cli['peak_over_reference']:.2f}")
+        lines.append(f"  {scenario} {n:,}: " + "; ".join(parts))
+    return "\n".join(lines)
+
+
 def _number(value, spec: str) -> str:
     return "" if value is None else format(value, spec)
 
@@ -333,13 +404,24 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true",
                         help="10^3 to 10^5 samples, reference job and CLI at 10^4 and 10^5, no Sobol' run")
     parser.add_argument("--max-samples", type=int, default=10**6)
+    parser.add_argument("--check", action="store_true",
+                        help="only check the tight kernel and the loop against the engine (seconds)")
     args = parser.parse_args()
+    if args.check:
+        check_shipped()
+        for name in ("baseline", "nnmi_full45"):
+            spec, inputs, matrix = setup(name, 10_000)
+            check_tight(spec, inputs, matrix)
+            print(f"  {name}: per-sample loop within {check_loop(spec, inputs, matrix):.1e} of the engine")
+        return
     top = 10**5 if args.quick else args.max_samples
     sizes = [n for n in (10**3, 10**4, 10**5, 10**6) if n <= top]
     run_sizes = [n for n in sizes if n >= 10**4]
     started = time.perf_counter()
+    print("checks", flush=True)
+    checks = {"shipped": check_shipped()}
     print("engine, tight kernel, per-sample loop, bandwidth floor", flush=True)
-    rows, checks = [], {}
+    rows = []
     for name in ("baseline", "nnmi_full45"):
         found, checks[name] = engine_rows(name, sizes)
         rows += found
@@ -366,7 +448,13 @@ def main() -> None:
     print("\nt/engine: this time over the engine's at the same size; t/ref, peak/ref: over the reference job's.\n"
           "peak kind: traced = tracemalloc peak in this process; RSS = the child's peak resident memory;\n"
           "bytes = the outputs' size. Loop and EMA Workbench rows: n / the rate measured on their own samples.")
-    for name, found in checks.items():
+    print("\nratios (targets: engine within 1.3x of the tight kernel; CLI within 2x of the reference job's time "
+          "and 1.5x of its peak memory)")
+    print(headline(rows))
+    print(f"bit for bit: tight kernel = engine on all arrays in {len(checks['shipped'])} cases of the shipped "
+          "configs (python benchmarks/run.py --check)")
+    for name in ("baseline", "nnmi_full45"):
+        found = checks[name]
         sizes_checked = ", ".join(f"{n:,}" for n in found["tight"])
         print(f"bit for bit: tight kernel = engine on all {OUTPUT_ARRAYS} arrays, {name}, n = {sizes_checked}; "
               f"loop within {found['loop_max_rel_diff']:.1e}")
