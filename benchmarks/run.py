@@ -33,8 +33,9 @@ Everything is measured in the same run, on this machine, and set against the eng
 * how the engine's time grows with samples, projected years and countries, and the engine side of
   a Sobol' analysis of 12 parameters at N = 2^14 (without --quick).
 
-In-process times are medians of repeated calls with the garbage collector off while a call runs
-(as ``timeit`` times them); in-process peak memory is tracemalloc's (the largest total of traced
+In-process times are medians of repeated calls, the methods' calls interleaved round by round (a
+busy spell of the machine falls on all of them alike), with the garbage collector off while a
+call runs (as ``timeit`` times them); in-process peak memory is tracemalloc's (the largest total of traced
 allocations during a call). Each row of the table gives its time over the engine's at the same
 size and, for the run-level rows, its time and peak memory over the reference job's.
 
@@ -90,6 +91,22 @@ def timed(fn, repeat: int) -> float:
         finally:
             gc.enable()
     return float(np.median(seconds))
+
+
+def timed_together(fns: dict, repeat: int) -> dict[str, float]:
+    """Median seconds of each function, the calls interleaved (one round calls each once), so
+    that a busy spell of the machine falls on all of them alike and their ratios stay fair."""
+    seconds: dict[str, list[float]] = {name: [] for name in fns}
+    for _ in range(repeat):
+        for name, fn in fns.items():
+            gc.disable()
+            try:
+                start = time.perf_counter()
+                fn()
+                seconds[name].append(time.perf_counter() - start)
+            finally:
+                gc.enable()
+    return {name: float(np.median(values)) for name, values in seconds.items()}
 
 
 def peak_bytes(fn) -> int:
@@ -171,16 +188,6 @@ def check_shipped(n: int = 2_000) -> list[dict]:
     return checked
 
 
-def floor(n: int, n_years: int) -> dict:
-    """Seconds to write the outputs' bytes once: into fresh memory, and into memory already touched."""
-    count = OUTPUT_ARRAYS * (n_years + 1) * n
-    fresh = timed(lambda: np.empty(count).fill(1.0), repeats(n))
-    reused = np.empty(count)
-    reused.fill(0.0)
-    warm = timed(lambda: reused.fill(1.0), repeats(n))
-    return {"bytes": count * 8, "fresh_s": fresh, "reused_s": warm}
-
-
 def engine_rows(name: str, sizes: list[int]) -> tuple[list[dict], dict]:
     """Engine, tight kernel (whole and in blocks), loop and floors at each size."""
     spec, inputs, matrix = setup(name, max(sizes))
@@ -191,13 +198,20 @@ def engine_rows(name: str, sizes: list[int]) -> tuple[list[dict], dict]:
     for n in sizes:
         part = matrix.iloc[:n]
         checks["tight"][n] = check_tight(spec, inputs, part)
-        repeat = repeats(n)
-        engine = timed(lambda part=part: run_model(spec, inputs, part), repeat)
-        whole = timed(lambda part=part: tight_kernel(tight_inputs(spec, inputs, part)), repeat)
-        blocks = timed(lambda part=part: tight_kernel(tight_inputs(spec, inputs, part), BLOCK), repeat)
-        prepare = timed(lambda part=part: tight_inputs(spec, inputs, part), repeat)
+        count = OUTPUT_ARRAYS * (n_years + 1) * n  # float64 numbers in the outputs
+        reused = np.empty(count)
+        reused.fill(0.0)
+        times = timed_together({
+            "engine": lambda part=part: run_model(spec, inputs, part),
+            "whole": lambda part=part: tight_kernel(tight_inputs(spec, inputs, part)),
+            "blocks": lambda part=part: tight_kernel(tight_inputs(spec, inputs, part), BLOCK),
+            "inputs": lambda part=part: tight_inputs(spec, inputs, part),
+            "fresh": lambda count=count: np.empty(count).fill(1.0),
+            "reused": lambda reused=reused: reused.fill(1.0),
+        }, repeats(n))
+        del reused
+        engine, whole, blocks = times["engine"], times["whole"], times["blocks"]
         loop_rate = LOOP_SAMPLES / timed(lambda: python_loop(loop_input), 3)
-        bandwidth = floor(n, n_years)
         peaks = {"engine": peak_bytes(lambda part=part: run_model(spec, inputs, part)),
                  "tight kernel": peak_bytes(lambda part=part: tight_kernel(tight_inputs(spec, inputs, part))),
                  "tight kernel, blocks": peak_bytes(
@@ -207,16 +221,16 @@ def engine_rows(name: str, sizes: list[int]) -> tuple[list[dict], dict]:
             ("engine", engine, peaks["engine"], "traced"),
             ("tight kernel", whole, peaks["tight kernel"], "traced"),
             (f"tight kernel, blocks of {BLOCK}", blocks, peaks["tight kernel, blocks"], "traced"),
-            ("floor: write outputs, fresh memory", bandwidth["fresh_s"], bandwidth["bytes"], "bytes"),
-            ("floor: write outputs, reused memory", bandwidth["reused_s"], bandwidth["bytes"], "bytes"),
+            ("floor: write outputs, fresh memory", times["fresh"], count * 8, "bytes"),
+            ("floor: write outputs, reused memory", times["reused"], count * 8, "bytes"),
             (f"per-sample Python loop (rate on {LOOP_SAMPLES})", n / loop_rate, None, ""),
         ):
             rows.append({**common, "method": method, "seconds": seconds, "samples_per_s": n / seconds,
                          "peak_mb": None if peak is None else peak / 1e6, "peak_kind": note})
             if method.startswith("tight"):
-                rows[-1]["of_which_tight_inputs_s"] = prepare
+                rows[-1]["of_which_tight_inputs_s"] = times["inputs"]
         print(f"  {name:12s} n={n:>9,d}  engine {engine:.4f} s  tight {whole:.4f} s  blocks {blocks:.4f} s  "
-              f"floor {bandwidth['fresh_s']:.4f} s", flush=True)
+              f"floor {times['fresh']:.4f} s", flush=True)
     return rows, checks
 
 
@@ -273,30 +287,48 @@ def _child(args: list[str], stdout) -> tuple[float, int]:
     return found["seconds"], found["peak_bytes"]
 
 
+def _reference_job(n: int, tmp: Path) -> tuple[float, int, dict]:
+    """One reference job: wall seconds, peak resident bytes and its own split of the time."""
+    report = tmp / "reference.json"
+    with report.open("w") as handle:
+        seconds, peak = _child([sys.executable, str(HERE / "reference_job.py"), "baseline", str(n), "1",
+                                str(tmp / "reference.nc")], handle)
+    (tmp / "reference.nc").unlink()
+    return seconds, peak, json.loads(report.read_text())
+
+
+def _cli_run(n: int, tmp: Path, cli: list[str]) -> tuple[float, int]:
+    """One ``scenarios run baseline --samples n --seed 1 --no-plots``, into a folder deleted after."""
+    out = tmp / "runs"
+    found = _child([*cli, "run", "baseline", "--samples", str(n), "--seed", "1", "--no-plots", "--out", str(out)],
+                   subprocess.DEVNULL)
+    shutil.rmtree(out)
+    return found
+
+
 def run_rows(sizes: list[int]) -> list[dict]:
-    """The reference job and the CLI run on the same baseline ensemble (seed 1), as child processes."""
+    """The reference job and the CLI run on the same baseline ensemble (seed 1), as child processes,
+    alternated (three rounds up to 10^4 samples, one above); the medians of time and peak."""
     command = shutil.which("scenarios")
     cli = [command] if command else [sys.executable, "-m", "scenarios"]
     rows = []
     for n in sizes:
+        ref, runs = [], []
         with tempfile.TemporaryDirectory(prefix="bench_run_") as tmp:
-            out = Path(tmp) / "reference.json"
-            with out.open("w") as handle:
-                ref_s, ref_peak = _child([sys.executable, str(HERE / "reference_job.py"), "baseline", str(n), "1",
-                                          str(Path(tmp) / "reference.nc")], handle)
-            parts = json.loads(out.read_text())
-            (Path(tmp) / "reference.nc").unlink()
-            cli_s, cli_peak = _child([*cli, "run", "baseline", "--samples", str(n), "--seed", "1", "--no-plots",
-                                      "--out", str(Path(tmp) / "runs")], subprocess.DEVNULL)
+            for _ in range(3 if n <= 10_000 else 1):
+                ref.append(_reference_job(n, Path(tmp)))
+                runs.append(_cli_run(n, Path(tmp), cli))
+        ref_s, ref_peak = (float(np.median([r[i] for r in ref])) for i in (0, 1))
+        cli_s, cli_peak = (float(np.median([r[i] for r in runs])) for i in (0, 1))
+        parts = {key: float(np.median([r[2][key] for r in ref])) for key in ref[0][2]}
         common = {"scenario": "baseline", "samples": n, "peak_kind": "RSS"}
         rows.append({**common, "method": "reference job: engine + xarray to NetCDF", "seconds": ref_s,
-                     "samples_per_s": n / ref_s, "peak_mb": ref_peak / 1e6, "over_reference": 1.0,
-                     "peak_over_reference": 1.0, "parts": parts})
+                     "samples_per_s": n / ref_s, "peak_mb": ref_peak / 1e6, "parts": parts})
         rows.append({**common, "method": "CLI: scenarios run baseline --no-plots", "seconds": cli_s,
-                     "samples_per_s": n / cli_s, "peak_mb": cli_peak / 1e6, "over_reference": cli_s / ref_s,
-                     "peak_over_reference": cli_peak / ref_peak})
-        print(f"  n={n:>9,d}  reference job {ref_s:.2f} s {ref_peak / 1e9:.2f} GB  "
-              f"CLI {cli_s:.2f} s {cli_peak / 1e9:.2f} GB", flush=True)
+                     "samples_per_s": n / cli_s, "peak_mb": cli_peak / 1e6})
+        print(f"  n={n:>9,d}  reference job {ref_s:.2f} s {ref_peak / 1e9:.2f} GB (import {parts['import_s']:.2f} s, "
+              f"inputs and samples {parts['inputs_and_samples_s']:.2f} s, engine {parts['engine_s']:.2f} s, "
+              f"NetCDF {parts['write_s']:.2f} s)  CLI {cli_s:.2f} s {cli_peak / 1e9:.2f} GB", flush=True)
     return rows
 
 
@@ -393,7 +425,7 @@ def table(rows: list[dict]) -> str:
             lines.append("")
         previous = (r["scenario"], r["samples"])
         lines.append(f"{r['scenario']:12s} {r['samples']:>9,d}  {r['method'][:50]:50s} {r['seconds']:>9.4g} "
-                     f"{r['samples_per_s']:>10.3g} {_number(r.get('over_engine'), '>9.3g')} "
+                     f"{r['samples_per_s']:>10.3g} {_number(r.get('over_engine'), '>9.3g'):>9s} "
                      f"{_number(r.get('over_reference'), '>7.3g'):>7s} {_number(r['peak_mb'], '>8.1f'):>8s} "
                      f"{r['peak_kind']:6s} {_number(r.get('peak_over_reference'), '>8.2f'):>8s}")
     return "\n".join(lines)
