@@ -8,9 +8,8 @@ Everything is measured in the same run, on this machine, and set against the eng
   block size. Before any timing it is checked against the engine bit for bit on all 24 output
   arrays (the float64 bits compared as integers): on every shipped config (total and federal
   spend, no impact; 1 and 2,000 samples; whole and in blocks) and on each timed ensemble at every
-  size; a difference stops the run. Its
-  time includes :func:`kernels.tight_inputs`, so that both start from the same spec, inputs and
-  parameter matrix (the inputs alone are in the JSON);
+  size; a difference stops the run. Its time includes :func:`kernels.tight_inputs`, so that both
+  start from the same spec, inputs and parameter matrix (the inputs alone are in the JSON);
 * **per-sample Python loop** of the same model: its rate on 300 samples (checked against the
   engine to 1e-12), its time at n samples being n / rate;
 * **EMA Workbench** driving the engine, one call per experiment, on 2,000 experiments of the
@@ -35,12 +34,13 @@ Everything is measured in the same run, on this machine, and set against the eng
 
 In-process times are medians of repeated calls, the methods' calls interleaved round by round (a
 busy spell of the machine falls on all of them alike), with the garbage collector off while a
-call runs (as ``timeit`` times them); in-process peak memory is tracemalloc's (the largest total of traced
-allocations during a call). Each row of the table gives its time over the engine's at the same
+call runs (as ``timeit`` times them); in-process peak memory is tracemalloc's (the largest total
+of traced allocations during a call). Each row of the table gives its time over the engine's at the same
 size and, for the run-level rows, its time and peak memory over the reference job's.
 
-Options: ``--check`` (only the bit-for-bit and loop checks, on every shipped config), ``--quick`` (10^3 to 10^5 samples, reference job and CLI at 10^4 and 10^5, no Sobol'
-run: a few minutes), ``--max-samples N``.
+Options: ``--check`` (only the bit-for-bit and loop checks, on every shipped config: seconds),
+``--quick`` (10^3 to 10^5 samples, reference job and CLI at 10^4 and 10^5, no Sobol' run: a few
+minutes), ``--max-samples N``.
 """
 
 from __future__ import annotations
