@@ -1,10 +1,25 @@
-"""The engine's arithmetic twice more, for scale: a per-sample Python loop and a minimal numpy kernel.
+"""The engine's arithmetic twice more, as baselines: a tight numpy kernel and a per-sample Python loop.
 
-Both take the same plain inputs (:func:`extract`: per-sample parameters and budget paths, no
-pandas, no config) and compute what :func:`scenarios.model.engine.run_model` computes for configs
-with ``constant``/``convergence`` growth, no shocks, ``rate_of_return`` impact: MVA with and
-without programs, innovation capital, institutes and spend. ``benchmarks/run.py`` checks that they
-agree with the engine before timing them.
+Both compute what :func:`scenarios.model.engine.run_model` computes (MVA with and without
+programs, innovation capital, institutes launched and active, federal and total spend: 24 arrays
+for the shipped configs) for configs with ``constant``/``convergence`` growth, no shocks,
+``rate_of_return`` (or ``none``) impact. ``benchmarks/run.py`` checks both against the engine
+before timing them.
+
+(b) :func:`tight_kernel` is the model as a competent numpy programmer writes it: outputs
+year-major, (T+1, n) so that each year's samples are contiguous, all allocated once; one pass over
+the years per program and per country, each step an in-place ufunc (``out=``) on a row of samples;
+a few work rows allocated once per call and reused by every block of samples; budgets computed a
+year at a time from their paths (never stored per sample); no per-year scatter or gather by index
+arrays and no (n x T x m) temporaries. It repeats the engine's floating-point operations in the
+engine's order, so that every output equals the engine's bit for bit. It takes
+:func:`tight_inputs` (per-sample parameters, budget paths, the institutes' history) and leaves
+out, with :class:`NotCovered`, growth shocks and sampled integer parameters (funding years,
+profile, launch lag, impact lag): per-sample shifts of whole years would need exactly the
+scatter or gather it avoids. No shipped config samples those or turns shocks on.
+
+(a) :func:`python_loop` runs the same arithmetic on Python floats, one sample at a time, from
+:func:`extract` (per-sample parameters and budget paths as plain arrays).
 """
 
 from __future__ import annotations
@@ -17,7 +32,7 @@ from scenarios.model.engine import _budget
 from scenarios.model.growth import _initial_rate
 from scenarios.model.inputs import WORLD
 from scenarios.model.parameters import Parameters
-from scenarios.model.pipeline import _EPS, funding_profile
+from scenarios.model.pipeline import _EPS, _funds_nothing, funding_profile
 
 
 def _budget_array(spec, key, field, params, inputs, years) -> np.ndarray:
@@ -71,68 +86,299 @@ def extract(spec, inputs, samples) -> dict:
 
 
 # ----------------------------------------------------------------------------------------------
-# (b) the minimal numpy kernel: vectorized over samples, loops over years, nothing else
+# (b) the tight numpy kernel: what a competent numpy programmer writes for this model
 
 
-def numpy_kernel(x: dict) -> dict:
-    n, years = x["n"], x["years"]
-    T = len(years) - 1
-    proj = years[1:]
-    rows = np.arange(n)
-    spend = {c: np.zeros((n, T + 1)) for c in x["countries"]}
-    out = {}
-    for key, p in x["programs"].items():
-        launched = np.zeros((n, T))
-        available, committed = np.zeros(n), np.zeros(n)
-        for t in range(T):
-            available += p["budget"][:, t]
-            k = np.floor(available / p["cost"] * (1 + _EPS))
-            k = np.clip(np.minimum(k, p["room"] - committed), 0, None)
-            available -= k * p["cost"]
-            committed += k
-            when = t + p["lag"]
-            ok = when < T
-            launched[rows[ok], when[ok]] += k[ok]
-        funded, launched = launched, launched + p["scheduled"][None, :]
-        cumulative = np.cumsum(launched, axis=1)
-        index = np.arange(T)[None, :] - p["funding_years"][:, None] + 1
-        padded = np.concatenate([np.zeros((n, 1)), cumulative], axis=1)
-        exited = np.take_along_axis(padded, np.clip(index, 0, None), axis=1)
-        exited = exited + (p["exits"][:, None, :] <= proj[None, :, None]).sum(axis=2)
-        active = p["n_existing"] + cumulative - (1 - p["survival"][:, None]) * exited
-        federal = np.zeros((n, T))
-        for j in range(min(p["weights"].shape[1], T)):
-            federal[:, j:] += funded[:, : T - j] * (p["cost"] * p["weights"][:, j])[:, None]
-        federal += p["base"][:, 1:]
-        total = federal * (1 + p["match"][:, None])
-        first = p["base"][:, :1]
-        series = np.concatenate([first, federal], axis=1) if x["spend"] == "federal" else \
-            np.concatenate([first * (1 + p["match"][:, None]), total], axis=1)
-        spend[p["country"]] += series
-        out[key] = (launched, active, federal, total)
-    mva_base, mva, capital = {}, {}, {}
-    keep = 1 - x["delta"]
-    for c, g in x["countries"].items():
-        if g["tau"] is None:
-            rate = np.repeat(g["g0"][:, None], T, axis=1)
+class NotCovered(ValueError):
+    """A config uses a branch the tight kernel does not implement."""
+
+
+def _compact_budget(spec, key, field, params, inputs, years) -> dict | None:
+    """A program budget as the engine states it before any per-sample arithmetic: its money path
+    (constant 2015 USD, one value a year) or its segments, and the per-sample cost and scale."""
+    cost = params.get(f"programs.{key}.cost_per_institute", 1.0, shared=True)
+    budget = _budget(spec, key, field, cost, params, inputs, years)
+    if budget is None:
+        return None
+    segments = [(path if per_institute else path * own_scale, per_institute, own_scale)
+                for path, per_institute, own_scale in budget.segments]
+    return dict(path=budget.path, segments=segments, cost=budget.cost, scale=budget.scale)
+
+
+def tight_inputs(spec, inputs, samples) -> dict:
+    """The tight kernel's inputs: per-sample parameters ((n,), or (1,) when not sampled), budget
+    paths over the years (not per sample) and the institutes' history. Raises :class:`NotCovered`
+    for the branches the kernel leaves out: growth shocks, growth other than constant or
+    convergence, impact other than rate_of_return or none, and sampled integer parameters
+    (funding years, profile, launch lag, impact lag), whose per-sample shifts would need a
+    scatter or gather by index every year."""
+    params = Parameters(spec.model_dump(), samples)
+    years = np.concatenate([[inputs.base_year], inputs.projected_years])
+    countries = {}
+    for c in inputs.countries:
+        if (params.get(f"countries.{c}.shocks.sigma", shared=True) > 0).any():
+            raise NotCovered(f"{c}: growth shocks")
+        kind = spec.countries[c].growth.kind
+        view = params.view(f"countries.{c}.growth")
+        history = inputs.growth_histories[c]
+        if kind == "constant":
+            g = dict(g0=_initial_rate(view, history, "g"), g_lr=None, tau=None)
+        elif kind == "convergence":
+            g = dict(g0=_initial_rate(view, history, "g0"), g_lr=view.get("g_lr"), tau=view.get("tau"))
         else:
-            rate = g["g_lr"][:, None] + (g["g0"] - g["g_lr"])[:, None] * np.exp(
-                -(proj[None, :] - x["base_year"]) / g["tau"][:, None])
-        base = np.empty((n, T + 1))
-        base[:, 0] = g["level"]
-        base[:, 1:] = g["level"] * np.cumprod(1 + rate, axis=1)
-        s = spend[c]
-        cap = np.empty((n, T + 1))
-        cap[:, 0] = s[:, 0] / x["delta"]
-        for t in range(1, T + 1):
-            cap[:, t] = keep * cap[:, t - 1] + s[rows, np.clip(t - x["impact_lag"], 0, None)]
-        mva_base[c], capital[c] = base, cap
-        mva[c] = base + x["rho"][:, None] * (cap - cap[:, :1]) if s.any() else base
-    if WORLD in mva:
-        others = [c for c in mva if c != WORLD]
-        for table in (mva_base, mva, capital):
-            table[WORLD] = table[WORLD] + sum(table[c] for c in others)
-    return {"mva": mva, "mva_baseline": mva_base, "capital": capital, "programs": out}
+            raise NotCovered(f"{c}: growth kind {kind}")
+        countries[c] = dict(level=inputs.base_mva[c], kind=kind, **g)
+    if spec.impact.kind not in ("rate_of_return", "none"):
+        raise NotCovered(f"impact kind {spec.impact.kind}")
+    fixed = [f"programs.{key}.{name}" for key in spec.programs
+             for name in ("funding_years", "profile", "launch_lag")] + ["impact.lag"]
+    sampled = [path for path in fixed if path in params.columns]
+    if sampled:
+        raise NotCovered(f"sampled integer parameters: {', '.join(sampled)}")
+    programs = {}
+    for key, program in spec.programs.items():
+        p = params.view(f"programs.{key}")
+        history = inputs.programs[key]
+        fy = int(np.rint(p.get("funding_years", shared=True))[0])
+        exits = history.founding_years + fy
+        pending = exits[exits > inputs.base_year]
+        cost = p.get("cost_per_institute", 1.0, shared=True)
+        scheduled = np.array([(history.scheduled == y).sum() for y in years[1:]], dtype=float)
+        room = p.get("cap", np.inf, shared=True) - history.n_existing - scheduled.sum()
+        budget = _compact_budget(spec, key, "new_institute_budget", params, inputs, years)
+        programs[key] = dict(
+            country=program.country, cost=cost, room=room, capped=not (room == np.inf).all(),
+            budget=budget, base=_compact_budget(spec, key, "base_funding", params, inputs, years),
+            commits=budget is not None or not _funds_nothing(cost, room),
+            weights=funding_profile(p.raw("profile", shared=True), np.array([fy]))[0],
+            funding_years=fy, lag=int(np.rint(p.get("launch_lag", shared=True))[0]),
+            match=p.get("match_ratio", shared=True), survival=p.get("survival", shared=True),
+            n_existing=history.n_existing, scheduled=scheduled,
+            exits_by_year=np.array([(pending <= y).sum() for y in years[1:]], dtype=float),
+        )
+    impact = params.view("impact")
+    rho = impact.get("rho", shared=True) if spec.impact.kind == "rate_of_return" else None
+    return dict(n=params.n, years=years, base_year=inputs.base_year, countries=countries, programs=programs,
+                rho=rho, delta=impact.get("delta", shared=True),
+                impact_lag=int(np.rint(impact.get("lag", shared=True))[0]), spend=spec.impact.spend)
+
+
+def _cols(values: np.ndarray, cols: slice) -> np.ndarray:
+    return values if len(values) == 1 else values[cols]
+
+
+def _fill(budget: dict, y: int, out: np.ndarray, term: np.ndarray, cols: slice) -> None:
+    """Year ``y`` of a budget, for the samples ``cols``, into ``out``: the engine's sums in its order."""
+    scale = _cols(budget["scale"], cols)
+    if budget["path"] is not None:
+        np.multiply(budget["path"][y], scale, out=out)
+        return
+    out[:] = 0.0
+    for path, per_institute, own_scale in budget["segments"]:
+        if per_institute:
+            np.multiply(path[y], _cols(budget["cost"], cols), out=term)
+            term *= own_scale
+            out += term
+        else:
+            out += path[y]
+    out *= scale
+
+
+class _Scratch:
+    """Work arrays of one block, allocated once per call and reused by every block."""
+
+    def __init__(self, n_years: int, m: int) -> None:
+        self.funded = np.empty((n_years, m))  # launches paid from the budget, by launch year
+        self.cumulative = np.empty((n_years, m))
+        self.spend = np.empty((n_years + 1, m))  # a country's spend when it has several programs
+        self.rows = np.empty((10, m))
+
+    def take(self, m: int):
+        return self.funded[:, :m], self.cumulative[:, :m], self.spend[:, :m], list(self.rows[:, :m])
+
+
+def _allocate_outputs(x: dict) -> dict:
+    """Every output, year-major (T+1, n), in one allocation."""
+    arrays = iter(np.empty((3 * len(x["countries"]) + 4 * len(x["programs"]), len(x["years"]), x["n"])))
+    out = {table: {c: next(arrays) for c in x["countries"]} for table in ("mva", "mva_baseline", "capital")}
+    out["programs"] = {key: {f: next(arrays) for f in PROGRAM_ARRAYS} for key in x["programs"]}
+    return out
+
+
+PROGRAM_ARRAYS = ("launched", "active", "spend_federal", "spend_total")
+
+
+def tight_kernel(x: dict, block: int | None = None) -> dict:
+    """The model on :func:`tight_inputs`, in blocks of ``block`` samples (all at once by default).
+
+    Returns ``{"mva" | "mva_baseline" | "capital": {country: (T+1, n)}, "programs": {key:
+    {"launched" | "active" | "spend_federal" | "spend_total": (T+1, n)}}}``, year-major: each
+    year's samples contiguous (the memory layout of the engine's Fortran-ordered (n, T+1) arrays).
+    """
+    n, n_years = x["n"], len(x["years"]) - 1
+    m = n if block is None else min(block, n)
+    out = _allocate_outputs(x)
+    scratch = _Scratch(n_years, m)
+    for start in range(0, n, m):
+        cols = slice(start, min(start + m, n))
+        work = scratch.take(cols.stop - cols.start)
+        for key, p in x["programs"].items():
+            _tight_program(p, out["programs"][key], cols, work)
+        for c, g in x["countries"].items():
+            _tight_country(x, c, g, out, cols, work)
+        if WORLD in x["countries"]:
+            others = [c for c in x["countries"] if c != WORLD]
+            total = work[2]
+            for table in ("mva_baseline", "mva", "capital"):
+                arrays = out[table]
+                np.add(arrays[others[0]][:, cols], arrays[others[1]][:, cols], out=total)
+                for c in others[2:]:
+                    total += arrays[c][:, cols]
+                arrays[WORLD][:, cols] += total
+    return out
+
+
+def _tight_program(p: dict, arrays: dict, cols: slice, work) -> None:
+    """One program for the samples ``cols``: one pass over the years, each year a row of samples."""
+    funded, cumulative, _, rows = work
+    paid, term, available, committed, left, spent, cohort, exited = rows[:8]
+    launched, active, federal, total = (arrays[f][:, cols] for f in PROGRAM_ARRAYS)
+    n_years = len(funded)
+    cost, room = _cols(p["cost"], cols), _cols(p["room"], cols)
+    per_cohort = [w * cost for w in p["weights"][:n_years]]  # the engine's cost x w_j
+    more = 1 + _cols(p["match"], cols)
+    leave = 1 - _cols(p["survival"], cols)
+    fy, lag, sched, exits = p["funding_years"], min(p["lag"], n_years), p["scheduled"], p["exits_by_year"]
+    launched[0] = 0.0
+    active[0] = p["n_existing"]
+    _fill(p["base"], 0, federal[0], term, cols)
+    np.multiply(federal[0], more, out=total[0])
+    if p["commits"]:
+        available[:] = 0.0
+        committed[:] = 0.0
+        funded[:lag] = 0.0
+    running = []  # cumulative launches when they are the same for every sample
+    for t in range(n_years):
+        y = t + 1
+        _fill(p["base"], y, federal[y], term, cols)
+        if p["commits"]:
+            if p["budget"] is None:
+                paid[:] = 0.0
+            else:
+                _fill(p["budget"], y, paid, term, cols)
+            available += paid
+            k = funded[t + lag] if t + lag < n_years else cohort  # committed past the horizon: dropped
+            np.divide(available, cost, out=k)
+            k *= 1 + _EPS
+            np.floor(k, out=k)
+            if p["capped"]:
+                np.subtract(room, committed, out=left)
+                np.minimum(k, left, out=k)
+            np.maximum(k, 0, out=k)
+            np.multiply(k, cost, out=spent)
+            available -= spent
+            if p["capped"]:
+                committed += k
+            np.add(funded[t], sched[t], out=launched[y])
+            np.multiply(funded[t], per_cohort[0], out=paid)  # new-institute spend, cohort by cohort
+            for j in range(1, min(len(per_cohort), t + 1)):
+                np.multiply(funded[t - j], per_cohort[j], out=cohort)
+                paid += cohort
+            federal[y] += paid
+            if t == 0:
+                cumulative[0] = launched[y]
+            else:
+                np.add(cumulative[t - 1], launched[y], out=cumulative[t])
+            if t >= fy:
+                np.add(cumulative[t - fy], exits[t], out=exited)
+            else:
+                exited[:] = exits[t]
+            exited *= leave
+            np.add(cumulative[t], p["n_existing"], out=active[y])
+            active[y] -= exited
+        else:  # launches are the scheduled ones, the same for every sample
+            launched[y] = sched[t]
+            running.append(running[-1] + sched[t] if running else sched[t])
+            gone = (running[t - fy] if t >= fy else 0.0) + exits[t]
+            np.multiply(gone, leave, out=exited)
+            np.subtract(running[t] + p["n_existing"], exited, out=active[y])
+        np.multiply(federal[y], more, out=total[y])
+
+
+def _tight_country(x: dict, c: str, g: dict, out: dict, cols: slice, work) -> None:
+    """Baseline MVA, innovation capital and MVA of one country for the samples ``cols``."""
+    _, _, spend_sum, rows = work
+    rate, product = rows[8], rows[9]
+    base, mva, capital = out["mva_baseline"][c][:, cols], out["mva"][c][:, cols], out["capital"][c][:, cols]
+    level, g0 = g["level"], _cols(g["g0"], cols)
+    base[0] = level
+    if g["kind"] == "constant":
+        np.add(g0, 1, out=rate)
+    else:
+        g_lr, tau = _cols(g["g_lr"], cols), _cols(g["tau"], cols)
+        gap = g0 - g_lr
+    for t in range(1, len(base)):
+        if g["kind"] == "convergence":  # g_lr + (g0 - g_lr) exp(-(t - t0) / tau), + 1
+            np.divide(float(x["base_year"] - x["years"][t]), tau, out=rate)
+            np.exp(rate, out=rate)
+            rate *= gap
+            rate += g_lr
+            rate += 1
+        if t == 1:
+            product[:] = rate
+        else:
+            product *= rate
+        np.multiply(product, level, out=base[t])
+    _check(base, c, "baseline MVA")
+    sources = [out["programs"][key][f"spend_{x['spend']}"][:, cols]
+               for key, p in x["programs"].items() if p["country"] == c]
+    if not sources:  # no program: zero capital and MVA on its baseline (what the engine computes)
+        capital[:] = 0.0
+        mva[:] = base
+        return
+    spend = sources[0]
+    if len(sources) > 1:
+        spend = spend_sum
+        np.add(sources[0], sources[1], out=spend)
+        for other in sources[2:]:
+            spend += other
+    delta, lag = _cols(x["delta"], cols), x["impact_lag"]
+    keep = 1 - delta
+    np.divide(spend[0], delta, out=capital[0])
+    if x["rho"] is None:
+        mva[:] = base
+    else:
+        rho = _cols(x["rho"], cols)
+        np.subtract(capital[0], capital[0], out=mva[0])
+        mva[0] *= rho
+        mva[0] += base[0]
+    for t in range(1, len(base)):
+        np.multiply(keep, capital[t - 1], out=capital[t])
+        capital[t] += spend[max(t - lag, 0)]
+        if x["rho"] is not None:  # rho (K_t - K_0) + MVA_base
+            np.subtract(capital[t], capital[0], out=mva[t])
+            mva[t] *= rho
+            mva[t] += base[t]
+    _check(mva, c, "MVA")
+
+
+def _check(values: np.ndarray, country: str, what: str) -> None:
+    """The engine's test that MVA stays positive and finite (NaN fails the first comparison)."""
+    if not (values.min() > 0 and values.max() < np.inf):
+        raise ValueError(f"{what} of {country} is not positive and finite")
+
+
+def compare_bits(engine_out, tight: dict) -> dict:
+    """Each of the tight kernel's arrays against the engine's, bit for bit (the float64 bits as
+    uint64, so that -0.0 differs from 0.0 and NaN payloads count); returns the arrays compared and
+    the names of those that differ."""
+    pairs = [(f"{table}/{c}", getattr(engine_out, table)[c], tight[table][c])
+             for table in ("mva", "mva_baseline", "capital") for c in engine_out.mva]
+    pairs += [(f"{key}/{f}", getattr(engine_out.programs[key], f), tight["programs"][key][f])
+              for key in engine_out.programs for f in PROGRAM_ARRAYS]
+    differ = [name for name, a, b in pairs
+              if not np.array_equal(np.ascontiguousarray(a.T).view(np.uint64), b.view(np.uint64))]
+    return {"arrays": len(pairs), "differ": differ}
 
 
 # ----------------------------------------------------------------------------------------------
