@@ -274,7 +274,7 @@ with open(sys.argv[1], "w") as out:
 """
 
 
-def _child(args: list[str], stdout) -> tuple[float, int]:
+def child_usage(args: list[str], stdout) -> tuple[float, int]:
     """Wall seconds and peak resident bytes (Linux ru_maxrss, in kilobytes) of one child process."""
     with tempfile.TemporaryFile() as stderr, tempfile.TemporaryDirectory() as tmp:
         report = Path(tmp) / "child.json"
@@ -291,7 +291,7 @@ def _reference_job(n: int, tmp: Path) -> tuple[float, int, dict]:
     """One reference job: wall seconds, peak resident bytes and its own split of the time."""
     report = tmp / "reference.json"
     with report.open("w") as handle:
-        seconds, peak = _child([sys.executable, str(HERE / "reference_job.py"), "baseline", str(n), "1",
+        seconds, peak = child_usage([sys.executable, str(HERE / "reference_job.py"), "baseline", str(n), "1",
                                 str(tmp / "reference.nc")], handle)
     (tmp / "reference.nc").unlink()
     return seconds, peak, json.loads(report.read_text())
@@ -300,7 +300,7 @@ def _reference_job(n: int, tmp: Path) -> tuple[float, int, dict]:
 def _cli_run(n: int, tmp: Path, cli: list[str]) -> tuple[float, int]:
     """One ``scenarios run baseline --samples n --seed 1 --no-plots``, into a folder deleted after."""
     out = tmp / "runs"
-    found = _child([*cli, "run", "baseline", "--samples", str(n), "--seed", "1", "--no-plots", "--out", str(out)],
+    found = child_usage([*cli, "run", "baseline", "--samples", str(n), "--seed", "1", "--no-plots", "--out", str(out)],
                    subprocess.DEVNULL)
     shutil.rmtree(out)
     return found
