@@ -3,7 +3,8 @@
 - Math: pymdownx.arithmatex marks ``$...$`` and ``$$...$$`` (its ``generic`` output); here each is
   converted to MathML with latex2mathml, which browsers render natively. No JavaScript, no CDN,
   and an equation the converter cannot handle fails the build instead of showing raw TeX to a
-  reader. ``aligned`` (what GitHub's renderer knows) is handed to latex2mathml as ``align*``.
+  reader. One equation per ``$$`` block: browsers ignore MathML's column alignment, so
+  ``aligned`` and its kin are refused.
 - Placeholders such as ``countries.<key>`` in the text (the generated config reference has many)
   are shown as text, not swallowed by the browser as unknown HTML tags.
 - Notebook pages: mkdocs-jupyter's template loads MathJax and mermaid from a CDN; the notebooks use
@@ -42,14 +43,17 @@ _ROLE = re.compile(r":(?:func|class|meth|mod|attr|obj|data|exc):(<code>)")
 def _mathml(tex: str, display: str, page) -> str:
     tex = html.unescape(tex).strip()
     log.debug("%s: typesetting %s", page.file.src_path, tex)
-    tex = tex.replace(r"\begin{aligned}", r"\begin{align*}").replace(r"\end{aligned}", r"\end{align*}")
+    if r"\begin{" in tex:
+        raise PluginError(f"{page.file.src_path}: {tex!r}: write one equation per $$ block (browsers "
+                          "ignore MathML column alignment, so aligned rows would be centred)")
     try:
         out = convert(tex, display=display)
     except Exception as exc:  # latex2mathml raises plain exceptions for what it does not know
         raise PluginError(f"{page.file.src_path}: cannot typeset {tex!r}: {exc}") from exc
-    if "<mi>&amp;</mi>" in out or "<mi>&</mi>" in out:
-        raise PluginError(f"{page.file.src_path}: unsupported environment in {tex!r} "
-                          "(use \\begin{aligned} for aligned equations)")
+    unknown = re.search(r">(?:\\[A-Za-z]+|&amp;|&)<", out)  # a command or "&" left as text
+    if unknown:
+        raise PluginError(f"{page.file.src_path}: cannot typeset {tex!r}: latex2mathml does not know "
+                          f"{unknown.group(0)}")
     return out
 
 
