@@ -26,6 +26,20 @@ NOTEBOOKS = ROOT / "notebooks"
 PACKAGE = ROOT / "src" / "scenarios"
 CACHE = ROOT / ".cache" / "docs-notebooks"
 CELL_TIMEOUT = 300  # seconds per cell
+# figures as inline PNG outputs (a bare Agg backend, as in the tests, would show none); part of the
+# cache key, so changing how notebooks are executed re-executes them
+BACKEND = "module://matplotlib_inline.backend_inline"
+RECIPE = BACKEND + " | xarray as text"
+
+
+def _plain_xarray(node) -> None:
+    """xarray's HTML repr depends on styles the site's theme overrides (it showed its text fallback
+    and a broken table at once): keep its text repr, which reads well on a page."""
+    for cell in node.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if "xr-wrap" in data.get("text/html", "") and "text/plain" in data:
+                del data["text/html"]
 
 log = logging.getLogger("mkdocs.hooks.notebooks")
 
@@ -52,7 +66,7 @@ def _executed_copy(notebook: Path, sources: str) -> Path:
     import nbclient
     import nbformat
 
-    key = hashlib.sha256(notebook.read_bytes() + sources.encode()).hexdigest()[:16]
+    key = hashlib.sha256(notebook.read_bytes() + (sources + RECIPE).encode()).hexdigest()[:16]
     folder = CACHE / f"{notebook.stem}-{key}"
     target = folder / "notebooks" / notebook.name
     if target.is_file():
@@ -61,7 +75,7 @@ def _executed_copy(notebook: Path, sources: str) -> Path:
     node = nbformat.read(notebook, as_version=4)
     with tempfile.TemporaryDirectory() as cwd:
         previous = os.environ.get("MPLBACKEND")
-        os.environ["MPLBACKEND"] = "Agg"
+        os.environ["MPLBACKEND"] = BACKEND
         try:
             nbclient.NotebookClient(node, timeout=CELL_TIMEOUT, kernel_name="python3",
                                     resources={"metadata": {"path": cwd}}).execute()
@@ -70,6 +84,7 @@ def _executed_copy(notebook: Path, sources: str) -> Path:
                 os.environ.pop("MPLBACKEND", None)
             else:
                 os.environ["MPLBACKEND"] = previous
+    _plain_xarray(node)
     for stale in CACHE.glob(f"{notebook.stem}-*"):
         shutil.rmtree(stale)
     target.parent.mkdir(parents=True)
