@@ -62,7 +62,7 @@ def _sources_digest() -> str:
 
 
 def _executed_copy(notebook: Path, sources: str) -> Path:
-    """A folder holding ``notebooks/<name>``: the notebook executed in a temporary folder (cached)."""
+    """A folder holding ``notebooks/<name>``, the notebook executed in a scratch folder (cached)."""
     import nbclient
     import nbformat
 
@@ -100,5 +100,6 @@ def on_files(files: Files, config) -> Files:
         # a File read from <src_dir>/notebooks/<name> (mkdocs-jupyter needs a real src_dir)
         src_dir = _executed_copy(notebook, sources) if execute else ROOT
         files.append(File(f"notebooks/{notebook.name}", src_dir=str(src_dir),
-                          dest_dir=config["site_dir"], use_directory_urls=config["use_directory_urls"]))
+                          dest_dir=config["site_dir"],
+                          use_directory_urls=config["use_directory_urls"]))
     return files

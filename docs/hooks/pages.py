@@ -33,7 +33,8 @@ _PLACEHOLDER = re.compile(r"<([A-Za-z][\w.-]*)>")
 _CODE = re.compile(r"(^(?P<fence>```|~~~).*?^(?P=fence)[ \t]*$|`[^`\n]+`)", re.S | re.M)
 _CDN_LOADERS = (
     re.compile(r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->", re.S),
-    re.compile(r'<script type="module">(?:(?!</script>).)*?mermaid(?:(?!</script>).)*?</script>', re.S),
+    re.compile(r'<script type="module">(?:(?!</script>).)*?mermaid(?:(?!</script>).)*?</script>',
+               re.S),
 )
 log = logging.getLogger("mkdocs.hooks.pages")
 
@@ -44,16 +45,16 @@ def _mathml(tex: str, display: str, page) -> str:
     tex = html.unescape(tex).strip()
     log.debug("%s: typesetting %s", page.file.src_path, tex)
     if r"\begin{" in tex:
-        raise PluginError(f"{page.file.src_path}: {tex!r}: write one equation per $$ block (browsers "
-                          "ignore MathML column alignment, so aligned rows would be centred)")
+        raise PluginError(f"{page.file.src_path}: {tex!r}: write one equation per $$ block "
+                          "(browsers ignore MathML column alignment: rows would be centred)")
     try:
         out = convert(tex, display=display)
     except Exception as exc:  # latex2mathml raises plain exceptions for what it does not know
         raise PluginError(f"{page.file.src_path}: cannot typeset {tex!r}: {exc}") from exc
     unknown = re.search(r">(?:\\[A-Za-z]+|&amp;|&)<", out)  # a command or "&" left as text
     if unknown:
-        raise PluginError(f"{page.file.src_path}: cannot typeset {tex!r}: latex2mathml does not know "
-                          f"{unknown.group(0)}")
+        raise PluginError(f"{page.file.src_path}: cannot typeset {tex!r}: latex2mathml does not "
+                          f"know {unknown.group(0)}")
     return out
 
 
