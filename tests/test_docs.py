@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
+
+import pytest
 
 from scenarios import docgen
 from scenarios.config.schema import Spec
@@ -58,3 +63,33 @@ def test_cli_reference_names_every_command():
         names += [f"{name} {s}" for s in sub] if sub else [name]
     missing = [n for n in names if not re.search(rf"scenarios {re.escape(n)}\b", text)]
     assert not missing, f"docs/cli.md lacks an example of: {missing}"
+
+
+def test_site_builds_strictly(tmp_path: Path):
+    """`mkdocs build --strict`: a broken link, a page missing from the nav or an equation that does
+    not typeset fails here. The notebooks are rendered as committed (DOCS_EXECUTE_NOTEBOOKS=0; their
+    execution is tests/test_notebooks.py's job), which keeps this to a few seconds."""
+    pytest.importorskip("mkdocs", reason="the docs extra is not installed: pip install '.[docs]'")
+    site = tmp_path / "site"
+    env = {**os.environ, "DOCS_EXECUTE_NOTEBOOKS": "0", "DOCS_CACHE_DIR": str(tmp_path / "cache"),
+           "NO_MKDOCS_2_WARNING": "1"}
+    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site)],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+    pages = ["index", "model", "config", "claims", "cli", "dask", "api",
+             *(f"notebooks/{p.stem}" for p in sorted((ROOT / "notebooks").glob("*.ipynb")))]
+    for page in pages:
+        assert (site / f"{page}.html").is_file(), f"{page}.html not built"
+    model = (site / "model.html").read_text(encoding="utf-8")
+    assert model.count("<math") >= 20 and 'class="arithmatex"' not in model, "equations not typeset"
+    assert "pip install . &amp;&amp; scenarios run nnmi_full45" in (site / "index.html").read_text(
+        encoding="utf-8"), "the getting-started page lost the README's set-up commands"
+    assert "countries.&lt;key&gt;" in (site / "config.html").read_text(encoding="utf-8")
+    assert 'id="scenarios.api.run"' in (site / "api.html").read_text(encoding="utf-8")
+
+    # offline: no script, stylesheet or module loaded from the network
+    remote = re.compile(r"<(?:script|link)\b[^>]*(?:src|href)=\"https?://|import\(\"https?://")
+    for html in site.rglob("*.html"):
+        hit = remote.search(html.read_text(encoding="utf-8"))
+        assert hit is None, f"{html.relative_to(site)} loads {hit.group(0)!r} from the network"

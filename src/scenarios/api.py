@@ -404,6 +404,8 @@ def sensitivity(config: str | Path | Spec, *, method: str = "sobol", n: int = 10
     dask.distributed address) runs the design on a cluster. See
     :func:`scenarios.sensitivity_run.run_sensitivity`.
 
+    Examples
+    --------
     >>> result = sensitivity("nnmi_full45", method="sobol", n=1024)  # doctest: +SKIP
     >>> result.to_frame()                                            # doctest: +SKIP
     """
