@@ -1,0 +1,2 @@
+"""The model: pure numpy over (sample, year), no I/O. Inputs, growth, pipeline, impact, money,
+and the engine that runs them."""
