@@ -241,3 +241,15 @@ def test_cli_run_with_chunks_writes_zarr(tmp_path):
     assert result.exit_code == 0, result.output
     assert (tmp_path / "baseline" / "results.zarr").is_dir()
     assert open_results(tmp_path / "baseline").sizes["sample"] == 40
+
+
+def test_every_zarr_store_opens_in_xarray_with_labels_and_no_warning(tmp_path):
+    run = run_chunked("nnmi_full45", samples=40, seed=3, chunks=3, out_dir=tmp_path)
+    results = xr.open_zarr(run.path / "results.zarr")  # consolidated: opened without a warning
+    values = xr.open_zarr(run.path / "metric_values.zarr").load()
+    assert results.sizes["sample"] == 40 and set(results["country"].values) >= {"USA", "CHN"}
+    assert values["value"].dims == ("row", "sample")
+    us_mva_2035 = values["value"].where((values["metric"] == "mva") & (values["country"] == "USA")
+                                        & (values["end"] == 2035), drop=True).squeeze("row")
+    np.testing.assert_array_equal(us_mva_2035, results["mva"].sel(country="USA", year=2035).values)
+    assert np.isnan(xr.open_zarr(run.path / "metric_values.zarr")["value"].encoding["_FillValue"])

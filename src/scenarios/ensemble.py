@@ -34,6 +34,9 @@ from scenarios.memory import result_bytes
 from scenarios.model.inputs import Inputs, build_inputs
 from scenarios.results import write_json, write_run
 
+VLEN_STR = np.dtype("O", metadata={"element_type": str})
+"""Variable-length strings, marked as such so that xarray writes them to Zarr without a look."""
+
 CHUNK_BYTES = 256e6
 """Memory one chunk's result arrays may take."""
 
@@ -75,7 +78,7 @@ class ChunkedRun:
 
 def open_results(run_dir: str | Path) -> xr.Dataset:
     """``runs/<name>/results.zarr`` as a lazy dataset (string coordinates read back as ``str``)."""
-    ds = xr.open_zarr(Path(run_dir) / "results.zarr", consolidated=False)
+    ds = xr.open_zarr(Path(run_dir) / "results.zarr", consolidated=True)
     labels = {name: (c.dims, np.asarray(c.values, dtype=object).astype(str)) for name, c in ds.coords.items()
               if c.dtype.kind in "OT"}
     return ds.assign_coords(labels)
@@ -136,13 +139,13 @@ def _run_chunk(job: _Job, rows: pd.DataFrame | None, states: dict, ref_states: d
     region.attrs = {}
     region.to_zarr(job.store, region={"sample": slice(start, stop)}, consolidated=False)
     table = np.stack([np.asarray(m.values, dtype=float) for m in values])
-    zarr.open_array(job.metric_store, mode="r+")[:, start:stop] = table
+    zarr.open_group(job.metric_store, mode="r+")["value"][:, start:stop] = table
     return [bool(np.all(np.isfinite(row))) for row in table]
 
 
 def _zarr_ready(ds: xr.Dataset) -> xr.Dataset:
-    """Strings as variable-length UTF-8 (fixed-width strings have no Zarr v3 specification)."""
-    strings = {name: ds[name].astype(np.dtypes.StringDType()) for name in ds.variables if ds[name].dtype.kind in "USO"}
+    """Strings as variable-length UTF-8, so that chunks whose strings differ in length agree."""
+    strings = {name: ds[name].astype(VLEN_STR) for name in ds.variables if ds[name].dtype.kind in "USOT"}
     coords = {k: v for k, v in strings.items() if k in ds.coords}
     return ds.assign_coords(coords).assign({k: v for k, v in strings.items() if k not in coords})
 
@@ -176,7 +179,7 @@ def _template(job: _Job, matrix: pd.DataFrame, rows: int, states: dict, ref_stat
         if "sample" in var.dims:
             shape = tuple(job.n if d == "sample" else s for d, s in zip(var.dims, var.shape, strict=True))
             chunks = tuple(rows if d == "sample" else s for d, s in zip(var.dims, var.shape, strict=True))
-            empty = "" if var.dtype.kind == "T" else 0
+            empty = "" if var.dtype.kind == "O" else 0
             variables[name] = (var.dims, da.full(shape, empty, chunks=chunks, dtype=var.dtype), var.attrs)
         else:
             variables[name] = var
@@ -242,10 +245,10 @@ def run_chunked(
         job = _Job(main, ref, n, bounds, str(store), str(store.parent / "metric_values.zarr"))
         template, labels = _template(job, matrix, rows, main_states[0], ref_states[0])
         template.attrs.update(config_file=file, config_hash=config_hash(spec))
-        template.to_zarr(store, mode="w", compute=False, consolidated=False, zarr_format=3)
-        values = zarr.open_array(job.metric_store, mode="w", shape=(len(labels), n), chunks=(1, rows),
-                                 dtype="float64", zarr_format=3)
-        values.attrs["metrics"] = [[m.metric, m.country, m.start, m.end, m.units] for m in labels]
+        template.to_zarr(store, mode="w", compute=False, consolidated=False, zarr_format=2)
+        _metric_values_template(labels, n, rows).to_zarr(job.metric_store, mode="w", compute=False,
+                                                        consolidated=False, zarr_format=2)
+        values = zarr.open_group(job.metric_store, mode="r")["value"]
         shared = dask.delayed(job, pure=True, traverse=False)
         tasks = [dask.delayed(_run_chunk, pure=True)(shared, matrix.iloc[a:b], main_states[i], ref_states[i], a, b)
                  for i, (a, b) in enumerate(bounds)]
@@ -256,6 +259,8 @@ def run_chunked(
 
             with Client(scheduler) as client:
                 finite = client.gather(client.compute(tasks))
+        for written in (store, job.metric_store):  # one read of the metadata opens each store
+            zarr.consolidate_metadata(written)
         outcome["metrics"] = _summarize(spec.name, labels, values, np.all(finite, axis=0), ref is not None)
 
     run = ChunkedRun(spec, pd.DataFrame(), Path(out_dir) / spec.name, n, len(bounds), scheduler_name)
@@ -268,6 +273,18 @@ def run_chunked(
     write_run(run.path, writers)
     run.seconds = time.perf_counter() - started
     return run
+
+
+def _metric_values_template(labels: list[Metric], n: int, rows: int) -> xr.Dataset:
+    """``metric_values.zarr``: each metric row's value in every sample, labelled like metrics.csv
+    (NaN until its chunk is written)."""
+    import dask.array as da
+
+    coords = {name: ("row", [getattr(m, name) for m in labels])
+              for name in ("metric", "country", "start", "end", "units")}
+    value = da.full((len(labels), n), np.nan, chunks=(1, rows), dtype="float64")
+    return _zarr_ready(xr.Dataset({"value": (("row", "sample"), value)},
+                                  coords={**coords, "sample": np.arange(n)}))
 
 
 def _set_metrics(run: ChunkedRun, metrics: pd.DataFrame) -> ChunkedRun:
