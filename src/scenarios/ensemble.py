@@ -78,7 +78,7 @@ class ChunkedRun:
 
 def open_results(run_dir: str | Path) -> xr.Dataset:
     """``runs/<name>/results.zarr`` as a lazy dataset (string coordinates read back as ``str``)."""
-    ds = xr.open_zarr(Path(run_dir) / "results.zarr", consolidated=True)
+    ds = xr.open_zarr(Path(run_dir) / "results.zarr")  # stores from before consolidation open too
     labels = {name: (c.dims, np.asarray(c.values, dtype=object).astype(str)) for name, c in ds.coords.items()
               if c.dtype.kind in "OT"}
     return ds.assign_coords(labels)
