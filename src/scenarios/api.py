@@ -19,7 +19,17 @@ import xarray as xr
 
 from scenarios import __version__
 from scenarios.config.checks import check_spec
-from scenarios.config.load import apply_overrides, available_configs, config_hash, load_raw, resolve_config_path, validate
+from scenarios.config.load import (
+    apply_overrides,
+    available_configs,
+    config_hash,
+    load_raw,
+    policy_differences,
+    policy_record,
+    resolve_config_path,
+    shared_overrides,
+    validate,
+)
 from scenarios.config.schema import MetricSettings, Spec
 from scenarios.data import Dataset, load_dataset
 from scenarios.errors import ConfigError, ScenariosError
@@ -49,6 +59,12 @@ class Run:
     def summary(self) -> pd.DataFrame:
         """The headline metrics, one row each (the terminal summary and summary.csv)."""
         return headline(self.metrics)
+
+    @property
+    def policy(self) -> dict:
+        """The keys in which the scenario differs from its reference: dotted path -> (scenario
+        value, reference value); empty without a reference."""
+        return {} if self.reference is None else policy_differences(self.spec, self.reference.spec)
 
 
 def load_config(name_or_path: str | Path, overrides: list[str] | None = None) -> Spec:
@@ -136,7 +152,8 @@ def run(
     metrics = compute_metrics(results, spec.metrics)
     ref_run = None
     if with_reference and spec.reference:
-        ref_run = _run_reference(spec, file, matrix, dataset, reference)
+        ref_spec = reference or load_reference(file, spec, overrides)
+        ref_run = _run_reference(spec, matrix, dataset, ref_spec)
         metrics = pd.concat([metrics, _deltas(results, ref_run, spec)], ignore_index=True)
     return Run(spec, results, metrics, inputs, file, matrix, method, time.perf_counter() - started, ref_run)
 
@@ -176,16 +193,30 @@ def in_file(exc: ScenariosError, file: str) -> ScenariosError:
     return type(exc)(str(exc), problems=[replace(p, file=p.file or file) for p in exc.problems])
 
 
-def _run_reference(spec: Spec, file: str, matrix: pd.DataFrame | None, dataset: Dataset,
-                   ref_spec: Spec | None = None) -> Run:
-    if ref_spec is None:
-        beside = Path(file).parent / f"{spec.reference}.yaml"
-        ref_spec = load_config(beside if beside.exists() else spec.reference)
-    ref_spec = ref_spec.model_copy(update={"seed": spec.seed})
+def load_reference(file: str, spec: Spec, overrides: list[str] | None = None) -> Spec | None:
+    """The reference scenario of ``spec`` in the same world: its config (beside ``file``, else a
+    shipped one) with every override that is not a policy lever, and ``spec``'s seed.
+
+    One world, two policies: an override of an assumption applies to both sides; an override of
+    a key in which the scenario differs from its reference (the policy) applies to the scenario
+    alone (:func:`scenarios.config.load.shared_overrides`). None when ``spec`` names no reference.
+    """
+    if not spec.reference:
+        return None
+    beside = Path(file).parent / f"{spec.reference}.yaml"
+    where = beside if beside.exists() else spec.reference
+    shared: list[str] = []
+    if overrides and file != "<Spec>":  # a Spec given ready-made carries its overrides already
+        shared = shared_overrides(overrides, load_config(file), load_config(where))
+    return load_config(where, shared).model_copy(update={"seed": spec.seed})
+
+
+def _run_reference(spec: Spec, matrix: pd.DataFrame | None, dataset: Dataset, ref_spec: Spec) -> Run:
     shared = None if matrix is None else matrix[[c for c in matrix.columns if c in ref_spec.uncertainties]]
     if shared is not None and shared.shape[1] == 0:
         shared = None
-    return run(ref_spec, samples=shared, dataset=dataset, with_reference=False)
+    return run(ref_spec.model_copy(update={"seed": spec.seed}), samples=shared, dataset=dataset,
+               with_reference=False)
 
 
 def _deltas(results: xr.Dataset, reference: Run, spec: Spec) -> pd.DataFrame:
@@ -242,6 +273,7 @@ def manifest(run_: Run) -> dict:
         "ensemble": run_.samples is not None,
         "method": run_.method,
         "reference_config": None if run_.reference is None else run_.reference.spec.model_dump(mode="json"),
+        "policy": policy_record(run_.policy),
     }
 
 
@@ -287,13 +319,14 @@ def _write_visuals(run_: Run, plots_dir: Path) -> None:
     """plots/*.png, then report.html and iamc.csv/xlsx beside the plots folder."""
     from scenarios.iamc import write_iamc
     from scenarios.plotting import plot_run
-    from scenarios.report import write_report
+    from scenarios.report import policy_section, write_report
 
     plots_dir.mkdir()
     figures = plot_run(run_.results, run_.metrics, plots_dir)
     config_text = Path(run_.config_file).read_text() if Path(run_.config_file).exists() else ""
+    lead = [] if run_.reference is None else [policy_section(run_.policy, run_.reference.spec.name)]
     write_report(plots_dir.parent / "report.html", results=run_.results, metrics=run_.metrics,
-                 config_text=config_text, plots=figures)
+                 config_text=config_text, plots=figures, lead=lead)
     write_iamc(run_.results, plots_dir.parent)
 
 

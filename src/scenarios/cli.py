@@ -86,6 +86,13 @@ def _print_summary(result: api.Run, path: Path) -> None:
         years = str(row.start) if row.start == row.end else f"{row.start}-{row.end}"
         table.add_row(row.metric, row.country, years, _fmt(row.value, row.units, delta=row.metric.startswith("delta")))
     console.print(table)
+    if result.reference is not None:
+        from scenarios.report import policy_lines
+
+        reference = getattr(result.reference, "spec", result.reference).name
+        console.print(f"policy (what differs from {reference}; every other assumption is shared):", highlight=False)
+        for line in policy_lines(result.policy, reference) or ["none"]:
+            console.print(f"  {line}", markup=False, highlight=False)
     console.print(f"[green]wrote[/green] {path}  ({result.results.sizes['sample']} sample(s), {result.seconds:.2f} s)")
 
 

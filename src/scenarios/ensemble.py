@@ -27,6 +27,7 @@ import pandas as pd
 import xarray as xr
 
 from scenarios.blockwise import Side, reference_side, row_blocks, shock_states
+from scenarios.config.load import config_hash, policy_differences, policy_record
 from scenarios.config.schema import MetricSettings, Spec
 from scenarios.errors import ConfigError, ScenariosError
 from scenarios.metrics import Metric, benefit_cost_ratio, metric_set, summarize
@@ -66,12 +67,18 @@ class ChunkedRun:
     scheduler: str
     seconds: float = 0.0
     manifest: dict = field(default_factory=dict, repr=False)
+    reference: Spec | None = field(default=None, repr=False)
 
     @property
     def summary(self) -> pd.DataFrame:
         from scenarios.api import headline
 
         return headline(self.metrics)
+
+    @property
+    def policy(self) -> dict:
+        """The keys in which the scenario differs from its reference (see ``api.Run.policy``)."""
+        return {} if self.reference is None else policy_differences(self.spec, self.reference)
 
     @property
     def results(self) -> xr.Dataset:
@@ -221,7 +228,6 @@ def run_chunked(
     import zarr
 
     from scenarios.api import _uncertainties, draw_samples, in_file, manifest, resolve
-    from scenarios.config.load import config_hash
 
     started = time.perf_counter()
     file, spec, dataset = resolve(config, overrides, seed, dataset)
@@ -236,7 +242,7 @@ def run_chunked(
         rows = math.ceil(n / k)
         bounds = row_blocks(n, rows)
         main = Side(spec, inputs, list(matrix.columns))
-        ref = reference_side(spec, file, matrix.columns, dataset, reference)
+        ref = reference_side(spec, file, matrix.columns, dataset, reference, overrides)
         main_states = shock_states(main, matrix, bounds)
         ref_states = shock_states(ref, matrix, bounds) if ref is not None else [{} for _ in bounds]
     except ScenariosError as exc:
@@ -264,7 +270,8 @@ def run_chunked(
                 finite = client.gather(client.compute(tasks))
         outcome["metrics"] = _summarize(spec.name, labels, values, np.all(finite, axis=0), ref is not None)
 
-    run = ChunkedRun(spec, pd.DataFrame(), Path(out_dir) / spec.name, n, len(bounds), scheduler_name)
+    run = ChunkedRun(spec, pd.DataFrame(), Path(out_dir) / spec.name, n, len(bounds), scheduler_name,
+                     reference=None if ref is None else ref.spec)
     writers = {
         "results.zarr": compute,
         "metrics.csv": lambda p: outcome["metrics"].to_csv(p, index=False),
@@ -316,9 +323,9 @@ def _manifest(run: ChunkedRun, manifest_fn, file: str, matrix: pd.DataFrame, met
         "scheduler": run.scheduler,
         "results": "results.zarr",
         "run_seconds": round(time.perf_counter() - started, 4),
+        "reference_config": None if run.reference is None else run.reference.model_dump(mode="json"),
+        "policy": policy_record(run.policy),
+        "config_hash": config_hash(run.spec),
     }
-    from scenarios.config.load import config_hash
-
-    record["config_hash"] = config_hash(run.spec)
     run.manifest = json.loads(json.dumps(record, default=str))
     return record

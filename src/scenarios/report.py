@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 import xarray as xr
+import yaml
 
 from scenarios import __version__
 from scenarios.errors import DataError
@@ -186,6 +187,29 @@ def caveats(results: xr.Dataset) -> list[str]:
     return out
 
 
+def _setting(value: object) -> str:
+    """A config value as compact YAML flow text; ``not set`` for a missing key."""
+    if value is None:
+        return "not set"
+    return yaml.safe_dump(value, default_flow_style=True, sort_keys=False, width=10**6).strip().removesuffix("...").strip()
+
+
+def policy_lines(policy: Mapping[str, tuple[object, object]], reference: str) -> list[str]:
+    """One line per key in which a scenario differs from its reference: ``key: ours (reference: theirs)``."""
+    return [f"{key}: {_setting(ours)} ({reference}: {_setting(theirs)})" for key, (ours, theirs) in policy.items()]
+
+
+def policy_section(policy: Mapping[str, tuple[object, object]], reference: str) -> str:
+    """HTML: the policy (the keys in which the scenario differs from its reference) and the rule."""
+    rows = [[key, _setting(ours), _setting(theirs)] for key, (ours, theirs) in policy.items()]
+    rule = (f"<p>The policy is what differs from the reference scenario <b>{_e(reference)}</b>. Every "
+            "other assumption, overrides included, is the same on both sides (one world, two policies); "
+            "an ensemble draws the same values for both.</p>")
+    table = _table(["key", "this scenario", reference], rows, numeric=set()) if rows else \
+        "<p>None: the scenario equals its reference.</p>"
+    return f"<h2>The policy: what differs from {_e(reference)}</h2>{rule}{table}"
+
+
 def _run_facts(results: xr.Dataset) -> list[tuple[str, str]]:
     a = results.attrs
     years = results["year"].to_numpy()
@@ -226,6 +250,7 @@ def write_report(
     title: str | None = None,
     extra_sections: Sequence[tuple[str, str]] = (),
     captions: Mapping[str, str] | None = None,
+    lead: Sequence[str] = (),
 ) -> Path:
     """Write one self-contained ``report.html`` for a run.
 
@@ -248,6 +273,9 @@ def write_report(
         given, so it must come from trusted code; headings are escaped.
     captions : mapping of str to str, optional
         Captions by plot name, overriding the standard ones.
+    lead : sequence of str
+        HTML sections shown before the key metrics (the policy, notes on the headline), from
+        trusted code.
 
     Returns
     -------
@@ -271,6 +299,7 @@ def write_report(
         f"<h1>{_e(title)}</h1>",
         f'<p class="lead">{_e(results.attrs.get("description", ""))}</p>',
         _table([], _run_facts(results), numeric=set()),
+        *lead,
         "<h2>Key metrics</h2>",
         metrics_table(key if not key.empty else metrics),
     ]

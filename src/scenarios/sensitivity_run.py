@@ -160,10 +160,13 @@ class EngineOutputs:
         The data the engine calibrates on.
     scheduler : str, optional
         A dask.distributed scheduler address to run the blocks on.
+    overrides : list of str, optional
+        The overrides ``spec`` was loaded with: the reference gets those that are not policy
+        levers (:func:`scenarios.api.load_reference`).
     """
 
     def __init__(self, spec: Spec, file: str, outputs: Sequence[MetricRef], dataset: Dataset,
-                 scheduler: str | None = None):
+                 scheduler: str | None = None, overrides: list[str] | None = None):
         self.spec, self.file, self.outputs, self.dataset = spec, file, list(outputs), dataset
         self.scheduler = scheduler
         foreign = [output_name(r) for r in outputs if r.reference not in (None, spec.reference)]
@@ -175,7 +178,7 @@ class EngineOutputs:
         columns = list(spec.uncertainties)  # the design's columns
         try:
             self.main = blockwise.Side.of(spec, dataset, columns)
-            self.reference = blockwise.reference_side(spec, file, columns, dataset)
+            self.reference = blockwise.reference_side(spec, file, columns, dataset, overrides=overrides)
         except ScenariosError as exc:
             raise api.in_file(exc, file) from None
         self.years = self.main.inputs.projected_years
@@ -323,7 +326,7 @@ def run_sensitivity(
     dists = validate_uncertainties(spec.uncertainties, file=file)
     refs = [parse_output(o) if isinstance(o, str) else o for o in outputs]
     refs = list({output_name(r): r for r in [*key_outputs(spec), *refs]}.values())
-    engine = EngineOutputs(spec, file, refs, dataset or load_dataset(spec.data.path), scheduler)
+    engine = EngineOutputs(spec, file, refs, dataset or load_dataset(spec.data.path), scheduler, overrides)
     model_seconds: list[float] = []
     paths: list[dict[str, np.ndarray]] = []
 
