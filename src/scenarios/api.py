@@ -236,7 +236,8 @@ def _deltas(results: xr.Dataset, reference: Run, spec: Spec) -> pd.DataFrame:
     return delta_metrics(results, ref, spec.metrics)
 
 
-HEADLINE = ("mva", "cagr_gap", "institutes_active", "spend_federal_cumulative", "delta_mva", "delta_cagr_gap", "bcr")
+HEADLINE = ("mva", "cagr_gap", "crossover_year", "institutes_active", "spend_federal_cumulative", "delta_mva",
+            "delta_cagr_gap", "bcr_federal", "bcr_total")
 
 
 def headline(metrics: pd.DataFrame) -> pd.DataFrame:

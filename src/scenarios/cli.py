@@ -75,8 +75,11 @@ def run(
 
 
 def _print_summary(result: api.Run, path: Path) -> None:
+    rate = result.spec.metrics.discount_rate
     table = Table(title=f"{result.spec.name}: {result.spec.description}", title_justify="left",
-                  caption="USD M: USD million at constant 2015 prices; pp: percentage points a year",
+                  caption="USD M: USD million at constant 2015 prices; pp: percentage points a year; "
+                  "bcr_federal / bcr_total: discounted MVA gain per discounted dollar of federal / of "
+                  f"federal + non-federal (match) spend, discount rate {rate:.1%} a year",
                   caption_justify="left")
     for column in ("metric", "country", "years", "value"):
         table.add_column(column, justify="right" if column == "value" else "left", no_wrap=column != "value")
@@ -84,7 +87,8 @@ def _print_summary(result: api.Run, path: Path) -> None:
         if row.metric.startswith("delta_") and row.value == 0:
             continue
         years = str(row.start) if row.start == row.end else f"{row.start}-{row.end}"
-        table.add_row(row.metric, row.country, years, _fmt(row.value, row.units, delta=row.metric.startswith("delta")))
+        value = row.note or _fmt(row.value, row.units, delta=row.metric.startswith("delta"))  # a note: no value
+        table.add_row(row.metric, row.country, years, value)
     console.print(table)
     if result.reference is not None:
         from scenarios.report import policy_lines

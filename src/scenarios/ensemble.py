@@ -30,7 +30,7 @@ from scenarios.blockwise import Side, reference_side, row_blocks, shock_states
 from scenarios.config.load import config_hash, policy_differences, policy_record
 from scenarios.config.schema import MetricSettings, Spec
 from scenarios.errors import ConfigError, ScenariosError
-from scenarios.metrics import Metric, benefit_cost_ratio, metric_set, summarize
+from scenarios.metrics import SPEND, Metric, bcr_metrics, metric_set, summarize
 from scenarios.model.inputs import Inputs, build_inputs
 from scenarios.results import write_json, write_run
 
@@ -114,12 +114,7 @@ def _delta_values(results: xr.Dataset, reference: xr.Dataset, ours: list[Metric]
     theirs = metric_set(reference, settings)
     deltas = [Metric(f"delta_{a.metric}", a.country, a.start, a.end, a.units, a.values - b.values)
               for a, b in zip(ours, theirs, strict=True) if a.metric != "crossover_year"]
-    bcrs = []
-    for country in sorted(set(results["program_country"].values)):
-        ratio = benefit_cost_ratio(results, reference, str(country), settings.discount_rate)
-        bcrs.append(Metric("bcr", str(country), int(results.attrs["base_year"]) + 1, int(results["year"].max()),
-                           f"ratio (discount rate {settings.discount_rate:g})", ratio.values))
-    return deltas, bcrs
+    return deltas, bcr_metrics(results, reference, settings.discount_rate)
 
 
 def _chunk_metrics(job: _Job, rows: pd.DataFrame | None, states: dict, ref_states: dict,
@@ -298,11 +293,11 @@ def _summarize(scenario: str, labels: list[Metric], values, finite: np.ndarray, 
         frames = [summarize(scenario, [Metric(*_label(labels[i]), values[i])]) for i in group]
         return pd.concat(frames, ignore_index=True) if frames else summarize(scenario, [])
 
-    is_delta = [m.metric.startswith("delta_") or m.metric == "bcr" for m in labels]
+    is_delta = [m.metric.startswith("delta_") or m.metric in SPEND for m in labels]
     own = table([i for i, d in enumerate(is_delta) if not d])
     if not with_deltas:
         return own
-    deltas = table([i for i, d in enumerate(is_delta) if d and (labels[i].metric != "bcr" or finite[i])])
+    deltas = table([i for i, d in enumerate(is_delta) if d and (labels[i].metric not in SPEND or finite[i])])
     return pd.concat([own, deltas], ignore_index=True)
 
 

@@ -26,9 +26,10 @@ KEY_METRICS = (
     "world_share",
     "crossover_year",
     "intensity_index",
-    "bcr",
+    "bcr_federal",
+    "bcr_total",
 )
-STATISTICS = ("mean", "p05", "p50", "p95")
+STATISTICS = ("mean", "p05", "p25", "p50", "p75", "p95")
 CAPTIONS = {
     "mva": "Manufacturing value added by country. Solid: observed; dashed: projected. For an "
     "ensemble the line is the median and the bands the 50 % and 90 % ranges over samples.",
@@ -108,7 +109,7 @@ def _window(start: object, end: object) -> str:
 def metrics_table(metrics: pd.DataFrame) -> str:
     """HTML table of long-format metrics; ensemble statistics become columns mean/p05/p50/p95."""
     m = metrics.reindex(
-        columns=["metric", "country", "start", "end", "statistic", "value", "units"]
+        columns=["metric", "country", "start", "end", "statistic", "value", "units", "note"]
     )
     frame = pd.DataFrame(
         {
@@ -118,6 +119,7 @@ def metrics_table(metrics: pd.DataFrame) -> str:
             "units": m["units"].fillna("").astype(str),
             "statistic": m["statistic"].fillna("value").astype(str),
             "value": m["value"].astype(float),
+            "note": ["" if pd.isna(n) else str(n) for n in m["note"]],
         }
     )
     stats = [s for s in STATISTICS if s in set(frame["statistic"])] or ["value"]
@@ -126,7 +128,9 @@ def metrics_table(metrics: pd.DataFrame) -> str:
         ["metric", "country", "years", "units"], sort=False
     ):
         values = dict(zip(group["statistic"], group["value"], strict=True))
-        shown = [format_value(values.get(s, math.nan), units, metric) for s in stats]
+        notes = dict(zip(group["statistic"], group["note"], strict=True))
+        shown = [(notes[s], units) if notes.get(s) else format_value(values.get(s, math.nan), units, metric)
+                 for s in stats]
         rows.append([metric, country, years, *[t for t, _ in shown], shown[0][1]])
     header = ["metric", "country", "years", *stats, "units"]
     return _table(header, rows, numeric=set(range(3, 3 + len(stats))))

@@ -47,7 +47,7 @@ UNITS = {
     "intensity_index": "ratio to the reference country",
     "cagr": "fraction per year",
     "cagr_gap": "fraction per year",
-    "crossover_year": "year (horizon + 1: never)",
+    "crossover_year": "year (horizon + 1: not by the horizon)",
     "spend_federal_cumulative": MONEY,
 }
 """Units of each claim metric, as analysed."""
@@ -351,7 +351,7 @@ def run_sensitivity(
         else:
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     units = {output_name(r): output_units(r) for r in refs}
-    analysis = replace(analysis, indices=_units(analysis.indices, units))
+    analysis = replace(analysis, indices=_never_notes(_units(analysis.indices, units), refs, spec.horizon))
     tic = time.perf_counter()
     yearly = (_over_time(dists, analysis.params, paths[0], engine.years, method, n, seed,
                          second_order) if over_time else None)
@@ -362,6 +362,16 @@ def run_sensitivity(
                "total": time.perf_counter() - started}
     return SensitivityRun(spec, file, method, n, seed, dists, analysis, yearly, tornado,
                           tuple(notes), timings)
+
+
+def _never_notes(indices: xr.Dataset, refs: Sequence[MetricRef], horizon: int) -> xr.Dataset:
+    """A crossover that happens in no sample is "not by <horizon>", not a constant year."""
+    crossovers = {output_name(r) for r in refs if r.name == "crossover_year"}
+    never = (f"not by {horizon} in any sample: no assumption within its range brings the crossover "
+             "inside the horizon; indices are undefined")
+    notes = [never if out in crossovers and f"output is constant ({horizon + 1})" in note else note
+             for out, note in zip(indices["output"].to_numpy(), indices["note"].to_numpy(), strict=True)]
+    return indices.assign_coords(note=("output", notes))
 
 
 def _over_time(dists: dict[str, Distribution], params: pd.DataFrame, paths: dict[str, np.ndarray],
