@@ -33,9 +33,11 @@ from scenarios.config.load import (
 from scenarios.config.schema import MetricSettings, Spec
 from scenarios.data import Dataset, load_dataset
 from scenarios.errors import ConfigError, ScenariosError
-from scenarios.metrics import compute_metrics, delta_metrics
+from scenarios.metrics import compute_metrics, delta_metrics, point_vs_ensemble
 from scenarios.model.engine import run_model
+from scenarios.model.growth import observed_cagr
 from scenarios.model.inputs import Inputs, build_inputs
+from scenarios.model.parameters import lookup
 from scenarios.results import read_results, to_dataset, write_json, write_netcdf, write_run
 
 DEPENDENCIES = ("numpy", "scipy", "pandas", "xarray", "SALib", "pydantic", "h5netcdf")
@@ -54,6 +56,9 @@ class Run:
     method: str = "random"
     seconds: float = 0.0
     reference: Run | None = field(default=None, repr=False)
+    point: pd.DataFrame | None = field(default=None, repr=False)
+    """For an ensemble drawn from the config: the headline metrics of the deterministic run beside
+    the ensemble's 25-75 % band (:func:`point_check`)."""
 
     @property
     def summary(self) -> pd.DataFrame:
@@ -90,6 +95,37 @@ def _uncertainties(spec: Spec, file: str | None) -> dict:
     from scenarios.sampling import validate_uncertainties
 
     return validate_uncertainties(spec.uncertainties, file=file)
+
+
+def point_value(spec: Spec, inputs: Inputs, path: str) -> object:
+    """The value a deterministic run uses at a dotted path: the config's, or a growth rate the
+    config takes ``from_data`` (the observed CAGR of its window); None where there is neither."""
+    try:
+        value = lookup(spec.model_dump(), path)
+    except KeyError:
+        value = None
+    parts = path.split(".")
+    if value is None and parts[0] == "countries" and parts[2:] in (["growth", "g"], ["growth", "g0"]):
+        observed = spec.countries[parts[1]].growth.from_data
+        if observed is not None:
+            value = observed_cagr(inputs.growth_histories[parts[1]], observed.window, path=path)
+    return value
+
+
+def off_centre(spec: Spec, inputs: Inputs) -> list[str]:
+    """Warnings for the uncertain parameters whose point value lies outside the central 50 % of
+    their distribution: the deterministic run would not sit in the middle of its own ensemble."""
+    warnings = []
+    for path, dist in _uncertainties(spec, None).items():
+        point = point_value(spec, inputs, path)
+        if not isinstance(point, int | float) or isinstance(point, bool):
+            continue
+        low, median, high = (float(q) for q in dist.ppf(np.array([0.25, 0.5, 0.75])))
+        if not low <= point <= high:
+            warnings.append(f"{path}: the point value {point:.4g} lies outside the central 50 % of its "
+                            f"distribution ({low:.4g} to {high:.4g}, median {median:.4g}); centre the "
+                            "distribution on it, or say in a comment why not")
+    return warnings
 
 
 def draw_samples(spec: Spec, n: int, *, seed: int | None = None, method: str = "random",
@@ -150,12 +186,23 @@ def run(
         raise in_file(exc, file) from None
     results.attrs.update(config_file=file, config_hash=config_hash(spec))
     metrics = compute_metrics(results, spec.metrics)
-    ref_run = None
+    ref_run = ref_spec = None
     if with_reference and spec.reference:
         ref_spec = reference or load_reference(file, spec, overrides)
         ref_run = _run_reference(spec, matrix, dataset, ref_spec)
         metrics = pd.concat([metrics, _deltas(results, ref_run, spec)], ignore_index=True)
-    return Run(spec, results, metrics, inputs, file, matrix, method, time.perf_counter() - started, ref_run)
+    point = point_check(metrics, spec, dataset, ref_spec) if isinstance(samples, int) else None
+    return Run(spec, results, metrics, inputs, file, matrix, method, time.perf_counter() - started, ref_run,
+               point)
+
+
+def point_check(metrics: pd.DataFrame, spec: Spec, dataset: Dataset, reference: Spec | None) -> pd.DataFrame:
+    """The headline metrics of the deterministic run of ``spec`` (against ``reference``) beside
+    the 25-75 % band of an ensemble's ``metrics``: ``outside`` flags where the two tell different
+    stories (see :func:`scenarios.metrics.point_vs_ensemble`)."""
+    point = run(spec, dataset=dataset, with_reference=reference is not None, reference=reference)
+    keys = ["metric", "country", "start", "end"]
+    return headline(metrics)[keys].merge(point_vs_ensemble(metrics, point.metrics), on=keys)
 
 
 def resolve(config: str | Path | Spec, overrides: list[str] | None, seed: int | None,
@@ -320,12 +367,14 @@ def _write_visuals(run_: Run, plots_dir: Path) -> None:
     """plots/*.png, then report.html and iamc.csv/xlsx beside the plots folder."""
     from scenarios.iamc import write_iamc
     from scenarios.plotting import plot_run
-    from scenarios.report import policy_section, write_report
+    from scenarios.report import point_section, policy_section, write_report
 
     plots_dir.mkdir()
     figures = plot_run(run_.results, run_.metrics, plots_dir)
     config_text = Path(run_.config_file).read_text() if Path(run_.config_file).exists() else ""
     lead = [] if run_.reference is None else [policy_section(run_.policy, run_.reference.spec.name)]
+    if run_.point is not None:
+        lead.append(point_section(run_.point))
     write_report(plots_dir.parent / "report.html", results=run_.results, metrics=run_.metrics,
                  config_text=config_text, plots=figures, lead=lead)
     write_iamc(run_.results, plots_dir.parent)

@@ -86,10 +86,11 @@ def _print_summary(result: api.Run, path: Path) -> None:
     for row in result.summary.itertuples():
         if row.metric.startswith("delta_") and row.value == 0:
             continue
-        years = str(row.start) if row.start == row.end else f"{row.start}-{row.end}"
+        years = _years(row.start, row.end)
         value = row.note or _fmt(row.value, row.units, delta=row.metric.startswith("delta"))  # a note: no value
         table.add_row(row.metric, row.country, years, value)
     console.print(table)
+    _print_point_check(getattr(result, "point", None))
     if result.reference is not None:
         from scenarios.report import policy_lines
 
@@ -98,6 +99,23 @@ def _print_summary(result: api.Run, path: Path) -> None:
         for line in policy_lines(result.policy, reference) or ["none"]:
             console.print(f"  {line}", markup=False, highlight=False)
     console.print(f"[green]wrote[/green] {path}  ({result.results.sizes['sample']} sample(s), {result.seconds:.2f} s)")
+
+
+def _print_point_check(point) -> None:
+    """Where the deterministic headline falls outside the ensemble's 25-75 % band, say so."""
+    if point is None or not point["outside"].any():
+        return
+    console.print("[yellow]the point run (every uncertain input at its point value) falls outside the "
+                  "ensemble's 25-75 % band for:[/yellow]")
+    for row in point[point["outside"]].itertuples():
+        years = _years(row.start, row.end)
+        band = f"{_fmt(row.p25, row.units)} to {_fmt(row.p75, row.units)}"
+        console.print(f"  {row.metric} {row.country} {years}: point {_fmt(row.point, row.units)}, ensemble median "
+                      f"{_fmt(row.p50, row.units)} (25-75 %: {band})", markup=False, highlight=False)
+
+
+def _years(start: int, end: int) -> str:
+    return str(start) if start == end else f"{start}-{end}"
 
 
 def _fmt(value: float, units: str, *, delta: bool = False) -> str:
@@ -124,7 +142,7 @@ def compare(
     view = table[table["metric"].isin(api.HEADLINE)]
     rich_table = Table("metric", "country", "years", *names, title="differences from the first run", title_justify="left")
     for row in view.itertuples(index=False):
-        years = str(row.start) if row.start == row.end else f"{row.start}-{row.end}"
+        years = _years(row.start, row.end)
         deltas = row[len(row) - len(names):]
         rich_table.add_row(row.metric, row.country, years, *[_fmt(v, row.units, delta=True) for v in deltas])
     console.print(rich_table)
@@ -144,12 +162,14 @@ def validate(
     failed = 0
     for file in files:
         try:
-            api.run(file, overrides=set_, with_reference=False)
+            checked = api.run(file, overrides=set_, with_reference=False)
         except ScenariosError as exc:
             failed += 1
             _print_error(exc)
             continue
         console.print(f"[green]ok[/green] {file}")
+        for line in api.off_centre(checked.spec, checked.inputs):
+            errors.print(f"[yellow]warning[/yellow]: {file}: {line}", highlight=False)
     if failed:
         raise typer.Exit(2)
 

@@ -68,6 +68,8 @@ class ChunkedRun:
     seconds: float = 0.0
     manifest: dict = field(default_factory=dict, repr=False)
     reference: Spec | None = field(default=None, repr=False)
+    point: pd.DataFrame | None = field(default=None, repr=False)
+    """As ``api.Run.point``: the deterministic headline beside the ensemble's 25-75 % band."""
 
     @property
     def summary(self) -> pd.DataFrame:
@@ -222,7 +224,7 @@ def run_chunked(
     import dask
     import zarr
 
-    from scenarios.api import _uncertainties, draw_samples, in_file, manifest, resolve
+    from scenarios.api import _uncertainties, draw_samples, in_file, manifest, point_check, resolve
 
     started = time.perf_counter()
     file, spec, dataset = resolve(config, overrides, seed, dataset)
@@ -274,6 +276,8 @@ def run_chunked(
         "manifest.json": lambda p: write_json(_manifest(run, manifest, file, matrix, method, started), p),
     }
     write_run(run.path, writers)
+    if isinstance(samples, int):
+        run.point = point_check(run.metrics, spec, dataset, run.reference)
     run.seconds = time.perf_counter() - started
     return run
 

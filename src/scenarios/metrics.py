@@ -278,3 +278,22 @@ def delta_metrics(results: xr.Dataset, reference: xr.Dataset, settings: MetricSe
     ratios = bcr_metrics(results, reference, settings.discount_rate)
     deltas += [m for m in ratios if np.all(np.isfinite(m.values))]
     return summarize(results.attrs["scenario"], deltas)
+
+
+def point_vs_ensemble(ensemble: pd.DataFrame, point: pd.DataFrame) -> pd.DataFrame:
+    """Each metric of a deterministic run beside the same metric's 25, 50 and 75 % quantiles over
+    an ensemble of the same config, with ``outside``: the point lies outside that band.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``metric, country, start, end, units, point, p25, p50, p75, outside``.
+    """
+    keys = ["metric", "country", "start", "end", "units"]
+    band = ensemble[ensemble["statistic"].isin(["p25", "p50", "p75"])]
+    band = band.set_index([*keys, "statistic"])["value"].unstack("statistic")
+    values = point[point["statistic"] == "value"].set_index(keys)["value"].rename("point")
+    table = band.join(values, how="inner").reset_index()
+    slack = 1e-9 * table[["p25", "p75"]].abs().max(axis=1)
+    table["outside"] = (table["point"] < table["p25"] - slack) | (table["point"] > table["p75"] + slack)
+    return table[[*keys, "point", "p25", "p50", "p75", "outside"]]

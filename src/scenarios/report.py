@@ -214,6 +214,23 @@ def policy_section(policy: Mapping[str, tuple[object, object]], reference: str) 
     return f"<h2>The policy: what differs from {_e(reference)}</h2>{rule}{table}"
 
 
+def point_section(table: pd.DataFrame) -> str:
+    """HTML: the deterministic run's headline beside the ensemble's 25-75 % band, saying where
+    the point falls outside it (``table`` from :func:`scenarios.api.point_check`)."""
+    outside = table[table["outside"]]
+    verdict = ("<p>The deterministic run (every uncertain input at its point value) falls <b>outside</b> "
+               "the ensemble's 25-75 % band for: "
+               + "; ".join(_e(f"{r.metric} {r.country} {_window(r.start, r.end)}") for r in outside.itertuples())
+               + ". The two tell different stories there: read the ensemble's band, not the point.</p>"
+               if len(outside) else
+               "<p>The deterministic run lies inside the ensemble's 25-75 % band for every headline metric.</p>")
+    rows = [[r.metric, r.country, _window(r.start, r.end),
+             *(format_value(getattr(r, c), r.units, r.metric)[0] for c in ("point", "p25", "p50", "p75")),
+             "outside" if r.outside else ""] for r in table.itertuples()]
+    header = ["metric", "country", "years", "point run", "p25", "p50", "p75", "band"]
+    return f"<h2>Point run and ensemble</h2>{verdict}{_table(header, rows, numeric={3, 4, 5, 6})}"
+
+
 def _run_facts(results: xr.Dataset) -> list[tuple[str, str]]:
     a = results.attrs
     years = results["year"].to_numpy()

@@ -86,10 +86,14 @@ def resolve_config_path(name_or_path: str | Path) -> Path:
 
 
 def deep_merge(parent: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
-    """Merge ``child`` over ``parent``: mappings merge key by key, everything else replaces."""
+    """Merge ``child`` over ``parent``: mappings merge key by key, everything else replaces.
+
+    A distribution (a mapping with a ``dist`` key) replaces as a whole: a lognormal redefined as a
+    normal must not keep the lognormal's fields.
+    """
     merged = dict(parent)
     for key, value in child.items():
-        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+        if isinstance(value, dict) and isinstance(merged.get(key), dict) and "dist" not in value:
             merged[key] = deep_merge(merged[key], value)
         else:
             merged[key] = value
