@@ -285,3 +285,25 @@ def test_seeded_growth_shocks_are_reproducible() -> None:
         one["growth"].sel(country="USA", year=projected),
         plain["growth"].sel(country="USA", year=projected),
     )
+
+
+def test_bcr_of_nnmi_full45_by_hand_from_the_results(full45_run) -> None:
+    """Both ratios of the shipped run, recomputed with numpy from its and its reference's arrays."""
+    ours, ref = full45_run.results.isel(sample=0), full45_run.reference.results.isel(sample=0)
+    years = ours["year"].to_numpy()
+    base = ours.attrs["base_year"]
+    later = years > base
+    discount = 1.03 ** -(years[later] - base)
+    gain = (ours["mva"].sel(country="USA").to_numpy() - ref["mva"].sel(country="USA").to_numpy())[later]
+
+    def extra(variable: str) -> np.ndarray:
+        program = "manufacturing_usa"  # the only US program
+        return (ours[variable].sel(program=program).to_numpy() - ref[variable].sel(program=program).to_numpy())[later]
+
+    table = full45_run.metrics.query("country == 'USA' and statistic == 'value'").set_index("metric")["value"]
+    federal = (gain * discount).sum() / (extra("spend_federal") * discount).sum()
+    total = (gain * discount).sum() / (extra("spend_total") * discount).sum()
+    assert table["bcr_federal"] == pytest.approx(federal, rel=1e-12)
+    assert table["bcr_total"] == pytest.approx(total, rel=1e-12)
+    match = full45_run.spec.programs["manufacturing_usa"].match_ratio
+    assert table["bcr_federal"] / table["bcr_total"] == pytest.approx(1 + match, rel=1e-12)  # S_tot = (1 + m) S_fed

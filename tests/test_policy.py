@@ -122,3 +122,12 @@ def test_chunked_ensembles_apply_the_same_rule(tmp_path) -> None:
     assert list(chunked.policy) == [BUDGET]
     delta = chunked.metrics.query("metric == 'delta_mva' and country == 'CHN'")["value"]
     assert (delta == 0).all()
+
+
+def test_rerun_from_the_manifest_with_an_override_changes_both_sides(tmp_path) -> None:
+    path = api.save(api.run("nnmi_full45"), tmp_path, plots=False)
+    again = api.run_from_manifest(path / "manifest.json", overrides=["impact.rho=0.3", f"{BUDGET}.total=3000"])
+    direct = api.run("nnmi_full45", overrides=["impact.rho=0.3", f"{BUDGET}.total=3000"])
+    assert again.reference.spec.impact.rho == 0.3
+    assert again.reference.spec.programs["manufacturing_usa"].new_institute_budget is None
+    assert np.array_equal(again.metrics["value"].to_numpy(), direct.metrics["value"].to_numpy(), equal_nan=True)

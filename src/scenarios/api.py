@@ -325,28 +325,36 @@ def manifest(run_: Run) -> dict:
     }
 
 
-def run_from_manifest(path: str | Path) -> Run:
-    """Re-run exactly what a run's manifest.json records (config, reference, seed, samples)."""
+def run_from_manifest(path: str | Path, overrides: list[str] | None = None) -> Run:
+    """Re-run exactly what a run's manifest.json records (config, reference, seed, samples).
+
+    ``overrides`` change the recorded world as ``--set`` does: both sides, except the policy
+    levers, which change the scenario alone (:func:`load_reference`).
+    """
     path = Path(path)
     try:
         record = json.loads(path.read_text())
-        spec = validate(record["config"], file=str(path))
+        recorded = validate(record["config"], file=str(path))
     except FileNotFoundError:
         raise ConfigError("manifest not found", file=str(path), hint="pass runs/<name>/manifest.json") from None
     except (json.JSONDecodeError, KeyError, TypeError) as exc:
         raise ConfigError(f"not a run manifest ({exc})", file=str(path)) from None
-    dataset = load_dataset(spec.data.path)
+    dataset = load_dataset(recorded.data.path)
     if dataset.hash != record.get("data_hash"):
         raise ConfigError("the data changed since this run", file=str(path), path="data_hash",
                           value=dataset.hash[:12], hint=f"the run used data {str(record.get('data_hash'))[:12]}; "
                           "re-run from the config instead")
-    reference = record.get("reference_config")
-    n = int(record.get("n_samples", 1))
+    overrides = overrides or []
+    spec = validate(apply_overrides(record["config"], overrides), file=str(path))
     spec = spec.model_copy(update={"seed": int(record.get("seed", spec.seed))})
+    reference = record.get("reference_config")
+    if reference is not None:
+        shared = shared_overrides(overrides, recorded, validate(reference, file=str(path)))
+        reference = validate(apply_overrides(reference, shared), file=str(path))
+    n = int(record.get("n_samples", 1))
     return run(spec, samples=n if record.get("ensemble") else None,
                method=record.get("method", "random"), dataset=dataset,
-               reference=None if reference is None else validate(reference, file=str(path)),
-               with_reference=reference is not None)
+               reference=reference, with_reference=reference is not None)
 
 
 def save(run_: Run, out_dir: str | Path = "runs", *, plots: bool = True) -> Path:

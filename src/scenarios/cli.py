@@ -38,7 +38,8 @@ SetOption = Annotated[
 @app.command()
 def run(
     configs: Annotated[list[str] | None, typer.Argument(help="Config files or shipped names (see 'scenarios list').")] = None,
-    from_manifest: Annotated[Path | None, typer.Option("--from", help="Re-run exactly what a runs/<name>/manifest.json records.")] = None,
+    from_manifest: Annotated[Path | None, typer.Option("--from", help="Re-run exactly what a runs/<name>/manifest.json records "
+                                                       "(with --set: that world, changed).")] = None,
     set_: SetOption = None,
     samples: Annotated[int | None, typer.Option("--samples", "-n", help="Ensemble size (default: one deterministic run).")] = None,
     seed: Annotated[int | None, typer.Option(help="Random seed (default: the config's).")] = None,
@@ -56,7 +57,7 @@ def run(
     Example: scenarios run configs/nnmi_full45.yaml --set impact.rho=0.3
     """
     if from_manifest is not None:
-        results = [api.run_from_manifest(from_manifest)]
+        results = [api.run_from_manifest(from_manifest, overrides=set_)]
     elif configs:
         results = (api.run_ensemble(config, overrides=set_, samples=samples, seed=seed, method=method, chunks=chunks,
                                     scheduler=scheduler, out_dir=out) for config in configs)
