@@ -90,6 +90,7 @@ def test_an_ensemble_shows_the_point_beside_its_band(write_config, tmp_path: Pat
     assert "falls outside the ensemble's 25-75 % band" in text and "delta_mva USA 2040: point" in text
     report = (tmp_path / "tail" / "report.html").read_text()
     assert "Point run and ensemble" in report and "<b>outside</b>" in report
+    assert ">not by 2040<" in report  # the crossover that does not happen, in the key metrics and beside the band
 
 
 def test_a_deterministic_run_has_no_point_check() -> None:

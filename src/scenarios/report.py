@@ -224,8 +224,12 @@ def point_section(table: pd.DataFrame) -> str:
                + ". The two tell different stories there: read the ensemble's band, not the point.</p>"
                if len(outside) else
                "<p>The deterministic run lies inside the ensemble's 25-75 % band for every headline metric.</p>")
-    rows = [[r.metric, r.country, _window(r.start, r.end),
-             *(format_value(getattr(r, c), r.units, r.metric)[0] for c in ("point", "p25", "p50", "p75")),
+    def shown(row: tuple, column: str) -> str:
+        value = getattr(row, column)
+        never = row.metric == "crossover_year" and pd.isna(value)
+        return f"not by {row.end:.0f}" if never else format_value(value, row.units, row.metric)[0]
+
+    rows = [[r.metric, r.country, _window(r.start, r.end), *(shown(r, c) for c in ("point", "p25", "p50", "p75")),
              "outside" if r.outside else ""] for r in table.itertuples()]
     header = ["metric", "country", "years", "point run", "p25", "p50", "p75", "band"]
     return f"<h2>Point run and ensemble</h2>{verdict}{_table(header, rows, numeric={3, 4, 5, 6})}"
