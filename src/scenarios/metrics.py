@@ -291,7 +291,7 @@ def point_vs_ensemble(ensemble: pd.DataFrame, point: pd.DataFrame) -> pd.DataFra
     """
     keys = ["metric", "country", "start", "end", "units"]
     band = ensemble[ensemble["statistic"].isin(["p25", "p50", "p75"])]
-    band = band.set_index([*keys, "statistic"])["value"].unstack("statistic")
+    band = band.pivot_table(index=keys, columns="statistic", values="value", aggfunc="first", dropna=False)
     values = point[point["statistic"] == "value"].set_index(keys)["value"].rename("point")
     table = band.join(values, how="inner").reset_index()
     slack = 1e-9 * table[["p25", "p75"]].abs().max(axis=1)
