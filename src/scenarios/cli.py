@@ -95,7 +95,7 @@ def _print_summary(result: api.Run, path: Path) -> None:
     if result.reference is not None:
         from scenarios.report import policy_lines
 
-        reference = getattr(result.reference, "spec", result.reference).name
+        reference = result.spec.reference
         console.print(f"policy (what differs from {reference}; every other assumption is shared):", highlight=False)
         for line in policy_lines(result.policy, reference) or ["none"]:
             console.print(f"  {line}", markup=False, highlight=False)
