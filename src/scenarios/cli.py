@@ -109,10 +109,9 @@ def _print_point_check(point) -> None:
     console.print("[yellow]the point run (every uncertain input at its point value) falls outside the "
                   "ensemble's 25-75 % band for:[/yellow]")
     for row in point[point["outside"]].itertuples():
-        years = _years(row.start, row.end)
-        band = f"{_fmt(row.p25, row.units)} to {_fmt(row.p75, row.units)}"
-        console.print(f"  {row.metric} {row.country} {years}: point {_fmt(row.point, row.units)}, ensemble median "
-                      f"{_fmt(row.p50, row.units)} (25-75 %: {band})", markup=False, highlight=False)
+        show = {c: _fmt(getattr(row, c), row.units, delta=row.metric.startswith("delta")) for c in ("point", "p25", "p50", "p75")}
+        console.print(f"  {row.metric} {row.country} {_years(row.start, row.end)}: point {show['point']}, ensemble median "
+                      f"{show['p50']} (25-75 %: {show['p25']} to {show['p75']})", markup=False, highlight=False)
 
 
 def _years(start: int, end: int) -> str:
