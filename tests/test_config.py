@@ -38,7 +38,7 @@ def test_extends_merges_parent_and_child(write_config) -> None:
     usa = spec.programs["manufacturing_usa"]
     assert usa.cap == 40
     assert usa.label == "Manufacturing USA" and usa.cost_per_institute == 68  # kept from the parent
-    assert spec.impact.rho == 0.3 and spec.impact.delta == parent.impact.delta == 0.15
+    assert spec.impact.rho == 0.3 and spec.impact.delta == parent.impact.delta == 0.1775
     assert spec.countries == parent.countries
     assert spec.seed == parent.seed == 20250520
 
@@ -227,3 +227,18 @@ def test_extends_names_what_it_looked_for(tmp_path):
     with pytest.raises(ConfigError, match="neither next to this file nor a shipped config") as caught:
         load_raw(tmp_path / "child.yaml")
     assert "did you mean 'baseline'" in str(caught.value)
+
+
+def test_a_child_distribution_replaces_the_parents_whole(write_config) -> None:
+    """baseline's tau is lognormal (median, sigma): a normal in a child keeps none of its fields."""
+    path = write_config("normal_tau", "name: normal_tau\nextends: baseline.yaml\nuncertainties:\n"
+                        "  countries.CHN.growth.tau: {dist: normal, mean: 11, sd: 2}\n")
+    assert api.load_config(path).uncertainties["countries.CHN.growth.tau"] == {"dist": "normal", "mean": 11, "sd": 2}
+
+
+def test_a_budget_currency_without_an_exchange_rate_is_a_config_error(config_dir: Path) -> None:
+    path = config_dir / "baseline.yaml"
+    path.write_text(path.read_text().replace("exchange_rates: {USD: 1.0, EUR: 1.08, CNY: 0.139}",
+                                             "exchange_rates: {EUR: 1.08, CNY: 0.139}"))
+    with pytest.raises(ConfigError, match="no exchange rate for USD"):
+        api.load_config(path)

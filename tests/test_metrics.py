@@ -20,10 +20,11 @@ T = YEARS - BASE
 
 
 def hand_results(
-    name: str = "hand", usa_extra: float = 0.0, usa_federal_extra: float = 0.0
+    name: str = "hand", usa_extra: float = 0.0, usa_federal_extra: float = 0.0, match: float = 0.0
 ) -> xr.Dataset:
     """Two samples; USA grows 1 % a year from 1000, CHN 5 % from 1500, DEU flat at 400,
-    WLD (the world) is 5000 flat. Programs: one per country with known spend."""
+    WLD (the world) is 5000 flat. Programs: one per country with known spend; the extra US
+    federal spend draws ``match`` times as much non-federal money."""
     usa = 1000 * 1.01**T
     chn = 1500 * 1.05**T
     deu = np.full(len(YEARS), 400.0)
@@ -35,6 +36,7 @@ def hand_results(
     spend_total = np.array([[100.0], [300.0], [2000.0]]) * np.ones(len(YEARS))
     spend_federal = spend_total / 2
     spend_federal[0, projected] += usa_federal_extra * (YEARS[projected] == BASE + 1)
+    spend_total[0, projected] += (1 + match) * usa_federal_extra * (YEARS[projected] == BASE + 1)
     programs = ["manufacturing_usa", "china_mic", "fraunhofer"]
     return xr.Dataset(
         {
@@ -141,8 +143,10 @@ def test_metrics_table_long_format() -> None:
         "statistic",
         "value",
         "units",
+        "long_name",
+        "note",
     ]
-    assert set(table["statistic"]) == {"mean", "p05", "p50", "p95"}  # two samples -> an ensemble
+    assert set(table["statistic"]) == {"mean", "p05", "p25", "p50", "p75", "p95"}  # two samples -> an ensemble
     row = table.query(
         "metric == 'cagr_gap' and start == 2025 and end == 2035 and statistic == 'mean'"
     )
@@ -161,8 +165,22 @@ def test_deterministic_table_has_value_statistic() -> None:
     mva = table.query("metric == 'mva' and country == 'DEU' and start == 2030")
     assert mva["value"].item() == 400.0
     crossover = table.query("metric == 'crossover_year' and country == 'USA>=CHN'")
-    assert crossover["value"].item() == HORIZON + 1
-    assert "not by 2040" in crossover["units"].item()
+    assert np.isnan(crossover["value"].item())  # never: no number, a note
+    assert crossover["note"].item() == "not by 2040"
+    assert crossover["units"].item() == "year"
+    spend = table.query("metric == 'spend_federal_cumulative' and country == 'manufacturing_usa'")
+    assert (spend["start"].item(), spend["end"].item()) == (BASE + 1, HORIZON)  # the span it sums
+    assert spend["value"].item() == 50 * (HORIZON - BASE)
+
+
+def test_crossover_statistics_past_the_horizon_are_notes() -> None:
+    """Quantiles use horizon + 1 for "never"; the table turns them into notes."""
+    values = np.array([2030.0, 2032, HORIZON + 1, HORIZON + 1])
+    table = metrics.summarize("x", [metrics.Metric("crossover_year", "USA>=CHN", BASE, HORIZON, "year", values)])
+    rows = table.set_index("statistic")
+    assert rows.loc["p05", "value"] == pytest.approx(2030.3) and rows.loc["p05", "note"] == ""
+    assert np.isnan(rows.loc["p95", "value"]) and rows.loc["p95", "note"] == "not by 2040"
+    assert np.isnan(rows.loc["mean", "value"]) and rows.loc["mean", "note"] == "not by 2040 in 50% of samples"
 
 
 def test_delta_metrics_and_bcr_row() -> None:
@@ -175,9 +193,24 @@ def test_delta_metrics_and_bcr_row() -> None:
         "metric == 'delta_mva' and country == 'USA' and start == 2030 and statistic == 'mean'"
     )
     assert delta["value"].item() == pytest.approx(10.0)
-    bcr = table.query("metric == 'bcr' and country == 'USA' and statistic == 'p50'")
+    bcr = table.query("metric == 'bcr_federal' and country == 'USA' and statistic == 'p50'")
     assert bcr["value"].item() == pytest.approx(1.3085321, rel=1e-6)
     assert isinstance(table, pd.DataFrame) and "crossover_year" not in set(table["metric"])
+
+
+def test_bcr_against_federal_and_against_total_spend() -> None:
+    """The same gain over federal spend, and over federal + match (2.4x more): by hand."""
+    reference = hand_results("reference")
+    policy = hand_results("policy", usa_extra=10.0, usa_federal_extra=100.0, match=2.4)
+    r = 0.03
+    gain = sum(10 / (1 + r) ** t for t in range(1, 21))
+    table = metrics.delta_metrics(policy, reference, MetricSettings(years=[2030], windows=[], discount_rate=r))
+    rows = table.query("country == 'USA' and statistic == 'p50'").set_index("metric")
+    assert rows.loc["bcr_federal", "value"] == pytest.approx(gain / (100 / (1 + r)), rel=1e-12)
+    assert rows.loc["bcr_total", "value"] == pytest.approx(gain / (340 / (1 + r)), rel=1e-12)
+    assert "federal spend" in rows.loc["bcr_federal", "units"] and "3.0%" in rows.loc["bcr_federal", "units"]
+    assert "federal + non-federal match" in rows.loc["bcr_total", "units"]
+    assert rows.loc["bcr_total", "long_name"].startswith("benefit-cost ratio against total spend")
 
 
 # --- results of shipped configs: the schema contract and reproducibility -------------------------
@@ -252,3 +285,25 @@ def test_seeded_growth_shocks_are_reproducible() -> None:
         one["growth"].sel(country="USA", year=projected),
         plain["growth"].sel(country="USA", year=projected),
     )
+
+
+def test_bcr_of_nnmi_full45_by_hand_from_the_results(full45_run) -> None:
+    """Both ratios of the shipped run, recomputed with numpy from its and its reference's arrays."""
+    ours, ref = full45_run.results.isel(sample=0), full45_run.reference.results.isel(sample=0)
+    years = ours["year"].to_numpy()
+    base = ours.attrs["base_year"]
+    later = years > base
+    discount = 1.03 ** -(years[later] - base)
+    gain = (ours["mva"].sel(country="USA").to_numpy() - ref["mva"].sel(country="USA").to_numpy())[later]
+
+    def extra(variable: str) -> np.ndarray:
+        program = "manufacturing_usa"  # the only US program
+        return (ours[variable].sel(program=program).to_numpy() - ref[variable].sel(program=program).to_numpy())[later]
+
+    table = full45_run.metrics.query("country == 'USA' and statistic == 'value'").set_index("metric")["value"]
+    federal = (gain * discount).sum() / (extra("spend_federal") * discount).sum()
+    total = (gain * discount).sum() / (extra("spend_total") * discount).sum()
+    assert table["bcr_federal"] == pytest.approx(federal, rel=1e-12)
+    assert table["bcr_total"] == pytest.approx(total, rel=1e-12)
+    match = full45_run.spec.programs["manufacturing_usa"].match_ratio
+    assert table["bcr_federal"] / table["bcr_total"] == pytest.approx(1 + match, rel=1e-12)  # S_tot = (1 + m) S_fed

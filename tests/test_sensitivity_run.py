@@ -84,6 +84,8 @@ def test_reproducible_by_seed():
     xr.testing.assert_identical(a.over_time, b.over_time)
     pd.testing.assert_frame_equal(a.tornado, b.tornado)
     assert not a.indices["ST"].equals(c.indices["ST"])
+    never = a.indices["note"].sel(output="crossover_year USA-CHN").item()
+    assert never.startswith("not by 2040 in any sample") and "2041" not in never
 
 
 def test_ensemble_sample_equals_deterministic_run():

@@ -19,14 +19,26 @@ import xarray as xr
 
 from scenarios import __version__
 from scenarios.config.checks import check_spec
-from scenarios.config.load import apply_overrides, available_configs, config_hash, load_raw, resolve_config_path, validate
+from scenarios.config.load import (
+    apply_overrides,
+    available_configs,
+    config_hash,
+    load_raw,
+    policy_differences,
+    policy_record,
+    resolve_config_path,
+    shared_overrides,
+    validate,
+)
 from scenarios.config.schema import MetricSettings, Spec
 from scenarios.data import Dataset, load_dataset
 from scenarios.errors import ConfigError, ScenariosError
 from scenarios.memory import PROCESS_BYTES, ensemble_bytes, memory_budget
-from scenarios.metrics import compute_metrics, delta_metrics
+from scenarios.metrics import compute_metrics, delta_metrics, point_vs_ensemble
 from scenarios.model.engine import run_model
+from scenarios.model.growth import observed_cagr
 from scenarios.model.inputs import Inputs, build_inputs
+from scenarios.model.parameters import lookup
 from scenarios.results import read_results, to_dataset, write_json, write_netcdf, write_run
 
 DEPENDENCIES = ("numpy", "scipy", "pandas", "xarray", "SALib", "pydantic", "h5netcdf")
@@ -45,11 +57,20 @@ class Run:
     method: str = "random"
     seconds: float = 0.0
     reference: Run | None = field(default=None, repr=False)
+    point: pd.DataFrame | None = field(default=None, repr=False)
+    """For an ensemble drawn from the config: the headline metrics of the deterministic run beside
+    the ensemble's 25-75 % band (:func:`point_check`)."""
 
     @property
     def summary(self) -> pd.DataFrame:
         """The headline metrics, one row each (the terminal summary and summary.csv)."""
         return headline(self.metrics)
+
+    @property
+    def policy(self) -> dict:
+        """The keys in which the scenario differs from its reference: dotted path -> (scenario
+        value, reference value); empty without a reference."""
+        return {} if self.reference is None else policy_differences(self.spec, self.reference.spec)
 
 
 def load_config(name_or_path: str | Path, overrides: list[str] | None = None) -> Spec:
@@ -75,6 +96,37 @@ def _uncertainties(spec: Spec, file: str | None) -> dict:
     from scenarios.sampling import validate_uncertainties
 
     return validate_uncertainties(spec.uncertainties, file=file)
+
+
+def point_value(spec: Spec, inputs: Inputs, path: str) -> object:
+    """The value a deterministic run uses at a dotted path: the config's, or a growth rate the
+    config takes ``from_data`` (the observed CAGR of its window); None where there is neither."""
+    try:
+        value = lookup(spec.model_dump(), path)
+    except KeyError:
+        value = None
+    parts = path.split(".")
+    if value is None and parts[0] == "countries" and parts[2:] in (["growth", "g"], ["growth", "g0"]):
+        observed = spec.countries[parts[1]].growth.from_data
+        if observed is not None:
+            value = observed_cagr(inputs.growth_histories[parts[1]], observed.window, path=path)
+    return value
+
+
+def off_centre(spec: Spec, inputs: Inputs) -> list[str]:
+    """Warnings for the uncertain parameters whose point value lies outside the central 50 % of
+    their distribution: the deterministic run would not sit in the middle of its own ensemble."""
+    warnings = []
+    for path, dist in _uncertainties(spec, None).items():
+        point = point_value(spec, inputs, path)
+        if not isinstance(point, int | float) or isinstance(point, bool):
+            continue
+        low, median, high = (float(q) for q in dist.ppf(np.array([0.25, 0.5, 0.75])))
+        if not low <= point <= high:
+            warnings.append(f"{path}: the point value {point:.4g} lies outside the central 50 % of its "
+                            f"distribution ({low:.4g} to {high:.4g}, median {median:.4g}); centre the "
+                            "distribution on it, or say in a comment why not")
+    return warnings
 
 
 def draw_samples(spec: Spec, n: int, *, seed: int | None = None, method: str = "random",
@@ -136,11 +188,23 @@ def run(
         raise in_file(exc, file) from None
     results.attrs.update(config_file=file, config_hash=config_hash(spec))
     metrics = compute_metrics(results, spec.metrics)
-    ref_run = None
+    ref_run = ref_spec = None
     if with_reference and spec.reference:
-        ref_run = _run_reference(spec, file, matrix, dataset, reference)
+        ref_spec = reference or load_reference(file, spec, overrides)
+        ref_run = _run_reference(spec, matrix, dataset, ref_spec)
         metrics = pd.concat([metrics, _deltas(results, ref_run, spec)], ignore_index=True)
-    return Run(spec, results, metrics, inputs, file, matrix, method, time.perf_counter() - started, ref_run)
+    point = point_check(metrics, spec, dataset, ref_spec) if isinstance(samples, int) else None
+    return Run(spec, results, metrics, inputs, file, matrix, method, time.perf_counter() - started, ref_run,
+               point)
+
+
+def point_check(metrics: pd.DataFrame, spec: Spec, dataset: Dataset, reference: Spec | None) -> pd.DataFrame:
+    """The headline metrics of the deterministic run of ``spec`` (against ``reference``) beside
+    the 25-75 % band of an ensemble's ``metrics``: ``outside`` flags where the two tell different
+    stories (see :func:`scenarios.metrics.point_vs_ensemble`)."""
+    point = run(spec, dataset=dataset, with_reference=reference is not None, reference=reference)
+    keys = ["metric", "country", "start", "end"]
+    return headline(metrics)[keys].merge(point_vs_ensemble(metrics, point.metrics), on=keys)
 
 
 def resolve(config: str | Path | Spec, overrides: list[str] | None, seed: int | None,
@@ -175,16 +239,30 @@ def in_file(exc: ScenariosError, file: str) -> ScenariosError:
     return type(exc)(str(exc), problems=[replace(p, file=p.file or file) for p in exc.problems])
 
 
-def _run_reference(spec: Spec, file: str, matrix: pd.DataFrame | None, dataset: Dataset,
-                   ref_spec: Spec | None = None) -> Run:
-    if ref_spec is None:
-        beside = Path(file).parent / f"{spec.reference}.yaml"
-        ref_spec = load_config(beside if beside.exists() else spec.reference)
-    ref_spec = ref_spec.model_copy(update={"seed": spec.seed})
+def load_reference(file: str, spec: Spec, overrides: list[str] | None = None) -> Spec | None:
+    """The reference scenario of ``spec`` in the same world: its config (beside ``file``, else a
+    shipped one) with every override that is not a policy lever, and ``spec``'s seed.
+
+    One world, two policies: an override of an assumption applies to both sides; an override of
+    a key in which the scenario differs from its reference (the policy) applies to the scenario
+    alone (:func:`scenarios.config.load.shared_overrides`). None when ``spec`` names no reference.
+    """
+    if not spec.reference:
+        return None
+    beside = Path(file).parent / f"{spec.reference}.yaml"
+    where = beside if beside.exists() else spec.reference
+    shared: list[str] = []
+    if overrides and file != "<Spec>":  # a Spec given ready-made carries its overrides already
+        shared = shared_overrides(overrides, load_config(file), load_config(where))
+    return load_config(where, shared).model_copy(update={"seed": spec.seed})
+
+
+def _run_reference(spec: Spec, matrix: pd.DataFrame | None, dataset: Dataset, ref_spec: Spec) -> Run:
     shared = None if matrix is None else matrix[[c for c in matrix.columns if c in ref_spec.uncertainties]]
     if shared is not None and shared.shape[1] == 0:
         shared = None
-    return run(ref_spec, samples=shared, dataset=dataset, with_reference=False)
+    return run(ref_spec.model_copy(update={"seed": spec.seed}), samples=shared, dataset=dataset,
+               with_reference=False)
 
 
 def _deltas(results: xr.Dataset, reference: Run, spec: Spec) -> pd.DataFrame:
@@ -204,7 +282,8 @@ def _deltas(results: xr.Dataset, reference: Run, spec: Spec) -> pd.DataFrame:
     return delta_metrics(results, ref, spec.metrics)
 
 
-HEADLINE = ("mva", "cagr_gap", "institutes_active", "spend_federal_cumulative", "delta_mva", "delta_cagr_gap", "bcr")
+HEADLINE = ("mva", "cagr_gap", "crossover_year", "institutes_active", "spend_federal_cumulative", "delta_mva",
+            "delta_cagr_gap", "bcr_federal", "bcr_total")
 
 
 def headline(metrics: pd.DataFrame) -> pd.DataFrame:
@@ -241,31 +320,40 @@ def manifest(run_: Run) -> dict:
         "ensemble": run_.samples is not None,
         "method": run_.method,
         "reference_config": None if run_.reference is None else run_.reference.spec.model_dump(mode="json"),
+        "policy": policy_record(run_.policy),
     }
 
 
-def run_from_manifest(path: str | Path) -> Run:
-    """Re-run exactly what a run's manifest.json records (config, reference, seed, samples)."""
+def run_from_manifest(path: str | Path, overrides: list[str] | None = None) -> Run:
+    """Re-run exactly what a run's manifest.json records (config, reference, seed, samples).
+
+    ``overrides`` change the recorded world as ``--set`` does: both sides, except the policy
+    levers, which change the scenario alone (:func:`load_reference`).
+    """
     path = Path(path)
     try:
         record = json.loads(path.read_text())
-        spec = validate(record["config"], file=str(path))
+        recorded = validate(record["config"], file=str(path))
     except FileNotFoundError:
         raise ConfigError("manifest not found", file=str(path), hint="pass runs/<name>/manifest.json") from None
     except (json.JSONDecodeError, KeyError, TypeError) as exc:
         raise ConfigError(f"not a run manifest ({exc})", file=str(path)) from None
-    dataset = load_dataset(spec.data.path)
+    dataset = load_dataset(recorded.data.path)
     if dataset.hash != record.get("data_hash"):
         raise ConfigError("the data changed since this run", file=str(path), path="data_hash",
                           value=dataset.hash[:12], hint=f"the run used data {str(record.get('data_hash'))[:12]}; "
                           "re-run from the config instead")
-    reference = record.get("reference_config")
-    n = int(record.get("n_samples", 1))
+    overrides = overrides or []
+    spec = validate(apply_overrides(record["config"], overrides), file=str(path))
     spec = spec.model_copy(update={"seed": int(record.get("seed", spec.seed))})
+    reference = record.get("reference_config")
+    if reference is not None:
+        shared = shared_overrides(overrides, recorded, validate(reference, file=str(path)))
+        reference = validate(apply_overrides(reference, shared), file=str(path))
+    n = int(record.get("n_samples", 1))
     return run(spec, samples=n if record.get("ensemble") else None,
                method=record.get("method", "random"), dataset=dataset,
-               reference=None if reference is None else validate(reference, file=str(path)),
-               with_reference=reference is not None)
+               reference=reference, with_reference=reference is not None)
 
 
 def save(run_: Run, out_dir: str | Path = "runs", *, plots: bool = True) -> Path:
@@ -286,13 +374,16 @@ def _write_visuals(run_: Run, plots_dir: Path) -> None:
     """plots/*.png, then report.html and iamc.csv/xlsx beside the plots folder."""
     from scenarios.iamc import write_iamc
     from scenarios.plotting import plot_run
-    from scenarios.report import write_report
+    from scenarios.report import point_section, policy_section, write_report
 
     plots_dir.mkdir()
     figures = plot_run(run_.results, run_.metrics, plots_dir)
     config_text = Path(run_.config_file).read_text() if Path(run_.config_file).exists() else ""
+    lead = [] if run_.reference is None else [policy_section(run_.policy, run_.reference.spec.name)]
+    if run_.point is not None:
+        lead.append(point_section(run_.point))
     write_report(plots_dir.parent / "report.html", results=run_.results, metrics=run_.metrics,
-                 config_text=config_text, plots=figures)
+                 config_text=config_text, plots=figures, lead=lead)
     write_iamc(run_.results, plots_dir.parent)
 
 

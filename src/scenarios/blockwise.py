@@ -19,7 +19,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -72,16 +71,15 @@ class Side:
 
 
 def reference_side(spec: Spec, file: str, matrix_columns: Sequence[str], dataset: Dataset,
-                   reference: Spec | None = None) -> Side | None:
-    """The side of ``spec``'s reference scenario (a config beside ``file``, else a shipped one),
-    with the main scenario's seed; None when the config names no reference."""
-    from scenarios.api import load_config
+                   reference: Spec | None = None, overrides: list[str] | None = None) -> Side | None:
+    """The side of ``spec``'s reference scenario in the same world (the overrides that are not
+    policy levers, the main scenario's seed: :func:`scenarios.api.load_reference`); None when the
+    config names no reference."""
+    from scenarios.api import load_reference
 
     if not spec.reference:
         return None
-    if reference is None:
-        beside = Path(file).parent / f"{spec.reference}.yaml"
-        reference = load_config(beside if beside.exists() else spec.reference)
+    reference = reference or load_reference(file, spec, overrides)
     return Side.of(reference.model_copy(update={"seed": spec.seed}), dataset, matrix_columns)
 
 

@@ -50,7 +50,8 @@ SetOption = Annotated[
 def run(
     configs: Annotated[list[str] | None, typer.Argument(
         help="Config files or shipped names (see 'scenarios list').", autocompletion=_complete_config)] = None,
-    from_manifest: Annotated[Path | None, typer.Option("--from", help="Re-run exactly what a runs/<name>/manifest.json records.")] = None,
+    from_manifest: Annotated[Path | None, typer.Option("--from", help="Re-run exactly what a runs/<name>/manifest.json records "
+                                                       "(with --set: that world, changed).")] = None,
     set_: SetOption = None,
     samples: Annotated[int | None, typer.Option("--samples", "-n", help="Ensemble size (default: one deterministic run).")] = None,
     seed: Annotated[int | None, typer.Option(help="Random seed (default: the config's).")] = None,
@@ -72,7 +73,7 @@ def run(
     from scenarios import api
 
     if from_manifest is not None:
-        results = [api.run_from_manifest(from_manifest)]
+        results = [api.run_from_manifest(from_manifest, overrides=set_)]
     elif configs:
         results = (api.run_ensemble(config, overrides=set_, samples=samples, seed=seed, method=method, chunks=chunks,
                                     scheduler=scheduler, out_dir=out) for config in configs)
@@ -91,18 +92,46 @@ def run(
 
 
 def _print_summary(result: Run, path: Path) -> None:
+    rate = result.spec.metrics.discount_rate
     table = Table(title=f"{result.spec.name}: {result.spec.description}", title_justify="left",
-                  caption="USD M: USD million at constant 2015 prices; pp: percentage points a year",
+                  caption="USD M: USD million at constant 2015 prices; pp: percentage points a year; "
+                  "bcr_federal / bcr_total: discounted MVA gain per discounted dollar of federal / of "
+                  f"federal + non-federal (match) spend, discount rate {rate:.1%} a year",
                   caption_justify="left")
     for column in ("metric", "country", "years", "value"):
         table.add_column(column, justify="right" if column == "value" else "left", no_wrap=column != "value")
     for row in result.summary.itertuples():
         if row.metric.startswith("delta_") and row.value == 0:
             continue
-        years = str(row.start) if row.start == row.end else f"{row.start}-{row.end}"
-        table.add_row(row.metric, row.country, years, _fmt(row.value, row.units, delta=row.metric.startswith("delta")))
+        years = _years(row.start, row.end)
+        value = row.note or _fmt(row.value, row.units, delta=row.metric.startswith("delta"))  # a note: no value
+        table.add_row(row.metric, row.country, years, value)
     console.print(table)
+    _print_point_check(getattr(result, "point", None))
+    if result.reference is not None:
+        from scenarios.report import policy_lines
+
+        reference = result.spec.reference
+        console.print(f"policy (what differs from {reference}; every other assumption is shared):", highlight=False)
+        for line in policy_lines(result.policy, reference) or ["none"]:
+            console.print(f"  {line}", markup=False, highlight=False)
     console.print(f"[green]wrote[/green] {path}  ({result.results.sizes['sample']} sample(s), {result.seconds:.2f} s)")
+
+
+def _print_point_check(point) -> None:
+    """Where the deterministic headline falls outside the ensemble's 25-75 % band, say so."""
+    if point is None or not point["outside"].any():
+        return
+    console.print("[yellow]the point run (every uncertain input at its point value) falls outside the "
+                  "ensemble's 25-75 % band for:[/yellow]")
+    for row in point[point["outside"]].itertuples():
+        show = {c: _fmt(getattr(row, c), row.units, delta=row.metric.startswith("delta")) for c in ("point", "p25", "p50", "p75")}
+        console.print(f"  {row.metric} {row.country} {_years(row.start, row.end)}: point {show['point']}, ensemble median "
+                      f"{show['p50']} (25-75 %: {show['p25']} to {show['p75']})", markup=False, highlight=False)
+
+
+def _years(start: int, end: int) -> str:
+    return str(start) if start == end else f"{start}-{end}"
 
 
 def _fmt(value: float, units: str, *, delta: bool = False) -> str:
@@ -131,7 +160,7 @@ def compare(
     view = table[table["metric"].isin(api.HEADLINE)]
     rich_table = Table("metric", "country", "years", *names, title="differences from the first run", title_justify="left")
     for row in view.itertuples(index=False):
-        years = str(row.start) if row.start == row.end else f"{row.start}-{row.end}"
+        years = _years(row.start, row.end)
         deltas = row[len(row) - len(names):]
         rich_table.add_row(row.metric, row.country, years, *[_fmt(v, row.units, delta=True) for v in deltas])
     console.print(rich_table)
@@ -153,12 +182,14 @@ def validate(
     failed = 0
     for file in files:
         try:
-            api.run(file, overrides=set_, with_reference=False)
+            checked = api.run(file, overrides=set_, with_reference=False)
         except ScenariosError as exc:
             failed += 1
             _print_error(exc)
             continue
         console.print(f"[green]ok[/green] {file}")
+        for line in api.off_centre(checked.spec, checked.inputs):
+            errors.print(f"[yellow]warning[/yellow]: {file}: {line}", highlight=False)
     if failed:
         raise typer.Exit(2)
 

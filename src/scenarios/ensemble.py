@@ -27,10 +27,11 @@ import pandas as pd
 import xarray as xr
 
 from scenarios.blockwise import Side, reference_side, row_blocks, shock_states
+from scenarios.config.load import config_hash, policy_differences, policy_record
 from scenarios.config.schema import MetricSettings, Spec
 from scenarios.errors import ConfigError, ScenariosError
-from scenarios.metrics import Metric, benefit_cost_ratio, metric_set, summarize
 from scenarios.memory import result_bytes
+from scenarios.metrics import SPEND, Metric, bcr_metrics, metric_set, summarize
 from scenarios.model.inputs import Inputs, build_inputs
 from scenarios.results import write_json, write_run
 
@@ -63,12 +64,20 @@ class ChunkedRun:
     scheduler: str
     seconds: float = 0.0
     manifest: dict = field(default_factory=dict, repr=False)
+    reference: Spec | None = field(default=None, repr=False)
+    point: pd.DataFrame | None = field(default=None, repr=False)
+    """As ``api.Run.point``: the deterministic headline beside the ensemble's 25-75 % band."""
 
     @property
     def summary(self) -> pd.DataFrame:
         from scenarios.api import headline
 
         return headline(self.metrics)
+
+    @property
+    def policy(self) -> dict:
+        """The keys in which the scenario differs from its reference (see ``api.Run.policy``)."""
+        return {} if self.reference is None else policy_differences(self.spec, self.reference)
 
     @property
     def results(self) -> xr.Dataset:
@@ -104,12 +113,7 @@ def _delta_values(results: xr.Dataset, reference: xr.Dataset, ours: list[Metric]
     theirs = metric_set(reference, settings)
     deltas = [Metric(f"delta_{a.metric}", a.country, a.start, a.end, a.units, a.values - b.values)
               for a, b in zip(ours, theirs, strict=True) if a.metric != "crossover_year"]
-    bcrs = []
-    for country in sorted(set(results["program_country"].values)):
-        ratio = benefit_cost_ratio(results, reference, str(country), settings.discount_rate)
-        bcrs.append(Metric("bcr", str(country), int(results.attrs["base_year"]) + 1, int(results["year"].max()),
-                           f"ratio (discount rate {settings.discount_rate:g})", ratio.values))
-    return deltas, bcrs
+    return deltas, bcr_metrics(results, reference, settings.discount_rate)
 
 
 def _chunk_metrics(job: _Job, rows: pd.DataFrame | None, states: dict, ref_states: dict,
@@ -217,8 +221,7 @@ def run_chunked(
     import dask
     import zarr
 
-    from scenarios.api import _uncertainties, draw_samples, in_file, manifest, resolve
-    from scenarios.config.load import config_hash
+    from scenarios.api import _uncertainties, draw_samples, in_file, manifest, point_check, resolve
 
     started = time.perf_counter()
     file, spec, dataset = resolve(config, overrides, seed, dataset)
@@ -233,7 +236,7 @@ def run_chunked(
         rows = math.ceil(n / k)
         bounds = row_blocks(n, rows)
         main = Side(spec, inputs, list(matrix.columns))
-        ref = reference_side(spec, file, matrix.columns, dataset, reference)
+        ref = reference_side(spec, file, matrix.columns, dataset, reference, overrides)
         main_states = shock_states(main, matrix, bounds)
         ref_states = shock_states(ref, matrix, bounds) if ref is not None else [{} for _ in bounds]
     except ScenariosError as exc:
@@ -263,7 +266,8 @@ def run_chunked(
             zarr.consolidate_metadata(written)
         outcome["metrics"] = _summarize(spec.name, labels, values, np.all(finite, axis=0), ref is not None)
 
-    run = ChunkedRun(spec, pd.DataFrame(), Path(out_dir) / spec.name, n, len(bounds), scheduler_name)
+    run = ChunkedRun(spec, pd.DataFrame(), Path(out_dir) / spec.name, n, len(bounds), scheduler_name,
+                     reference=None if ref is None else ref.spec)
     writers = {
         "results.zarr": compute,
         "metrics.csv": lambda p: outcome["metrics"].to_csv(p, index=False),
@@ -271,6 +275,8 @@ def run_chunked(
         "manifest.json": lambda p: write_json(_manifest(run, manifest, file, matrix, method, started), p),
     }
     write_run(run.path, writers)
+    if isinstance(samples, int):
+        run.point = point_check(run.metrics, spec, dataset, run.reference)
     run.seconds = time.perf_counter() - started
     return run
 
@@ -302,11 +308,11 @@ def _summarize(scenario: str, labels: list[Metric], values, finite: np.ndarray, 
         frames = [summarize(scenario, [Metric(*_label(labels[i]), values[i])]) for i in group]
         return pd.concat(frames, ignore_index=True) if frames else summarize(scenario, [])
 
-    is_delta = [m.metric.startswith("delta_") or m.metric == "bcr" for m in labels]
+    is_delta = [m.metric.startswith("delta_") or m.metric in SPEND for m in labels]
     own = table([i for i, d in enumerate(is_delta) if not d])
     if not with_deltas:
         return own
-    deltas = table([i for i, d in enumerate(is_delta) if d and (labels[i].metric != "bcr" or finite[i])])
+    deltas = table([i for i, d in enumerate(is_delta) if d and (labels[i].metric not in SPEND or finite[i])])
     return pd.concat([own, deltas], ignore_index=True)
 
 
@@ -327,9 +333,9 @@ def _manifest(run: ChunkedRun, manifest_fn, file: str, matrix: pd.DataFrame, met
         "scheduler": run.scheduler,
         "results": "results.zarr",
         "run_seconds": round(time.perf_counter() - started, 4),
+        "reference_config": None if run.reference is None else run.reference.model_dump(mode="json"),
+        "policy": policy_record(run.policy),
+        "config_hash": config_hash(run.spec),
     }
-    from scenarios.config.load import config_hash
-
-    record["config_hash"] = config_hash(run.spec)
     run.manifest = json.loads(json.dumps(record, default=str))
     return record

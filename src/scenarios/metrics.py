@@ -17,7 +17,35 @@ from scenarios.config.schema import MetricSettings
 from scenarios.errors import ConfigError
 
 WORLD = "WLD"
-COLUMNS = ["scenario", "metric", "country", "start", "end", "statistic", "value", "units"]
+COLUMNS = ["scenario", "metric", "country", "start", "end", "statistic", "value", "units", "long_name", "note"]
+"""``note`` is empty but where a value needs words: a crossover ``not by 2040`` (value empty)."""
+SPEND = {"bcr_federal": ("spend_federal", "federal spend"),
+         "bcr_total": ("spend_total", "total spend (federal + non-federal match)")}
+"""The benefit-cost ratios: metric name -> (the spend it divides by, its label)."""
+LONG_NAMES = {
+    "mva": "manufacturing value added",
+    "cagr": "compound annual growth rate of MVA",
+    "cagr_gap": "CAGR of the first country minus CAGR of the second",
+    "mva_ratio": "MVA of the first country over MVA of the second",
+    "crossover_year": "first year in which the first country's MVA is at least the second's",
+    "world_share": "share of world MVA",
+    "institutes_active": "institutes active (expected count)",
+    "spend_federal_cumulative": "federal program spend, summed over the projected years",
+    "spend_total_cumulative": "total program spend (federal + non-federal match), summed over the projected years",
+    "program_intensity": "total program spend over the MVA of the program's country",
+    "intensity_index": "program intensity over that of the reference country's program",
+    "bcr_federal": "benefit-cost ratio against federal spend: discounted MVA gain over discounted extra federal spend",
+    "bcr_total": "benefit-cost ratio against total spend: discounted MVA gain over discounted extra federal "
+                 "+ non-federal spend",
+}
+"""A readable name of each metric (the ``long_name`` column); ``delta_x`` is the change in x."""
+
+
+def long_name(metric: str) -> str:
+    """The readable name of a metric, ``delta_x`` included."""
+    if metric.startswith("delta_"):
+        return f"change against the reference scenario in: {long_name(metric.removeprefix('delta_'))}"
+    return LONG_NAMES.get(metric, metric.replace("_", " "))
 
 
 def _check_years(results: xr.Dataset, *years: int) -> None:
@@ -67,7 +95,8 @@ def world_share(results: xr.Dataset, year: int) -> xr.DataArray:
 def crossover_year(results: xr.Dataset, a: str, b: str) -> xr.DataArray:
     """First year from the base year on in which ``a``'s MVA is at least ``b``'s.
 
-    "Never within the horizon" is encoded as horizon + 1, so quantiles stay meaningful.
+    "Not by the horizon" is horizon + 1 per sample, so quantiles stay meaningful; the metrics
+    table shows such a statistic as an empty value noted ``not by <horizon>`` (:func:`summarize`).
     """
     _check_country(results, a, b)
     mva = results["mva"].sel(year=results["year"] >= results.attrs["base_year"])
@@ -96,9 +125,11 @@ def intensity_index(results: xr.Dataset, year: int, reference_country: str = "US
 
 
 def benefit_cost_ratio(
-    results: xr.Dataset, reference: xr.Dataset, country: str, discount_rate: float
+    results: xr.Dataset, reference: xr.Dataset, country: str, discount_rate: float,
+    spend: str = "spend_federal",
 ) -> xr.DataArray:
-    """Discounted MVA gain over discounted extra federal cost, against a reference scenario.
+    """Discounted MVA gain over the discounted extra ``spend`` of the country's programs, against
+    a reference scenario: ``spend_federal`` (federal cost) or ``spend_total`` (federal + match).
 
     Sums run over the projected years and discount to the base year.
     """
@@ -107,10 +138,23 @@ def benefit_cost_ratio(
                           coords={"year": projected})
     gain = (results["mva"] - reference["mva"]).sel(country=country, year=projected)
     own = results["program_country"] == country
-    spend = results["spend_federal"].where(own).sum("program")
-    ref_spend = reference["spend_federal"].where(reference["program_country"] == country).sum("program")
-    cost = (spend - ref_spend).sel(year=projected)
+    paid = results[spend].where(own).sum("program")
+    ref_paid = reference[spend].where(reference["program_country"] == country).sum("program")
+    cost = (paid - ref_paid).sel(year=projected)
     return (gain * factor).sum("year") / (cost * factor).sum("year")
+
+
+def bcr_metrics(results: xr.Dataset, reference: xr.Dataset, rate: float) -> list[Metric]:
+    """Both benefit-cost ratios of each program country against a reference: per federal dollar
+    (``bcr_federal``) and per dollar of federal + non-federal spend (``bcr_total``)."""
+    start, end = int(results.attrs["base_year"]) + 1, int(results["year"].max())
+    out = []
+    for country in sorted(set(results["program_country"].values)):
+        for name, (spend, label) in SPEND.items():
+            ratio = benefit_cost_ratio(results, reference, str(country), rate, spend)
+            units = f"ratio: discounted MVA gain per discounted dollar of {label}, discount rate {rate:.1%}/yr"
+            out.append(Metric(name, str(country), start, end, units, ratio.values))
+    return out
 
 
 @dataclass(frozen=True)
@@ -129,8 +173,8 @@ def _per_country(name: str, data: xr.DataArray, start: int, end: int, units: str
     return [Metric(name, str(c), start, end, units, data.sel(country=c).values) for c in data["country"].values]
 
 
-def _per_program(name: str, data: xr.DataArray, year: int, units: str) -> list[Metric]:
-    return [Metric(name, str(p), year, year, units, data.sel(program=p).values) for p in data["program"].values]
+def _per_program(name: str, data: xr.DataArray, start: int, end: int, units: str) -> list[Metric]:
+    return [Metric(name, str(p), start, end, units, data.sel(program=p).values) for p in data["program"].values]
 
 
 def metric_set(results: xr.Dataset, settings: MetricSettings) -> list[Metric]:
@@ -149,7 +193,7 @@ def metric_set(results: xr.Dataset, settings: MetricSettings) -> list[Metric]:
                               cagr_gap(results, a, b, start, end).values))
     for a, b in settings.pairs:
         out.append(Metric("mva_ratio", f"{a}/{b}", horizon, horizon, "ratio", mva_ratio(results, a, b, horizon).values))
-        out.append(Metric("crossover_year", f"{b}>={a}", base, horizon, f"year ({horizon + 1} = not by {horizon})",
+        out.append(Metric("crossover_year", f"{b}>={a}", base, horizon, "year",
                           crossover_year(results, b, a).values))
     if WORLD in results["country"].values:
         for year in (base, horizon):
@@ -162,33 +206,58 @@ def metric_set(results: xr.Dataset, settings: MetricSettings) -> list[Metric]:
 def _program_metrics(results: xr.Dataset, settings: MetricSettings, years: list[int], base: int, horizon: int) -> list[Metric]:
     out: list[Metric] = []
     for year in years:
-        out += _per_program("institutes_active", results["institutes_active"].sel(year=year), year, "count")
+        out += _per_program("institutes_active", results["institutes_active"].sel(year=year), year, year, "count")
     projected = results["year"] > base
     for variable in ("spend_federal", "spend_total"):
         total = results[variable].where(projected).sum("year")
-        out += _per_program(f"{variable}_cumulative", total, horizon, "USD million, constant 2015 prices")
+        out += _per_program(f"{variable}_cumulative", total, base + 1, horizon, "USD million, constant 2015 prices")
     for year in (base, horizon):
-        out += _per_program("program_intensity", program_intensity(results, year), year, "fraction of MVA")
+        out += _per_program("program_intensity", program_intensity(results, year), year, year, "fraction of MVA")
         if settings.reference_country in results["program_country"].values:
             index = intensity_index(results, year, settings.reference_country)
-            out += _per_program("intensity_index", index, year, f"index, {settings.reference_country} = 1")
+            out += _per_program("intensity_index", index, year, year, f"index, {settings.reference_country} = 1")
+    return out
+
+
+QUANTILES = ("p05", "p25", "p50", "p75", "p95")
+
+
+def _statistics(values: np.ndarray) -> dict[str, float]:
+    """value for one sample; mean and the 5/25/50/75/95 % quantiles for an ensemble."""
+    if values.size == 1:
+        return {"value": float(values[0])}
+    # no interpolation between infinities (inf - inf warns and gives NaN): e.g. an intensity
+    # index against a program whose funding has stopped
+    method = "linear" if np.isfinite(values).all() else "nearest"
+    quantiles = np.percentile(values, [5, 25, 50, 75, 95], method=method)
+    return {"mean": float(values.mean()), **dict(zip(QUANTILES, map(float, quantiles), strict=True))}
+
+
+
+def _not_by_horizon(stats: dict[str, float], values: np.ndarray, horizon: int) -> dict[str, tuple[float, str]]:
+    """A crossover statistic past the horizon becomes an empty value noted ``not by <horizon>``
+    (a mean, when some samples never cross: ``not by <horizon> in k % of samples``)."""
+    never = values > horizon
+    out = {}
+    for name, value in stats.items():
+        if name == "mean" and never.any():
+            out[name] = (np.nan, f"not by {horizon} in {never.mean():.0%} of samples")
+        else:
+            out[name] = (np.nan, f"not by {horizon}") if value > horizon else (value, "")
     return out
 
 
 def summarize(scenario: str, metrics: list[Metric]) -> pd.DataFrame:
-    """Long table: one row per metric and statistic (value for one sample; mean/p05/p50/p95 else)."""
+    """Long table: one row per metric and statistic (value for one sample; mean, p05, p25, p50,
+    p75, p95 for an ensemble), with a ``note`` where a value needs words."""
     rows = []
     for m in metrics:
         values = np.asarray(m.values, dtype=float)
-        if values.size == 1:
-            stats = {"value": float(values[0])}
-        else:
-            # no interpolation between infinities (inf - inf warns and gives NaN): e.g. an
-            # intensity index against a program whose funding has stopped
-            method = "linear" if np.isfinite(values).all() else "nearest"
-            p05, p50, p95 = np.percentile(values, [5, 50, 95], method=method)
-            stats = {"mean": float(values.mean()), "p05": p05, "p50": p50, "p95": p95}
-        rows += [(scenario, m.metric, m.country, m.start, m.end, s, v, m.units) for s, v in stats.items()]
+        stats = _statistics(values)
+        noted = (_not_by_horizon(stats, values, m.end) if m.metric == "crossover_year"
+                 else {k: (v, "") for k, v in stats.items()})
+        rows += [(scenario, m.metric, m.country, m.start, m.end, s, v, m.units, long_name(m.metric), note)
+                 for s, (v, note) in noted.items()]
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
@@ -198,16 +267,33 @@ def compute_metrics(results: xr.Dataset, settings: MetricSettings) -> pd.DataFra
 
 
 def delta_metrics(results: xr.Dataset, reference: xr.Dataset, settings: MetricSettings) -> pd.DataFrame:
-    """Every metric as a difference against a reference run (sample by sample), plus the BCR."""
+    """Every metric as a difference against a reference run (sample by sample), plus both
+    benefit-cost ratios where they are finite in every sample."""
     ours, theirs = metric_set(results, settings), metric_set(reference, settings)
     deltas = [
         Metric(f"delta_{a.metric}", a.country, a.start, a.end, a.units, a.values - b.values)
         for a, b in zip(ours, theirs, strict=True)
         if a.metric != "crossover_year"
     ]
-    for country in sorted(set(results["program_country"].values)):
-        ratio = benefit_cost_ratio(results, reference, str(country), settings.discount_rate)
-        if np.all(np.isfinite(ratio.values)):
-            deltas.append(Metric("bcr", str(country), int(results.attrs["base_year"]) + 1, int(results["year"].max()),
-                                 f"ratio (discount rate {settings.discount_rate:g})", ratio.values))
+    ratios = bcr_metrics(results, reference, settings.discount_rate)
+    deltas += [m for m in ratios if np.all(np.isfinite(m.values))]
     return summarize(results.attrs["scenario"], deltas)
+
+
+def point_vs_ensemble(ensemble: pd.DataFrame, point: pd.DataFrame) -> pd.DataFrame:
+    """Each metric of a deterministic run beside the same metric's 25, 50 and 75 % quantiles over
+    an ensemble of the same config, with ``outside``: the point lies outside that band.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``metric, country, start, end, units, point, p25, p50, p75, outside``.
+    """
+    keys = ["metric", "country", "start", "end", "units"]
+    band = ensemble[ensemble["statistic"].isin(["p25", "p50", "p75"])]
+    band = band.pivot_table(index=keys, columns="statistic", values="value", aggfunc="first", dropna=False)
+    values = point[point["statistic"] == "value"].set_index(keys)["value"].rename("point")
+    table = band.join(values, how="inner").reset_index()
+    slack = 1e-9 * table[["p25", "p75"]].abs().max(axis=1)
+    table["outside"] = (table["point"] < table["p25"] - slack) | (table["point"] > table["p75"] + slack)
+    return table[[*keys, "point", "p25", "p50", "p75", "outside"]]

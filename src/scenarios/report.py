@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 import xarray as xr
+import yaml
 
 from scenarios import __version__
 from scenarios.errors import DataError
@@ -25,9 +26,10 @@ KEY_METRICS = (
     "world_share",
     "crossover_year",
     "intensity_index",
-    "bcr",
+    "bcr_federal",
+    "bcr_total",
 )
-STATISTICS = ("mean", "p05", "p50", "p95")
+STATISTICS = ("mean", "p05", "p25", "p50", "p75", "p95")
 CAPTIONS = {
     "mva": "Manufacturing value added by country. Solid: observed; dashed: projected. For an "
     "ensemble the line is the median and the bands the 50 % and 90 % ranges over samples.",
@@ -107,7 +109,7 @@ def _window(start: object, end: object) -> str:
 def metrics_table(metrics: pd.DataFrame) -> str:
     """HTML table of long-format metrics; ensemble statistics become columns mean/p05/p50/p95."""
     m = metrics.reindex(
-        columns=["metric", "country", "start", "end", "statistic", "value", "units"]
+        columns=["metric", "country", "start", "end", "statistic", "value", "units", "note"]
     )
     frame = pd.DataFrame(
         {
@@ -117,6 +119,7 @@ def metrics_table(metrics: pd.DataFrame) -> str:
             "units": m["units"].fillna("").astype(str),
             "statistic": m["statistic"].fillna("value").astype(str),
             "value": m["value"].astype(float),
+            "note": ["" if pd.isna(n) else str(n) for n in m["note"]],
         }
     )
     stats = [s for s in STATISTICS if s in set(frame["statistic"])] or ["value"]
@@ -125,7 +128,9 @@ def metrics_table(metrics: pd.DataFrame) -> str:
         ["metric", "country", "years", "units"], sort=False
     ):
         values = dict(zip(group["statistic"], group["value"], strict=True))
-        shown = [format_value(values.get(s, math.nan), units, metric) for s in stats]
+        notes = dict(zip(group["statistic"], group["note"], strict=True))
+        shown = [(notes[s], units) if notes.get(s) else format_value(values.get(s, math.nan), units, metric)
+                 for s in stats]
         rows.append([metric, country, years, *[t for t, _ in shown], shown[0][1]])
     header = ["metric", "country", "years", *stats, "units"]
     return _table(header, rows, numeric=set(range(3, 3 + len(stats))))
@@ -186,6 +191,50 @@ def caveats(results: xr.Dataset) -> list[str]:
     return out
 
 
+def _setting(value: object) -> str:
+    """A config value as compact YAML flow text; ``not set`` for a missing key."""
+    if value is None:
+        return "not set"
+    return yaml.safe_dump(value, default_flow_style=True, sort_keys=False, width=10**6).strip().removesuffix("...").strip()
+
+
+def policy_lines(policy: Mapping[str, tuple[object, object]], reference: str) -> list[str]:
+    """One line per key in which a scenario differs from its reference: ``key: ours (reference: theirs)``."""
+    return [f"{key}: {_setting(ours)} ({reference}: {_setting(theirs)})" for key, (ours, theirs) in policy.items()]
+
+
+def policy_section(policy: Mapping[str, tuple[object, object]], reference: str) -> str:
+    """HTML: the policy (the keys in which the scenario differs from its reference) and the rule."""
+    rows = [[key, _setting(ours), _setting(theirs)] for key, (ours, theirs) in policy.items()]
+    rule = (f"<p>The policy is what differs from the reference scenario <b>{_e(reference)}</b>. Every "
+            "other assumption, overrides included, is the same on both sides (one world, two policies); "
+            "an ensemble draws the same values for both.</p>")
+    table = _table(["key", "this scenario", reference], rows, numeric=set()) if rows else \
+        "<p>None: the scenario equals its reference.</p>"
+    return f"<h2>The policy: what differs from {_e(reference)}</h2>{rule}{table}"
+
+
+def point_section(table: pd.DataFrame) -> str:
+    """HTML: the deterministic run's headline beside the ensemble's 25-75 % band, saying where
+    the point falls outside it (``table`` from :func:`scenarios.api.point_check`)."""
+    outside = table[table["outside"]]
+    verdict = ("<p>The deterministic run (every uncertain input at its point value) falls <b>outside</b> "
+               "the ensemble's 25-75 % band for: "
+               + "; ".join(_e(f"{r.metric} {r.country} {_window(r.start, r.end)}") for r in outside.itertuples())
+               + ". The two tell different stories there: read the ensemble's band, not the point.</p>"
+               if len(outside) else
+               "<p>The deterministic run lies inside the ensemble's 25-75 % band for every headline metric.</p>")
+    def shown(row: tuple, column: str) -> str:
+        value = getattr(row, column)
+        never = row.metric == "crossover_year" and pd.isna(value)
+        return f"not by {row.end:.0f}" if never else format_value(value, row.units, row.metric)[0]
+
+    rows = [[r.metric, r.country, _window(r.start, r.end), *(shown(r, c) for c in ("point", "p25", "p50", "p75")),
+             "outside" if r.outside else ""] for r in table.itertuples()]
+    header = ["metric", "country", "years", "point run", "p25", "p50", "p75", "band"]
+    return f"<h2>Point run and ensemble</h2>{verdict}{_table(header, rows, numeric={3, 4, 5, 6})}"
+
+
 def _run_facts(results: xr.Dataset) -> list[tuple[str, str]]:
     a = results.attrs
     years = results["year"].to_numpy()
@@ -226,6 +275,7 @@ def write_report(
     title: str | None = None,
     extra_sections: Sequence[tuple[str, str]] = (),
     captions: Mapping[str, str] | None = None,
+    lead: Sequence[str] = (),
 ) -> Path:
     """Write one self-contained ``report.html`` for a run.
 
@@ -248,6 +298,9 @@ def write_report(
         given, so it must come from trusted code; headings are escaped.
     captions : mapping of str to str, optional
         Captions by plot name, overriding the standard ones.
+    lead : sequence of str
+        HTML sections shown before the key metrics (the policy, notes on the headline), from
+        trusted code.
 
     Returns
     -------
@@ -271,6 +324,7 @@ def write_report(
         f"<h1>{_e(title)}</h1>",
         f'<p class="lead">{_e(results.attrs.get("description", ""))}</p>',
         _table([], _run_facts(results), numeric=set()),
+        *lead,
         "<h2>Key metrics</h2>",
         metrics_table(key if not key.empty else metrics),
     ]

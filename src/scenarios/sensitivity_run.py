@@ -48,7 +48,7 @@ UNITS = {
     "intensity_index": "ratio to the reference country",
     "cagr": "fraction per year",
     "cagr_gap": "fraction per year",
-    "crossover_year": "year (horizon + 1: never)",
+    "crossover_year": "year (horizon + 1: not by the horizon)",
     "spend_federal_cumulative": MONEY,
 }
 """Units of each claim metric, as analysed."""
@@ -161,10 +161,13 @@ class EngineOutputs:
         The data the engine calibrates on.
     scheduler : str, optional
         A dask.distributed scheduler address to run the blocks on.
+    overrides : list of str, optional
+        The overrides ``spec`` was loaded with: the reference gets those that are not policy
+        levers (:func:`scenarios.api.load_reference`).
     """
 
     def __init__(self, spec: Spec, file: str, outputs: Sequence[MetricRef], dataset: Dataset,
-                 scheduler: str | None = None):
+                 scheduler: str | None = None, overrides: list[str] | None = None):
         self.spec, self.file, self.outputs, self.dataset = spec, file, list(outputs), dataset
         self.scheduler = scheduler
         foreign = [output_name(r) for r in outputs if r.reference not in (None, spec.reference)]
@@ -176,7 +179,7 @@ class EngineOutputs:
         columns = list(spec.uncertainties)  # the design's columns
         try:
             self.main = blockwise.Side.of(spec, dataset, columns)
-            self.reference = blockwise.reference_side(spec, file, columns, dataset)
+            self.reference = blockwise.reference_side(spec, file, columns, dataset, overrides=overrides)
         except ScenariosError as exc:
             raise api.in_file(exc, file) from None
         self.years = self.main.inputs.projected_years
@@ -324,7 +327,7 @@ def run_sensitivity(
     dists = validate_uncertainties(spec.uncertainties, file=file)
     refs = [parse_output(o) if isinstance(o, str) else o for o in outputs]
     refs = list({output_name(r): r for r in [*key_outputs(spec), *refs]}.values())
-    engine = EngineOutputs(spec, file, refs, dataset or load_dataset(spec.data.path), scheduler)
+    engine = EngineOutputs(spec, file, refs, dataset or load_dataset(spec.data.path), scheduler, overrides)
     model_seconds: list[float] = []
     paths: list[dict[str, np.ndarray]] = []
 
@@ -349,7 +352,7 @@ def run_sensitivity(
         else:
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     units = {output_name(r): output_units(r) for r in refs}
-    analysis = replace(analysis, indices=_units(analysis.indices, units))
+    analysis = replace(analysis, indices=_never_notes(_units(analysis.indices, units), refs, spec.horizon))
     tic = time.perf_counter()
     yearly = (_over_time(dists, analysis.params, paths[0], engine.years, method, n, seed,
                          second_order) if over_time else None)
@@ -360,6 +363,16 @@ def run_sensitivity(
                "total": time.perf_counter() - started}
     return SensitivityRun(spec, file, method, n, seed, dists, analysis, yearly, tornado,
                           tuple(notes), timings)
+
+
+def _never_notes(indices: xr.Dataset, refs: Sequence[MetricRef], horizon: int) -> xr.Dataset:
+    """A crossover that happens in no sample is "not by <horizon>", not a constant year."""
+    crossovers = {output_name(r) for r in refs if r.name == "crossover_year"}
+    never = (f"not by {horizon} in any sample: no assumption within its range brings the crossover "
+             "inside the horizon; indices are undefined")
+    notes = [never if out in crossovers and f"output is constant ({horizon + 1})" in note else note
+             for out, note in zip(indices["output"].to_numpy(), indices["note"].to_numpy(), strict=True)]
+    return indices.assign_coords(note=("output", notes))
 
 
 def _over_time(dists: dict[str, Distribution], params: pd.DataFrame, paths: dict[str, np.ndarray],

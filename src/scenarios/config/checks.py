@@ -82,9 +82,24 @@ def unknown_flag_problems(spec: Spec, file: str | None = None) -> list[Problem]:
     return problems
 
 
+def currency_problems(spec: Spec, file: str | None = None) -> list[Problem]:
+    """Every currency a budget is stated in needs an exchange rate in ``money.exchange_rates``."""
+    problems = []
+    for key, program in spec.programs.items():
+        for name in ("new_institute_budget", "base_funding"):
+            budgets = getattr(program, name) or []
+            for budget in budgets if isinstance(budgets, list) else [budgets]:
+                if budget.currency not in spec.money.exchange_rates:
+                    problems.append(Problem(f"no exchange rate for {budget.currency}", file,
+                                            f"programs.{key}.{name}.currency", budget.currency,
+                                            f"add 'money: {{exchange_rates: {{{budget.currency}: ...}}}}' "
+                                            "(USD per unit)"))
+    return problems
+
+
 def check_spec(spec: Spec, file: str | None = None) -> None:
     """Raise one :class:`ConfigError` listing every cross-key problem."""
-    problems = uncertainty_path_problems(spec, file) + unknown_flag_problems(spec, file)
+    problems = uncertainty_path_problems(spec, file) + unknown_flag_problems(spec, file) + currency_problems(spec, file)
     for key, program in spec.programs.items():
         if program.country not in spec.countries:
             problems.append(Problem(f"program country {program.country!r} is not among the modelled countries",
