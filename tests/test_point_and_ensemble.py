@@ -40,7 +40,8 @@ def test_the_us_growth_point_is_the_observed_cagr() -> None:
     """By hand from the embedded series: (MVA 2022 / MVA 2017)^(1/5) - 1."""
     points, _ = _points("baseline")
     rows = load_dataset().series.query(
-        "iso3 == 'USA' and indicator == 'MVA' and price_basis == 'constant_2015_usd'")
+        "iso3 == 'USA' and indicator == 'MVA' and price_basis == 'constant_2015_usd' "
+        "and edition == 'UN AMA through2023'")
     mva = rows.set_index("year")["value_usd_millions"]
     assert points["countries.USA.growth.g"] == pytest.approx((mva[2022] / mva[2017]) ** 0.2 - 1, rel=1e-12)
     assert points["countries.USA.growth.g"] == pytest.approx(0.0184, abs=5e-5)  # the distribution's mean
