@@ -1,14 +1,19 @@
-"""Input files are bounded before they are read: a regular file (never a device or a named pipe,
-which could be endless or block forever) under a size limit, decoded as UTF-8 with a clean error.
+"""Files in and out. Input files are bounded before they are read: a regular file (never a device
+or a named pipe, which could be endless or block forever) under a size limit, decoded as UTF-8
+with a clean error. Output failures of the file system (read-only, full, missing folder) are
+:class:`OutputError` naming the path and the fix.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 
-from scenarios.errors import ConfigError, ScenariosError
+from scenarios.errors import ConfigError, OutputError, ScenariosError
 
 LIMIT_VARIABLE = "SCENARIOS_MAX_INPUT_MB"
 DEFAULT_LIMIT_MB = 5.0
@@ -65,3 +70,34 @@ def read_text(path: Path, what: str = "input file", error: type[ScenariosError] 
     except UnicodeDecodeError as exc:
         raise error(f"not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})", file=str(path),
                     hint=f"a {what} is a text file: save it as UTF-8") from None
+
+
+def output_error(exc: OSError, target: Path) -> OutputError:
+    """A file-system failure while writing ``target`` as a user error with the fix."""
+    hints = {
+        errno.ENOSPC: "free some disk space, or pass --out with a folder on another disk",
+        errno.EROFS: "the file system is read-only: pass --out with a writable folder",
+        errno.EACCES: "no permission to write there: pass --out with a folder you can write to",
+        errno.ENOENT: "a folder on the way does not exist: create it, or pass --out with another folder",
+        errno.ENOTDIR: "a part of the path is a file, not a folder: pass --out with another folder",
+        errno.ENAMETOOLONG: "the path is too long: use a shorter --out folder or a shorter name",
+    }
+    hint = hints.get(errno.EACCES if exc.errno == errno.EPERM else exc.errno,
+                     "check that the folder exists, is writable and has free space, or pass --out with another folder")
+    reason = os.strerror(exc.errno) if exc.errno else str(exc)  # h5py's strerror is a paragraph
+    return OutputError(f"cannot write here: {reason}", file=str(target), hint=hint)
+
+
+@contextlib.contextmanager
+def writing(target: Path) -> Iterator[None]:
+    """File-system failures inside the block become an :class:`OutputError` naming ``target``."""
+    try:
+        yield
+    except OSError as exc:
+        raise output_error(exc, Path(target)) from None
+
+
+def write_text(path: Path, text: str) -> None:
+    """Write a UTF-8 text file; a file-system failure is an :class:`OutputError`."""
+    with writing(path):
+        Path(path).write_text(text, encoding="utf-8")

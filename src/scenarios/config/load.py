@@ -220,13 +220,24 @@ def _nested(keys: list[str], value: Any) -> dict[str, Any]:
     return value
 
 
-def validate(data: dict[str, Any], *, file: str | None = None) -> Spec:
-    """Validate a merged config dict; every problem is reported at once with its key path."""
+def validate(data: dict[str, Any], *, file: str | None = None, overrides: list[str] | None = None) -> Spec:
+    """Validate a merged config dict; every problem is reported at once with its key path, and
+    blames the ``--set`` option that gave the bad value, not the file."""
     try:
         return Spec.model_validate(data)
     except ValidationError as exc:
-        errors = _drop_other_branches(exc.errors())
-        raise ConfigError("invalid config", problems=[_problem(err, file) for err in errors]) from None
+        problems = [_problem(err, file) for err in _drop_other_branches(exc.errors())]
+        raise ConfigError("invalid config", problems=_blame_overrides(problems, overrides or [])) from None
+
+
+def _blame_overrides(problems: list[Problem], overrides: list[str]) -> list[Problem]:
+    keys = {tuple(parse_override(text)[0]): text for text in overrides}
+    for problem in problems:
+        at = tuple((problem.path or "").split("."))
+        blamed = [text for key, text in keys.items() if at[: len(key)] == key]
+        if blamed:
+            problem.file = f"command-line option --set {blamed[-1]}"
+    return problems
 
 
 def _is_branch(part: Any) -> bool:
@@ -312,8 +323,7 @@ def load_config(name_or_path: str | Path, overrides: list[str] | None = None) ->
     """
     path = resolve_config_path(name_or_path)
     data = apply_overrides(load_raw(path), overrides or [])
-    spec = validate(data, file=str(path))
-    return spec
+    return validate(data, file=str(path), overrides=overrides)
 
 
 def config_hash(spec: Spec) -> str:
