@@ -79,6 +79,6 @@ class ModelError(ScenariosError):
     """The model produced values that make no sense (negative or overflowing MVA)."""
 
 
-class OutputError(ScenariosError):
+class OutputError(ScenariosError, OSError):
     """An output folder or file cannot be written: it is not the tool's, or the file system
     refuses (read-only, full, missing folder)."""

@@ -93,6 +93,8 @@ def writing(target: Path) -> Iterator[None]:
     """File-system failures inside the block become an :class:`OutputError` naming ``target``."""
     try:
         yield
+    except OutputError:
+        raise
     except OSError as exc:
         raise output_error(exc, Path(target)) from None
 

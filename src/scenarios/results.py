@@ -202,6 +202,8 @@ def write_run(run_dir: Path, writers: dict[str, Callable[[Path], None]], kind: s
             for leftover in run_dir.parent.glob(f"{glob.escape(prefix)}*"):
                 shutil.rmtree(leftover, ignore_errors=True)
             raise
+    except OutputError:
+        raise
     except OSError as exc:
         raise output_error(exc, run_dir) from None
     return run_dir

@@ -138,12 +138,20 @@ class Impact(Strict):
     params: dict[str, float] = {}
 
 
+EXCHANGE_RATES = {"USD": 1.0, "EUR": 1.08, "CNY": 0.139}  # USD per unit of currency
+
+
 class Money(Strict):
     """Conversion of nominal budgets to constant 2015 USD."""
 
-    exchange_rates: dict[Literal["USD", "EUR", "CNY"], Annotated[float, Field(gt=0)]] = {
-        "USD": 1.0, "EUR": 1.08, "CNY": 0.139}
+    exchange_rates: dict[Literal["USD", "EUR", "CNY"], Annotated[float, Field(gt=0)]] = EXCHANGE_RATES
     inflation: float = Field(default=0.02, gt=-0.5, lt=1)
+
+    @field_validator("exchange_rates")
+    @classmethod
+    def _every_currency(cls, rates: dict[str, float]) -> dict[str, float]:
+        """A currency the config leaves out keeps its default rate (budgets may use any of them)."""
+        return {**EXCHANGE_RATES, **rates}
 
 
 class MetricSettings(Strict):

@@ -239,10 +239,10 @@ def load_dataset(path: str | Path | None = None) -> Dataset:
     if directory is not None and not directory.is_dir():
         raise DataError("dataset directory not found", file=str(directory),
                         hint="give a directory holding series.csv (and optionally the other CSVs)")
-    if directory is not None and not (directory / "series.csv").is_file():
-        raise DataError("not a dataset folder: it has no series.csv", file=str(directory),
-                        hint="make one with 'scenarios data import wdi FILE --out DIR' (or 'un'), or drop "
-                        "data.path to use the embedded data")
+    if directory is not None and not any((directory / f"{name}.csv").is_file() for name in COLUMNS):
+        raise DataError(f"not a dataset folder: it has none of {', '.join(f'{n}.csv' for n in COLUMNS)}",
+                        file=str(directory), hint="make one with 'scenarios data import wdi FILE --out DIR' "
+                        "(or 'un'), or drop data.path to use the embedded data")
     tables = {name: _read_table(name, directory) for name in COLUMNS}
     vintage = _read_vintage(directory)
     return Dataset(
