@@ -138,10 +138,10 @@ def run(
             check_ensemble_size(samples, len(inputs.years), len(inputs.countries), len(spec.programs))
         matrix = draw_samples(spec, samples, method=method, file=file) if isinstance(samples, int) else samples
         results = to_dataset(spec, inputs, run_model(spec, inputs, matrix), matrix)
-    except ScenariosError as exc:  # the model knows the key path, not the file it came from
+        results.attrs.update(config_file=file, config_hash=config_hash(spec))
+        metrics = compute_metrics(results, spec.metrics)
+    except ScenariosError as exc:  # the model and metrics know the key path, not the file it came from
         raise in_file(exc, file) from None
-    results.attrs.update(config_file=file, config_hash=config_hash(spec))
-    metrics = compute_metrics(results, spec.metrics)
     ref_run = None
     if with_reference and spec.reference:
         ref_run = _run_reference(spec, file, matrix, dataset, reference)

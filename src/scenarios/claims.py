@@ -131,7 +131,8 @@ def load_claims(path: str | Path) -> ClaimFile:
     data = read_yaml(path, "claim file")
     if "claims" not in data:
         data = {"source": data.get("source", ""), "claims": [data]}
-    for claim in data.get("claims") or []:
+    entries = data.get("claims")
+    for claim in entries if isinstance(entries, list) else []:  # anything else: the schema says what is wrong
         if isinstance(claim, dict):
             claim.setdefault("source", data.get("source", ""))
     try:
