@@ -33,11 +33,8 @@ def input_limit() -> int:
 
 
 def check_input_file(path: Path, what: str = "input file",
-                     error: type[ScenariosError] = ConfigError) -> int:
-    """Refuse anything but a regular file under the size limit (``os.stat``: nothing is opened).
-
-    Returns the file's size in bytes.
-    """
+                     error: type[ScenariosError] = ConfigError) -> None:
+    """Refuse anything but a regular file under the size limit (``os.stat``: nothing is opened)."""
     try:
         info = os.stat(path)
     except (FileNotFoundError, ValueError):  # ValueError: a NUL byte in the path
@@ -52,7 +49,6 @@ def check_input_file(path: Path, what: str = "input file",
         raise error(f"the {what} is {info.st_size / 1e6:,.1f} MB, over the {limit / 1e6:g} MB limit for inputs",
                     file=str(path), hint=f"check that this is the right file; to allow larger inputs set "
                     f"{LIMIT_VARIABLE} (e.g. {LIMIT_VARIABLE}=50)")
-    return info.st_size
 
 
 def read_text(path: Path, what: str = "input file", error: type[ScenariosError] = ConfigError) -> str:
