@@ -13,6 +13,7 @@ import re
 import secrets
 import shutil
 import signal
+import stat
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -217,15 +218,25 @@ def check_folder_name(name: str) -> None:
 
 
 def _check_replaceable(run_dir: Path) -> None:
-    """Refuse to replace anything at ``run_dir`` that is not a run folder this tool wrote."""
-    if not os.path.lexists(run_dir) or (run_dir.is_dir() and not run_dir.is_symlink()
-                                        and (run_dir / MARKER).is_file()):
-        return
-    what = "a folder" if run_dir.is_dir() and not run_dir.is_symlink() else "a file"
-    raise OutputError(f"{what} that is not a scenarios run is in the way (no {MARKER} marker); "
-                      "it is left untouched", file=str(run_dir),
-                      hint="pass --out with another folder, or rename or move it (a run written by an "
-                      "older version carries no marker: delete it to write the run again)")
+    """Refuse to replace anything at ``run_dir`` that is not a run folder this tool wrote.
+
+    Other writers of the same name may swap their runs in meanwhile: what is refused is
+    the same file (inode) before and after the marker is looked for.
+    """
+    for _ in range(100):
+        try:
+            before = os.lstat(run_dir)
+            if stat.S_ISDIR(before.st_mode) and (run_dir / MARKER).is_file():
+                return
+            after = os.lstat(run_dir)
+        except FileNotFoundError:  # nothing there (any more)
+            return
+        if (after.st_ino, after.st_dev) == (before.st_ino, before.st_dev):
+            what = "a folder" if stat.S_ISDIR(after.st_mode) else "a file"
+            raise OutputError(f"{what} that is not a scenarios run is in the way (no {MARKER} marker); "
+                              "it is left untouched", file=str(run_dir),
+                              hint="pass --out with another folder, or rename or move it (a run written by "
+                              "an older version carries no marker: delete it to write the run again)")
 
 
 def remove_leftovers(parent: Path) -> None:

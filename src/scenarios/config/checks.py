@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import fnmatch
+import numbers
 
 from scenarios.config.schema import MAX_SEED, Spec
 from scenarios.errors import ConfigError, Problem
@@ -106,7 +107,7 @@ def metric_year_warnings(spec: Spec, base_year: int) -> list[str]:
 def check_option(value: object, option: str, *, minimum: float, maximum: float | None = None,
                  integer: bool = True, above: bool = False) -> None:
     """A numeric command-line option (or its API argument) within range; ``above``: > minimum."""
-    valid = isinstance(value, int if integer else int | float) and not isinstance(value, bool)
+    valid = isinstance(value, numbers.Integral if integer else numbers.Real) and not isinstance(value, bool)
     if valid:
         valid = (value > minimum if above else value >= minimum) and (maximum is None or value <= maximum)
     if not valid:
@@ -117,7 +118,7 @@ def check_option(value: object, option: str, *, minimum: float, maximum: float |
 
 def check_seed(seed: object, option: str = "--seed") -> None:
     """A seed is a whole number from 0 to 2**63 - 1 (stored as int64 in results.nc)."""
-    if isinstance(seed, int) and not isinstance(seed, bool) and 0 <= seed <= MAX_SEED:
+    if isinstance(seed, numbers.Integral) and not isinstance(seed, bool) and 0 <= seed <= MAX_SEED:
         return
     raise ConfigError("must be a whole number from 0 to 2**63 - 1", path=option, value=seed,
                       hint=f"e.g. {option} 1")
