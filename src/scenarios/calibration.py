@@ -37,8 +37,8 @@ from scenarios.config.checks import check_option, check_seed
 from scenarios.config.schema import Spec
 from scenarios.data import Dataset, load_dataset
 from scenarios.errors import ConfigError, DataError
-from scenarios.files import writing
 from scenarios.model.inputs import WORLD
+from scenarios.results import write_run
 
 PARAMETERS: dict[str, tuple[str, ...]] = {
     "constant": ("g",),
@@ -927,7 +927,8 @@ def _panel(ax: Any, paths: pd.DataFrame, test: tuple[int, int]) -> None:
 
 
 def write_backtest(paths: pd.DataFrame, out_dir: str | Path) -> tuple[pd.DataFrame, list[Path]]:
-    """Score ``paths`` and write ``backtest.csv`` and ``backtest.png`` into ``out_dir``.
+    """Score ``paths`` and write ``backtest.csv`` and ``backtest.png`` into the folder ``out_dir``,
+    atomically, like a run folder (only a folder the tool wrote is replaced).
 
     Returns
     -------
@@ -936,12 +937,11 @@ def write_backtest(paths: pd.DataFrame, out_dir: str | Path) -> tuple[pd.DataFra
     """
     import matplotlib.pyplot as plt
 
-    out = Path(out_dir)
     table = score_backtest(paths)
-    with writing(out):
-        out.mkdir(parents=True, exist_ok=True)
-        table.to_csv(out / "backtest.csv", index=False)
-        plt.close(plot_backtest(paths, out / "backtest.png"))
+    out = write_run(Path(out_dir), {
+        "backtest.csv": lambda p: table.to_csv(p, index=False),
+        "backtest.png": lambda p: plt.close(plot_backtest(paths, p)),
+    }, kind="backtest")
     return table, [out / "backtest.csv", out / "backtest.png"]
 
 

@@ -220,7 +220,7 @@ def backtest(
     config: Annotated[str, typer.Argument(help="Config file or shipped name.")],
     fit: Annotated[tuple[int, int], typer.Option(help="Fit window START END.")] = (2004, 2015),
     test: Annotated[tuple[int, int], typer.Option(help="Test window START END.")] = (2016, 2023),
-    out: Annotated[Path, typer.Option(help="Folder for backtest.csv and backtest.png.")] = Path(
+    out: Annotated[Path, typer.Option(help="Folder for backtest.csv and backtest.png (written like a run folder).")] = Path(
         "backtest"),
 ) -> None:
     """Score every growth component out of sample against naive benchmarks (MAPE, CAGR error).
