@@ -276,15 +276,15 @@ def test_cli_backtest_matches_the_api(tmp_path: Path) -> None:
             "2016",
             "2023",
             "--out",
-            str(tmp_path),
+            str(tmp_path / "backtest"),
         ],
     )
     assert cli.exit_code == 0, cli.output
     expected = backtest("baseline", (2004, 2015), (2016, 2023))
     pd.testing.assert_frame_equal(
-        pd.read_csv(tmp_path / "backtest.csv"), expected, check_exact=False, rtol=1e-12
+        pd.read_csv(tmp_path / "backtest" / "backtest.csv"), expected, check_exact=False, rtol=1e-12
     )
-    assert (tmp_path / "backtest.png").stat().st_size > 10_000
+    assert (tmp_path / "backtest" / "backtest.png").stat().st_size > 10_000
     for row in expected.itertuples():
         assert f"{row.mape:.2%}" in cli.output
 

@@ -19,9 +19,9 @@ from typer.testing import CliRunner
 
 from scenarios import api
 from scenarios.cli import app, main
-from scenarios.results import write_run
+from scenarios.results import MARKER, write_run
 
-RUN_FILES = {"results.nc", "metrics.csv", "summary.csv", "manifest.json"}
+RUN_FILES = {MARKER, "results.nc", "metrics.csv", "summary.csv", "manifest.json"}
 METRIC_COLUMNS = ["scenario", "metric", "country", "start", "end", "statistic", "value", "units", "long_name", "note"]
 ENV = {**os.environ, "COLUMNS": "400", "NO_COLOR": "1"}  # no wrapping inside rich panels
 
@@ -263,10 +263,10 @@ def test_interrupted_write_keeps_the_earlier_run(tmp_path: Path) -> None:
 
     with pytest.raises(KeyboardInterrupt):
         write_run(run_dir, {"a.txt": lambda p: p.write_text("new"), "b.txt": fail})
-    assert snapshot(run_dir) == {"a.txt": b"old"}
+    assert snapshot(run_dir) == {"a.txt": b"old", MARKER: (run_dir / MARKER).read_bytes()}
     assert [p.name for p in run_dir.parent.iterdir()] == ["demo"]
     write_run(run_dir, {"a.txt": lambda p: p.write_text("new")})
-    assert snapshot(run_dir) == {"a.txt": b"new"}
+    assert snapshot(run_dir)["a.txt"] == b"new"
 
 
 @pytest.mark.parametrize(

@@ -13,12 +13,15 @@ pytest's base temporary folder and printed by the last test (run with ``-s`` to 
 from __future__ import annotations
 
 import copy
+import errno
 import json
 import math
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 import traceback
 from importlib import resources
 from pathlib import Path
@@ -33,9 +36,11 @@ from hypothesis import strategies as st
 
 from scenarios import api
 from scenarios.claims import FUTURE_METRICS, future_metric, load_claims, past_metric
+from scenarios.cli import main
 from scenarios.config.load import load_raw
-from scenarios.data import load_dataset
-from scenarios.errors import ConfigError, ModelError, ScenariosError
+from scenarios.data import import_file, load_dataset
+from scenarios.errors import ConfigError, DataError, ModelError, OutputError, ScenariosError
+from scenarios.results import MARKER, write_run
 
 SHIPPED = Path(str(resources.files("scenarios") / "configs"))
 CONFIG_NAMES = sorted(p.stem for p in SHIPPED.glob("*.yaml"))
@@ -141,10 +146,11 @@ def count(kind: str, outcome: str) -> None:
 def check_clear(exc: ScenariosError, file: Path | None) -> None:
     """A clean error: names the file and at least one key path (or line), in one short message.
 
-    A malformed ``--set`` is a command-line problem: it names ``--set``, not the file.
+    A malformed ``--set``, or a bad value it gives, is a command-line problem: it names ``--set``,
+    not the file.
     """
     text = str(exc)
-    if file is not None and any(p.path != "--set" for p in exc.problems):
+    if file is not None and any(p.path != "--set" and "--set" not in (p.file or "") for p in exc.problems):
         assert file.name in text, f"the error does not name the file {file.name}:\n{text}"
     assert any(p.path for p in exc.problems), f"the error names no key path:\n{text}"
     assert "Traceback" not in text and text.count("\n") < 60, text
@@ -713,14 +719,15 @@ def test_bad_inputs_through_the_cli(workdir):
             text=True,
             env=env,
         )
-        procs.append((kind, file, paths, proc))
-    for kind, file, paths, proc in procs:
+        procs.append((kind, file, overrides, paths, proc))
+    for kind, file, overrides, paths, proc in procs:
         stdout, stderr = proc.communicate(timeout=180)
         count(f"CLI: {kind}", "tried")
         assert proc.returncode == 2, f"{kind}: exit {proc.returncode}\n{stderr}"
         assert "Traceback" not in stderr + stdout, stderr
         flat = " ".join(stderr.replace("│", " ").split())
-        assert file.name in flat, f"{kind}: the message does not name {file.name}:\n{stderr}"
+        source = f"--set {overrides[1]}" if kind == "bad --set override" else file.name  # blames the option
+        assert source in flat, f"{kind}: the message does not name {source}:\n{stderr}"
         assert all(p in flat for p in paths), (
             f"{kind}: the message does not name all of {paths}:\n{stderr}"
         )
@@ -863,6 +870,328 @@ def test_broken_manifest_is_a_config_error(tmp_path, content):
     with pytest.raises(ConfigError) as err:
         api.run_from_manifest(manifest)
     assert "manifest.json" in str(err.value)
+
+
+# --------------------------------------------------------------------------------------------
+# nothing the tool did not write is replaced; hostile input is refused fast; every error is clean
+
+
+def main_exit(monkeypatch, capsys, *argv: str) -> tuple[int, str]:
+    """Run the command line in process: (exit code, stdout + stderr on one line)."""
+    monkeypatch.setenv("COLUMNS", "400")
+    monkeypatch.setattr(sys, "argv", ["scenarios", *argv])
+    with pytest.raises(SystemExit) as info:
+        main()
+    printed = capsys.readouterr()
+    text = " ".join((printed.out + printed.err).replace("│", " ").split())
+    assert "Traceback" not in text and "internal error" not in text, text
+    return info.value.code, text
+
+
+def extends_baseline(folder: Path, name: str, body: str) -> Path:
+    shutil.copy(SHIPPED / "baseline.yaml", folder / "baseline.yaml")
+    path = folder / f"{name}.yaml"
+    path.write_text(f"extends: baseline.yaml\n{body}\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("name", [".", "..", "a/b", "../x", "a\\b", ".hidden", "-x", "x" * 101, "é"])
+def test_run_name_is_one_safe_folder_name(tmp_path, name):
+    with pytest.raises(ConfigError) as err:
+        api.load_config("baseline", [f"name={json.dumps(name)}"])
+    assert [p.path for p in err.value.problems] == ["name"]
+    assert "a run name is one folder name" in str(err.value)
+    assert "command-line option --set name=" in str(err.value)
+
+
+def test_validate_refuses_a_dot_dot_name(tmp_path, monkeypatch, capsys):
+    config = extends_baseline(tmp_path, "dots", 'name: ".."')
+    code, text = main_exit(monkeypatch, capsys, "validate", str(config))
+    assert code == 2 and "dots.yaml: name: a run name is one folder name" in text
+
+
+def test_only_a_folder_the_tool_wrote_is_replaced(tmp_path, monkeypatch, capsys):
+    """A user's folder or file at the run's path is refused with the path and the fix; a run
+    folder (it carries the marker) is replaced."""
+    config = extends_baseline(tmp_path, "mydocs", "name: mydocs")
+    (tmp_path / "mydocs").mkdir()
+    (tmp_path / "mydocs" / "thesis.txt").write_text("years of work")
+    (tmp_path / "runs").mkdir()
+    (tmp_path / "runs" / "mydocs").write_text("a file")
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "mydocs").symlink_to(tmp_path / "mydocs")
+    for out, what in ((tmp_path, "a folder"), (tmp_path / "runs", "a file"), (tmp_path / "elsewhere", "a file")):
+        code, text = main_exit(monkeypatch, capsys, "run", str(config), "--out", str(out), "--no-plots", "-q")
+        assert code == 2, text
+        assert f"{out / 'mydocs'}: {what} that is not a scenarios run is in the way" in text
+        assert "pass --out with another folder, or rename or move it" in text
+    assert (tmp_path / "mydocs" / "thesis.txt").read_text() == "years of work"
+    assert (tmp_path / "runs" / "mydocs").read_text() == "a file"
+    first = api.save(api.run(config, with_reference=False), tmp_path / "fresh", plots=False)
+    assert json.loads((first / MARKER).read_text())["written_by"] == "scenarios"
+    (first / "results.nc").write_text("stale")
+    api.save(api.run(config, with_reference=False), tmp_path / "fresh", plots=False)
+    assert (first / "results.nc").read_bytes()[:4] == b"\x89HDF"
+
+
+def test_compare_refuses_a_folder_it_did_not_write(tmp_path, full45_run_pair):
+    out = tmp_path / "runs"
+    out.mkdir()
+    (out / "compare_baseline_vs_nnmi_full45").mkdir()
+    baseline, full45 = full45_run_pair
+    with pytest.raises(OutputError, match="not a scenarios run is in the way"):
+        api.compare([baseline, full45], out_dir=out)
+    assert list((out / "compare_baseline_vs_nnmi_full45").iterdir()) == []
+
+
+@pytest.fixture(scope="module")
+def full45_run_pair(tmp_path_factory) -> tuple[Path, Path]:
+    root = tmp_path_factory.mktemp("pair")
+    return tuple(api.save(api.run(n, with_reference=False), root, plots=False)
+                 for n in ("baseline", "nnmi_full45"))
+
+
+def test_leftovers_of_dead_processes_are_removed_and_folders_follow_the_umask(tmp_path):
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                          text=True, check=True)
+    pid = int(dead.stdout)
+    out = tmp_path / "runs"
+    out.mkdir()
+    stale = [out / f".demo.tmp-{pid}-1a2b", out / f".other.old-{pid}-ffff"]
+    alive = [out / f".demo.tmp-{os.getppid()}-1a2b", out / f".demo.tmp-{os.getpid()}-9z"]
+    for folder in stale + alive:
+        folder.mkdir()
+    previous = os.umask(0o022)
+    try:
+        write_run(out / "demo", {"a.txt": lambda p: p.write_text("a")})
+        os.umask(0o077)
+        write_run(out / "private", {"a.txt": lambda p: p.write_text("a")})
+    finally:
+        os.umask(previous)
+    assert not any(f.exists() for f in stale)
+    assert all(f.exists() for f in alive)
+    assert (out / "demo").stat().st_mode & 0o777 == 0o755
+    assert (out / "private").stat().st_mode & 0o777 == 0o700
+
+
+def test_inputs_must_be_regular_files_under_the_size_limit(tmp_path, monkeypatch):
+    fifo = tmp_path / "pipe.yaml"
+    os.mkfifo(fifo)
+    signal.alarm(20)  # a FIFO opened for reading would block: fail instead of hanging
+    try:
+        for path in ("/dev/zero", fifo, tmp_path):
+            with pytest.raises(ConfigError, match=r"not a regular file|is a folder") as err:
+                api.load_config(path)
+            assert str(path) in str(err.value)
+        with pytest.raises(ConfigError, match="is not a regular file"):
+            load_claims(fifo)
+        with pytest.raises(DataError, match="is not a regular file"):
+            import_file("wdi", fifo, tmp_path / "data")
+        extends_dev_zero = tmp_path / "z.yaml"
+        extends_dev_zero.write_text("name: z\nextends: /dev/zero\n")
+        with pytest.raises(ConfigError) as err:
+            api.load_config(extends_dev_zero)
+        assert str(err.value).startswith(f"{extends_dev_zero}: extends: the 'extends' target is not a regular file")
+    finally:
+        signal.alarm(0)
+    big = tmp_path / "big.yaml"
+    big.write_text("# padding\n" * 600_000)  # 6 MB
+    with pytest.raises(ConfigError, match=r"6\.0 MB, over the 5 MB limit") as err:
+        api.load_config(big)
+    assert "SCENARIOS_MAX_INPUT_MB" in str(err.value)
+    monkeypatch.setenv("SCENARIOS_MAX_INPUT_MB", "10")
+    assert api.load_config(extends_baseline(tmp_path, "padded", "name: padded\n" + "# padding\n" * 600_000))
+
+
+def billion_laughs(levels: int) -> str:
+    lines = ['l0: &l0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    lines += [f"l{i}: &l{i} [{', '.join([f'*l{i - 1}'] * 9)}]" for i in range(1, levels)]
+    return "laughs:\n  " + "\n  ".join(lines) + f"\ndescription: *l{levels - 1}\n"
+
+
+def test_yaml_alias_bombs_are_refused_fast(tmp_path):
+    config = extends_baseline(tmp_path, "bomb", billion_laughs(9))
+    started = time.perf_counter()
+    with pytest.raises(ConfigError) as err:
+        api.load_config(config)
+    assert time.perf_counter() - started < 0.5
+    assert "YAML document too large: the document expands to more than 20,000 values" in str(err.value)
+    flow = "[" + ", ".join(f"&a{i} [{', '.join([f'*a{i - 1}'] * 9) if i else '1'}]" for i in range(9)) + "]"
+    with pytest.raises(ConfigError, match="not a plain value"):
+        api.load_config("baseline", [f"description={flow}"])
+    assert time.perf_counter() - started < 1
+
+
+def test_error_output_is_capped(tmp_path):
+    config = extends_baseline(tmp_path, "keys", "".join(f"bad_key_{i}: 1\n" for i in range(300))
+                              + "description: [" + "x" * 5000 + "]\n")
+    with pytest.raises(ConfigError) as err:
+        api.load_config(config)
+    text = str(err.value)
+    assert len(err.value.problems) == 301
+    assert text.endswith("... and 281 more problems")
+    assert text.count("unknown key") == 19 and len(text) < 8000
+    assert all(len(line) < 240 for line in text.splitlines()), text
+
+
+@pytest.mark.parametrize(("content", "offset"), [("name: caf\xe9\n".encode("latin-1"), "byte 0xe9 at offset 9"),
+                                                 (bytes(range(256)), "byte 0x80 at offset 128")])
+def test_non_utf8_and_binary_files_are_clean_errors(tmp_path, monkeypatch, capsys, content, offset):
+    path = tmp_path / "bad.yaml"
+    path.write_bytes(content)
+    code, text = main_exit(monkeypatch, capsys, "validate", str(path))
+    assert code == 2 and f"bad.yaml: not UTF-8 text ({offset})" in text and "save it as UTF-8" in text
+    with pytest.raises(ConfigError, match="not UTF-8 text"):
+        load_claims(path)
+
+
+@pytest.mark.parametrize("seed", ["-1", str(2**63), "99999999999999999999999"])
+def test_out_of_range_seeds_are_user_errors(tmp_path, monkeypatch, capsys, seed):
+    code, text = main_exit(monkeypatch, capsys, "run", "nnmi_full45", "-n", "4", "--seed", seed, "--out",
+                           str(tmp_path), "--no-plots", "-q")
+    assert code == 2 and "--seed: must be a whole number from 0 to 2**63 - 1" in text
+    assert not any(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("seed", ["1e29", "100000000000000000000", "-3"])
+def test_out_of_range_seed_in_a_config(tmp_path, seed):
+    with pytest.raises(ConfigError) as err:
+        api.load_config(extends_baseline(tmp_path, "seedy", f"seed: {seed}"))
+    assert [p.path for p in err.value.problems] == ["seed"] and "seedy.yaml" in str(err.value)
+
+
+@pytest.mark.parametrize(("errno_", "hint"), [(errno.EROFS, "the file system is read-only"),
+                                              (errno.ENOSPC, "free some disk space"),
+                                              (errno.EACCES, "no permission to write there")])
+def test_file_system_failures_name_the_folder_and_the_fix(tmp_path, monkeypatch, errno_, hint):
+    def fail(path: Path) -> None:
+        raise OSError(errno_, os.strerror(errno_), str(path))
+
+    with pytest.raises(OutputError) as err:
+        write_run(tmp_path / "runs" / "demo", {"results.nc": fail})
+    assert str(err.value).startswith(f"{tmp_path / 'runs' / 'demo'}: cannot write here: {os.strerror(errno_)}")
+    assert hint in str(err.value)
+    assert [p.name for p in (tmp_path / "runs").iterdir()] == []
+
+
+def test_missing_output_folders_are_clean_errors(tmp_path, monkeypatch, capsys):
+    (tmp_path / "afile").write_text("x")
+    code, text = main_exit(monkeypatch, capsys, "run", "baseline", "--out", str(tmp_path / "afile" / "runs"),
+                           "--no-plots", "-q")
+    assert code == 2 and "cannot write here: Not a directory" in text and "afile" in text
+    code, text = main_exit(monkeypatch, capsys, "calibrate", "baseline", "--out", "/nonexistent/dir/out.yaml")
+    assert code == 2 and "/nonexistent/dir/out.yaml: cannot write here: No such file or directory" in text
+    assert "a folder on the way does not exist" in text
+
+
+def test_compare_refuses_truncated_and_unfinished_runs(tmp_path, full45_run_pair, monkeypatch, capsys):
+    baseline, full45 = full45_run_pair
+    truncated = tmp_path / "truncated"
+    shutil.copytree(full45, truncated)
+    (truncated / "results.nc").write_bytes((full45 / "results.nc").read_bytes()[:5000])
+    unfinished = tmp_path / ".nnmi_full45.tmp-4194999-0a1b"
+    shutil.copytree(truncated, unfinished)
+    for folder, message in ((truncated, "cannot read results.nc: truncated or not NetCDF"),
+                            (unfinished, "an unfinished run, left by a process that was stopped")):
+        code, text = main_exit(monkeypatch, capsys, "compare", str(baseline), str(folder), "--out",
+                               str(tmp_path / "out"))
+        assert code == 2 and message in text and str(folder) in text
+    assert not (tmp_path / "out").exists()
+
+
+def test_metric_years_out_of_range_are_errors_or_warnings(tmp_path):
+    with pytest.raises(ConfigError) as err:
+        api.load_config(extends_baseline(tmp_path, "years", "metrics: {years: [1800, 2500]}"))
+    assert [p.path for p in err.value.problems] == ["metrics.years.0", "metrics.years.1"]
+    run = api.run("baseline", overrides=["metrics.years=[2030, 2100]"], with_reference=False)
+    assert run.warnings == ["metrics.years: 2100 is not a projected year (2024-2040): not reported"]
+
+
+def test_budget_years_are_bounded(tmp_path):
+    with pytest.raises(ConfigError) as err:
+        api.load_config("nnmi_full45", ["programs.manufacturing_usa.new_institute_budget.start=-100000000"])
+    assert [p.path for p in err.value.problems] == ["programs.manufacturing_usa.new_institute_budget.start"]
+    assert "greater than or equal to 1900" in str(err.value)
+
+
+def test_data_path_without_a_series_file_is_an_error(tmp_path):
+    with pytest.raises(DataError, match=r"not a dataset folder: it has none of series\.csv") as err:
+        api.run("baseline", overrides=[f"data.path={tmp_path}"], with_reference=False)
+    assert "scenarios data import" in str(err.value)
+
+
+WDI_HEADER = "Country Name,Country Code,Series Name,Series Code,2020 [YR2020],2021 [YR2021]\n"
+
+
+@pytest.mark.parametrize(("row", "message", "where"), [
+    ("United States,USA,m,NV.IND.MANF.KD,-5,7\n", "MVA and GDP must be positive", "row 2, column E"),
+    ("United States,USA,m,NV.IND.MANF.KD,5,inf\n", "not a finite number", "row 2, column F"),
+    ("Somewhere,../../x,m,NV.IND.MANF.KD,5,7\n", "not a country code: three capital letters A-Z", "row 2, column B"),
+])
+def test_wdi_import_refuses_values_and_codes_it_cannot_store(tmp_path, row, message, where):
+    file = tmp_path / "wdi.csv"
+    file.write_text(WDI_HEADER + row)
+    with pytest.raises(DataError) as err:
+        import_file("wdi", file, tmp_path / "data")
+    assert str(err.value).startswith(f"{file}: {where}") and message in str(err.value)
+    assert not (tmp_path / "data" / "series.csv").exists()
+
+
+@pytest.mark.parametrize(("argv", "text"), [
+    (["run", "baseline", "--method", "bogus"], "--method: unknown ensemble design 'bogus'"),
+    (["calibrate", "baseline", "--fix", "nonexistent_param"], "--fix: not a parameter of this config's growth"),
+    (["calibrate", "baseline", "--bootstrap", "-3"], "--bootstrap: must be a whole number >= 0"),
+    (["stress", "STRESS", "--max-samples", "-1", "--ci-width", "0"], "--max-samples: must be a whole number >= 1"),
+    (["stress", "STRESS", "--ci-width", "0"], "--ci-width: must be a number > 0 and <= 1"),
+])
+def test_options_out_of_range_are_errors(tmp_path, monkeypatch, capsys, argv, text):
+    argv = [str(SHIPPED / "claims" / "nist_germany_20x.yaml") if a == "STRESS" else a for a in argv]
+    code, printed = main_exit(monkeypatch, capsys, *argv, *(["--no-plots"] if argv[0] == "run" else []),
+                              *(["--out", str(tmp_path)] if argv[0] != "calibrate" else []))
+    assert code == 2 and text in printed, printed
+    assert not any(tmp_path.iterdir())
+
+
+def test_duplicate_claim_ids_are_an_error(tmp_path):
+    claim = ("- {id: same, text: t, source: s, metric: {name: observed_cagr, country: USA, start: 2010, "
+             "end: 2020}, holds_if: {op: '>', value: 0}}\n")
+    file = tmp_path / "dup.yaml"
+    file.write_text("claims:\n" + claim * 2)
+    with pytest.raises(ConfigError) as err:
+        load_claims(file)
+    assert str(err.value).startswith(f"{file}: claims[1].id: duplicate claim id (first at claims[0])")
+
+
+def test_edited_manifest_is_refused_by_run_from(tmp_path):
+    folder = api.save(api.run("baseline", with_reference=False), tmp_path, plots=False)
+    manifest = folder / "manifest.json"
+    record = json.loads(manifest.read_text())
+    record["config"]["impact"]["rho"] = 0.9
+    manifest.write_text(json.dumps(record))
+    with pytest.raises(ConfigError) as err:
+        api.run_from_manifest(manifest)
+    assert [p.path for p in err.value.problems] == ["config_hash"]
+    assert "does not match its config_hash: it was edited after the run" in str(err.value)
+
+
+def test_a_bad_set_value_blames_the_command_line(monkeypatch, capsys):
+    code, text = main_exit(monkeypatch, capsys, "run", "baseline", "--set", "impact.rho=abc", "--no-plots")
+    assert code == 2
+    assert "command-line option --set impact.rho=abc: impact.rho: Input should be a valid number" in text
+    assert "baseline.yaml" not in text
+
+
+@pytest.mark.parametrize(("metric", "key", "message"), [
+    ("{name: mva, country: ATL, year: 2035}", "metric.country", "has no country 'ATL'"),
+    ("{name: mva, country: USA, year: 2150}", "metric.year", "has no year 2150"),
+])
+def test_claim_errors_name_the_claim_file_and_key(tmp_path, monkeypatch, capsys, metric, key, message):
+    file = tmp_path / "claim.yaml"
+    file.write_text(f"id: c1\ntext: t\nsource: s\nscenario: nnmi_full45\nmetric: {metric}\n"
+                    "holds_if: {op: '>', value: 0}\n")
+    code, text = main_exit(monkeypatch, capsys, "stress", str(file), "--out", str(tmp_path / "out"))
+    assert code == 2 and f"{file}: claims[c1].{key}: the scenario 'nnmi_full45' {message}" in text
+    assert "nearest" not in text and "nnmi_full45.yaml" not in text
 
 
 # --------------------------------------------------------------------------------------------

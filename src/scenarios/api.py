@@ -16,9 +16,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import xarray as xr
+from pydantic import ValidationError
 
 from scenarios import __version__
-from scenarios.config.checks import check_spec
+from scenarios.config.checks import check_seed, check_spec, metric_year_warnings
 from scenarios.config.load import (
     apply_overrides,
     available_configs,
@@ -30,9 +31,10 @@ from scenarios.config.load import (
     shared_overrides,
     validate,
 )
-from scenarios.config.schema import MetricSettings, Spec
+from scenarios.config.schema import RUN_NAME, RUN_NAME_RULE, MetricSettings, Spec
 from scenarios.data import Dataset, load_dataset
-from scenarios.errors import ConfigError, ScenariosError
+from scenarios.errors import ConfigError, ScenariosError, shorten
+from scenarios.files import read_text
 from scenarios.memory import PROCESS_BYTES, ensemble_bytes, memory_budget
 from scenarios.metrics import compute_metrics, delta_metrics, point_vs_ensemble
 from scenarios.model.engine import run_model
@@ -60,6 +62,7 @@ class Run:
     point: pd.DataFrame | None = field(default=None, repr=False)
     """For an ensemble drawn from the config: the headline metrics of the deterministic run beside
     the ensemble's 25-75 % band (:func:`point_check`)."""
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def summary(self) -> pd.DataFrame:
@@ -82,7 +85,7 @@ def load_config(name_or_path: str | Path, overrides: list[str] | None = None) ->
         Naming the file, key path, bad value and a hint for every problem.
     """
     path = resolve_config_path(name_or_path)
-    spec = validate(apply_overrides(load_raw(path), overrides or []), file=str(path))
+    spec = validate(apply_overrides(load_raw(path), overrides or []), file=str(path), overrides=overrides)
     check_spec(spec, file=str(path))
     dists = _uncertainties(spec, str(path))
     if spec.correlations:
@@ -175,7 +178,12 @@ def run(
     reference
         The reference scenario's spec, instead of loading it by name.
     """
+    from scenarios.sampling import DESIGNS
+
     started = time.perf_counter()
+    if method not in DESIGNS:  # also on a deterministic run: a typo is never ignored
+        raise ConfigError(f"unknown ensemble design {method!r}", path="--method", value=method,
+                          hint=f"choose one of: {', '.join(DESIGNS)}")
     file, spec, dataset = resolve(config, overrides, seed, dataset)
     try:
         inputs = build_inputs(spec, dataset)
@@ -184,10 +192,10 @@ def run(
                                 with_reference=with_reference and bool(spec.reference))
         matrix = draw_samples(spec, samples, method=method, file=file) if isinstance(samples, int) else samples
         results = to_dataset(spec, inputs, run_model(spec, inputs, matrix), matrix)
-    except ScenariosError as exc:  # the model knows the key path, not the file it came from
+        results.attrs.update(config_file=file, config_hash=config_hash(spec))
+        metrics = compute_metrics(results, spec.metrics)
+    except ScenariosError as exc:  # the model and metrics know the key path, not the file it came from
         raise in_file(exc, file) from None
-    results.attrs.update(config_file=file, config_hash=config_hash(spec))
-    metrics = compute_metrics(results, spec.metrics)
     ref_run = ref_spec = None
     if with_reference and spec.reference:
         ref_spec = reference or load_reference(file, spec, overrides)
@@ -195,7 +203,7 @@ def run(
         metrics = pd.concat([metrics, _deltas(results, ref_run, spec)], ignore_index=True)
     point = point_check(metrics, spec, dataset, ref_spec) if isinstance(samples, int) else None
     return Run(spec, results, metrics, inputs, file, matrix, method, time.perf_counter() - started, ref_run,
-               point)
+               point, metric_year_warnings(spec, inputs.base_year))
 
 
 def point_check(metrics: pd.DataFrame, spec: Spec, dataset: Dataset, reference: Spec | None) -> pd.DataFrame:
@@ -212,6 +220,8 @@ def resolve(config: str | Path | Spec, overrides: list[str] | None, seed: int | 
     """The config's file name (for messages), its validated spec with any seed override, and the
     dataset it reads."""
     file = str(resolve_config_path(config)) if not isinstance(config, Spec) else "<Spec>"
+    if seed is not None:
+        check_seed(seed)
     spec = config if isinstance(config, Spec) else load_config(config, overrides)
     if seed is not None:
         spec = spec.model_copy(update={"seed": seed})
@@ -328,16 +338,22 @@ def run_from_manifest(path: str | Path, overrides: list[str] | None = None) -> R
     """Re-run exactly what a run's manifest.json records (config, reference, seed, samples).
 
     ``overrides`` change the recorded world as ``--set`` does: both sides, except the policy
-    levers, which change the scenario alone (:func:`load_reference`).
+    levers, which change the scenario alone (:func:`load_reference`). Refuses a manifest whose
+    config no longer has its recorded ``config_hash`` (edited by hand) or whose data changed
+    since: the re-run would not be the recorded run.
     """
     path = Path(path)
+    if not path.exists():
+        raise ConfigError("manifest not found", file=str(path), hint="pass runs/<name>/manifest.json")
     try:
-        record = json.loads(path.read_text())
+        record = json.loads(read_text(path, "run manifest"))
         recorded = validate(record["config"], file=str(path))
-    except FileNotFoundError:
-        raise ConfigError("manifest not found", file=str(path), hint="pass runs/<name>/manifest.json") from None
     except (json.JSONDecodeError, KeyError, TypeError) as exc:
-        raise ConfigError(f"not a run manifest ({exc})", file=str(path)) from None
+        raise ConfigError(f"not a run manifest ({shorten(str(exc))})", file=str(path)) from None
+    if config_hash(recorded) != record.get("config_hash"):
+        raise ConfigError("the config in this manifest does not match its config_hash: it was edited "
+                          "after the run", file=str(path), path="config_hash", value=record.get("config_hash"),
+                          hint="to run a changed config, put it in a YAML file and run that: scenarios run FILE")
     dataset = load_dataset(recorded.data.path)
     if dataset.hash != record.get("data_hash"):
         raise ConfigError("the data changed since this run", file=str(path), path="data_hash",
@@ -350,7 +366,9 @@ def run_from_manifest(path: str | Path, overrides: list[str] | None = None) -> R
     if reference is not None:
         shared = shared_overrides(overrides, recorded, validate(reference, file=str(path)))
         reference = validate(apply_overrides(reference, shared), file=str(path))
-    n = int(record.get("n_samples", 1))
+    n = record.get("n_samples", 1)
+    if not isinstance(n, int) or isinstance(n, bool):
+        raise ConfigError("n_samples must be a whole number", file=str(path), path="n_samples", value=n)
     return run(spec, samples=n if record.get("ensemble") else None,
                method=record.get("method", "random"), dataset=dataset,
                reference=reference, with_reference=reference is not None)
@@ -414,20 +432,33 @@ def save_stress(claim_results: list, claim_file: str | Path, out_dir: str | Path
         "verdicts.txt": lambda p: p.write_text("".join(f"{r.claim.id}: {r.verdict}\n" for r in claim_results)),
         "plots": lambda p: write_stress_visuals(claim_results, Path(claim_file), p),
     }
-    return write_run(Path(out_dir) / name, writers)
+    return write_run(Path(out_dir) / name, writers, kind="stress")
 
 
 def _load_or_run(item: str | Path, out_dir: Path) -> tuple[str, xr.Dataset, dict]:
     """A finished run folder, or a config that is run (and saved) first."""
     path = Path(item)
-    if (path / "results.nc").exists():
-        manifest_path = path / "manifest.json"
-        config = json.loads(manifest_path.read_text())["config"] if manifest_path.exists() else {}
+    if path.is_dir():
         results = read_results(path)
-        return str(results.attrs.get("scenario", path.name)), results, config
+        name = str(results.attrs.get("scenario", path.name))
+        if not RUN_NAME.fullmatch(name):
+            raise ScenariosError("results.nc names its scenario with an invalid run name", file=str(path),
+                                 value=name, hint=RUN_NAME_RULE)
+        return name, results, _manifest_config(path / "manifest.json")
     result = run(item)
     save(result, out_dir)
     return result.spec.name, result.results, result.spec.model_dump(mode="json")
+
+
+def _manifest_config(path: Path) -> dict:
+    """The resolved config a run's manifest records ({} when there is no manifest)."""
+    if not path.exists():
+        return {}
+    try:
+        config = json.loads(read_text(path, "run manifest"))["config"]
+    except (json.JSONDecodeError, KeyError, TypeError) as exc:
+        raise ConfigError(f"not a run manifest ({shorten(str(exc))})", file=str(path)) from None
+    return config if isinstance(config, dict) else {}
 
 
 def _compatibility(runs: dict[str, xr.Dataset]) -> None:
@@ -465,7 +496,11 @@ def compare(items: list[str | Path], *, out_dir: str | Path = "runs") -> tuple[p
     if len(runs) < len(loaded):
         raise ConfigError("two of the runs have the same scenario name", value=[n for n, _, _ in loaded])
     _compatibility(runs)
-    settings = MetricSettings.model_validate(loaded[0][2].get("metrics", {}))
+    try:
+        settings = MetricSettings.model_validate(loaded[0][2].get("metrics", {}))
+    except ValidationError:
+        raise ConfigError("the manifest's metrics settings are invalid", file=str(Path(items[0]) / "manifest.json"),
+                          path="config.metrics", hint="run the scenario again to write a new manifest") from None
     table = delta_table(runs, settings)
 
     def visuals(plots_dir: Path) -> None:
@@ -477,7 +512,7 @@ def compare(items: list[str | Path], *, out_dir: str | Path = "runs") -> tuple[p
         write_compare_report(plots_dir.parent / "report.html", delta_table=table, plots=figures, names=list(runs))
 
     writers = {"delta.csv": lambda p: table.to_csv(p, index=False), "plots": visuals}
-    path = write_run(out_dir / ("compare_" + "_vs_".join(runs)), writers)
+    path = write_run(out_dir / ("compare_" + "_vs_".join(runs)), writers, kind="compare")
     return table, path
 
 

@@ -23,6 +23,7 @@ Example
 
 from __future__ import annotations
 
+import difflib
 import html
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -32,10 +33,12 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from scenarios.config.checks import check_option, check_seed
 from scenarios.config.schema import Spec
 from scenarios.data import Dataset, load_dataset
 from scenarios.errors import ConfigError, DataError
 from scenarios.model.inputs import WORLD
+from scenarios.results import write_run
 
 PARAMETERS: dict[str, tuple[str, ...]] = {
     "constant": ("g",),
@@ -630,7 +633,10 @@ def calibrate(
     -------
     >>> calibrate("baseline", (2004, 2015)).table  # doctest: +SKIP
     """
+    check_option(bootstrap, "--bootstrap", minimum=0)
+    check_seed(seed)
     spec, dataset = _spec_and_data(spec_or_name, dataset)
+    _check_fixable(spec, fix)
     table = observed_mva(spec, dataset)
     base_year = spec.base_year or int(table.dropna().index.max())
     fits, windows = {}, {}
@@ -647,6 +653,16 @@ def calibrate(
         )
         fits[country], windows[country] = reanchor(fit, base_year), span
     return CalibrationResult(fits, windows, base_year)
+
+
+def _check_fixable(spec: Spec, names: tuple[str, ...]) -> None:
+    """Every ``--fix`` name is a parameter of at least one country's growth component."""
+    known = sorted({p for entry in spec.countries.values() for p in PARAMETERS.get(entry.growth.kind, ())})
+    for name in names:
+        if name not in known:
+            close = difflib.get_close_matches(name, known, n=1)
+            raise ConfigError("not a parameter of this config's growth components", path="--fix", value=name,
+                              hint=(f"did you mean '{close[0]}'? " if close else "") + f"parameters: {', '.join(known)}")
 
 
 def _fixed(spec: Spec, country: str, names: tuple[str, ...]) -> dict[str, float]:
@@ -911,7 +927,8 @@ def _panel(ax: Any, paths: pd.DataFrame, test: tuple[int, int]) -> None:
 
 
 def write_backtest(paths: pd.DataFrame, out_dir: str | Path) -> tuple[pd.DataFrame, list[Path]]:
-    """Score ``paths`` and write ``backtest.csv`` and ``backtest.png`` into ``out_dir``.
+    """Score ``paths`` and write ``backtest.csv`` and ``backtest.png`` into the folder ``out_dir``,
+    atomically, like a run folder (only a folder the tool wrote is replaced).
 
     Returns
     -------
@@ -920,11 +937,11 @@ def write_backtest(paths: pd.DataFrame, out_dir: str | Path) -> tuple[pd.DataFra
     """
     import matplotlib.pyplot as plt
 
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
     table = score_backtest(paths)
-    table.to_csv(out / "backtest.csv", index=False)
-    plt.close(plot_backtest(paths, out / "backtest.png"))
+    out = write_run(Path(out_dir), {
+        "backtest.csv": lambda p: table.to_csv(p, index=False),
+        "backtest.png": lambda p: plt.close(plot_backtest(paths, p)),
+    }, kind="backtest")
     return table, [out / "backtest.csv", out / "backtest.png"]
 
 

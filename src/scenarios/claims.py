@@ -20,7 +20,7 @@ from scenarios import metrics as m
 from scenarios.config.load import _problem, read_yaml
 from scenarios.config.schema import Strict
 from scenarios.data import Dataset
-from scenarios.errors import ConfigError
+from scenarios.errors import ConfigError, Problem
 
 OPS: dict[str, Callable[[np.ndarray, float], np.ndarray]] = {
     "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge,
@@ -128,17 +128,23 @@ class ClaimFile(Strict):
 def load_claims(path: str | Path) -> ClaimFile:
     """Read and validate a claim file (a single claim mapping or ``claims: [...]``)."""
     path = Path(path)
-    data = read_yaml(path)
+    data = read_yaml(path, "claim file")
     if "claims" not in data:
         data = {"source": data.get("source", ""), "claims": [data]}
-    for claim in data.get("claims") or []:
+    entries = data.get("claims")
+    for claim in entries if isinstance(entries, list) else []:  # anything else: the schema says what is wrong
         if isinstance(claim, dict):
             claim.setdefault("source", data.get("source", ""))
     try:
         claims = ClaimFile.model_validate(data)
     except ValidationError as exc:
         raise ConfigError("invalid claim file", problems=[_claim_problem(err, str(path)) for err in exc.errors()]) from None
-    for claim in claims.claims:
+    first: dict[str, int] = {}
+    for i, claim in enumerate(claims.claims):
+        if claim.id in first:
+            raise ConfigError(f"duplicate claim id (first at claims[{first[claim.id]}])", file=str(path),
+                              path=f"claims[{i}].id", value=claim.id, hint="give every claim its own id")
+        first[claim.id] = i
         _check_metric(claim, str(path))
     return claims
 
@@ -230,13 +236,32 @@ def future_metric(results: xr.Dataset, ref: MetricRef, year: int | None = None) 
             values = fn(results, ref, ref.year if year is None else year)
         else:
             values = fn(results, ref)
-    except KeyError as exc:  # a country, program or year the results do not have
-        raise ConfigError(f"the scenario results have no value for {exc.args[0]!r}", path="metric",
+    except KeyError:  # a country, program or year the results do not have (xarray's text has advice
+        # about method='nearest' that does not apply here)
+        raise ConfigError("the scenario results have no value for this metric's arguments", path="metric",
                           value=ref.model_dump(exclude_defaults=True),
                           hint=f"countries: {', '.join(map(str, results['country'].values))}; programs: "
                           f"{', '.join(map(str, results['program'].values))}; years: "
                           f"{int(results['year'].min())}-{int(results['year'].max())}") from None
     return np.asarray(values.values, dtype=float).reshape(-1)
+
+
+def metric_argument_problems(claim: Claim, results: dict[str, list], file: str) -> list[Problem]:
+    """Arguments of a future claim's metric that its scenario's results do not have.
+
+    ``results`` gives the valid values: ``{"country": [...], "program": [...], "year": [...]}``.
+    """
+    kinds = {"country": "country", "a": "country", "b": "country", "program": "program",
+             "year": "year", "start": "year", "end": "year"}
+    problems = []
+    for arg in FUTURE_METRICS[claim.metric.name][1]:
+        value, kind = getattr(claim.metric, arg), kinds[arg]
+        if value is not None and value not in results[kind]:
+            valid = results[kind]
+            shown = f"{min(valid)}-{max(valid)}" if kind == "year" else ", ".join(map(str, valid))
+            problems.append(Problem(f"the scenario {claim.scenario!r} has no {kind} {value!r}", file,
+                                    f"claims[{claim.id}].metric.{arg}", None, f"{kind}s in its results: {shown}"))
+    return problems
 
 
 def policy_effect(values: np.ndarray, reference: np.ndarray, change: str) -> np.ndarray:

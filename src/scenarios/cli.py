@@ -12,6 +12,7 @@ import typer
 from rich.console import Console
 from rich.panel import Panel
 from rich.table import Table
+from rich.text import Text
 
 from scenarios.errors import ConfigError, ScenariosError
 
@@ -87,6 +88,8 @@ def run(
             progress.update(task, description=f"writing {result.spec.name}")
             path = result.path if not isinstance(result, api.Run) else api.save(result, out, plots=not no_plots)
             progress.advance(task)
+            for line in getattr(result, "warnings", ()):
+                errors.print(f"[yellow]warning[/yellow]: {line}", highlight=False)
             if not quiet:
                 _print_summary(result, path)
 
@@ -254,6 +257,7 @@ def calibrate(
     Example: scenarios calibrate baseline --window 2004 2015 --out calibrated.yaml
     """
     from scenarios import calibration
+    from scenarios.files import write_text
 
     result = calibration.calibrate(config, window, fix=tuple(fix or ()), bootstrap=bootstrap,
                                    seed=seed)
@@ -263,7 +267,7 @@ def calibrate(
     if out is None:
         console.print(result.to_yaml(), markup=False, highlight=False, soft_wrap=True)
     else:
-        out.write_text(result.to_yaml(), encoding="utf-8")
+        write_text(out, result.to_yaml())
         console.print(f"[green]wrote[/green] {out}")
 
 
@@ -273,7 +277,7 @@ def backtest(
         help="Config file or shipped name.", autocompletion=_complete_config)],
     fit: Annotated[tuple[int, int], typer.Option(help="Fit window START END.")] = (2004, 2015),
     test: Annotated[tuple[int, int], typer.Option(help="Test window START END.")] = (2016, 2023),
-    out: Annotated[Path, typer.Option(help="Folder for backtest.csv and backtest.png.")] = Path(
+    out: Annotated[Path, typer.Option(help="Folder for backtest.csv and backtest.png (written like a run folder).")] = Path(
         "backtest"),
 ) -> None:
     """Score every growth component out of sample against naive benchmarks (MAPE, CAGR error).
@@ -343,7 +347,7 @@ def data_import(
 
 
 def _print_error(exc: ScenariosError) -> None:
-    errors.print(Panel(str(exc), title=f"[red]{type(exc).__name__}[/red]", title_align="left", expand=False))
+    errors.print(Panel(Text(str(exc)), title=f"[red]{type(exc).__name__}[/red]", title_align="left", expand=False))
 
 
 def _terminate(signum: int, frame: object) -> None:

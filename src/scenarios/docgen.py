@@ -27,7 +27,7 @@ from scenarios.config.checks import SAMPLEABLE
 
 # Short descriptions of fields the schema does not describe itself (a Field description wins).
 NOTES: dict[str, str] = {
-    "Spec.name": "Scenario name; the run folder is runs/<name>/.",
+    "Spec.name": "Scenario name; the run folder is runs/<name>/: 1 to 100 letters, digits, `_`, `-` or `.`, not starting with `.` or `-`.",
     "Spec.description": "One or two sentences shown in reports and `scenarios list`.",
     "Spec.source": "The source document the figures come from (a seed file name).",
     "Spec.horizon": "Last projected year.",
@@ -129,6 +129,10 @@ def _type_name(annotation: object) -> str:
         return " \\| ".join(json.dumps(a) for a in args)
     if origin in (typing.Union, types.UnionType):
         return " \\| ".join(_type_name(a) for a in args)
+    if origin is typing.Annotated:  # Year: int with its bounds
+        bounds = [f"{word} {getattr(m, attr)}" for info in args[1:] for m in getattr(info, "metadata", [info])
+                  for attr, word in _BOUNDS.items() if getattr(m, attr, None) is not None]
+        return f"{_type_name(args[0])} ({', '.join(bounds)})" if bounds else _type_name(args[0])
     if origin is not None:
         name = getattr(origin, "__name__", str(origin))
         return f"{name}[{', '.join(_type_name(a) for a in args)}]"

@@ -274,7 +274,7 @@ def run_chunked(
         "summary.csv": lambda p: _set_metrics(run, outcome["metrics"]).summary.to_csv(p, index=False),
         "manifest.json": lambda p: write_json(_manifest(run, manifest, file, matrix, method, started), p),
     }
-    write_run(run.path, writers)
+    write_run(run.path, writers, kind="ensemble")
     if isinstance(samples, int):
         run.point = point_check(run.metrics, spec, dataset, run.reference)
     run.seconds = time.perf_counter() - started

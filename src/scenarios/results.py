@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import glob
 import json
 import os
+import re
+import secrets
 import shutil
 import signal
-import tempfile
+import stat
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -20,7 +23,8 @@ import pandas as pd
 import xarray as xr
 
 from scenarios.config.schema import Spec
-from scenarios.errors import ScenariosError
+from scenarios.errors import OutputError, ScenariosError, shorten
+from scenarios.files import output_error
 from scenarios.model.engine import ModelOutput
 from scenarios.model.inputs import Inputs
 
@@ -168,25 +172,92 @@ def _dataset_attrs(spec: Spec, inputs: Inputs) -> dict[str, object]:
 # runs on disk
 
 
-def write_run(run_dir: Path, writers: dict[str, Callable[[Path], None]]) -> Path:
+MARKER = ".scenarios-run"  # in every folder the tool writes under runs/: only those are replaced
+_LEFTOVER = re.compile(r"\..+\.(?:tmp|old)-(\d+)-[A-Za-z0-9_]+")  # .<name>.tmp-<pid>-<random>
+
+
+def write_run(run_dir: Path, writers: dict[str, Callable[[Path], None]], kind: str = "run") -> Path:
     """Write a run atomically: every file into a temporary sibling folder, then swap it in.
 
-    An interrupted run leaves any earlier run of the same name intact and no folder that looks
-    finished (the temporary folder is removed, and is named ``.<name>.tmp-*`` in any case).
+    Only a folder carrying the :data:`MARKER` file (one this tool wrote) is ever replaced;
+    anything else at ``run_dir`` is refused. An interrupted run leaves any earlier run of the
+    same name intact and no folder that looks finished; temporary folders of processes that
+    died (``kill -9``) are removed by the next run in the same parent folder. File-system
+    failures (read-only, full, missing folder) are :class:`OutputError` naming the folder.
     """
     run_dir = Path(run_dir)
-    run_dir.parent.mkdir(parents=True, exist_ok=True)
+    check_folder_name(run_dir.name)
     prefix = f".{run_dir.name}.tmp-{os.getpid()}-"  # this process's temporary folders only
     try:
-        tmp = Path(tempfile.mkdtemp(prefix=prefix, dir=run_dir.parent))
-        for name, write in writers.items():
-            write(tmp / name)
-        _swap_into_place(tmp, run_dir)
-    except BaseException:
-        for leftover in run_dir.parent.glob(f"{prefix}*"):
-            shutil.rmtree(leftover, ignore_errors=True)
+        run_dir.parent.mkdir(parents=True, exist_ok=True)
+        _check_replaceable(run_dir)
+        remove_leftovers(run_dir.parent)
+        try:
+            tmp = run_dir.parent / f"{prefix}{secrets.token_hex(4)}"
+            tmp.mkdir()  # mode 0o777 less the umask (tempfile.mkdtemp would force 0o700)
+            write_json({"written_by": "scenarios", "kind": kind, "name": run_dir.name}, tmp / MARKER)
+            for name, write in writers.items():
+                write(tmp / name)
+            _swap_into_place(tmp, run_dir)
+        except BaseException:
+            for leftover in run_dir.parent.glob(f"{glob.escape(prefix)}*"):
+                shutil.rmtree(leftover, ignore_errors=True)
+            raise
+    except OutputError:
         raise
+    except OSError as exc:
+        raise output_error(exc, run_dir) from None
     return run_dir
+
+
+def check_folder_name(name: str) -> None:
+    """A run folder's name is one visible path component the file system takes."""
+    if not name or name.startswith(".") or any(c in name for c in "/\\\0") or len(name.encode()) > 255:
+        raise OutputError("not a usable run folder name", value=name,
+                          hint="one folder name of at most 255 bytes, without '/', not starting with '.'")
+
+
+def _check_replaceable(run_dir: Path) -> None:
+    """Refuse to replace anything at ``run_dir`` that is not a run folder this tool wrote.
+
+    Other writers of the same name may swap their runs in meanwhile: what is refused is
+    the same file (inode) before and after the marker is looked for.
+    """
+    for _ in range(100):
+        try:
+            before = os.lstat(run_dir)
+            if stat.S_ISDIR(before.st_mode) and (run_dir / MARKER).is_file():
+                return
+            after = os.lstat(run_dir)
+        except FileNotFoundError:  # nothing there (any more)
+            return
+        if (after.st_ino, after.st_dev) == (before.st_ino, before.st_dev):
+            what = "a folder" if stat.S_ISDIR(after.st_mode) else "a file"
+            raise OutputError(f"{what} that is not a scenarios run is in the way (no {MARKER} marker); "
+                              "it is left untouched", file=str(run_dir),
+                              hint="pass --out with another folder, or rename or move it (a run written by "
+                              "an older version carries no marker: delete it to write the run again)")
+
+
+def remove_leftovers(parent: Path) -> None:
+    """Remove the ``.<name>.tmp-<pid>-*`` and ``.old-`` folders of processes no longer alive."""
+    for path in parent.glob(".*.*-*-*"):
+        match = _LEFTOVER.fullmatch(path.name)
+        if match and path.is_dir() and not path.is_symlink() and not _alive(int(match[1])):
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process with this pid runs (on doubt: yes, and its folder is kept)."""
+    if os.name != "posix" or pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)  # signal 0: only checks that the process exists
+    except (ProcessLookupError, OverflowError):  # OverflowError: no process has such a pid
+        return False
+    except OSError:  # EPERM: alive, another user's
+        return True
+    return True
 
 
 def _swap_into_place(tmp: Path, run_dir: Path) -> None:
@@ -199,9 +270,9 @@ def _swap_into_place(tmp: Path, run_dir: Path) -> None:
     with _signals_held():
         for _ in range(100):
             old = None
-            if run_dir.exists():
-                old = Path(tempfile.mkdtemp(prefix=f".{run_dir.name}.old-", dir=run_dir.parent))
-                old.rmdir()
+            if os.path.lexists(run_dir):
+                _check_replaceable(run_dir)  # again: something else may have appeared meanwhile
+                old = run_dir.parent / f".{run_dir.name}.old-{os.getpid()}-{secrets.token_hex(4)}"
                 try:
                     os.replace(run_dir, old)
                 except FileNotFoundError:  # another writer moved it aside first
@@ -216,7 +287,7 @@ def _swap_into_place(tmp: Path, run_dir: Path) -> None:
                 if old is not None:
                     shutil.rmtree(old, ignore_errors=True)
             return
-        raise OSError(f"could not move the finished run into {run_dir}: other runs keep replacing it")
+        raise OSError(errno.EBUSY, f"could not move the finished run into {run_dir}: other runs keep replacing it")
 
 
 @contextlib.contextmanager
@@ -239,12 +310,20 @@ def write_netcdf(results: xr.Dataset, path: Path) -> None:
 
 def read_results(run_dir: str | Path) -> xr.Dataset:
     """Load ``runs/<name>/results.nc`` fully into memory."""
-    path = Path(run_dir) / "results.nc"
-    if not path.exists():
+    run_dir = Path(run_dir)
+    if _LEFTOVER.fullmatch(run_dir.name):
+        raise ScenariosError("an unfinished run, left by a process that was stopped", file=str(run_dir),
+                             hint="compare the finished run folder; this one is removed by the next run here")
+    path = run_dir / "results.nc"
+    if not path.is_file():
         raise ScenariosError("no results.nc here: not a finished run", file=str(path),
                              hint="run 'scenarios run CONFIG' first, or pass the run's folder")
-    with xr.open_dataset(path, engine="h5netcdf") as ds:
-        return ds.load()
+    try:
+        with xr.open_dataset(path, engine="h5netcdf") as ds:
+            return ds.load()
+    except (OSError, ValueError, KeyError) as exc:
+        raise ScenariosError(f"cannot read results.nc: truncated or not NetCDF ({shorten(str(exc))})",
+                             file=str(path), hint="run the scenario again to write it anew") from None
 
 
 def write_json(data: dict, path: Path) -> None:

@@ -31,6 +31,7 @@ from rich.table import Table
 from scenarios import __version__, api, blockwise
 from scenarios.analysis import sensitivity as gsa
 from scenarios.claims import FUTURE_METRICS, MetricRef, future_metric, policy_effect
+from scenarios.config.checks import check_seed
 from scenarios.config.load import config_hash, resolve_config_path
 from scenarios.config.schema import Spec
 from scenarios.data import Dataset, load_dataset
@@ -321,6 +322,8 @@ def run_sensitivity(
         For an unknown method, a bad ``n``, a config without uncertainties or a bad output.
     """
     started = time.perf_counter()
+    if seed is not None:
+        check_seed(seed)
     file = "<Spec>" if isinstance(config, Spec) else str(resolve_config_path(config))
     spec = config if isinstance(config, Spec) else api.load_config(config, overrides)
     seed = spec.seed if seed is None else seed
@@ -566,4 +569,4 @@ def write_sensitivity(run: SensitivityRun, out_dir: str | Path = "runs", *,
         writers["over_time.csv"] = lambda p: gsa.to_frame(run.over_time).to_csv(p, index=False)
     if plots:
         writers["plots"] = lambda p: _write_visuals(run, p)
-    return write_run(Path(out_dir) / run.name, writers)
+    return write_run(Path(out_dir) / run.name, writers, kind="sensitivity")

@@ -20,11 +20,13 @@ from scenarios.claims import (
     Condition,
     future_metric,
     load_claims,
+    metric_argument_problems,
     metric_label,
     past_metric,
     policy_effect,
     wilson_interval,
 )
+from scenarios.config.checks import check_option, check_seed
 from scenarios.config.load import PACKAGED_CONFIGS
 from scenarios.data import Dataset, load_dataset
 from scenarios.discovery import Box, find_box
@@ -133,6 +135,11 @@ class Evaluator:
         except ScenariosError as exc:
             raise api.in_file(exc, self.file) from None
         self.years = self.main.inputs.years
+        inputs = self.main.inputs
+        problems = metric_argument_problems(claim, {"country": list(inputs.countries), "year": list(self.years),
+                                                    "program": list(self.spec.programs)}, str(claim_file))
+        if problems:
+            raise ConfigError("the claim's metric asks for values its scenario does not have", problems=problems)
 
     def _reduce(self, years: np.ndarray | None) -> blockwise.Reduce:
         metric = self.claim.metric
@@ -268,7 +275,10 @@ def stress_claim(claim: Claim, claim_file: Path, dataset: Dataset, *, samples: i
                  ci_width: float = 0.05, max_samples: int = 8000, n_breakeven: int = 3) -> ClaimResult:
     """Stress-test one claim (past claims: a recomputation from the data)."""
     if claim.scenario is None:
-        value = past_metric(dataset, claim.metric)
+        try:
+            value = past_metric(dataset, claim.metric)
+        except ScenariosError as exc:
+            raise api.in_file(exc, str(claim_file)) from None
         return ClaimResult(claim, np.array([value]), claim.holds_if.holds(np.array([value])))
     evaluator = Evaluator(claim, claim_file, dataset)
     matrix, values, holds = sample_until(claim, evaluator, n=samples, seed=seed, ci_width=ci_width,
@@ -293,6 +303,10 @@ def stress(path: str | Path, *, samples: int = 500, seed: int = 0, ci_width: flo
     >>> results = stress("configs/claims/itif_full45.yaml")   # doctest: +SKIP
     >>> print(results[0].verdict)                              # doctest: +SKIP
     """
+    check_option(samples, "--samples", minimum=1)
+    check_option(max_samples, "--max-samples", minimum=1)
+    check_option(ci_width, "--ci-width", minimum=0, maximum=1, integer=False, above=True)
+    check_seed(seed)
     path = Path(path)
     claim_file: ClaimFile = load_claims(path)
     dataset = dataset or load_dataset()

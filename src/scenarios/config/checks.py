@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import difflib
 import fnmatch
+import numbers
 
-from scenarios.config.schema import Spec
+from scenarios.config.schema import MAX_SEED, Spec
 from scenarios.errors import ConfigError, Problem
 
 # Parameters the model reads per sample (``*`` is one key: a country code, a program name).
@@ -107,3 +108,32 @@ def check_spec(spec: Spec, file: str | None = None) -> None:
                                     f"modelled: {', '.join(spec.countries)}"))
     if problems:
         raise ConfigError("invalid config", problems=problems)
+
+
+def metric_year_warnings(spec: Spec, base_year: int) -> list[str]:
+    """Metric years and windows the run does not reach: they are skipped, and said so."""
+    warnings = [f"metrics.years: {year} is not a projected year ({base_year + 1}-{spec.horizon}): not reported"
+                for year in spec.metrics.years if not base_year < year <= spec.horizon]
+    warnings += [f"metrics.windows: [{start}, {end}] ends past the horizon ({spec.horizon}): not reported"
+                 for start, end in spec.metrics.windows if end > spec.horizon]
+    return warnings
+
+
+def check_option(value: object, option: str, *, minimum: float, maximum: float | None = None,
+                 integer: bool = True, above: bool = False) -> None:
+    """A numeric command-line option (or its API argument) within range; ``above``: > minimum."""
+    valid = isinstance(value, numbers.Integral if integer else numbers.Real) and not isinstance(value, bool)
+    if valid:
+        valid = (value > minimum if above else value >= minimum) and (maximum is None or value <= maximum)
+    if not valid:
+        rule = f"{'>' if above else '>='} {minimum:g}" + ("" if maximum is None else f" and <= {maximum:g}")
+        raise ConfigError(f"must be {'a whole number' if integer else 'a number'} {rule}",
+                          path=option, value=value, hint=f"e.g. {option} {int(minimum) + 1 if integer else 0.05}")
+
+
+def check_seed(seed: object, option: str = "--seed") -> None:
+    """A seed is a whole number from 0 to 2**63 - 1 (stored as int64 in results.nc)."""
+    if isinstance(seed, numbers.Integral) and not isinstance(seed, bool) and 0 <= seed <= MAX_SEED:
+        return
+    raise ConfigError("must be a whole number from 0 to 2**63 - 1", path=option, value=seed,
+                      hint=f"e.g. {option} 1")

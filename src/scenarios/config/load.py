@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
+import os
 from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
@@ -15,12 +16,68 @@ from pydantic import BaseModel, ValidationError
 
 from scenarios.config.schema import Spec
 from scenarios.errors import ConfigError, Problem
+from scenarios.files import check_input_file, read_text
 
 PACKAGED_CONFIGS = resources.files("scenarios") / "configs"
 
 
+MAX_NODES = 20_000  # values in a document, aliases expanded (a config has ~500; parsing 20,000 takes 0.5 s)
+MAX_DEPTH = 50  # nesting of mappings and lists (a config has ~6)
+
+
+class YAMLTooLarge(yaml.constructor.ConstructorError):
+    """A document nested too deeply, or whose aliases expand past :data:`MAX_NODES` values."""
+
+
 class _UniqueKeyLoader(yaml.SafeLoader):
-    """A SafeLoader that rejects duplicate mapping keys instead of keeping the last one."""
+    """A SafeLoader that rejects duplicate mapping keys instead of keeping the last one, and
+    documents of more than :data:`MAX_NODES` values, counting each alias as a copy of what it
+    names ("billion laughs"): both are refused before a value is built."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._nodes = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
+        self._nodes += 1  # stop parsing early: a large flat document is refused as fast as a bomb
+        if self._nodes > MAX_NODES:
+            raise YAMLTooLarge(None, None, f"the document holds more than {MAX_NODES:,} values",
+                               self.peek_event().start_mark)
+        return super().compose_node(parent, index)
+
+    def construct_document(self, node: yaml.Node) -> Any:
+        _check_expansion(node)
+        return super().construct_document(node)
+
+
+def _check_expansion(root: yaml.Node) -> None:
+    """Count the values of the document as if every alias were copied out, without copying."""
+    sizes: dict[int, int] = {}  # an alias is the same node object again: each is sized once
+    stack: list[tuple[yaml.Node, int, bool]] = [(root, 0, False)]
+    while stack:
+        node, depth, done = stack.pop()
+        if id(node) in sizes:
+            continue
+        if depth > MAX_DEPTH:
+            raise YAMLTooLarge(None, None, f"nested more than {MAX_DEPTH} levels deep", node.start_mark)
+        children = _children(node)
+        if done or not children:
+            sizes[id(node)] = 1 + sum(sizes[id(c)] for c in children)
+            if sizes[id(node)] > MAX_NODES:
+                raise YAMLTooLarge(
+                    None, None, f"the document expands to more than {MAX_NODES:,} values through its "
+                    "'*' aliases", node.start_mark)
+            continue
+        stack.append((node, depth, True))
+        stack.extend((c, depth + 1, False) for c in children if id(c) not in sizes)
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
 
 
 def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
@@ -38,22 +95,22 @@ def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: b
 _UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
-def read_yaml(path: Path) -> dict[str, Any]:
-    """Read one YAML mapping, turning syntax errors and duplicate keys into :class:`ConfigError`."""
+def read_yaml(path: Path, what: str = "config file") -> dict[str, Any]:
+    """Read one YAML mapping (a bounded file, see :mod:`scenarios.files`), turning syntax errors,
+    duplicate keys and alias bombs into :class:`ConfigError`."""
+    if not os.path.lexists(path):
+        raise ConfigError("file not found", file=str(path), hint=_config_hint(path))
+    text = read_text(path, what)
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError("file not found", file=str(path), hint=_config_hint(path)) from None
-    except OSError as exc:
-        raise ConfigError(f"cannot read file ({exc.strerror})", file=str(path)) from None
-    try:
-        data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+        data = load_yaml_text(text)
+    except YAMLTooLarge as exc:
+        raise ConfigError(f"YAML document too large: {exc.problem}", file=str(path), path=_line(exc),
+                          hint="a config holds a few hundred values: write them out, without repeated "
+                          "'*' aliases or deep nesting") from None
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else None
         problem = getattr(exc, "problem", None) or str(exc)
         raise ConfigError(
-            f"YAML syntax error: {problem}", file=str(path), path=where,
+            f"YAML syntax error: {problem}", file=str(path), path=_line(exc),
             hint="check indentation and that every 'key: value' has a space after the colon",
         ) from None
     if data is None:
@@ -61,6 +118,19 @@ def read_yaml(path: Path) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ConfigError("a config must be a mapping of keys to values", file=str(path), value=type(data).__name__)
     return data
+
+
+def _line(exc: yaml.YAMLError) -> str | None:
+    mark = getattr(exc, "problem_mark", None)
+    return f"line {mark.line + 1}, column {mark.column + 1}" if mark else None
+
+
+def load_yaml_text(text: str) -> Any:
+    """YAML text -> Python values with the bounded, duplicate-key-refusing loader."""
+    try:
+        return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+    except RecursionError:  # the composer recurses: far deeper than MAX_DEPTH
+        raise YAMLTooLarge(None, None, f"nested more than {MAX_DEPTH} levels deep") from None
 
 
 def _config_hint(path: Path) -> str | None:
@@ -118,6 +188,11 @@ def load_raw(path: Path, _chain: tuple[Path, ...] = ()) -> dict[str, Any]:
         raise ConfigError(f"'extends' target {parent_name!r} is neither next to this file nor a shipped config",
                           file=str(path), path="extends", value=parent_name,
                           hint=_config_hint(Path(parent_name)))
+    try:
+        check_input_file(parent_path, "'extends' target")
+    except ConfigError as exc:  # named from the file that extends it
+        raise ConfigError(exc.problems[0].message, file=str(path), path="extends", value=parent_name,
+                          hint=exc.problems[0].hint) from None
     return deep_merge(load_raw(parent_path, (*_chain, resolved)), data)
 
 
@@ -140,7 +215,10 @@ def parse_override(text: str) -> tuple[list[str], Any]:
         raise ConfigError("an override must look like dotted.path=value", path="--set", value=text,
                           hint="e.g. --set countries.USA.growth.g=0.02")
     try:
-        parsed = yaml.safe_load(value) if value.strip() else None
+        parsed = load_yaml_text(value) if value.strip() else None
+    except yaml.constructor.ConstructorError as exc:  # an alias bomb or a duplicate key
+        raise ConfigError(f"the value is not a plain value: {exc.problem}", path="--set", value=text,
+                          hint="give a plain value, e.g. --set impact.rho=0.3") from None
     except yaml.YAMLError:
         parsed = value
     return key.strip().split("."), parsed
@@ -160,13 +238,24 @@ def _nested(keys: list[str], value: Any) -> dict[str, Any]:
     return value
 
 
-def validate(data: dict[str, Any], *, file: str | None = None) -> Spec:
-    """Validate a merged config dict; every problem is reported at once with its key path."""
+def validate(data: dict[str, Any], *, file: str | None = None, overrides: list[str] | None = None) -> Spec:
+    """Validate a merged config dict; every problem is reported at once with its key path, and
+    blames the ``--set`` option that gave the bad value, not the file."""
     try:
         return Spec.model_validate(data)
     except ValidationError as exc:
-        errors = _drop_other_branches(exc.errors())
-        raise ConfigError("invalid config", problems=[_problem(err, file) for err in errors]) from None
+        problems = [_problem(err, file) for err in _drop_other_branches(exc.errors())]
+        raise ConfigError("invalid config", problems=_blame_overrides(problems, overrides or [])) from None
+
+
+def _blame_overrides(problems: list[Problem], overrides: list[str]) -> list[Problem]:
+    keys = {tuple(parse_override(text)[0]): text for text in overrides}
+    for problem in problems:
+        at = tuple((problem.path or "").split("."))
+        blamed = [text for key, text in keys.items() if at[: len(key)] == key]
+        if blamed:
+            problem.file = f"command-line option --set {blamed[-1]}"
+    return problems
 
 
 def _is_branch(part: Any) -> bool:
@@ -252,8 +341,7 @@ def load_config(name_or_path: str | Path, overrides: list[str] | None = None) ->
     """
     path = resolve_config_path(name_or_path)
     data = apply_overrides(load_raw(path), overrides or [])
-    spec = validate(data, file=str(path))
-    return spec
+    return validate(data, file=str(path), overrides=overrides)
 
 
 def config_hash(spec: Spec) -> str:

@@ -7,12 +7,18 @@ Money is in USD million unless a ``currency`` key says otherwise; rates are frac
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-Year = int
+FIRST_YEAR, LAST_YEAR = 1900, 2200  # any year in a config: the data start in 1970
+Year = Annotated[int, Field(ge=FIRST_YEAR, le=LAST_YEAR)]
 Window = tuple[Year, Year]
+MAX_SEED = 2**63 - 1  # numpy seeds and the int64 seed attribute of results.nc
+RUN_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}")
+RUN_NAME_RULE = ("a run name is one folder name: 1 to 100 letters, digits, '_', '-' or '.', "
+                 "not starting with '.' or '-' (e.g. nnmi_full45)")
 
 
 class Strict(BaseModel):
@@ -132,12 +138,20 @@ class Impact(Strict):
     params: dict[str, float] = {}
 
 
+EXCHANGE_RATES = {"USD": 1.0, "EUR": 1.08, "CNY": 0.139}  # USD per unit of currency
+
+
 class Money(Strict):
     """Conversion of nominal budgets to constant 2015 USD."""
 
-    exchange_rates: dict[Literal["USD", "EUR", "CNY"], Annotated[float, Field(gt=0)]] = {
-        "USD": 1.0, "EUR": 1.08, "CNY": 0.139}
+    exchange_rates: dict[Literal["USD", "EUR", "CNY"], Annotated[float, Field(gt=0)]] = EXCHANGE_RATES
     inflation: float = Field(default=0.02, gt=-0.5, lt=1)
+
+    @field_validator("exchange_rates")
+    @classmethod
+    def _every_currency(cls, rates: dict[str, float]) -> dict[str, float]:
+        """A currency the config leaves out keeps its default rate (budgets may use any of them)."""
+        return {**EXCHANGE_RATES, **rates}
 
 
 class MetricSettings(Strict):
@@ -167,13 +181,13 @@ class DataSettings(Strict):
 class Spec(Strict):
     """A resolved scenario: the validated config after ``extends`` and overrides."""
 
-    name: str = Field(pattern=r"^[A-Za-z0-9_.-]+$")
+    name: str
     description: str = ""
     source: str = ""
-    horizon: Year = Field(default=2040, ge=1990, le=2200)
+    horizon: int = Field(default=2040, ge=1990, le=LAST_YEAR)
     base_year: Year | None = None
-    history_start: Year = Field(default=2010, ge=1970)
-    seed: int = Field(default=0, ge=0)
+    history_start: int = Field(default=2010, ge=1970, le=LAST_YEAR)
+    seed: int = Field(default=0, ge=0, le=MAX_SEED)
     reference: str | None = None
     data: DataSettings = DataSettings()
     countries: dict[str, Country] = Field(min_length=1)
@@ -183,3 +197,10 @@ class Spec(Strict):
     metrics: MetricSettings = MetricSettings()
     uncertainties: dict[str, dict[str, Any]] = {}
     correlations: list[tuple[str, str, float]] = []
+
+    @field_validator("name")
+    @classmethod
+    def _one_folder_name(cls, name: str) -> str:
+        if not RUN_NAME.fullmatch(name):
+            raise ValueError(RUN_NAME_RULE)
+        return name

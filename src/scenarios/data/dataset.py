@@ -23,6 +23,7 @@ from scenarios.data.importers import (
     read_wdi_csv,
 )
 from scenarios.errors import DataError
+from scenarios.files import writing
 
 DEFAULT_EDITION = "UN AMA through2023"
 COLUMNS = {
@@ -238,6 +239,10 @@ def load_dataset(path: str | Path | None = None) -> Dataset:
     if directory is not None and not directory.is_dir():
         raise DataError("dataset directory not found", file=str(directory),
                         hint="give a directory holding series.csv (and optionally the other CSVs)")
+    if directory is not None and not any((directory / f"{name}.csv").is_file() for name in COLUMNS):
+        raise DataError(f"not a dataset folder: it has none of {', '.join(f'{n}.csv' for n in COLUMNS)}",
+                        file=str(directory), hint="make one with 'scenarios data import wdi FILE --out DIR' "
+                        "(or 'un'), or drop data.path to use the embedded data")
     tables = {name: _read_table(name, directory) for name in COLUMNS}
     vintage = _read_vintage(directory)
     return Dataset(
@@ -294,13 +299,15 @@ def import_file(
         _require(price_basis, pd.Series(PRICE_BASES), "price_basis")
         new = new[new["price_basis"] == price_basis]
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    with writing(out):
+        out.mkdir(parents=True, exist_ok=True)
     base = _read_table("series", out)
     replaced = base.set_index(["edition", "price_basis", "indicator"]).index.isin(
         new.set_index(["edition", "price_basis", "indicator"]).index)
     merged = pd.concat([base[~replaced], new], ignore_index=True)
     target = out / "series.csv"
-    write_csv(merged.sort_values(_SERIES_KEY, ignore_index=True), target, float_format="%.3f")
+    with writing(target):
+        write_csv(merged.sort_values(_SERIES_KEY, ignore_index=True), target, float_format="%.3f")
     return target
 
 

@@ -7,6 +7,8 @@ basis and year, in USD million, with the edition and the source of each row.
 from __future__ import annotations
 
 import csv
+import math
+import os
 import re
 import zipfile
 from importlib import resources
@@ -16,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from scenarios.errors import DataError
+from scenarios.files import check_input_file
 
 SERIES_COLUMNS = [
     "iso3",
@@ -66,6 +69,7 @@ _WLD_MIN_AREAS = 150
 # A world sum missing one of these economies is not a world total (China's MVA starts in 2004).
 _WLD_REQUIRES = {156: "CHN", 840: "USA", 276: "DEU", 392: "JPN"}
 _MAX_TITLE_ROWS = 10
+_ISO3 = re.compile(r"[A-Z]{3}")
 # Words of the xlsx title or file name that give the price basis away.
 _PRICE_BASIS_KEYS = {
     "constant_2015_usd": ("constant 2015", "constant_2015", "gdpconstant"),
@@ -377,10 +381,17 @@ def _wdi_header(rows, path: Path) -> tuple[int, list[str]]:
 def _wdi_record(line, row, header, code_col, years, path: Path) -> dict:
     record = {"iso3": row[1].strip(), "country": row[0].strip(), "code": row[code_col].strip(),
               "line": line}
+    if not _ISO3.fullmatch(record["iso3"]):
+        raise DataError("not a country code: three capital letters A-Z", file=str(path),
+                        path=f"row {line}, column B ({header[1]})", value=record["iso3"],
+                        hint="WDI codes are ISO3 (USA, CHN) or World Bank aggregates (WLD)")
     for col, year in years.items():
         cell = row[col].strip() if col < len(row) else ""
         where = f"row {line}, column {_letter(col + 1)} ({header[col]})"
-        record[year] = _number(None if cell == ".." else cell, path, where)
+        record[year] = value = _number(None if cell == ".." else cell, path, where)
+        if value <= 0:
+            raise DataError("MVA and GDP must be positive", file=str(path), path=where, value=cell,
+                            hint="leave a missing value blank or '..'")
     return record
 
 
@@ -398,10 +409,12 @@ def _wdi_updated(rows) -> str | None:
 
 
 def _existing(path: str | Path) -> Path:
+    """A download to import: a regular file under the input size limit."""
     path = Path(path)
-    if not path.is_file():
+    if not os.path.lexists(path):
         raise DataError("file not found", file=str(path),
                         hint="give the path of a downloaded UN AMA xlsx or WDI CSV file")
+    check_input_file(path, "download", DataError)
     return path
 
 
@@ -421,10 +434,14 @@ def _number(cell, path: Path, where: str) -> float:
     if isinstance(cell, bool):
         raise DataError("not a number", file=str(path), path=where, value=cell)
     try:
-        return float(cell)
+        value = float(cell)
     except (TypeError, ValueError):
         raise DataError("not a number", file=str(path), path=where, value=cell,
                         hint="leave missing values blank (or '..' in WDI files)") from None
+    if not math.isfinite(value):
+        raise DataError("not a finite number", file=str(path), path=where, value=cell,
+                        hint="leave missing values blank (or '..' in WDI files)")
+    return value
 
 
 def _check_unique(wide: pd.DataFrame, keys: list[str], path: Path) -> None:
