@@ -234,11 +234,3 @@ def test_a_child_distribution_replaces_the_parents_whole(write_config) -> None:
     path = write_config("normal_tau", "name: normal_tau\nextends: baseline.yaml\nuncertainties:\n"
                         "  countries.CHN.growth.tau: {dist: normal, mean: 11, sd: 2}\n")
     assert api.load_config(path).uncertainties["countries.CHN.growth.tau"] == {"dist": "normal", "mean": 11, "sd": 2}
-
-
-def test_a_budget_currency_without_an_exchange_rate_is_a_config_error(config_dir: Path) -> None:
-    path = config_dir / "baseline.yaml"
-    path.write_text(path.read_text().replace("exchange_rates: {USD: 1.0, EUR: 1.08, CNY: 0.139}",
-                                             "exchange_rates: {EUR: 1.08, CNY: 0.139}"))
-    with pytest.raises(ConfigError, match="no exchange rate for USD"):
-        api.load_config(path)
