@@ -110,3 +110,12 @@ def test_out_of_range_value_gives_the_schema_message(explorer):
 def test_unmoved_levers_change_nothing(explorer):
     assert explorer.changes(explorer.values()) == {}
     assert levers_for(explorer.start, {})  # a config's levers need no data to be listed
+
+
+def test_a_moved_distribution_must_stay_within_the_schema(explorer):
+    # the match ratio is sampled from triangular(1.0, 1.3, 4.6), median 2.16: at a median of 1.0
+    # its low end would fall below the schema's minimum of 0
+    answer = explorer.update({**explorer.values(), MATCH: 1.0})
+    assert "uncertainties.programs.manufacturing_usa.match_ratio" in answer.error
+    assert "Input should be greater than or equal to 0" in answer.error
+    assert explorer.update({**explorer.values(), MATCH: 1.5}).error is None

@@ -20,6 +20,7 @@ from scenarios.outputs.explorer.levers import Lever
 log = logging.getLogger(__name__)
 CHARTS = {
     "mva": ("Manufacturing value added, {focus}", "USD million, constant 2015 prices"),
+    "gain": ("{focus} MVA gain against the reference, future by future", "USD million, constant 2015 prices"),
     "institutes": ("Institutes active, {focus} programs", "institutes"),
     "spend": ("Federal spend, {focus} programs", "USD million, constant 2015 prices a year"),
 }
@@ -53,10 +54,10 @@ def _fan(title: str, units: str, legend: bool) -> tuple[figure, dict[str, Column
     for side, colour in COLOURS.items():
         source = ColumnDataSource({k: [] for k in ("year", *(f"p{q:02d}" for q in QUANTILES))})
         fig.varea("year", "p05", "p95", source=source, fill_color=colour, fill_alpha=0.15,
-                  legend_label=f"{side}: 90 %")
+                  legend_label=f"{side}: 90 %", name=f"{side}|90 %")
         fig.varea("year", "p25", "p75", source=source, fill_color=colour, fill_alpha=0.3,
-                  legend_label=f"{side}: 50 %")
-        fig.line("year", "p50", source=source, line_color=colour, line_width=2,
+                  legend_label=f"{side}: 50 %", name=f"{side}|50 %")
+        fig.line("year", "p50", source=source, line_color=colour, line_width=2, name=f"{side}|median",
                  line_dash="solid" if side == "scenario" else "dashed", legend_label=f"{side}: median")
         sources[side] = source
     base = Span(location=0, dimension="height", line_color="#444", line_dash="dotted")
@@ -114,6 +115,9 @@ class ExplorerPage:
         self.verdicts = pn.pane.HTML("", sizing_mode="stretch_width", stylesheets=[CSS])
         self.timing = pn.pane.HTML("", styles={"color": "#666", "font-size": "12px"})
         self.charts = {name: _fan(title, units, name == "mva") for name, (title, units) in CHARTS.items()}
+        first = self.charts["mva"][0]
+        for fig, _, _ in self.charts.values():
+            fig.x_range = first.x_range  # one time axis for the three charts
         self.levers_column = pn.Column(sizing_mode="stretch_width")
         self.download = pn.widgets.FileDownload(callback=self._export, filename="explore.yaml",
                                                 label="Export the setting as YAML", button_type="primary",
@@ -121,6 +125,7 @@ class ExplorerPage:
         self.reset = pn.widgets.Button(name="Reset the levers", sizing_mode="stretch_width")
         self.reset.on_click(lambda _: self._reset())
         self.title = pn.pane.HTML("")
+        self.caption = pn.pane.HTML("")
         self.widgets: dict[str, pn.widgets.Widget] = {}
         shared = (pn.state.session_args.get("scenario") or [b""])[0].decode()
         self.picker.value = shared if shared in options else self.config
@@ -133,11 +138,18 @@ class ExplorerPage:
         self.explorer = Explorer(config, samples=self.samples, seed=self.seed)
         start = self.explorer.start
         self.download.filename = f"{start.name}_explore.yaml"
+        self.caption.object = (f"<small>{html.escape(start.name)} minus {html.escape(str(start.reference))} in "
+                               f"each of the same {self.samples:,} futures: the median and the 5-95 % range."
+                               "</small>")
         self.title.object = (f"<b>{html.escape(start.name)}</b> against <b>{html.escape(str(start.reference))}</b>: "
                              f"{html.escape(start.description)} <i>({self.samples:,} futures, seed "
                              f"{self.explorer.seed})</i>")
+        sides = {"scenario": start.name, "reference": str(start.reference)}
         for name, (fig, _, _) in self.charts.items():
             fig.title.text = CHARTS[name][0].format(focus=self.explorer.focus)
+            for item in fig.legend.items:  # the legend names the two scenarios
+                side, band = item.renderers[0].name.split("|")
+                item.label = {"value": f"{sides[side]}: {band}"}
         self.widgets = {lever.path: _widget(lever) for lever in self.explorer.levers}
         groups: dict[str, list] = {}
         for lever in self.explorer.levers:
@@ -200,9 +212,9 @@ class ExplorerPage:
         side = pn.Column(self.picker, self.levers_column, self.reset, self.download,
                          pn.pane.HTML("<small>The address bar holds the setting: copy it to share this view.</small>"),
                          width=440)
-        charts = pn.Column(*(pn.pane.Bokeh(fig, sizing_mode="stretch_width") for fig, _, _ in self.charts.values()),
-                           sizing_mode="stretch_width")
-        main = pn.Column(self.title, self.error, pn.pane.HTML("<h3>Policy effect</h3>"), self.headline,
+        charts = pn.GridBox(*(pn.pane.Bokeh(fig, sizing_mode="stretch_width") for fig, _, _ in self.charts.values()),
+                            ncols=2, sizing_mode="stretch_width")
+        main = pn.Column(self.title, self.error, pn.pane.HTML("<h3>Policy effect</h3>"), self.caption, self.headline,
                          self.timing, pn.pane.HTML("<h3>Claims</h3>"), self.verdicts, charts,
                          sizing_mode="stretch_width")
         return pn.Row(side, main, sizing_mode="stretch_width")

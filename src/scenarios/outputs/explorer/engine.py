@@ -23,10 +23,10 @@ from scenarios.config.checks import check_spec
 from scenarios.config.load import deep_merge, load_raw, resolve_config_path, validate
 from scenarios.config.schema import Spec
 from scenarios.data import Dataset, load_dataset
-from scenarios.errors import ScenariosError
+from scenarios.errors import ConfigError, ScenariosError
 from scenarios.model.engine import run_model
 from scenarios.model.inputs import Inputs, build_inputs
-from scenarios.outputs.explorer.levers import Lever, export_yaml, levers_for, setting_changes
+from scenarios.outputs.explorer.levers import Lever, export_yaml, levers_for, nested, setting_changes
 from scenarios.outputs.explorer.verdicts import Verdict, claims_for, judge
 from scenarios.results import to_dataset
 from scenarios.sampling import correlation_matrix, sample, validate_uncertainties
@@ -58,6 +58,25 @@ def spec_of(raw: dict[str, Any], changes: dict[str, Any], file: str, seed: int |
     if spec.correlations:
         correlation_matrix(spec.correlations, list(dists), file=file)
     return spec if seed is None else spec.model_copy(update={"seed": seed})
+
+
+def check_shifted(raw: dict[str, Any], changes: dict[str, Any], file: str) -> None:
+    """A lever that moves a sampled parameter must keep its whole distribution (both ends of
+    ``bounds()``) within the schema's range for that parameter."""
+    moved = changes.get("uncertainties", {})
+    if not moved:
+        return
+    merged = deep_merge(raw, changes)
+    dists = validate_uncertainties(merged["uncertainties"], file=file)
+    for path in moved:
+        for end in dists[path].bounds():
+            try:
+                validate(deep_merge(merged, nested(path, end)), file=file)
+            except ConfigError as exc:
+                raise ConfigError(
+                    f"moved this far, the distribution of {path} reaches {end:g}: {exc.problems[0].message}",
+                    file=file, path=f"uncertainties.{path}", value=merged["uncertainties"][path],
+                    hint="move the lever less far, or narrow the distribution in the config") from None
 
 
 def reference_path(config_file: Path, reference: str) -> Path:
@@ -110,6 +129,7 @@ class Explorer:
     def run(self, changes: dict[str, Any]) -> tuple[xr.Dataset, xr.Dataset | None]:
         """The scenario's ensemble with ``changes``, and its reference on the same draws."""
         spec = spec_of(self.raw, changes, self.file, self.seed)
+        check_shifted(self.raw, changes, self.file)
         inputs = self._inputs(spec)
         matrix = None
         if spec.uncertainties:
@@ -184,6 +204,8 @@ def summarize(results: xr.Dataset, reference: xr.Dataset | None, focus: str, rat
     ours = _series(results, focus)
     theirs = _series(reference, focus) if reference is not None else ours
     bands = {name: (_quantiles(ours[name]), _quantiles(theirs[name])) for name in ("mva", "institutes", "spend")}
+    gain = ours["mva"] - theirs["mva"]  # sample by sample: the same future with and without the policy
+    bands["gain"] = (_quantiles(gain), _quantiles(np.zeros_like(gain)))
     headline = _headline(ours, theirs, years, base, focus, rate) if reference is not None else pd.DataFrame()
     return Answer(years=years, base_year=base, bands=bands, headline=headline)
 

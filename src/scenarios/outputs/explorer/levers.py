@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 from scenarios.config.labels import describe
-from scenarios.config.load import PACKAGED_CONFIGS
+from scenarios.config.load import PACKAGED_CONFIGS, deep_merge
 from scenarios.config.schema import Budget, Spec
 from scenarios.model.parameters import lookup
 from scenarios.sampling import validate_uncertainties
@@ -128,6 +128,13 @@ def shift(dist: dict[str, Any], median: float, centre: float) -> dict[str, Any]:
     return {key: dist[key] + (centre - median) for key in SHIFTED if dist.get(key) is not None}
 
 
+def nested(path: str, value: Any) -> dict[str, Any]:
+    """``nested("a.b", 1)`` -> ``{"a": {"b": 1}}``."""
+    for key in reversed(path.split(".")):
+        value = {key: value}
+    return value
+
+
 def setting_changes(levers: list[Lever], values: dict[str, float]) -> dict[str, Any]:
     """The nested config keys that a setting changes (only levers moved from their start)."""
     changes: dict[str, Any] = {}
@@ -136,11 +143,7 @@ def setting_changes(levers: list[Lever], values: dict[str, float]) -> dict[str, 
         if not changed(lever, value):
             continue
         value = int(round(value)) if lever.integer else float(value)
-        node = changes
-        *parents, last = lever.path.split(".")
-        for key in parents:
-            node = node.setdefault(key, {})
-        node[last] = value
+        changes = deep_merge(changes, nested(lever.path, value))
         if lever.dist is not None:
             changes.setdefault("uncertainties", {})[lever.path] = shift(lever.dist, lever.start, value)
     return changes
