@@ -161,6 +161,15 @@ def test_a_bad_value_shows_the_schema_message(page):
     message.wait_for(state="hidden", timeout=20_000)
 
 
+def test_the_scenario_picker_starts_from_another_config(server, open_page):
+    other = open_page(server)
+    other.locator("select").first.select_option("funding_cut")
+    expected = api_gain([], config="funding_cut")
+    assert wait_for_gain(other, expected) == pytest.approx(expected, rel=1e-12)
+    assert other.url.endswith("?scenario=funding_cut")
+    other.close()
+
+
 def test_no_console_errors_and_no_request_beyond_the_app(page, server, seen):
     app = urlsplit(server).netloc
     assert seen["requests"]

@@ -164,11 +164,12 @@ class ExplorerPage:
         self.refresh()
 
     def _switch(self, config: str) -> None:
-        if pn.state.location is not None:
-            for widget in self.widgets.values():
-                pn.state.location.unsync(widget)
-            pn.state.location.search = f"?scenario={config}"
-        self._load(config)
+        """Start afresh from another config: in the browser, a new page whose address names it."""
+        if pn.state.location is None:
+            self._load(config)
+            return
+        pn.state.location.reload = True
+        pn.state.location.search = f"?scenario={config}"
 
     def _reset(self) -> None:
         for lever in self.explorer.levers:

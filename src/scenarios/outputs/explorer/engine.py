@@ -26,7 +26,13 @@ from scenarios.data import Dataset, load_dataset
 from scenarios.errors import ConfigError, ScenariosError
 from scenarios.model.engine import run_model
 from scenarios.model.inputs import Inputs, build_inputs
-from scenarios.outputs.explorer.levers import Lever, export_yaml, levers_for, nested, setting_changes
+from scenarios.outputs.explorer.levers import (
+    Lever,
+    export_yaml,
+    levers_for,
+    nested,
+    setting_changes,
+)
 from scenarios.outputs.explorer.verdicts import Verdict, claims_for, judge
 from scenarios.results import to_dataset
 from scenarios.sampling import correlation_matrix, sample, validate_uncertainties

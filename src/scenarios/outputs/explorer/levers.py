@@ -142,7 +142,7 @@ def setting_changes(levers: list[Lever], values: dict[str, float]) -> dict[str, 
         value = values.get(lever.path, lever.start)
         if not changed(lever, value):
             continue
-        value = int(round(value)) if lever.integer else float(value)
+        value = round(value) if lever.integer else float(value)
         changes = deep_merge(changes, nested(lever.path, value))
         if lever.dist is not None:
             changes.setdefault("uncertainties", {})[lever.path] = shift(lever.dist, lever.start, value)
