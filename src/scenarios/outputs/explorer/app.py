@@ -127,6 +127,7 @@ class ExplorerPage:
         self.title = pn.pane.HTML("")
         self.caption = pn.pane.HTML("")
         self.widgets: dict[str, pn.widgets.Widget] = {}
+        self._shown: dict[str, float] | None = None
         shared = (pn.state.session_args.get("scenario") or [b""])[0].decode()
         self.picker.value = shared if shared in options else self.config
         self._load(self.picker.value)
@@ -184,7 +185,7 @@ class ExplorerPage:
     def refresh(self) -> None:
         """Re-run the ensemble for the current levers and update every view."""
         values = self.values()
-        if values == getattr(self, "_shown", None):
+        if values == self._shown:
             return
         self._shown = values
         try:

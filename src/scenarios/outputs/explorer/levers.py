@@ -112,6 +112,8 @@ def levers_for(spec: Spec, growth: dict[str, float]) -> list[Lever]:
             value = growth.get(path.split(".")[1])
         if value is None and path not in spec.uncertainties:
             continue
+        if spec.uncertainties.get(path, {}).get("dist") == "choice":  # no centre to move
+            continue
         levers.append(_lever(spec, path, 0.0 if value is None else value, group, years))
     return levers
 
