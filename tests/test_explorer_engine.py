@@ -119,3 +119,17 @@ def test_a_moved_distribution_must_stay_within_the_schema(explorer):
     assert "uncertainties.programs.manufacturing_usa.match_ratio" in answer.error
     assert "Input should be greater than or equal to 0" in answer.error
     assert explorer.update({**explorer.values(), MATCH: 1.5}).error is None
+
+
+def test_a_user_config_is_extended_by_its_full_path(tmp_path):
+    mine = tmp_path / "mine.yaml"
+    mine.write_text("extends: nnmi_full45\nname: mine\nimpact: {delta: 0.2}\n")
+    explorer = Explorer(mine, samples=50)
+    text = explorer.export({**explorer.values(), BUDGET: 900})
+    assert yaml.safe_load(text)["extends"] == str(mine.resolve())
+    out = tmp_path / "elsewhere" / "setting.yaml"
+    out.parent.mkdir()
+    out.write_text(text)
+    answer = explorer.update({**explorer.values(), BUDGET: 900})
+    run = api.run(out, samples=50)
+    assert _shown(answer, "USA MVA gain", 2035)["p50"] == pytest.approx(_metric(run, "delta_mva", 2035), rel=1e-12)
