@@ -459,3 +459,23 @@ def audit(
     terminal = Console()
     terminal.print(rich_table(table))
     terminal.print(f"[green]wrote[/green] {out / 'audit'}")
+
+
+@app.command()
+def explore(
+    config: Annotated[str, typer.Argument(help="Config file or shipped name to start from.",
+                                          autocompletion=_complete_config)] = "nnmi_full45",
+    port: Annotated[int | None, typer.Option(help="Port on 127.0.0.1 (default: a free one).")] = None,
+    samples: Annotated[int, typer.Option("--samples", "-n", help="Futures in the live ensemble.")] = 1000,
+    seed: Annotated[int | None, typer.Option(help="Random seed (default: the config's).")] = None,
+    open_: Annotated[bool, typer.Option("--open", help="Open the page in the default browser.")] = False,
+) -> None:
+    """A live what-if explorer in the browser, on 127.0.0.1 only: move a lever, see the ensemble,
+    the policy effect and the claims' verdicts change; export the setting as a config.
+
+    Example: scenarios explore nnmi_full45 --port 5006
+    """
+    from scenarios.outputs.explorer.serve import serve
+
+    serve(config, port=port, samples=samples, seed=seed, open_browser=open_,
+          echo=lambda line: console.print(line, highlight=False))
