@@ -20,7 +20,7 @@ import pandas as pd
 import xarray as xr
 
 from scenarios.config.checks import check_spec
-from scenarios.config.load import deep_merge, load_raw, resolve_config_path, validate
+from scenarios.config.load import deep_merge, load_raw, policy_differences, resolve_config_path, validate
 from scenarios.config.schema import Spec
 from scenarios.data import Dataset, load_dataset
 from scenarios.errors import ConfigError, ScenariosError
@@ -85,6 +85,22 @@ def check_shifted(raw: dict[str, Any], changes: dict[str, Any], file: str) -> No
                     hint="move the lever less far, or narrow the distribution in the config") from None
 
 
+def reference_changes(changes: dict[str, Any], policy: dict[str, Any]) -> dict[str, Any]:
+    """The changes that the reference takes too: all but the policy levers (one world, two
+    policies, as ``--set``). Moved distributions stay out: the reference runs on the scenario's
+    draws."""
+    shared: dict[str, Any] = {}
+    for path, value in _leaves({k: v for k, v in changes.items() if k != "uncertainties"}):
+        if not any(p == path or p.startswith(f"{path}.") or path.startswith(f"{p}.") for p in policy):
+            shared = deep_merge(shared, nested(path, value))
+    return shared
+
+
+def _leaves(tree: dict[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
+    return [leaf for key, value in tree.items()
+            for leaf in (_leaves(value, f"{prefix}{key}.") if isinstance(value, dict) else [(f"{prefix}{key}", value)])]
+
+
 def reference_path(config_file: Path, reference: str) -> Path:
     """A reference beside the config, else the shipped one (as :func:`scenarios.api.run`)."""
     beside = config_file.parent / f"{reference}.yaml"
@@ -105,9 +121,10 @@ class Explorer:
         self.dataset = dataset or load_dataset(self.start.data.path)
         self.reference = None
         if self.start.reference:
-            ref_file = reference_path(self.path, self.start.reference)
-            self.reference = spec_of(load_raw(ref_file), {}, str(ref_file), self.seed)
-            self._ref_inputs = build_inputs(self.reference, self.dataset)
+            self._ref_file = str(reference_path(self.path, self.start.reference))
+            self._ref_raw = load_raw(Path(self._ref_file))
+            self.reference = spec_of(self._ref_raw, {}, self._ref_file, self.seed)
+            self._policy = policy_differences(self.start, self.reference)
         self._ref_cache: dict[bytes, xr.Dataset] = {}
         self._inputs_cache: dict[str, Inputs] = {}
         results, _ = self.run({})
@@ -142,28 +159,32 @@ class Explorer:
             dists = validate_uncertainties(spec.uncertainties, file=self.file)
             matrix = sample(dists, self.samples, seed=spec.seed, correlation=spec.correlations or None)
         results = to_dataset(spec, inputs, run_model(spec, inputs, matrix), matrix)[list(VARIABLES)]
-        return results, self._reference_run(matrix, results)
+        return results, self._reference_run(matrix, results, changes)
 
     def _inputs(self, spec: Spec) -> Inputs:
         """Calibrated inputs, rebuilt only when a key they depend on changes (no lever does)."""
         key = repr((list(spec.countries), spec.history_start, spec.horizon, spec.base_year, spec.data,
                     spec.money.inflation, [(k, p.history) for k, p in spec.programs.items()]))
-        if key not in self._inputs_cache:
-            self._inputs_cache.clear()
+        if key not in self._inputs_cache:  # the scenario's and its reference's: no lever moves them
             self._inputs_cache[key] = build_inputs(spec, self.dataset)
         return self._inputs_cache[key]
 
-    def _reference_run(self, matrix: pd.DataFrame | None, results: xr.Dataset) -> xr.Dataset | None:
+    def _reference_run(self, matrix: pd.DataFrame | None, results: xr.Dataset,
+                       changes: dict[str, Any]) -> xr.Dataset | None:
+        """The reference on the scenario's draws, with the changes that are not policy levers."""
         if self.reference is None:
             return None
-        shared = None if matrix is None else matrix[[c for c in matrix.columns if c in self.reference.uncertainties]]
+        own = reference_changes(changes, self._policy)
+        reference = spec_of(self._ref_raw, own, self._ref_file, self.seed)
+        shared = None if matrix is None else matrix[[c for c in matrix.columns if c in reference.uncertainties]]
         if shared is not None and shared.shape[1] == 0:
             shared = None
-        key = b"" if shared is None else shared.to_numpy().tobytes() + str(list(shared.columns)).encode()
+        key = repr(own).encode() + (b"" if shared is None else shared.to_numpy().tobytes()
+                                    + str(list(shared.columns)).encode())
         if key not in self._ref_cache:
             self._ref_cache.clear()
-            ref = to_dataset(self.reference, self._ref_inputs,
-                             run_model(self.reference, self._ref_inputs, shared), shared)[list(VARIABLES)]
+            inputs = self._inputs(reference)
+            ref = to_dataset(reference, inputs, run_model(reference, inputs, shared), shared)[list(VARIABLES)]
             self._ref_cache[key] = ref
         ref = self._ref_cache[key]
         if ref.sizes["sample"] == 1 and results.sizes["sample"] > 1:
