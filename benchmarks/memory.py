@@ -1,7 +1,7 @@
 """Peak memory of ``scenarios run`` ensembles against the estimate the run is held to.
 
 ``python benchmarks/memory.py [SAMPLES ...]`` runs each ensemble in a fresh process (plots on, as
-a user runs it) and prints its peak resident memory next to :func:`scenarios.memory.ensemble_bytes`.
+a user runs it) and prints its peak resident memory next to :func:`scenarios.analysis.memory.ensemble_bytes`.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from run import child_usage
 
 from scenarios import api
 from scenarios.data import load_dataset
-from scenarios.memory import ensemble_bytes
+from scenarios.analysis.memory import ensemble_bytes
 from scenarios.model.inputs import build_inputs
 
 

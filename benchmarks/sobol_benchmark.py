@@ -35,7 +35,7 @@ from scenarios.data import load_dataset
 from scenarios.analysis.sensitivity import design
 from scenarios.model.engine import run_model
 from scenarios.model.inputs import build_inputs
-from scenarios.sensitivity_run import run_sensitivity
+from scenarios.analysis.sensitivity.run import run_sensitivity
 
 N = 2**14
 EXTRA = {

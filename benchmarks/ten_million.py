@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from scenarios.ensemble import run_chunked
+from scenarios.analysis.ensemble import run_chunked
 
 
 def main() -> None:

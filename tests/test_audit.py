@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from scenarios import api
-from scenarios.audit_figures import COLUMNS, Figure, Recipe, load_registry
+from scenarios.analysis.audit import COLUMNS, Figure, Recipe, load_registry
 from scenarios.cli import app
 from scenarios.data import load_dataset
 from scenarios.errors import ConfigError
@@ -200,7 +200,7 @@ def test_every_shipped_figure_cites_a_seed_file():
 def test_docs_page_gives_todays_answer(table):
     from pathlib import Path
 
-    from scenarios.audit_output import answer
+    from scenarios.outputs.audit import answer
 
     page = (Path(__file__).resolve().parents[1] / "docs" / "audit.md").read_text(encoding="utf-8")
     assert answer(table.reset_index())[0] in page

@@ -11,8 +11,9 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from scenarios import api, calibration
-from scenarios.calibration import (
+from scenarios import api
+from scenarios.analysis import calibration
+from scenarios.analysis.calibration import (
     backtest,
     calibrate,
     fit_growth,

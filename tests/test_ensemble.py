@@ -10,7 +10,7 @@ import pytest
 import xarray as xr
 
 from scenarios import api
-from scenarios.blockwise import Side, evaluate
+from scenarios.analysis.blockwise import Side, evaluate
 from scenarios.data import load_dataset
 from scenarios.errors import ScenariosError
 from scenarios.model.engine import run_model
@@ -164,7 +164,7 @@ dask = pytest.importorskip("dask")
 pytest.importorskip("zarr")
 pytest.importorskip("distributed")
 
-from scenarios.ensemble import auto_chunks, open_results, run_chunked
+from scenarios.analysis.ensemble import auto_chunks, open_results, run_chunked
 
 
 def test_chunked_equals_in_memory(tmp_path):
@@ -205,8 +205,8 @@ def test_distributed_equals_in_memory(tmp_path, cluster):
 
 def test_sensitivity_on_a_cluster_equals_in_memory(cluster, monkeypatch):
     """The design's blocks as tasks on two worker processes: identical indices and outputs."""
-    from scenarios import blockwise
-    from scenarios.sensitivity_run import run_sensitivity
+    from scenarios.analysis import blockwise
+    from scenarios.analysis.sensitivity.run import run_sensitivity
 
     monkeypatch.setattr(blockwise, "BLOCK_ROWS", 150)  # 64 x 11 rows: five blocks
     memory = run_sensitivity("nnmi_full45", "sobol", 64, seed=3)

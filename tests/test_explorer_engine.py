@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from scenarios import api
-from scenarios.claims import future_metric, policy_effect
+from scenarios.analysis.claims import future_metric, policy_effect
 from scenarios.config.labels import describe
 from scenarios.errors import ConfigError
 from scenarios.outputs.explorer import Explorer, levers_for

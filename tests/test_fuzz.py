@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from scenarios import api
-from scenarios.claims import (
+from scenarios.analysis.claims import (
     FUTURE_METRICS,
     future_metric,
     load_claims,

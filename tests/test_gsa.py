@@ -23,8 +23,8 @@ from scenarios.analysis.sensitivity import (
     sensitivity,
     to_frame,
 )
-from scenarios.sampling import validate_uncertainties
-from scenarios.testing_models import (
+from scenarios.analysis.sampling import validate_uncertainties
+from scenarios.analysis.sensitivity.testing_models import (
     ISHIGAMI_S1,
     ISHIGAMI_ST,
     ishigami,

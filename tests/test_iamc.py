@@ -8,7 +8,7 @@ import pytest
 import xarray as xr
 
 from scenarios.errors import DataError
-from scenarios.iamc import INDEX, read_iamc, to_iamc, write_iamc
+from scenarios.outputs.iamc import INDEX, read_iamc, to_iamc, write_iamc
 
 MONEY = "USD million, constant 2015 prices"
 PROGRAMS = ["manufacturing_usa", "china_mic", "fraunhofer"]

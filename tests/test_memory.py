@@ -6,7 +6,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from scenarios import api, memory
+from scenarios import api
+from scenarios.analysis import memory
 from scenarios.errors import ConfigError
 
 

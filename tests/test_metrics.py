@@ -10,7 +10,7 @@ import pytest
 import xarray as xr
 from numpy.testing import assert_allclose
 
-from scenarios import metrics
+from scenarios.analysis import metrics
 from scenarios.config.schema import MetricSettings
 from scenarios.errors import ConfigError
 

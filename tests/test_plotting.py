@@ -13,7 +13,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from scenarios.errors import ConfigError
-from scenarios.plotting import (
+from scenarios.outputs.plotting import (
     plot_cagr_gap,
     plot_compare_institutes,
     plot_compare_mva,
@@ -27,7 +27,7 @@ from scenarios.plotting import (
     plot_run,
     plot_spend,
 )
-from scenarios.plotting._common import NOTE_GID
+from scenarios.outputs.plotting._common import NOTE_GID
 
 matplotlib.use("Agg")
 
@@ -431,7 +431,7 @@ def test_ensemble_legend_stands_outside_the_bands():
 def test_tornado_reads_as_labels_and_units_not_dotted_paths():
     import pandas as pd
 
-    from scenarios.plotting.sensitivity import plot_tornado
+    from scenarios.outputs.plotting.sensitivity import plot_tornado
 
     table = pd.DataFrame({
         "output": ["gap"] * 2, "parameter": ["impact.rho", "programs.manufacturing_usa.cost_per_institute"],
@@ -447,7 +447,7 @@ def test_tornado_reads_as_labels_and_units_not_dotted_paths():
 
 
 def test_yearly_first_order_indices_never_stack_past_one():
-    from scenarios.plotting.sensitivity import plot_indices_over_time
+    from scenarios.outputs.plotting.sensitivity import plot_indices_over_time
 
     s1 = np.array([[0.7, 0.5], [0.5, 0.3]])  # parameter x year: 1.2 in 2030, 0.8 in 2031
     over_time = xr.Dataset({"S1": (("output", "parameter", "year"), s1[None])},
@@ -463,7 +463,7 @@ def test_yearly_first_order_indices_never_stack_past_one():
 def test_claim_probability_labels_clear_their_whiskers():
     import pandas as pd
 
-    from scenarios.plotting.claims import plot_claim_probabilities
+    from scenarios.outputs.plotting.claims import plot_claim_probabilities
 
     table = pd.DataFrame({"claim": ["rare", "likely"], "scenario": ["s", "s"], "n": [500, 500],
                           "probability": [0.03, 0.95], "ci_low": [0.02, 0.92], "ci_high": [0.05, 0.97]})

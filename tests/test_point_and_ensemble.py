@@ -14,9 +14,9 @@ from typer.testing import CliRunner
 from scenarios import api
 from scenarios.cli import app
 from scenarios.data import load_dataset
-from scenarios.metrics import point_vs_ensemble
+from scenarios.analysis.metrics import point_vs_ensemble
 from scenarios.model.inputs import build_inputs
-from scenarios.sampling import validate_uncertainties
+from scenarios.analysis.sampling import validate_uncertainties
 
 NOT_CENTRED = {"programs.china_mic.base_funding.scale"}  # baseline.yaml says why
 

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from scenarios import api
-from scenarios.blockwise import reference_side
+from scenarios.analysis.blockwise import reference_side
 from scenarios.cli import app
 from scenarios.config.load import is_lever, load_config, policy_differences, shared_overrides
 from scenarios.data import load_dataset
@@ -113,7 +113,7 @@ def test_rerun_from_the_manifest_keeps_the_reference(tmp_path) -> None:
 
 
 def test_chunked_ensembles_apply_the_same_rule(tmp_path) -> None:
-    from scenarios.ensemble import run_chunked
+    from scenarios.analysis.ensemble import run_chunked
 
     chunked = run_chunked("nnmi_full45", samples=8, chunks=2, overrides=["countries.CHN.growth.g_lr=0.02"],
                           out_dir=tmp_path)

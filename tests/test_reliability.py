@@ -35,7 +35,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from scenarios import api
-from scenarios.claims import FUTURE_METRICS, future_metric, load_claims, past_metric
+from scenarios.analysis.claims import FUTURE_METRICS, future_metric, load_claims, past_metric
 from scenarios.cli import main
 from scenarios.config.load import load_raw
 from scenarios.data import import_file, load_dataset

@@ -11,7 +11,7 @@ import pytest
 import xarray as xr
 
 from scenarios.errors import DataError
-from scenarios.report import format_value, write_compare_report, write_report
+from scenarios.outputs.report import format_value, write_compare_report, write_report
 
 PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="

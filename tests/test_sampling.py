@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from scipy import stats
 
 from scenarios.errors import ConfigError
-from scenarios.sampling import (
+from scenarios.analysis.sampling import (
     DESIGNS,
     DISTRIBUTIONS,
     Choice,

@@ -35,8 +35,8 @@ from scenarios.config.schema import RUN_NAME, RUN_NAME_RULE, MetricSettings, Spe
 from scenarios.data import Dataset, load_dataset
 from scenarios.errors import ConfigError, ScenariosError, shorten
 from scenarios.files import read_text
-from scenarios.memory import PROCESS_BYTES, ensemble_bytes, memory_budget
-from scenarios.metrics import compute_metrics, delta_metrics, point_vs_ensemble
+from scenarios.analysis.memory import PROCESS_BYTES, ensemble_bytes, memory_budget
+from scenarios.analysis.metrics import compute_metrics, delta_metrics, point_vs_ensemble
 from scenarios.model.engine import run_model
 from scenarios.model.growth import observed_cagr
 from scenarios.model.inputs import Inputs, build_inputs
@@ -89,14 +89,14 @@ def load_config(name_or_path: str | Path, overrides: list[str] | None = None) ->
     check_spec(spec, file=str(path))
     dists = _uncertainties(spec, str(path))
     if spec.correlations:
-        from scenarios.sampling import correlation_matrix
+        from scenarios.analysis.sampling import correlation_matrix
 
         correlation_matrix(spec.correlations, list(dists), file=str(path))
     return spec
 
 
 def _uncertainties(spec: Spec, file: str | None) -> dict:
-    from scenarios.sampling import validate_uncertainties
+    from scenarios.analysis.sampling import validate_uncertainties
 
     return validate_uncertainties(spec.uncertainties, file=file)
 
@@ -135,7 +135,7 @@ def off_centre(spec: Spec, inputs: Inputs) -> list[str]:
 def draw_samples(spec: Spec, n: int, *, seed: int | None = None, method: str = "random",
                  file: str | None = None) -> pd.DataFrame:
     """The parameter matrix of an ensemble: one column per uncertain dotted path."""
-    from scenarios.sampling import sample
+    from scenarios.analysis.sampling import sample
 
     if n < 1:
         raise ConfigError("the number of samples must be at least 1", path="--samples", value=n)
@@ -178,7 +178,7 @@ def run(
     reference
         The reference scenario's spec, instead of loading it by name.
     """
-    from scenarios.sampling import DESIGNS
+    from scenarios.analysis.sampling import DESIGNS
 
     started = time.perf_counter()
     if method not in DESIGNS:  # also on a deterministic run: a typo is never ignored
@@ -209,7 +209,7 @@ def run(
 def point_check(metrics: pd.DataFrame, spec: Spec, dataset: Dataset, reference: Spec | None) -> pd.DataFrame:
     """The headline metrics of the deterministic run of ``spec`` (against ``reference``) beside
     the 25-75 % band of an ensemble's ``metrics``: ``outside`` flags where the two tell different
-    stories (see :func:`scenarios.metrics.point_vs_ensemble`)."""
+    stories (see :func:`scenarios.analysis.metrics.point_vs_ensemble`)."""
     point = run(spec, dataset=dataset, with_reference=reference is not None, reference=reference)
     keys = ["metric", "country", "start", "end"]
     return headline(metrics)[keys].merge(point_vs_ensemble(metrics, point.metrics), on=keys)
@@ -390,9 +390,9 @@ def save(run_: Run, out_dir: str | Path = "runs", *, plots: bool = True) -> Path
 
 def _write_visuals(run_: Run, plots_dir: Path) -> None:
     """plots/*.png, then report.html and iamc.csv/xlsx beside the plots folder."""
-    from scenarios.iamc import write_iamc
-    from scenarios.plotting import plot_run
-    from scenarios.report import point_section, policy_section, write_report
+    from scenarios.outputs.iamc import write_iamc
+    from scenarios.outputs.plotting import plot_run
+    from scenarios.outputs.report import point_section, policy_section, write_report
 
     plots_dir.mkdir()
     figures = plot_run(run_.results, run_.metrics, plots_dir)
@@ -412,8 +412,8 @@ def load_run(run_dir: str | Path) -> xr.Dataset:
 
 def stress(claim_file: str | Path, *, samples: int = 500, seed: int = 0, ci_width: float = 0.05,
            max_samples: int = 8000):
-    """Stress-test every claim of a claim file; see :func:`scenarios.stresstest.stress`."""
-    from scenarios.stresstest import stress as _stress
+    """Stress-test every claim of a claim file; see :func:`scenarios.analysis.stress.stress`."""
+    from scenarios.analysis.stress import stress as _stress
 
     return _stress(claim_file, samples=samples, seed=seed, ci_width=ci_width, max_samples=max_samples)
 
@@ -421,7 +421,7 @@ def stress(claim_file: str | Path, *, samples: int = 500, seed: int = 0, ci_widt
 def save_stress(claim_results: list, claim_file: str | Path, out_dir: str | Path = "runs") -> Path:
     """Write ``<out_dir>/stress_<file>/``: claims.csv, drivers.csv, breakevens.csv, verdicts.txt,
     plots and report.html, atomically."""
-    from scenarios.stresstest import breakeven_table, driver_table, summary_table, write_stress_visuals
+    from scenarios.analysis.stress import breakeven_table, driver_table, summary_table, write_stress_visuals
 
     name = f"stress_{Path(claim_file).stem}"
     summary = summary_table(claim_results)
@@ -504,8 +504,8 @@ def compare(items: list[str | Path], *, out_dir: str | Path = "runs") -> tuple[p
     table = delta_table(runs, settings)
 
     def visuals(plots_dir: Path) -> None:
-        from scenarios.plotting import plot_comparison
-        from scenarios.report import write_compare_report
+        from scenarios.outputs.plotting import plot_comparison
+        from scenarios.outputs.report import write_compare_report
 
         plots_dir.mkdir()
         figures = plot_comparison(runs, plots_dir)
@@ -528,14 +528,14 @@ def sensitivity(config: str | Path | Spec, *, method: str = "sobol", n: int = 10
     spend, plus ``outputs`` (``"name=mva,country=JPN,year=2030"``). Convergence warnings are in
     ``.warnings``. ``second_order`` (Sobol') adds pairwise indices; ``scheduler`` (a
     dask.distributed address) runs the design on a cluster. See
-    :func:`scenarios.sensitivity_run.run_sensitivity`.
+    :func:`scenarios.analysis.sensitivity.run.run_sensitivity`.
 
     Examples
     --------
     >>> result = sensitivity("nnmi_full45", method="sobol", n=1024)  # doctest: +SKIP
     >>> result.to_frame()                                            # doctest: +SKIP
     """
-    from scenarios.sensitivity_run import run_sensitivity
+    from scenarios.analysis.sensitivity.run import run_sensitivity
 
     return run_sensitivity(config, method, n, seed=seed, outputs=outputs or (), overrides=overrides,
                            over_time=over_time, second_order=second_order, scheduler=scheduler,
@@ -545,7 +545,7 @@ def sensitivity(config: str | Path | Spec, *, method: str = "sobol", n: int = 10
 def save_sensitivity(result, out_dir: str | Path = "runs", *, plots: bool = True) -> Path:
     """Write ``<out_dir>/<name>_sensitivity/`` atomically: sensitivity.nc, indices.csv,
     convergence.csv, drivers.csv, oat.csv, over_time.nc/.csv, manifest.json, plots, report.html."""
-    from scenarios.sensitivity_run import write_sensitivity
+    from scenarios.analysis.sensitivity.run import write_sensitivity
 
     return write_sensitivity(result, out_dir, plots=plots)
 
@@ -555,11 +555,11 @@ def run_ensemble(config: str | Path | Spec, *, overrides: list[str] | None = Non
                  scheduler: str | None = None, out_dir: str | Path = "runs"):
     """:func:`run` in memory, or chunked along ``sample`` with dask when ``chunks`` or a
     ``scheduler`` address is given, or when the ensemble would not fit in memory
-    (:func:`scenarios.memory.memory_budget`).
+    (:func:`scenarios.analysis.memory.memory_budget`).
 
-    Returns a :class:`Run` (not yet saved), or a :class:`scenarios.ensemble.ChunkedRun` already
+    Returns a :class:`Run` (not yet saved), or a :class:`scenarios.analysis.ensemble.ChunkedRun` already
     written to ``<out_dir>/<name>/`` (results.zarr, metric_values.zarr, metrics.csv, summary.csv,
-    manifest.json). See :func:`scenarios.ensemble.run_chunked`.
+    manifest.json). See :func:`scenarios.analysis.ensemble.run_chunked`.
     """
     if chunks is None and scheduler is None:
         if samples is None:
@@ -572,14 +572,14 @@ def run_ensemble(config: str | Path | Spec, *, overrides: list[str] | None = Non
             return run(config, overrides=overrides, samples=samples, seed=seed, method=method)
     if samples is None:
         raise ConfigError("--chunks and --scheduler split an ensemble: give --samples", path="--samples")
-    from scenarios.ensemble import run_chunked
+    from scenarios.analysis.ensemble import run_chunked
 
     return run_chunked(config, overrides=overrides, samples=samples, seed=seed, method=method, chunks=chunks,
                        scheduler=scheduler, out_dir=out_dir)
 
 
 def audit(*, data: str | Path | None = None, out_dir: str | Path | None = "runs") -> pd.DataFrame:
-    """Recompute every published figure of the sources that the data reach; see :mod:`scenarios.audit_figures`.
+    """Recompute every published figure of the sources that the data reach; see :mod:`scenarios.analysis.audit`.
 
     Parameters
     ----------
@@ -592,7 +592,7 @@ def audit(*, data: str | Path | None = None, out_dir: str | Path | None = "runs"
     -------
     pandas.DataFrame
         One row per figure: ``id, text, source, published, unit, recomputed, reproduces,
-        difference, reproduced_by`` and more (:data:`scenarios.audit_figures.COLUMNS`).
+        difference, reproduced_by`` and more (:data:`scenarios.analysis.audit.COLUMNS`).
 
     Examples
     --------
@@ -600,8 +600,8 @@ def audit(*, data: str | Path | None = None, out_dir: str | Path | None = "runs"
     >>> table.set_index("id").loc["chn_growth_2023", "verdict"]
     'reproduces'
     """
-    from scenarios.audit_figures import audit as _audit
-    from scenarios.audit_output import save_audit
+    from scenarios.analysis.audit import audit as _audit
+    from scenarios.outputs.audit import save_audit
 
     dataset = load_dataset(data)
     table = _audit(dataset)

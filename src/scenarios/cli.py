@@ -112,7 +112,7 @@ def _print_summary(result: Run, path: Path) -> None:
     console.print(table)
     _print_point_check(getattr(result, "point", None))
     if result.reference is not None:
-        from scenarios.report import policy_lines
+        from scenarios.outputs.report import policy_lines
 
         reference = result.spec.reference
         console.print(f"policy (what differs from {reference}; every other assumption is shared):", highlight=False)
@@ -256,7 +256,7 @@ def calibrate(
 
     Example: scenarios calibrate baseline --window 2004 2015 --out calibrated.yaml
     """
-    from scenarios import calibration
+    from scenarios.analysis import calibration
     from scenarios.files import write_text
 
     result = calibration.calibrate(config, window, fix=tuple(fix or ()), bootstrap=bootstrap,
@@ -284,7 +284,7 @@ def backtest(
 
     Example: scenarios backtest baseline --fit 2004 2015 --test 2016 2023
     """
-    from scenarios import calibration
+    from scenarios.analysis import calibration
 
     table, files = calibration.write_backtest(calibration.backtest_paths(config, fit, test), out)
     console.print(calibration.backtest_rich_table(table))
@@ -430,7 +430,7 @@ def sensitivity(
     Example: scenarios sensitivity nnmi_full45 --method sobol -n 4096
     """
     from scenarios import api
-    from scenarios.sensitivity_run import drivers_rich_table
+    from scenarios.analysis.sensitivity.run import drivers_rich_table
 
     result = api.sensitivity(config, method=method, n=n, seed=seed, outputs=output,
                              overrides=set_, second_order=second_order, scheduler=scheduler)
@@ -453,7 +453,7 @@ def audit(
     from rich.console import Console
 
     from scenarios.api import audit as run_audit
-    from scenarios.audit_output import rich_table
+    from scenarios.outputs.audit import rich_table
 
     table = run_audit(data=data, out_dir=out)
     terminal = Console()

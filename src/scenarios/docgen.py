@@ -3,7 +3,7 @@
 Run ``python -m scenarios.docgen > docs/config.md``. Everything in the page comes from the code
 as it is now: the models of :mod:`scenarios.config.schema` (field names, types, defaults,
 constraints, class docstrings and ``Field(description=...)``), the sampleable parameter paths of
-:mod:`scenarios.config.checks`, the distributions of :mod:`scenarios.sampling` and the registered
+:mod:`scenarios.config.checks`, the distributions of :mod:`scenarios.analysis.sampling` and the registered
 growth and impact components. ``tests/test_docs.py`` fails when the page is stale.
 
 Field descriptions come from ``Field(description=...)`` when the schema gives one, else from
@@ -227,7 +227,7 @@ def model_section(model: type[BaseModel], paths: list[str]) -> str:
 
 def uncertainty_section() -> str:
     """The sampleable paths and the distributions (from checks.SAMPLEABLE and sampling)."""
-    from scenarios.sampling import DISTRIBUTIONS
+    from scenarios.analysis.sampling import DISTRIBUTIONS
 
     lines = [
         "## Uncertainties",

@@ -322,7 +322,7 @@ def run_model(
         Sampled parameters (columns are dotted paths), or None for the config's point values.
     rng_for
         The generator that draws a country's growth shocks (default: one generator seeded with
-        ``spec.seed``, drawn country after country); :mod:`scenarios.ensemble` passes
+        ``spec.seed``, drawn country after country); :mod:`scenarios.analysis.ensemble` passes
         generators positioned inside that same stream for a slice of the samples.
     """
     params = Parameters(spec.model_dump(), samples)

@@ -9,8 +9,8 @@ import pandas as pd
 
 from scenarios.analysis.sensitivity.methods import Method, Outputs, find_method
 from scenarios.errors import ConfigError, ModelError
-from scenarios.sampling.designs import Seed, to_params
-from scenarios.sampling.distributions import Distribution
+from scenarios.analysis.sampling.designs import Seed, to_params
+from scenarios.analysis.sampling.distributions import Distribution
 
 
 def unit_problem(names: list[str]) -> dict:
@@ -69,7 +69,7 @@ def design(
 
     Examples
     --------
-    >>> from scenarios.testing_models import ishigami_uncertainties
+    >>> from scenarios.analysis.sensitivity.testing_models import ishigami_uncertainties
     >>> params, problem = design(ishigami_uncertainties(), "sobol", 8, seed=0)
     >>> params.shape
     (40, 3)

@@ -21,8 +21,8 @@ from scenarios.analysis.sensitivity.methods import (
     main_indices_design,
 )
 from scenarios.errors import ModelError
-from scenarios.sampling.designs import Seed
-from scenarios.sampling.distributions import Distribution
+from scenarios.analysis.sampling.designs import Seed
+from scenarios.analysis.sampling.distributions import Distribution
 
 PAIRWISE = {"S2", "S2_conf"}
 """The indices of parameter pairs (dims ``parameter``, ``parameter_2``)."""
@@ -282,7 +282,7 @@ def sensitivity(
 
     Examples
     --------
-    >>> from scenarios.testing_models import ishigami, ishigami_uncertainties
+    >>> from scenarios.analysis.sensitivity.testing_models import ishigami, ishigami_uncertainties
     >>> res = sensitivity(ishigami_uncertainties(), lambda p: {"y": ishigami(p)}, n=2048, seed=1)
     >>> res.indices["ST"].sel(output="y").to_series().idxmax()
     'x1'

@@ -17,8 +17,8 @@ from scenarios.analysis.sensitivity.methods import (
     main_indices_design,
 )
 from scenarios.errors import ConfigError, ModelError
-from scenarios.sampling.designs import Seed, to_params
-from scenarios.sampling.distributions import Distribution
+from scenarios.analysis.sampling.designs import Seed, to_params
+from scenarios.analysis.sampling.distributions import Distribution
 
 
 def over_time(

@@ -35,7 +35,7 @@ from scenarios.outputs.explorer.levers import (
 )
 from scenarios.outputs.explorer.verdicts import Verdict, claims_for, judge
 from scenarios.results import to_dataset
-from scenarios.sampling import correlation_matrix, sample, validate_uncertainties
+from scenarios.analysis.sampling import correlation_matrix, sample, validate_uncertainties
 
 QUANTILES = (5, 25, 50, 75, 95)
 HEADLINE_YEARS = (2035, 2040)

@@ -4,7 +4,7 @@ Sensitivity designs and stress-test batches have hundreds of thousands of rows b
 few numbers per row. :func:`evaluate` runs the scenario (and its reference) one block of rows at a
 time, labels the block's results (:func:`scenarios.results.to_dataset`), lets the caller reduce
 them to per-row values and drops them, so memory is bounded by the block, not the matrix.
-:mod:`scenarios.ensemble` runs the same blocks as dask tasks.
+:mod:`scenarios.analysis.ensemble` runs the same blocks as dask tasks.
 
 Every number equals :func:`scenarios.api.run`'s on the whole matrix: the engine is per sample,
 and the growth shocks of a block are drawn from its own position of the same random stream

@@ -11,20 +11,20 @@ import xarray as xr
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from scenarios.plotting._common import base_year
-from scenarios.plotting.cagr import plot_cagr_gap
-from scenarios.plotting.compare import (
+from scenarios.outputs.plotting._common import base_year
+from scenarios.outputs.plotting.cagr import plot_cagr_gap
+from scenarios.outputs.plotting.compare import (
     plot_compare_institutes,
     plot_compare_mva,
     plot_compare_mva_delta,
     plot_compare_spend,
 )
-from scenarios.plotting.gap import plot_mva_ratio
-from scenarios.plotting.institutes import plot_institutes_active
-from scenarios.plotting.intensity import plot_intensity_index
-from scenarios.plotting.mva import default_countries, plot_mva_paths
-from scenarios.plotting.spend import plot_spend
-from scenarios.plotting.style import DPI, FIGSIZE
+from scenarios.outputs.plotting.gap import plot_mva_ratio
+from scenarios.outputs.plotting.institutes import plot_institutes_active
+from scenarios.outputs.plotting.intensity import plot_intensity_index
+from scenarios.outputs.plotting.mva import default_countries, plot_mva_paths
+from scenarios.outputs.plotting.spend import plot_spend
+from scenarios.outputs.plotting.style import DPI, FIGSIZE
 
 Draw = Callable[[Axes], Axes]
 

@@ -9,8 +9,8 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.patches import Rectangle
 
-from scenarios.plotting._common import add_note, new_axes, style_axes
-from scenarios.plotting.style import FONTSIZE, OKABE_ITO
+from scenarios.outputs.plotting._common import add_note, new_axes, style_axes
+from scenarios.outputs.plotting.style import FONTSIZE, OKABE_ITO
 
 
 def _finish(ax: Axes, title: str, xlabel: str, ylabel: str, note: str) -> Axes:
@@ -24,7 +24,7 @@ def plot_claim_probabilities(
 ) -> Axes:
     """Horizontal bars: P(claim holds) with its 95 % Wilson interval, one bar per future claim.
 
-    ``table`` is :func:`scenarios.stresstest.summary_table` output.
+    ``table`` is :func:`scenarios.analysis.stress.summary_table` output.
     """
     ax = new_axes(ax)
     future = table[table["scenario"] != "(data)"].iloc[::-1]

@@ -7,7 +7,7 @@ import xarray as xr
 from matplotlib.axes import Axes
 
 from scenarios.errors import ConfigError
-from scenarios.plotting._common import (
+from scenarios.outputs.plotting._common import (
     base_year,
     draw_path,
     ensemble_note,
@@ -19,7 +19,7 @@ from scenarios.plotting._common import (
     samples,
     year_axis,
 )
-from scenarios.plotting.style import OKABE_ITO, country_name
+from scenarios.outputs.plotting.style import OKABE_ITO, country_name
 
 KINDS = ("ratio", "gap")
 

@@ -23,7 +23,7 @@ import numpy as np
 from scipy import stats
 
 from scenarios.errors import ConfigError, Problem
-from scenarios.sampling.distributions import _did_you_mean
+from scenarios.analysis.sampling.distributions import _did_you_mean
 
 _EIG_TOL = 1e-8
 

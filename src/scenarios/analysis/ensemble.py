@@ -26,12 +26,12 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from scenarios.blockwise import Side, reference_side, row_blocks, shock_states
+from scenarios.analysis.blockwise import Side, reference_side, row_blocks, shock_states
 from scenarios.config.load import config_hash, policy_differences, policy_record
 from scenarios.config.schema import MetricSettings, Spec
 from scenarios.errors import ConfigError, ScenariosError
-from scenarios.memory import result_bytes
-from scenarios.metrics import SPEND, Metric, bcr_metrics, metric_set, summarize
+from scenarios.analysis.memory import result_bytes
+from scenarios.analysis.metrics import SPEND, Metric, bcr_metrics, metric_set, summarize
 from scenarios.model.inputs import Inputs, build_inputs
 from scenarios.results import write_json, write_run
 
@@ -43,7 +43,7 @@ CHUNK_BYTES = 256e6
 
 
 def bytes_per_sample(inputs: Inputs, spec: Spec) -> int:
-    """Bytes of one sample's result arrays (:func:`scenarios.memory.result_bytes`)."""
+    """Bytes of one sample's result arrays (:func:`scenarios.analysis.memory.result_bytes`)."""
     return result_bytes(1, len(inputs.years), len(inputs.countries), len(spec.programs))
 
 
@@ -109,7 +109,7 @@ class _Job:
 
 def _delta_values(results: xr.Dataset, reference: xr.Dataset, ours: list[Metric],
                   settings: MetricSettings) -> tuple[list[Metric], list[Metric]]:
-    """As :func:`scenarios.metrics.delta_metrics`, before summarizing: (deltas, BCR candidates)."""
+    """As :func:`scenarios.analysis.metrics.delta_metrics`, before summarizing: (deltas, BCR candidates)."""
     theirs = metric_set(reference, settings)
     deltas = [Metric(f"delta_{a.metric}", a.country, a.start, a.end, a.units, a.values - b.values)
               for a, b in zip(ours, theirs, strict=True) if a.metric != "crossover_year"]

@@ -1,13 +1,13 @@
 """Sensitivity analysis of a scenario: what is analysed, one engine call per design, the run folder.
 
 :mod:`scenarios.analysis.sensitivity` is a SALib adapter that knows nothing of the engine. This module
-names the outputs in the vocabulary of claims (:class:`scenarios.claims.MetricRef`), evaluates
+names the outputs in the vocabulary of claims (:class:`scenarios.analysis.claims.MetricRef`), evaluates
 them for a parameter matrix with runs of the scenario and of its reference scenario, a block of
-rows at a time (:func:`scenarios.blockwise.evaluate`), and writes ``runs/<name>_sensitivity/``.
+rows at a time (:func:`scenarios.analysis.blockwise.evaluate`), and writes ``runs/<name>_sensitivity/``.
 
 Example
 -------
->>> from scenarios.sensitivity_run import run_sensitivity, write_sensitivity
+>>> from scenarios.analysis.sensitivity.run import run_sensitivity, write_sensitivity
 >>> result = run_sensitivity("nnmi_full45", "sobol", 1024, seed=1)      # doctest: +SKIP
 >>> write_sensitivity(result, "runs")                                      # doctest: +SKIP
 PosixPath('runs/nnmi_full45_sensitivity')
@@ -28,16 +28,17 @@ import xarray as xr
 from pydantic import ValidationError
 from rich.table import Table
 
-from scenarios import __version__, api, blockwise
+from scenarios import __version__, api
+from scenarios.analysis import blockwise
 from scenarios.analysis import sensitivity as gsa
-from scenarios.claims import FUTURE_METRICS, MetricRef, future_metric, policy_effect
+from scenarios.analysis.claims import FUTURE_METRICS, MetricRef, future_metric, policy_effect
 from scenarios.config.checks import check_seed
 from scenarios.config.load import config_hash, resolve_config_path
 from scenarios.config.schema import Spec
 from scenarios.data import Dataset, load_dataset
 from scenarios.errors import ConfigError, ModelError, ScenariosError
 from scenarios.results import MONEY, write_json, write_netcdf, write_run
-from scenarios.sampling import Distribution, validate_uncertainties
+from scenarios.analysis.sampling import Distribution, validate_uncertainties
 
 US_PROGRAM = "manufacturing_usa"
 UNITS = {
@@ -147,7 +148,7 @@ def _paths(results: xr.Dataset) -> dict[str, np.ndarray]:
 class EngineOutputs:
     """Outputs of a scenario for a parameter matrix, from runs of the scenario and its reference.
 
-    The matrix is run a block of rows at a time (:func:`scenarios.blockwise.evaluate`): each
+    The matrix is run a block of rows at a time (:func:`scenarios.analysis.blockwise.evaluate`): each
     block's results are reduced to the outputs and yearly paths and dropped.
 
     Parameters
@@ -533,8 +534,8 @@ def manifest(run: SensitivityRun) -> dict:
 
 def _write_visuals(run: SensitivityRun, plots_dir: Path) -> None:
     """plots/*.png, then report.html beside the plots folder."""
-    from scenarios.plotting.sensitivity import CAPTIONS, plot_sensitivity
-    from scenarios.report import write_report
+    from scenarios.outputs.plotting.sensitivity import CAPTIONS, plot_sensitivity
+    from scenarios.outputs.report import write_report
 
     plots_dir.mkdir()
     figures = plot_sensitivity(run.indices, run.over_time, run.tornado, plots_dir,

@@ -7,8 +7,8 @@ import xarray as xr
 from matplotlib.axes import Axes
 
 from scenarios.errors import ConfigError
-from scenarios.plotting._common import Results, as_mapping, base_year, finish, new_axes, quantiles
-from scenarios.plotting.style import FONTSIZE, scenario_color
+from scenarios.outputs.plotting._common import Results, as_mapping, base_year, finish, new_axes, quantiles
+from scenarios.outputs.plotting.style import FONTSIZE, scenario_color
 
 
 def cagr_samples(results: xr.Dataset, country: str, start: int, end: int) -> np.ndarray:

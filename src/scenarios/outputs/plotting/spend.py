@@ -9,7 +9,7 @@ import xarray as xr
 from matplotlib.axes import Axes
 from matplotlib.patches import Patch
 
-from scenarios.plotting._common import (
+from scenarios.outputs.plotting._common import (
     base_year,
     finish,
     mark_projection,
@@ -19,8 +19,8 @@ from scenarios.plotting._common import (
     samples,
     year_axis,
 )
-from scenarios.plotting.institutes import program_color, program_label
-from scenarios.plotting.style import FONTSIZE
+from scenarios.outputs.plotting.institutes import program_color, program_label
+from scenarios.outputs.plotting.style import FONTSIZE
 
 
 def spend_parts(results: xr.Dataset, program: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

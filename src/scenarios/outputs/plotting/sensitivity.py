@@ -1,6 +1,6 @@
 """Plots of a sensitivity analysis: index bars, Morris screening, tornado, indices over time.
 
-Each plot takes the tables of :mod:`scenarios.sensitivity_run` (an indices ``xarray.Dataset``
+Each plot takes the tables of :mod:`scenarios.analysis.sensitivity.run` (an indices ``xarray.Dataset``
 with ``units`` on ``output``, or the one-at-a-time table) and an optional ``ax``.
 """
 
@@ -17,8 +17,8 @@ from matplotlib.axes import Axes
 from matplotlib.ticker import FuncFormatter
 
 from scenarios.config.labels import describe
-from scenarios.plotting._common import add_note, money_axis, new_axes, style_axes
-from scenarios.plotting.style import FONTSIZE, OKABE_ITO
+from scenarios.outputs.plotting._common import add_note, money_axis, new_axes, style_axes
+from scenarios.outputs.plotting.style import FONTSIZE, OKABE_ITO
 
 BAR_INDICES = {
     "S1": ("first order S1", OKABE_ITO["sky_blue"]),

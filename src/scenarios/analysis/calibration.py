@@ -902,7 +902,7 @@ def plot_backtest(paths: pd.DataFrame, file: str | Path | None = None):
 
 
 def _country_title(country: str) -> str:
-    from scenarios.plotting.style import country_name
+    from scenarios.outputs.plotting.style import country_name
 
     if country == WORLD:
         return f"Rest of world ({WORLD})"

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from scenarios.sampling.distributions import Distribution, Uniform
+from scenarios.analysis.sampling.distributions import Distribution, Uniform
 
 
 def ishigami(X: np.ndarray | pd.DataFrame, a: float = 7.0, b: float = 0.1) -> np.ndarray:

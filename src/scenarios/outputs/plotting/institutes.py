@@ -8,7 +8,7 @@ import numpy as np
 import xarray as xr
 from matplotlib.axes import Axes
 
-from scenarios.plotting._common import (
+from scenarios.outputs.plotting._common import (
     base_year,
     draw_path,
     ensemble_note,
@@ -19,7 +19,7 @@ from scenarios.plotting._common import (
     samples,
     year_axis,
 )
-from scenarios.plotting.style import FONTSIZE, country_color
+from scenarios.outputs.plotting.style import FONTSIZE, country_color
 
 
 def program_color(results: xr.Dataset, program: str, index: int = 0) -> str:

@@ -1,7 +1,7 @@
 """Probability distributions of uncertain parameters, as validated config models.
 
 Every distribution maps unit-cube values to parameter values through ``ppf``; samplers draw
-in the unit cube and call ``ppf`` once (see :mod:`scenarios.sampling.designs`).
+in the unit cube and call ``ppf`` once (see :mod:`scenarios.analysis.sampling.designs`).
 
 Config form (one entry per dotted parameter path)::
 

@@ -1,6 +1,6 @@
 """Scenario overlays: one colour per scenario, the same series drawn for each.
 
-The CAGR gap comparison is :func:`scenarios.plotting.cagr.plot_cagr_gap`, which takes a mapping.
+The CAGR gap comparison is :func:`scenarios.outputs.plotting.cagr.plot_cagr_gap`, which takes a mapping.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import numpy as np
 import xarray as xr
 from matplotlib.axes import Axes
 
-from scenarios.plotting._common import (
+from scenarios.outputs.plotting._common import (
     base_year,
     draw_path,
     ensemble_note,
@@ -23,8 +23,8 @@ from scenarios.plotting._common import (
     samples,
     year_axis,
 )
-from scenarios.plotting.institutes import program_label
-from scenarios.plotting.style import country_name, scenario_color
+from scenarios.outputs.plotting.institutes import program_label
+from scenarios.outputs.plotting.style import country_name, scenario_color
 
 
 def _overlay(

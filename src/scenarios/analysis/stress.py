@@ -13,8 +13,9 @@ import pandas as pd
 import xarray as xr
 from scipy import optimize, stats
 
-from scenarios import api, blockwise
-from scenarios.claims import (
+from scenarios import api
+from scenarios.analysis import blockwise
+from scenarios.analysis.claims import (
     Claim,
     ClaimFile,
     Condition,
@@ -29,7 +30,7 @@ from scenarios.claims import (
 from scenarios.config.checks import check_option, check_seed
 from scenarios.config.load import PACKAGED_CONFIGS
 from scenarios.data import Dataset, load_dataset
-from scenarios.discovery import Box, find_box
+from scenarios.analysis.discovery import Box, find_box
 from scenarios.errors import ConfigError, ScenariosError
 
 GRID_POINTS = 41
@@ -116,7 +117,7 @@ def _scenario_path(name: str, claim_file: Path) -> Path | str:
 
 class Evaluator:
     """Evaluates one future claim's metric for a parameter matrix (scenario and reference runs,
-    a block of rows at a time: :func:`scenarios.blockwise.evaluate`)."""
+    a block of rows at a time: :func:`scenarios.analysis.blockwise.evaluate`)."""
 
     def __init__(self, claim: Claim, claim_file: Path, dataset: Dataset) -> None:
         self.claim = claim
@@ -349,8 +350,8 @@ def write_stress_visuals(results: list[ClaimResult], claim_file: Path, plots_dir
     """plots/*.png for every claim and report.html beside the plots folder."""
     import matplotlib.pyplot as plt
 
-    from scenarios.plotting import claims as cp
-    from scenarios.report import write_stress_report
+    from scenarios.outputs.plotting import claims as cp
+    from scenarios.outputs.report import write_stress_report
 
     plots_dir.mkdir()
     note = f"Source: claim file {claim_file.name}; model runs on the embedded UN AMA data."

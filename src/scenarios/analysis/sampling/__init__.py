@@ -1,8 +1,8 @@
 """Uncertain parameters: distributions, unit-cube designs, rank correlation."""
 
-from scenarios.sampling.correlation import correlation_matrix, impose_rank_correlation
-from scenarios.sampling.designs import DESIGNS, sample, to_params, unit_sample
-from scenarios.sampling.distributions import (
+from scenarios.analysis.sampling.correlation import correlation_matrix, impose_rank_correlation
+from scenarios.analysis.sampling.designs import DESIGNS, sample, to_params, unit_sample
+from scenarios.analysis.sampling.distributions import (
     DISTRIBUTIONS,
     TAIL,
     Beta,

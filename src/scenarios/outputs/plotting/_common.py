@@ -13,7 +13,7 @@ from matplotlib.axes import Axes
 from matplotlib.patches import Patch
 from matplotlib.ticker import Formatter, MaxNLocator
 
-from scenarios.plotting.style import (
+from scenarios.outputs.plotting.style import (
     BAND_ALPHA,
     DPI,
     FIGSIZE,

@@ -142,7 +142,7 @@ def _image(path: Path) -> str:
         raise DataError(
             f"plot file {path} does not exist",
             value=str(path),
-            hint="write the plots first (scenarios.plotting.plot_run)",
+            hint="write the plots first (scenarios.outputs.plotting.plot_run)",
         )
     data = base64.b64encode(path.read_bytes()).decode("ascii")
     return f"data:{MIME.get(path.suffix.lower(), 'image/png')};base64,{data}"
@@ -290,7 +290,7 @@ def write_report(
     config_text : str
         The resolved config, shown verbatim (escaped).
     plots : mapping of str to Path
-        Plot name to image file, as returned by :func:`scenarios.plotting.plot_run`; embedded.
+        Plot name to image file, as returned by :func:`scenarios.outputs.plotting.plot_run`; embedded.
     title : str, optional
         Page title; default ``"Scenario report: <scenario>"``.
     extra_sections : sequence of (str, str)
@@ -366,7 +366,7 @@ def write_compare_report(
         Metric differences against the reference scenario (any columns; shown as given, with
         numbers formatted).
     plots : mapping of str to Path
-        Overlay plots, as returned by :func:`scenarios.plotting.plot_comparison`.
+        Overlay plots, as returned by :func:`scenarios.outputs.plotting.plot_comparison`.
     names : sequence of str
         Scenario names, the reference first.
     title : str, optional

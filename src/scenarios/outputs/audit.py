@@ -13,9 +13,9 @@ import pandas as pd
 from rich.table import Table
 
 from scenarios import __version__
-from scenarios.audit_figures import REGISTRY, load_registry
+from scenarios.analysis.audit import REGISTRY, load_registry
 from scenarios.data import Dataset
-from scenarios.report import write_audit_report
+from scenarios.outputs.report import write_audit_report
 from scenarios.results import write_json, write_run
 
 

@@ -7,9 +7,9 @@ import xarray as xr
 from matplotlib.axes import Axes
 
 from scenarios.errors import ConfigError
-from scenarios.plotting._common import base_year, finish, new_axes, quantiles
-from scenarios.plotting.institutes import program_color, program_label
-from scenarios.plotting.style import FONTSIZE
+from scenarios.outputs.plotting._common import base_year, finish, new_axes, quantiles
+from scenarios.outputs.plotting.institutes import program_color, program_label
+from scenarios.outputs.plotting.style import FONTSIZE
 
 
 def program_intensity(results: xr.Dataset, year: int, spend: str = "spend_total") -> xr.DataArray:

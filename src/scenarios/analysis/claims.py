@@ -2,7 +2,7 @@
 
 A claim names a metric (future: computed on a scenario's results, per sample; past: computed on the
 data), a condition, and the source it comes from. This module validates claim files and evaluates a
-claim's metric; :mod:`scenarios.stresstest` turns that into probabilities, breakevens and PRIM boxes.
+claim's metric; :mod:`scenarios.analysis.stress` turns that into probabilities, breakevens and PRIM boxes.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import numpy as np
 import xarray as xr
 from pydantic import Field, ValidationError, model_validator
 
-from scenarios import metrics as m
+from scenarios.analysis import metrics as m
 from scenarios.config.load import _problem, read_yaml
 from scenarios.config.schema import Strict
 from scenarios.data import Dataset

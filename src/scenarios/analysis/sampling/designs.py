@@ -9,8 +9,8 @@ import pandas as pd
 from scipy.stats import qmc
 
 from scenarios.errors import ConfigError
-from scenarios.sampling.correlation import correlation_matrix, impose_rank_correlation
-from scenarios.sampling.distributions import Distribution
+from scenarios.analysis.sampling.correlation import correlation_matrix, impose_rank_correlation
+from scenarios.analysis.sampling.distributions import Distribution
 
 Seed = int | np.random.Generator | None
 
@@ -135,7 +135,7 @@ def sample(
 
     Examples
     --------
-    >>> from scenarios.sampling import validate_uncertainties
+    >>> from scenarios.analysis.sampling import validate_uncertainties
     >>> d = validate_uncertainties({"impact.rho": {"dist": "uniform", "low": 0.1, "high": 0.6}})
     >>> sample(d, 8, method="lhs", seed=0).shape
     (8, 1)
