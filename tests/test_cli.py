@@ -19,6 +19,7 @@ from typer.testing import CliRunner
 
 from scenarios import api
 from scenarios.cli import app, main
+from scenarios.config.load import config_hash
 from scenarios.results import MARKER, write_run
 
 RUN_FILES = {MARKER, "results.nc", "metrics.csv", "summary.csv", "manifest.json"}
@@ -53,7 +54,7 @@ def check_run_folder(folder: Path, name: str) -> None:
     for key in ("config", "config_hash", "seed", "package_version", "data_vintage", "run_seconds"):
         assert key in manifest, key
     assert manifest["config"]["name"] == name
-    assert manifest["config_hash"] == api.config_hash(api.load_config(name))
+    assert manifest["config_hash"] == config_hash(api.load_config(name))
     assert manifest["seed"] == 20250520
     table = pd.read_csv(folder / "metrics.csv")
     assert list(table.columns) == METRIC_COLUMNS

@@ -11,7 +11,7 @@ import xarray as xr
 from SALib.analyze import sobol as sobol_analyze
 from scipy import stats
 
-from scenarios.errors import ConfigError, ModelError
+from scenarios.analysis.sampling import validate_uncertainties
 from scenarios.analysis.sensitivity import (
     METHODS,
     SOBOL_SECOND_ORDER,
@@ -23,7 +23,6 @@ from scenarios.analysis.sensitivity import (
     sensitivity,
     to_frame,
 )
-from scenarios.analysis.sampling import validate_uncertainties
 from scenarios.analysis.sensitivity.testing_models import (
     ISHIGAMI_S1,
     ISHIGAMI_ST,
@@ -31,6 +30,7 @@ from scenarios.analysis.sensitivity.testing_models import (
     ishigami_indices,
     ishigami_uncertainties,
 )
+from scenarios.errors import ConfigError, ModelError
 
 PARAMS = ["x1", "x2", "x3"]
 

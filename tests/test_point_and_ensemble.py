@@ -12,11 +12,12 @@ import pytest
 from typer.testing import CliRunner
 
 from scenarios import api
+from scenarios.analysis.metrics import point_vs_ensemble
+from scenarios.analysis.runs import point_value
+from scenarios.analysis.sampling import validate_uncertainties
 from scenarios.cli import app
 from scenarios.data import load_dataset
-from scenarios.analysis.metrics import point_vs_ensemble
 from scenarios.model.inputs import build_inputs
-from scenarios.analysis.sampling import validate_uncertainties
 
 NOT_CENTRED = {"programs.china_mic.base_funding.scale"}  # baseline.yaml says why
 
@@ -25,7 +26,7 @@ def _points(name: str) -> tuple[dict, dict]:
     spec = api.load_config(name)
     inputs = build_inputs(spec, load_dataset())
     dists = validate_uncertainties(spec.uncertainties)
-    return {p: api.point_value(spec, inputs, p) for p in dists}, dists
+    return {p: point_value(spec, inputs, p) for p in dists}, dists
 
 
 @pytest.mark.parametrize("name", ["baseline", "baseline_2016", "nnmi_full45"])

@@ -11,8 +11,14 @@ from typer.testing import CliRunner
 
 from scenarios import api
 from scenarios.analysis.blockwise import reference_side
+from scenarios.api import load_config
 from scenarios.cli import app
-from scenarios.config.load import is_lever, load_config, policy_differences, shared_overrides
+from scenarios.config.load import (
+    is_lever,
+    policy_differences,
+    resolve_config_path,
+    shared_overrides,
+)
 from scenarios.data import load_dataset
 
 ASSUMPTIONS = ["impact.rho=0.3", "countries.USA.growth.g=0.03"]
@@ -86,7 +92,7 @@ def test_ensembles_share_the_draws_and_the_overrides() -> None:
 
 def test_sensitivity_and_chunked_references_take_the_shared_overrides() -> None:
     spec = load_config("nnmi_full45", ["impact.rho=0.3"])
-    side = reference_side(spec, str(api.resolve_config_path("nnmi_full45")), list(spec.uncertainties),
+    side = reference_side(spec, str(resolve_config_path("nnmi_full45")), list(spec.uncertainties),
                           load_dataset(), overrides=["impact.rho=0.3", f"{BUDGET}.total=3000"])
     assert side.spec.impact.rho == 0.3
     assert side.spec.programs["manufacturing_usa"].new_institute_budget is None

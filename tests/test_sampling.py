@@ -9,7 +9,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 from scipy import stats
 
-from scenarios.errors import ConfigError
 from scenarios.analysis.sampling import (
     DESIGNS,
     DISTRIBUTIONS,
@@ -21,6 +20,7 @@ from scenarios.analysis.sampling import (
     unit_sample,
     validate_uncertainties,
 )
+from scenarios.errors import ConfigError
 
 COST = "programs.manufacturing_usa.cost_per_institute"
 MATCH = "programs.manufacturing_usa.match_ratio"

@@ -13,11 +13,11 @@ from SALib.analyze import sobol as sobol_analyze
 from typer.testing import CliRunner
 
 from scenarios import api, register_growth
+from scenarios.analysis.sensitivity.run import output_name, parse_output, run_sensitivity
+from scenarios.analysis.sensitivity.testing_models import ISHIGAMI_S1, ISHIGAMI_ST, ishigami
 from scenarios.cli import app
 from scenarios.errors import ConfigError
 from scenarios.model.growth import GROWTH
-from scenarios.analysis.sensitivity.run import output_name, parse_output, run_sensitivity
-from scenarios.analysis.sensitivity.testing_models import ISHIGAMI_S1, ISHIGAMI_ST, ishigami
 
 C = 1e-3  # growth = C * ishigami(x): MVA stays positive and, in the first projected year, affine
 PARAMS = [f"countries.USA.growth.params.x{i}" for i in (1, 2, 3)]

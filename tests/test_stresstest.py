@@ -11,9 +11,9 @@ import pytest
 
 from scenarios import ConfigError
 from scenarios.analysis.claims import Claim, Condition, load_claims, wilson_interval
-from scenarios.data import load_dataset
 from scenarios.analysis.discovery import find_box
 from scenarios.analysis.stress import Evaluator, breakeven, stress, stress_claim
+from scenarios.data import load_dataset
 
 CLAIMS = resources.files("scenarios") / "configs" / "claims"
 CLAIM_FILE = Path(str(CLAIMS / "itif_full45.yaml"))

@@ -1,4 +1,5 @@
-"""The Python API; the command line is a thin layer over these functions.
+"""The Python API, a facade that composes the layers below; the command line is a thin layer
+over these functions, and nothing below imports this module.
 
 >>> import scenarios
 >>> result = scenarios.run("nnmi_full45")
@@ -7,371 +8,52 @@
 
 from __future__ import annotations
 
-import importlib.metadata
 import json
-import time
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import xarray as xr
 from pydantic import ValidationError
 
-from scenarios import __version__
-from scenarios.config.checks import check_seed, check_spec, metric_year_warnings
-from scenarios.config.load import (
-    apply_overrides,
-    available_configs,
-    config_hash,
-    load_raw,
-    policy_differences,
-    policy_record,
-    resolve_config_path,
-    shared_overrides,
-    validate,
+from scenarios.analysis.memory import ensemble_bytes, memory_budget
+from scenarios.analysis.metrics import HEADLINE, compute_metrics, headline
+from scenarios.analysis.runs import (
+    Run,
+    draw_samples,
+    load_config,
+    manifest,
+    off_centre,
+    run,
+    run_from_manifest,
 )
+from scenarios.config.load import available_configs
 from scenarios.config.schema import RUN_NAME, RUN_NAME_RULE, MetricSettings, Spec
 from scenarios.data import Dataset, load_dataset
 from scenarios.errors import ConfigError, ScenariosError, shorten
 from scenarios.files import read_text
-from scenarios.analysis.memory import PROCESS_BYTES, ensemble_bytes, memory_budget
-from scenarios.analysis.metrics import compute_metrics, delta_metrics, point_vs_ensemble
-from scenarios.model.engine import run_model
-from scenarios.model.growth import observed_cagr
-from scenarios.model.inputs import Inputs, build_inputs
-from scenarios.model.parameters import lookup
-from scenarios.results import read_results, to_dataset, write_json, write_netcdf, write_run
+from scenarios.results import read_results, write_json, write_netcdf, write_run
 
-DEPENDENCIES = ("numpy", "scipy", "pandas", "xarray", "SALib", "pydantic", "h5netcdf")
-
-
-@dataclass
-class Run:
-    """One scenario run: the resolved spec, the results dataset and the metrics table."""
-
-    spec: Spec
-    results: xr.Dataset
-    metrics: pd.DataFrame
-    inputs: Inputs
-    config_file: str
-    samples: pd.DataFrame | None = None
-    method: str = "random"
-    seconds: float = 0.0
-    reference: Run | None = field(default=None, repr=False)
-    point: pd.DataFrame | None = field(default=None, repr=False)
-    """For an ensemble drawn from the config: the headline metrics of the deterministic run beside
-    the ensemble's 25-75 % band (:func:`point_check`)."""
-    warnings: list[str] = field(default_factory=list)
-
-    @property
-    def summary(self) -> pd.DataFrame:
-        """The headline metrics, one row each (the terminal summary and summary.csv)."""
-        return headline(self.metrics)
-
-    @property
-    def policy(self) -> dict:
-        """The keys in which the scenario differs from its reference: dotted path -> (scenario
-        value, reference value); empty without a reference."""
-        return {} if self.reference is None else policy_differences(self.spec, self.reference.spec)
-
-
-def load_config(name_or_path: str | Path, overrides: list[str] | None = None) -> Spec:
-    """Load a scenario config (a path or a shipped name), apply overrides, validate.
-
-    Raises
-    ------
-    ConfigError
-        Naming the file, key path, bad value and a hint for every problem.
-    """
-    path = resolve_config_path(name_or_path)
-    spec = validate(apply_overrides(load_raw(path), overrides or []), file=str(path), overrides=overrides)
-    check_spec(spec, file=str(path))
-    dists = _uncertainties(spec, str(path))
-    if spec.correlations:
-        from scenarios.analysis.sampling import correlation_matrix
-
-        correlation_matrix(spec.correlations, list(dists), file=str(path))
-    return spec
-
-
-def _uncertainties(spec: Spec, file: str | None) -> dict:
-    from scenarios.analysis.sampling import validate_uncertainties
-
-    return validate_uncertainties(spec.uncertainties, file=file)
-
-
-def point_value(spec: Spec, inputs: Inputs, path: str) -> object:
-    """The value a deterministic run uses at a dotted path: the config's, or a growth rate the
-    config takes ``from_data`` (the observed CAGR of its window); None where there is neither."""
-    try:
-        value = lookup(spec.model_dump(), path)
-    except KeyError:
-        value = None
-    parts = path.split(".")
-    if value is None and parts[0] == "countries" and parts[2:] in (["growth", "g"], ["growth", "g0"]):
-        observed = spec.countries[parts[1]].growth.from_data
-        if observed is not None:
-            value = observed_cagr(inputs.growth_histories[parts[1]], observed.window, path=path)
-    return value
-
-
-def off_centre(spec: Spec, inputs: Inputs) -> list[str]:
-    """Warnings for the uncertain parameters whose point value lies outside the central 50 % of
-    their distribution: the deterministic run would not sit in the middle of its own ensemble."""
-    warnings = []
-    for path, dist in _uncertainties(spec, None).items():
-        point = point_value(spec, inputs, path)
-        if not isinstance(point, int | float) or isinstance(point, bool):
-            continue
-        low, median, high = (float(q) for q in dist.ppf(np.array([0.25, 0.5, 0.75])))
-        if not low <= point <= high:
-            warnings.append(f"{path}: the point value {point:.4g} lies outside the central 50 % of its "
-                            f"distribution ({low:.4g} to {high:.4g}, median {median:.4g}); centre the "
-                            "distribution on it, or say in a comment why not")
-    return warnings
-
-
-def draw_samples(spec: Spec, n: int, *, seed: int | None = None, method: str = "random",
-                 file: str | None = None) -> pd.DataFrame:
-    """The parameter matrix of an ensemble: one column per uncertain dotted path."""
-    from scenarios.analysis.sampling import sample
-
-    if n < 1:
-        raise ConfigError("the number of samples must be at least 1", path="--samples", value=n)
-    if not spec.uncertainties:
-        raise ConfigError("this config declares no uncertainties to sample", file=file, path="uncertainties",
-                          hint="add e.g. 'uncertainties: {impact.rho: {dist: uniform, low: 0.1, high: 0.6}}'")
-    correlation = spec.correlations or None
-    return sample(_uncertainties(spec, file), n, method=method, seed=spec.seed if seed is None else seed,
-                  correlation=correlation)
-
-
-def run(
-    config: str | Path | Spec,
-    *,
-    overrides: list[str] | None = None,
-    samples: int | pd.DataFrame | None = None,
-    seed: int | None = None,
-    method: str = "random",
-    dataset: Dataset | None = None,
-    with_reference: bool = True,
-    reference: Spec | None = None,
-) -> Run:
-    """Run a scenario: deterministic (point values) or an ensemble over its uncertainties.
-
-    Parameters
-    ----------
-    config
-        A config path, a shipped config name, or a loaded :class:`Spec`.
-    overrides
-        ``dotted.path=value`` strings applied before validation.
-    samples
-        None for one deterministic run; an int for an ensemble of that size drawn from the
-        config's ``uncertainties``; or a ready parameter matrix (columns are dotted paths).
-    seed
-        Overrides the config's seed.
-    method
-        Ensemble design: ``random``, ``lhs`` or ``sobol``.
-    with_reference
-        Also run the config's ``reference`` scenario (same samples) and add delta metrics.
-    reference
-        The reference scenario's spec, instead of loading it by name.
-    """
-    from scenarios.analysis.sampling import DESIGNS
-
-    started = time.perf_counter()
-    if method not in DESIGNS:  # also on a deterministic run: a typo is never ignored
-        raise ConfigError(f"unknown ensemble design {method!r}", path="--method", value=method,
-                          hint=f"choose one of: {', '.join(DESIGNS)}")
-    file, spec, dataset = resolve(config, overrides, seed, dataset)
-    try:
-        inputs = build_inputs(spec, dataset)
-        if isinstance(samples, int):
-            check_ensemble_size(samples, len(inputs.years), len(inputs.countries), len(spec.programs),
-                                with_reference=with_reference and bool(spec.reference))
-        matrix = draw_samples(spec, samples, method=method, file=file) if isinstance(samples, int) else samples
-        results = to_dataset(spec, inputs, run_model(spec, inputs, matrix), matrix)
-        results.attrs.update(config_file=file, config_hash=config_hash(spec))
-        metrics = compute_metrics(results, spec.metrics)
-    except ScenariosError as exc:  # the model and metrics know the key path, not the file it came from
-        raise in_file(exc, file) from None
-    ref_run = ref_spec = None
-    if with_reference and spec.reference:
-        ref_spec = reference or load_reference(file, spec, overrides)
-        ref_run = _run_reference(spec, matrix, dataset, ref_spec)
-        metrics = pd.concat([metrics, _deltas(results, ref_run, spec)], ignore_index=True)
-    point = point_check(metrics, spec, dataset, ref_spec) if isinstance(samples, int) else None
-    return Run(spec, results, metrics, inputs, file, matrix, method, time.perf_counter() - started, ref_run,
-               point, metric_year_warnings(spec, inputs.base_year))
-
-
-def point_check(metrics: pd.DataFrame, spec: Spec, dataset: Dataset, reference: Spec | None) -> pd.DataFrame:
-    """The headline metrics of the deterministic run of ``spec`` (against ``reference``) beside
-    the 25-75 % band of an ensemble's ``metrics``: ``outside`` flags where the two tell different
-    stories (see :func:`scenarios.analysis.metrics.point_vs_ensemble`)."""
-    point = run(spec, dataset=dataset, with_reference=reference is not None, reference=reference)
-    keys = ["metric", "country", "start", "end"]
-    return headline(metrics)[keys].merge(point_vs_ensemble(metrics, point.metrics), on=keys)
-
-
-def resolve(config: str | Path | Spec, overrides: list[str] | None, seed: int | None,
-            dataset: Dataset | None) -> tuple[str, Spec, Dataset]:
-    """The config's file name (for messages), its validated spec with any seed override, and the
-    dataset it reads."""
-    file = str(resolve_config_path(config)) if not isinstance(config, Spec) else "<Spec>"
-    if seed is not None:
-        check_seed(seed)
-    spec = config if isinstance(config, Spec) else load_config(config, overrides)
-    if seed is not None:
-        spec = spec.model_copy(update={"seed": seed})
-    return file, spec, dataset or load_dataset(spec.data.path)
-
-
-def check_ensemble_size(n_samples: int, n_years: int, n_countries: int, n_programs: int, *,
-                        with_reference: bool) -> None:
-    """Refuse ensembles that would not fit in memory, before allocating anything."""
-    needed = ensemble_bytes(n_samples, n_years, n_countries, n_programs, with_reference=with_reference)
-    budget = memory_budget()
-    if needed > budget:
-        fitting = int(n_samples * (budget - PROCESS_BYTES) / (needed - PROCESS_BYTES))
-        raise ConfigError(f"{n_samples:,} samples would need about {needed / 1e9:.1f} GB of memory; "
-                          f"{budget / 1e9:.1f} GB may be used on this machine now",
-                          path="--samples", value=n_samples,
-                          hint=f"use at most {max(fitting, 0):,} samples, or --chunks to run it "
-                               "in chunks with dask")
-
-
-def in_file(exc: ScenariosError, file: str) -> ScenariosError:
-    """The same error, naming the config file where a problem names none."""
-    if file == "<Spec>" or all(p.file for p in exc.problems):
-        return exc
-    return type(exc)(str(exc), problems=[replace(p, file=p.file or file) for p in exc.problems])
-
-
-def load_reference(file: str, spec: Spec, overrides: list[str] | None = None) -> Spec | None:
-    """The reference scenario of ``spec`` in the same world: its config (beside ``file``, else a
-    shipped one) with every override that is not a policy lever, and ``spec``'s seed.
-
-    One world, two policies: an override of an assumption applies to both sides; an override of
-    a key in which the scenario differs from its reference (the policy) applies to the scenario
-    alone (:func:`scenarios.config.load.shared_overrides`). None when ``spec`` names no reference.
-    """
-    if not spec.reference:
-        return None
-    beside = Path(file).parent / f"{spec.reference}.yaml"
-    where = beside if beside.exists() else spec.reference
-    shared: list[str] = []
-    if overrides and file != "<Spec>":  # a Spec given ready-made carries its overrides already
-        shared = shared_overrides(overrides, load_config(file), load_config(where))
-    return load_config(where, shared).model_copy(update={"seed": spec.seed})
-
-
-def _run_reference(spec: Spec, matrix: pd.DataFrame | None, dataset: Dataset, ref_spec: Spec) -> Run:
-    shared = None if matrix is None else matrix[[c for c in matrix.columns if c in ref_spec.uncertainties]]
-    if shared is not None and shared.shape[1] == 0:
-        shared = None
-    return run(ref_spec.model_copy(update={"seed": spec.seed}), samples=shared, dataset=dataset,
-               with_reference=False)
-
-
-def _deltas(results: xr.Dataset, reference: Run, spec: Spec) -> pd.DataFrame:
-    ref = reference.results
-    same = (list(results["country"].values) == list(ref["country"].values)
-            and list(results["program"].values) == list(ref["program"].values)
-            and list(results["year"].values) == list(ref["year"].values)
-            and results.attrs["base_year"] == ref.attrs["base_year"])
-    if not same:
-        raise ConfigError(f"reference scenario {spec.reference!r} has other countries, programs or years",
-                          path="reference", value=spec.reference,
-                          hint="a reference must extend the same parent config with the same base year and horizon")
-    if reference.results.sizes["sample"] not in (1, results.sizes["sample"]):
-        raise ConfigError("reference ensemble size differs", path="reference", value=spec.reference)
-    if ref.sizes["sample"] == 1 and results.sizes["sample"] > 1:
-        ref = ref.isel(sample=np.zeros(results.sizes["sample"], dtype=int)).assign_coords(sample=results["sample"])
-    return delta_metrics(results, ref, spec.metrics)
-
-
-HEADLINE = ("mva", "cagr_gap", "crossover_year", "institutes_active", "spend_federal_cumulative", "delta_mva",
-            "delta_cagr_gap", "bcr_federal", "bcr_total")
-
-
-def headline(metrics: pd.DataFrame) -> pd.DataFrame:
-    """The headline rows of a metrics table: horizon levels, gaps, institutes, spend, policy
-    effects (central statistic only)."""
-    central = metrics["statistic"].isin(["value", "p50"]) & metrics["metric"].isin(HEADLINE)
-    at_horizon = metrics["end"] == metrics["end"].max()
-    levels = metrics["metric"].isin(["mva", "institutes_active", "delta_mva"])
-    keep = central & (at_horizon | ~levels) & (metrics["country"] != "WLD")
-    return metrics.loc[keep].reset_index(drop=True)
-
-
-def manifest(run_: Run) -> dict:
-    """Everything needed to re-run: resolved config, hash, seed, versions, data vintage, timing."""
-    versions = {}
-    for name in DEPENDENCIES:
-        try:
-            versions[name] = importlib.metadata.version(name)
-        except importlib.metadata.PackageNotFoundError:
-            versions[name] = None
-    return {
-        "scenario": run_.spec.name,
-        "config_file": run_.config_file,
-        "config": run_.spec.model_dump(mode="json"),
-        "config_hash": config_hash(run_.spec),
-        "seed": run_.spec.seed,
-        "n_samples": int(run_.results.sizes["sample"]),
-        "package_version": __version__,
-        "dependencies": versions,
-        "data_vintage": run_.inputs.data_vintage,
-        "data_hash": run_.inputs.data_hash,
-        "base_year": int(run_.inputs.base_year),
-        "run_seconds": round(run_.seconds, 4),
-        "ensemble": run_.samples is not None,
-        "method": run_.method,
-        "reference_config": None if run_.reference is None else run_.reference.spec.model_dump(mode="json"),
-        "policy": policy_record(run_.policy),
-    }
-
-
-def run_from_manifest(path: str | Path, overrides: list[str] | None = None) -> Run:
-    """Re-run exactly what a run's manifest.json records (config, reference, seed, samples).
-
-    ``overrides`` change the recorded world as ``--set`` does: both sides, except the policy
-    levers, which change the scenario alone (:func:`load_reference`). Refuses a manifest whose
-    config no longer has its recorded ``config_hash`` (edited by hand) or whose data changed
-    since: the re-run would not be the recorded run.
-    """
-    path = Path(path)
-    if not path.exists():
-        raise ConfigError("manifest not found", file=str(path), hint="pass runs/<name>/manifest.json")
-    try:
-        record = json.loads(read_text(path, "run manifest"))
-        recorded = validate(record["config"], file=str(path))
-    except (json.JSONDecodeError, KeyError, TypeError) as exc:
-        raise ConfigError(f"not a run manifest ({shorten(str(exc))})", file=str(path)) from None
-    if config_hash(recorded) != record.get("config_hash"):
-        raise ConfigError("the config in this manifest does not match its config_hash: it was edited "
-                          "after the run", file=str(path), path="config_hash", value=record.get("config_hash"),
-                          hint="to run a changed config, put it in a YAML file and run that: scenarios run FILE")
-    dataset = load_dataset(recorded.data.path)
-    if dataset.hash != record.get("data_hash"):
-        raise ConfigError("the data changed since this run", file=str(path), path="data_hash",
-                          value=dataset.hash[:12], hint=f"the run used data {str(record.get('data_hash'))[:12]}; "
-                          "re-run from the config instead")
-    overrides = overrides or []
-    spec = validate(apply_overrides(record["config"], overrides), file=str(path))
-    spec = spec.model_copy(update={"seed": int(record.get("seed", spec.seed))})
-    reference = record.get("reference_config")
-    if reference is not None:
-        shared = shared_overrides(overrides, recorded, validate(reference, file=str(path)))
-        reference = validate(apply_overrides(reference, shared), file=str(path))
-    n = record.get("n_samples", 1)
-    if not isinstance(n, int) or isinstance(n, bool):
-        raise ConfigError("n_samples must be a whole number", file=str(path), path="n_samples", value=n)
-    return run(spec, samples=n if record.get("ensemble") else None,
-               method=record.get("method", "random"), dataset=dataset,
-               reference=reference, with_reference=reference is not None)
+__all__ = [
+    "HEADLINE",
+    "Run",
+    "audit",
+    "available_configs",
+    "compare",
+    "draw_samples",
+    "headline",
+    "load_config",
+    "load_run",
+    "manifest",
+    "off_centre",
+    "run",
+    "run_ensemble",
+    "run_from_manifest",
+    "save",
+    "save_sensitivity",
+    "save_stress",
+    "sensitivity",
+    "stress",
+]
 
 
 def save(run_: Run, out_dir: str | Path = "runs", *, plots: bool = True) -> Path:
@@ -421,7 +103,12 @@ def stress(claim_file: str | Path, *, samples: int = 500, seed: int = 0, ci_widt
 def save_stress(claim_results: list, claim_file: str | Path, out_dir: str | Path = "runs") -> Path:
     """Write ``<out_dir>/stress_<file>/``: claims.csv, drivers.csv, breakevens.csv, verdicts.txt,
     plots and report.html, atomically."""
-    from scenarios.analysis.stress import breakeven_table, driver_table, summary_table, write_stress_visuals
+    from scenarios.analysis.stress import (
+        breakeven_table,
+        driver_table,
+        summary_table,
+        write_stress_visuals,
+    )
 
     name = f"stress_{Path(claim_file).stem}"
     summary = summary_table(claim_results)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import reprlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 MAX_PROBLEMS = 20  # shown in a message; the rest are counted
 MAX_VALUE = 80  # characters of a shown value (one line)
@@ -82,3 +82,10 @@ class ModelError(ScenariosError):
 class OutputError(ScenariosError, OSError):
     """An output folder or file cannot be written: it is not the tool's, or the file system
     refuses (read-only, full, missing folder)."""
+
+
+def in_file(exc: ScenariosError, file: str) -> ScenariosError:
+    """The same error, naming the config file where a problem names none."""
+    if file == "<Spec>" or all(p.file for p in exc.problems):
+        return exc
+    return type(exc)(str(exc), problems=[replace(p, file=p.file or file) for p in exc.problems])

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from scenarios.analysis.runs import load_reference
 from scenarios.config.schema import Spec
 from scenarios.data import Dataset
 from scenarios.model.engine import run_model
@@ -73,9 +74,8 @@ class Side:
 def reference_side(spec: Spec, file: str, matrix_columns: Sequence[str], dataset: Dataset,
                    reference: Spec | None = None, overrides: list[str] | None = None) -> Side | None:
     """The side of ``spec``'s reference scenario in the same world (the overrides that are not
-    policy levers, the main scenario's seed: :func:`scenarios.api.load_reference`); None when the
+    policy levers, the main scenario's seed: :func:`scenarios.analysis.runs.load_reference`); None when the
     config names no reference."""
-    from scenarios.api import load_reference
 
     if not spec.reference:
         return None

@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from scenarios.analysis.runs import load_config
 from scenarios.config.checks import check_option, check_seed
 from scenarios.config.schema import Spec
 from scenarios.data import Dataset, load_dataset
@@ -444,7 +445,6 @@ def window_series(
 def _spec_and_data(
     spec_or_name: Spec | str | Path, dataset: Dataset | None
 ) -> tuple[Spec, Dataset]:
-    from scenarios.api import load_config
 
     spec = spec_or_name if isinstance(spec_or_name, Spec) else load_config(spec_or_name)
     return spec, dataset or load_dataset(spec.data.path)

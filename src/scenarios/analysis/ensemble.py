@@ -27,11 +27,12 @@ import pandas as pd
 import xarray as xr
 
 from scenarios.analysis.blockwise import Side, reference_side, row_blocks, shock_states
+from scenarios.analysis.memory import result_bytes
+from scenarios.analysis.metrics import SPEND, Metric, bcr_metrics, headline, metric_set, summarize
+from scenarios.analysis.runs import draw_samples, manifest, point_check, resolve, uncertainties_of
 from scenarios.config.load import config_hash, policy_differences, policy_record
 from scenarios.config.schema import MetricSettings, Spec
-from scenarios.errors import ConfigError, ScenariosError
-from scenarios.analysis.memory import result_bytes
-from scenarios.analysis.metrics import SPEND, Metric, bcr_metrics, metric_set, summarize
+from scenarios.errors import ConfigError, ScenariosError, in_file
 from scenarios.model.inputs import Inputs, build_inputs
 from scenarios.results import write_json, write_run
 
@@ -70,8 +71,6 @@ class ChunkedRun:
 
     @property
     def summary(self) -> pd.DataFrame:
-        from scenarios.api import headline
-
         return headline(self.metrics)
 
     @property
@@ -221,14 +220,13 @@ def run_chunked(
     import dask
     import zarr
 
-    from scenarios.api import _uncertainties, draw_samples, in_file, manifest, point_check, resolve
 
     started = time.perf_counter()
     file, spec, dataset = resolve(config, overrides, seed, dataset)
     try:
         inputs = build_inputs(spec, dataset)
         matrix = draw_samples(spec, samples, method=method, file=file) if isinstance(samples, int) else samples
-        _uncertainties(spec, file)
+        uncertainties_of(spec, file)
         n = len(matrix)
         k = min(n, chunks or auto_chunks(n, inputs, spec))
         if k < 1:

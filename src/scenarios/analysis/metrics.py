@@ -297,3 +297,17 @@ def point_vs_ensemble(ensemble: pd.DataFrame, point: pd.DataFrame) -> pd.DataFra
     slack = 1e-9 * table[["p25", "p75"]].abs().max(axis=1)
     table["outside"] = (table["point"] < table["p25"] - slack) | (table["point"] > table["p75"] + slack)
     return table[[*keys, "point", "p25", "p50", "p75", "outside"]]
+
+
+HEADLINE = ("mva", "cagr_gap", "crossover_year", "institutes_active", "spend_federal_cumulative", "delta_mva",
+            "delta_cagr_gap", "bcr_federal", "bcr_total")
+
+
+def headline(metrics: pd.DataFrame) -> pd.DataFrame:
+    """The headline rows of a metrics table: horizon levels, gaps, institutes, spend, policy
+    effects (central statistic only)."""
+    central = metrics["statistic"].isin(["value", "p50"]) & metrics["metric"].isin(HEADLINE)
+    at_horizon = metrics["end"] == metrics["end"].max()
+    levels = metrics["metric"].isin(["mva", "institutes_active", "delta_mva"])
+    keep = central & (at_horizon | ~levels) & (metrics["country"] != "WLD")
+    return metrics.loc[keep].reset_index(drop=True)

@@ -13,7 +13,6 @@ import pandas as pd
 import xarray as xr
 from scipy import optimize, stats
 
-from scenarios import api
 from scenarios.analysis import blockwise
 from scenarios.analysis.claims import (
     Claim,
@@ -27,11 +26,12 @@ from scenarios.analysis.claims import (
     policy_effect,
     wilson_interval,
 )
-from scenarios.config.checks import check_option, check_seed
-from scenarios.config.load import PACKAGED_CONFIGS
-from scenarios.data import Dataset, load_dataset
 from scenarios.analysis.discovery import Box, find_box
-from scenarios.errors import ConfigError, ScenariosError
+from scenarios.analysis.runs import draw_samples, load_config, uncertainties_of
+from scenarios.config.checks import check_option, check_seed
+from scenarios.config.load import PACKAGED_CONFIGS, available_configs
+from scenarios.data import Dataset, load_dataset
+from scenarios.errors import ConfigError, ScenariosError, in_file
 
 GRID_POINTS = 41
 
@@ -112,7 +112,7 @@ def _scenario_path(name: str, claim_file: Path) -> Path | str:
     if (PACKAGED_CONFIGS / f"{name}.yaml").is_file():
         return name
     raise ConfigError(f"scenario {name!r} not found", file=str(claim_file), path="scenario", value=name,
-                      hint=f"shipped scenarios: {', '.join(api.available_configs())}")
+                      hint=f"shipped scenarios: {', '.join(available_configs())}")
 
 
 class Evaluator:
@@ -122,19 +122,19 @@ class Evaluator:
     def __init__(self, claim: Claim, claim_file: Path, dataset: Dataset) -> None:
         self.claim = claim
         self.file = str(_scenario_path(claim.scenario, claim_file))
-        self.spec = api.load_config(self.file)
-        self.dists = api._uncertainties(self.spec, None)
+        self.spec = load_config(self.file)
+        self.dists = uncertainties_of(self.spec, None)
         columns = list(self.dists)  # the columns of every matrix drawn or built from dists
         reference = claim.metric.reference
         try:
             self.main = blockwise.Side.of(self.spec, dataset, columns)
             self.reference = None
             if reference:  # run with the scenario's seed: the same shocks, as in api.run
-                spec = api.load_config(_scenario_path(reference, claim_file))
+                spec = load_config(_scenario_path(reference, claim_file))
                 self.reference = blockwise.Side.of(spec.model_copy(update={"seed": self.spec.seed}),
                                                    dataset, columns)
         except ScenariosError as exc:
-            raise api.in_file(exc, self.file) from None
+            raise in_file(exc, self.file) from None
         self.years = self.main.inputs.years
         inputs = self.main.inputs
         problems = metric_argument_problems(claim, {"country": list(inputs.countries), "year": list(self.years),
@@ -164,14 +164,14 @@ class Evaluator:
         try:
             return blockwise.evaluate(self.main, self.reference, samples, self._reduce(years))["values"]
         except ScenariosError as exc:
-            raise api.in_file(exc, self.file) from None
+            raise in_file(exc, self.file) from None
 
     def years_until(self, year: int) -> np.ndarray:
         """The result years up to ``year`` (the span of a ``by_year`` claim)."""
         return self.years[self.years <= year]
 
     def draw(self, n: int, seed: int) -> pd.DataFrame:
-        return api.draw_samples(self.spec, n, seed=seed)
+        return draw_samples(self.spec, n, seed=seed)
 
 
 def _holds(claim: Claim, evaluator: Evaluator, samples: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -279,7 +279,7 @@ def stress_claim(claim: Claim, claim_file: Path, dataset: Dataset, *, samples: i
         try:
             value = past_metric(dataset, claim.metric)
         except ScenariosError as exc:
-            raise api.in_file(exc, str(claim_file)) from None
+            raise in_file(exc, str(claim_file)) from None
         return ClaimResult(claim, np.array([value]), claim.holds_if.holds(np.array([value])))
     evaluator = Evaluator(claim, claim_file, dataset)
     matrix, values, holds = sample_until(claim, evaluator, n=samples, seed=seed, ci_width=ci_width,

@@ -320,30 +320,6 @@ def _model_in(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
-def load_config(name_or_path: str | Path, overrides: list[str] | None = None) -> Spec:
-    """Load, merge, override and validate a scenario config.
-
-    Parameters
-    ----------
-    name_or_path
-        A YAML file, or the name of a shipped config (``"nnmi_full45"``).
-    overrides
-        ``dotted.path=value`` strings, as given to ``--set``.
-
-    Raises
-    ------
-    ConfigError
-        With the file, key path, bad value and a hint for every problem.
-
-    Example
-    -------
-    >>> spec = load_config("nnmi_full45", ["impact.rho=0.3"])
-    """
-    path = resolve_config_path(name_or_path)
-    data = apply_overrides(load_raw(path), overrides or [])
-    return validate(data, file=str(path), overrides=overrides)
-
-
 def config_hash(spec: Spec) -> str:
     """A stable hash of the resolved config (the same numbers give the same hash)."""
     text = json.dumps(spec.model_dump(mode="json"), sort_keys=True)
@@ -375,7 +351,7 @@ def policy_differences(scenario: Spec, reference: Spec) -> dict[str, tuple[Any, 
 
     Example
     -------
-    >>> policy_differences(load_config("nnmi_full45"), load_config("baseline"))  # doctest: +SKIP
+    >>> policy_differences(scenarios.load_config("nnmi_full45"), scenarios.load_config("baseline"))  # doctest: +SKIP
     {'programs.manufacturing_usa.new_institute_budget': ({'total': 1890.0, ...}, None)}
     """
     ours, theirs = (

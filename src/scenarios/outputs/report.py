@@ -216,7 +216,7 @@ def policy_section(policy: Mapping[str, tuple[object, object]], reference: str) 
 
 def point_section(table: pd.DataFrame) -> str:
     """HTML: the deterministic run's headline beside the ensemble's 25-75 % band, saying where
-    the point falls outside it (``table`` from :func:`scenarios.api.point_check`)."""
+    the point falls outside it (``table`` from :func:`scenarios.analysis.runs.point_check`)."""
     outside = table[table["outside"]]
     verdict = ("<p>The deterministic run (every uncertain input at its point value) falls <b>outside</b> "
                "the ensemble's 25-75 % band for: "

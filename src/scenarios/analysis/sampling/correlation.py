@@ -22,8 +22,8 @@ from collections.abc import Sequence
 import numpy as np
 from scipy import stats
 
-from scenarios.errors import ConfigError, Problem
 from scenarios.analysis.sampling.distributions import _did_you_mean
+from scenarios.errors import ConfigError, Problem
 
 _EIG_TOL = 1e-8
 

@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 from scipy.stats import qmc
 
-from scenarios.errors import ConfigError
 from scenarios.analysis.sampling.correlation import correlation_matrix, impose_rank_correlation
 from scenarios.analysis.sampling.distributions import Distribution
+from scenarios.errors import ConfigError
 
 Seed = int | np.random.Generator | None
 

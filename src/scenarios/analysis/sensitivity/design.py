@@ -7,10 +7,10 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from scenarios.analysis.sensitivity.methods import Method, Outputs, find_method
-from scenarios.errors import ConfigError, ModelError
 from scenarios.analysis.sampling.designs import Seed, to_params
 from scenarios.analysis.sampling.distributions import Distribution
+from scenarios.analysis.sensitivity.methods import Method, Outputs, find_method
+from scenarios.errors import ConfigError, ModelError
 
 
 def unit_problem(names: list[str]) -> dict:

@@ -11,6 +11,8 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from scenarios.analysis.sampling.designs import Seed
+from scenarios.analysis.sampling.distributions import Distribution
 from scenarios.analysis.sensitivity.design import as_unit_matrix, evaluate_outputs, unit_design
 from scenarios.analysis.sensitivity.methods import (
     CHECK_RESAMPLES,
@@ -21,8 +23,6 @@ from scenarios.analysis.sensitivity.methods import (
     main_indices_design,
 )
 from scenarios.errors import ModelError
-from scenarios.analysis.sampling.designs import Seed
-from scenarios.analysis.sampling.distributions import Distribution
 
 PAIRWISE = {"S2", "S2_conf"}
 """The indices of parameter pairs (dims ``parameter``, ``parameter_2``)."""

@@ -28,17 +28,17 @@ import xarray as xr
 from pydantic import ValidationError
 from rich.table import Table
 
-from scenarios import __version__, api
-from scenarios.analysis import blockwise
+from scenarios import __version__
+from scenarios.analysis import blockwise, runs
 from scenarios.analysis import sensitivity as gsa
 from scenarios.analysis.claims import FUTURE_METRICS, MetricRef, future_metric, policy_effect
+from scenarios.analysis.sampling import Distribution, validate_uncertainties
 from scenarios.config.checks import check_seed
 from scenarios.config.load import config_hash, resolve_config_path
 from scenarios.config.schema import Spec
 from scenarios.data import Dataset, load_dataset
-from scenarios.errors import ConfigError, ModelError, ScenariosError
+from scenarios.errors import ConfigError, ModelError, ScenariosError, in_file
 from scenarios.results import MONEY, write_json, write_netcdf, write_run
-from scenarios.analysis.sampling import Distribution, validate_uncertainties
 
 US_PROGRAM = "manufacturing_usa"
 UNITS = {
@@ -165,7 +165,7 @@ class EngineOutputs:
         A dask.distributed scheduler address to run the blocks on.
     overrides : list of str, optional
         The overrides ``spec`` was loaded with: the reference gets those that are not policy
-        levers (:func:`scenarios.api.load_reference`).
+        levers (:func:`scenarios.analysis.runs.load_reference`).
     """
 
     def __init__(self, spec: Spec, file: str, outputs: Sequence[MetricRef], dataset: Dataset,
@@ -183,7 +183,7 @@ class EngineOutputs:
             self.main = blockwise.Side.of(spec, dataset, columns)
             self.reference = blockwise.reference_side(spec, file, columns, dataset, overrides=overrides)
         except ScenariosError as exc:
-            raise api.in_file(exc, file) from None
+            raise in_file(exc, file) from None
         self.years = self.main.inputs.projected_years
         """The projected years: the columns of the yearly paths."""
 
@@ -206,7 +206,7 @@ class EngineOutputs:
             everything = blockwise.evaluate(self.main, self.reference, params, self._reduce,
                                             scheduler=self.scheduler)
         except ScenariosError as exc:
-            raise api.in_file(exc, self.file) from None
+            raise in_file(exc, self.file) from None
         values = {k: v for k, v in everything.items() if not k.startswith(PATH_PREFIX)}
         paths = {k.removeprefix(PATH_PREFIX): v for k, v in everything.items()
                  if k.startswith(PATH_PREFIX)}
@@ -326,7 +326,7 @@ def run_sensitivity(
     if seed is not None:
         check_seed(seed)
     file = "<Spec>" if isinstance(config, Spec) else str(resolve_config_path(config))
-    spec = config if isinstance(config, Spec) else api.load_config(config, overrides)
+    spec = config if isinstance(config, Spec) else runs.load_config(config, overrides)
     seed = spec.seed if seed is None else seed
     dists = validate_uncertainties(spec.uncertainties, file=file)
     refs = [parse_output(o) if isinstance(o, str) else o for o in outputs]
@@ -541,7 +541,7 @@ def _write_visuals(run: SensitivityRun, plots_dir: Path) -> None:
     figures = plot_sensitivity(run.indices, run.over_time, run.tornado, plots_dir,
                                note=f"Scenario {run.spec.name}; {run.method}, n = {run.n}, "
                                     f"seed {run.seed}.")
-    point = api.run(run.spec, with_reference=False)
+    point = runs.run(run.spec, with_reference=False)
     config = Path(run.config_file)
     write_report(plots_dir.parent / "report.html", results=point.results, metrics=point.metrics,
                  config_text=config.read_text(encoding="utf-8") if config.is_file() else "",

@@ -8,6 +8,8 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from scenarios.analysis.sampling.designs import Seed, to_params
+from scenarios.analysis.sampling.distributions import Distribution
 from scenarios.analysis.sensitivity.design import evaluate_outputs, unit_design, unit_problem
 from scenarios.analysis.sensitivity.indices import analyze_with
 from scenarios.analysis.sensitivity.methods import (
@@ -17,8 +19,6 @@ from scenarios.analysis.sensitivity.methods import (
     main_indices_design,
 )
 from scenarios.errors import ConfigError, ModelError
-from scenarios.analysis.sampling.designs import Seed, to_params
-from scenarios.analysis.sampling.distributions import Distribution
 
 
 def over_time(

@@ -19,8 +19,15 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from scenarios.analysis.sampling import correlation_matrix, sample, validate_uncertainties
 from scenarios.config.checks import check_spec
-from scenarios.config.load import deep_merge, load_raw, policy_differences, resolve_config_path, validate
+from scenarios.config.load import (
+    deep_merge,
+    load_raw,
+    policy_differences,
+    resolve_config_path,
+    validate,
+)
 from scenarios.config.schema import Spec
 from scenarios.data import Dataset, load_dataset
 from scenarios.errors import ConfigError, ScenariosError
@@ -35,7 +42,6 @@ from scenarios.outputs.explorer.levers import (
 )
 from scenarios.outputs.explorer.verdicts import Verdict, claims_for, judge
 from scenarios.results import to_dataset
-from scenarios.analysis.sampling import correlation_matrix, sample, validate_uncertainties
 
 QUANTILES = (5, 25, 50, 75, 95)
 HEADLINE_YEARS = (2035, 2040)

@@ -15,11 +15,11 @@ from typing import Any
 
 import yaml
 
+from scenarios.analysis.sampling import validate_uncertainties
 from scenarios.config.labels import describe
 from scenarios.config.load import PACKAGED_CONFIGS, deep_merge
 from scenarios.config.schema import Budget, Spec
 from scenarios.model.parameters import lookup
-from scenarios.analysis.sampling import validate_uncertainties
 
 # last key of a path -> (low, high, step, integer); the slider also stretches to hold the
 # starting value. Typed values may leave the range: the schema judges them.

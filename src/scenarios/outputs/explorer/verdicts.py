@@ -8,7 +8,13 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
-from scenarios.analysis.claims import Claim, future_metric, load_claims, policy_effect, wilson_interval
+from scenarios.analysis.claims import (
+    Claim,
+    future_metric,
+    load_claims,
+    policy_effect,
+    wilson_interval,
+)
 from scenarios.config.load import PACKAGED_CONFIGS
 
 

@@ -7,7 +7,14 @@ import xarray as xr
 from matplotlib.axes import Axes
 
 from scenarios.errors import ConfigError
-from scenarios.outputs.plotting._common import Results, as_mapping, base_year, finish, new_axes, quantiles
+from scenarios.outputs.plotting._common import (
+    Results,
+    as_mapping,
+    base_year,
+    finish,
+    new_axes,
+    quantiles,
+)
 from scenarios.outputs.plotting.style import FONTSIZE, scenario_color
 
 
