@@ -107,8 +107,8 @@ def save_stress(claim_results: list, claim_file: str | Path, out_dir: str | Path
         breakeven_table,
         driver_table,
         summary_table,
-        write_stress_visuals,
     )
+    from scenarios.outputs.stress import write_stress_visuals
 
     name = f"stress_{Path(claim_file).stem}"
     summary = summary_table(claim_results)
@@ -232,7 +232,7 @@ def sensitivity(config: str | Path | Spec, *, method: str = "sobol", n: int = 10
 def save_sensitivity(result, out_dir: str | Path = "runs", *, plots: bool = True) -> Path:
     """Write ``<out_dir>/<name>_sensitivity/`` atomically: sensitivity.nc, indices.csv,
     convergence.csv, drivers.csv, oat.csv, over_time.nc/.csv, manifest.json, plots, report.html."""
-    from scenarios.analysis.sensitivity.run import write_sensitivity
+    from scenarios.outputs.sensitivity import write_sensitivity
 
     return write_sensitivity(result, out_dir, plots=plots)
 

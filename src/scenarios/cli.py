@@ -430,7 +430,7 @@ def sensitivity(
     Example: scenarios sensitivity nnmi_full45 --method sobol -n 4096
     """
     from scenarios import api
-    from scenarios.analysis.sensitivity.run import drivers_rich_table
+    from scenarios.outputs.sensitivity import drivers_rich_table
 
     result = api.sensitivity(config, method=method, n=n, seed=seed, outputs=output,
                              overrides=set_, second_order=second_order, scheduler=scheduler)

@@ -1,0 +1,42 @@
+"""A stress test's pages: the plots of every claim and report.html."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from scenarios.analysis.claims import metric_label
+from scenarios.analysis.stress import ClaimResult, breakeven_table, driver_table, summary_table
+from scenarios.outputs.plotting import claims as cp
+from scenarios.outputs.report import write_stress_report
+
+
+def write_stress_visuals(results: list[ClaimResult], claim_file: Path, plots_dir: Path) -> None:
+    """plots/*.png for every claim and report.html beside the plots folder."""
+    import matplotlib.pyplot as plt
+
+    plots_dir.mkdir()
+    note = f"Source: claim file {claim_file.name}; model runs on the embedded UN AMA data."
+    figures: dict[str, Path] = {}
+
+    def save(ax, name: str) -> None:
+        path = plots_dir / f"{name}.png"
+        ax.figure.savefig(path, dpi=150)
+        plt.close(ax.figure)
+        figures[name] = path
+
+    table = summary_table(results)
+    if (table["scenario"] != "(data)").any():
+        save(cp.plot_claim_probabilities(table, note=note), "probabilities")
+    for r in results:
+        label = metric_label(r.claim.metric)
+        for i, b in enumerate(r.breakevens):
+            save(cp.plot_breakeven(b, metric_label=label, note=note), f"{r.claim.id}_breakeven_{i}")
+        if r.box is not None and len(r.box.limits):
+            cases = ~r.holds if r.box_outcome == "fails" else r.holds
+            save(cp.plot_prim_tradeoff(r.box, note=note), f"{r.claim.id}_prim_tradeoff")
+            save(cp.plot_prim_box(r.samples, cases, r.box, outcome=r.box_outcome, note=note), f"{r.claim.id}_prim_box")
+        if r.curve is not None:
+            save(cp.plot_probability_curve(r.curve, title=f"{r.claim.id}: probability the condition is met by each year",
+                                           note=note), f"{r.claim.id}_by_year")
+    write_stress_report(plots_dir.parent / "report.html", claim_file=claim_file, summary=table,
+                        drivers=driver_table(results), breakevens=breakeven_table(results), plots=figures)
