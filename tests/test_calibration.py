@@ -12,7 +12,6 @@ import yaml
 from typer.testing import CliRunner
 
 from scenarios import api
-from scenarios.analysis import calibration
 from scenarios.analysis.calibration import (
     backtest,
     calibrate,
@@ -28,6 +27,7 @@ from scenarios.config.schema import Spec
 from scenarios.data import DEFAULT_EDITION, Dataset, load_dataset
 from scenarios.errors import ConfigError, DataError
 from scenarios.model.growth import trend_fit
+from scenarios.outputs.backtest import backtest_section
 
 YEARS = np.arange(1990, 2031)
 TRUE = {
@@ -291,6 +291,6 @@ def test_cli_backtest_matches_the_api(tmp_path: Path) -> None:
 
 
 def test_backtest_section_is_one_html_section() -> None:
-    html = calibration.backtest_section(backtest("baseline", (2004, 2015), (2016, 2023)))
+    html = backtest_section(backtest("baseline", (2004, 2015), (2016, 2023)))
     assert html.startswith("<section") and html.rstrip().endswith("</section>")
     assert html.count("<tr>") == 1 + 4 and "<b>" in html

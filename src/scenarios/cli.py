@@ -284,10 +284,11 @@ def backtest(
 
     Example: scenarios backtest baseline --fit 2004 2015 --test 2016 2023
     """
-    from scenarios.analysis import calibration
+    from scenarios.analysis.calibration import backtest_paths
+    from scenarios.outputs.backtest import backtest_rich_table, write_backtest
 
-    table, files = calibration.write_backtest(calibration.backtest_paths(config, fit, test), out)
-    console.print(calibration.backtest_rich_table(table))
+    table, files = write_backtest(backtest_paths(config, fit, test), out)
+    console.print(backtest_rich_table(table))
     console.print(f"[green]wrote[/green] {', '.join(map(str, files))}")
 
 
