@@ -25,8 +25,9 @@ def scenarios(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 def interrupted(args: list[str], cwd: Path, after: float) -> subprocess.CompletedProcess[str]:
     """The command, sent SIGINT (Ctrl-C) ``after`` seconds from its start."""
-    process = subprocess.Popen([SCENARIOS, *args], cwd=cwd, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [SCENARIOS, *args], cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     time.sleep(after)
     process.send_signal(signal.SIGINT)
     stdout, stderr = process.communicate(timeout=120)
@@ -50,13 +51,18 @@ def expect(result: subprocess.CompletedProcess[str], code: int, *, one_line: boo
 def main_job(cwd: Path) -> str:
     problem = expect(scenarios("run", "nnmi_full45", cwd=cwd), 0)
     folder = cwd / "runs" / "nnmi_full45"
-    missing = [f for f in ("results.nc", "metrics.csv", "report.html", "manifest.json")
-               if not (folder / f).is_file()]
+    missing = [
+        f
+        for f in ("results.nc", "metrics.csv", "report.html", "manifest.json")
+        if not (folder / f).is_file()
+    ]
     return problem or (f"missing in {folder}: {missing}" if missing else "")
 
 
 def million_sample_ensemble(cwd: Path) -> str:
-    result = scenarios("run", "baseline", "--samples", "1000000", "--seed", "1", "--no-plots", cwd=cwd)
+    result = scenarios(
+        "run", "baseline", "--samples", "1000000", "--seed", "1", "--no-plots", cwd=cwd
+    )
     problem = expect(result, 0)
     written = list((cwd / "runs" / "baseline").glob("results.*"))
     return problem or ("" if written else "no results file in runs/baseline")
@@ -66,7 +72,9 @@ def bad_config(cwd: Path) -> str:
     (cwd / "bad.yaml").write_text(BAD_CONFIG, encoding="utf-8")
     result = scenarios("run", "bad.yaml", cwd=cwd)
     problem = expect(result, 2)
-    return problem or ("" if "rhoo" in result.stderr else f"the message does not name the key:\n{result.stderr}")
+    return problem or (
+        "" if "rhoo" in result.stderr else f"the message does not name the key:\n{result.stderr}"
+    )
 
 
 def bad_option(cwd: Path) -> str:
@@ -88,8 +96,15 @@ def ctrl_c_mid_run(cwd: Path) -> str:
     return problem or (f"left behind in runs/: {left}" if left else "")
 
 
-CHECKS: list[Callable[[Path], str]] = [main_job, million_sample_ensemble, bad_config, bad_option,
-                                       unknown_command, ctrl_c_during_start_up, ctrl_c_mid_run]
+CHECKS: list[Callable[[Path], str]] = [
+    main_job,
+    million_sample_ensemble,
+    bad_config,
+    bad_option,
+    unknown_command,
+    ctrl_c_during_start_up,
+    ctrl_c_mid_run,
+]
 
 
 def main() -> int:

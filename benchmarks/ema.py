@@ -25,10 +25,14 @@ def available() -> str | None:
     """None when ema_workbench imports, else the reason it does not."""
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # its optional back ends (ipyparallel, mpi) warn on import
+            warnings.simplefilter(
+                "ignore"
+            )  # its optional back ends (ipyparallel, mpi) warn on import
             import ema_workbench  # noqa: F401
     except Exception as exc:  # any failure to import is a reason to skip the row
-        return f"ema_workbench does not import ({type(exc).__name__}: {exc}); pip install '.[bench]'"
+        return (
+            f"ema_workbench does not import ({type(exc).__name__}: {exc}); pip install '.[bench]'"
+        )
     return None
 
 
@@ -39,10 +43,16 @@ def _name(path: str) -> str:
 
 def _outcomes(out) -> dict[str, np.ndarray]:
     """The engine's 24 arrays of one sample, by outcome name."""
-    arrays = {f"{table}__{c}": getattr(out, table)[c] for table in ("mva", "mva_baseline", "capital")
-              for c in out.mva}
-    arrays |= {f"{key}__{f}": getattr(result, f) for key, result in out.programs.items()
-               for f in ("launched", "active", "spend_federal", "spend_total")}
+    arrays = {
+        f"{table}__{c}": getattr(out, table)[c]
+        for table in ("mva", "mva_baseline", "capital")
+        for c in out.mva
+    }
+    arrays |= {
+        f"{key}__{f}": getattr(result, f)
+        for key, result in out.programs.items()
+        for f in ("launched", "active", "spend_federal", "spend_total")
+    }
     return arrays
 
 
@@ -73,20 +83,39 @@ def run(spec, inputs, matrix: pd.DataFrame, processes: int | None = None) -> dic
     reference = run_model(spec, inputs, matrix)
     names = list(_outcomes(reference))
     model = Model("scenarios", function=model_function)
-    model.uncertainties = [RealParameter(_name(p), float(matrix[p].min()), float(matrix[p].max()) + 1e-12)
-                           for p in paths]
+    model.uncertainties = [
+        RealParameter(_name(p), float(matrix[p].min()), float(matrix[p].max()) + 1e-12)
+        for p in paths
+    ]
     model.outcomes = [ArrayOutcome(name) for name in names]
-    experiments = [Scenario(name=i, **{_name(p): float(v) for p, v in zip(paths, row, strict=True)})
-                   for i, row in enumerate(matrix.to_numpy())]
-    evaluator = SequentialEvaluator(model) if processes is None else \
-        MultiprocessingEvaluator(model, n_processes=processes)
+    experiments = [
+        Scenario(name=i, **{_name(p): float(v) for p, v in zip(paths, row, strict=True)})
+        for i, row in enumerate(matrix.to_numpy())
+    ]
+    evaluator = (
+        SequentialEvaluator(model)
+        if processes is None
+        else MultiprocessingEvaluator(model, n_processes=processes)
+    )
     started = time.perf_counter()
     with evaluator:
         design, outcomes = evaluator.perform_experiments(scenarios=experiments, log_progress=True)
     seconds = time.perf_counter() - started
     order = np.argsort(design["scenario"].astype(int).to_numpy())  # the rows as EMA returned them
     expected = dict(zip(names, _outcomes(reference).values(), strict=True))
-    worst = max(float(np.max(np.abs(outcomes[name][order] - expected[name])
-                             / np.maximum(np.abs(expected[name]), 1e-300))) for name in names)
-    return {"experiments": len(matrix), "processes": processes or 1, "seconds": seconds,
-            "experiments_per_s": len(matrix) / seconds, "max_rel_diff_from_engine": worst}
+    worst = max(
+        float(
+            np.max(
+                np.abs(outcomes[name][order] - expected[name])
+                / np.maximum(np.abs(expected[name]), 1e-300)
+            )
+        )
+        for name in names
+    )
+    return {
+        "experiments": len(matrix),
+        "processes": processes or 1,
+        "seconds": seconds,
+        "experiments_per_s": len(matrix) / seconds,
+        "max_rel_diff_from_engine": worst,
+    }

@@ -49,8 +49,15 @@ def measure(samples: int, repeats: int) -> list[dict]:
             assert page.error.object == "", page.error.object
         widget.value = page.explorer.values()[path]
         ms = 1000 * np.array(times)
-        rows.append({"samples": samples, "lever": kind, "repeats": repeats,
-                     "median_ms": float(np.median(ms)), "p95_ms": float(np.percentile(ms, 95))})
+        rows.append(
+            {
+                "samples": samples,
+                "lever": kind,
+                "repeats": repeats,
+                "median_ms": float(np.median(ms)),
+                "p95_ms": float(np.percentile(ms, 95)),
+            }
+        )
     return rows
 
 
@@ -66,9 +73,20 @@ def main() -> None:
     for r in rows:
         print(f"{r['samples']:>8,}  {r['lever']:<34} {r['median_ms']:>10.0f} {r['p95_ms']:>8.0f}")
     out = Path(__file__).parent / "results" / "explorer_latency.json"
-    out.write_text(json.dumps({"machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
-                                           "processor": platform.processor() or platform.machine()},
-                               "rows": rows}, indent=2) + "\n")
+    out.write_text(
+        json.dumps(
+            {
+                "machine": {
+                    "cpus": os.cpu_count(),
+                    "python": platform.python_version(),
+                    "processor": platform.processor() or platform.machine(),
+                },
+                "rows": rows,
+            },
+            indent=2,
+        )
+        + "\n"
+    )
     print(f"wrote {out}")
 
 

@@ -28,18 +28,18 @@ import math
 
 import numpy as np
 
-from scenarios.model.engine import _budget
-from scenarios.model.growth import _initial_rate
+from scenarios.model.engine import budget_path
+from scenarios.model.growth import initial_rate
 from scenarios.model.inputs import WORLD
 from scenarios.model.parameters import Parameters
-from scenarios.model.pipeline import _EPS, _funds_nothing, funding_profile
+from scenarios.model.pipeline import LAUNCH_EPS, funding_profile, funds_nothing
 
 
 def _budget_array(spec, key, field, params, inputs, years) -> np.ndarray:
     """A program budget as the engine computes it, (n, len(years)); zeros when there is none."""
     values = np.zeros((params.n, len(years)))
     cost = params.get(f"programs.{key}.cost_per_institute", 1.0)
-    budget = _budget(spec, key, field, cost, params, inputs, years)
+    budget = budget_path(spec, key, field, cost, params, inputs, years)
     if budget is not None:
         budget.fill(values.T, slice(None), np.empty((len(years), params.n)))
     return values
@@ -53,11 +53,15 @@ def extract(spec, inputs, samples) -> dict:
     for c in inputs.countries:
         kind = spec.countries[c].growth.kind
         view = params.view(f"countries.{c}.growth")
-        history = inputs.mva_history[c] if c == WORLD else inputs.mva_observed[c].loc[: inputs.base_year]
+        history = (
+            inputs.mva_history[c] if c == WORLD else inputs.mva_observed[c].loc[: inputs.base_year]
+        )
         if kind == "constant":
-            g = dict(g0=_initial_rate(view, history, "g"), g_lr=None, tau=None)
+            g = dict(g0=initial_rate(view, history, "g"), g_lr=None, tau=None)
         elif kind == "convergence":
-            g = dict(g0=_initial_rate(view, history, "g0"), g_lr=view.get("g_lr"), tau=view.get("tau"))
+            g = dict(
+                g0=initial_rate(view, history, "g0"), g_lr=view.get("g_lr"), tau=view.get("tau")
+            )
         else:
             raise ValueError(f"growth kind {kind} is not in the reference kernels")
         countries[c] = dict(level=float(inputs.mva_history[c].loc[inputs.base_year]), **g)
@@ -72,17 +76,29 @@ def extract(spec, inputs, samples) -> dict:
             country=program.country,
             budget=_budget_array(spec, key, "new_institute_budget", params, inputs, years)[:, 1:],
             base=_budget_array(spec, key, "base_funding", params, inputs, years),
-            cost=p.get("cost_per_institute", 1.0), funding_years=fy,
-            weights=funding_profile(p.raw("profile"), fy), match=p.get("match_ratio"),
-            lag=np.rint(p.get("launch_lag")).astype(int), scheduled=scheduled,
+            cost=p.get("cost_per_institute", 1.0),
+            funding_years=fy,
+            weights=funding_profile(p.raw("profile"), fy),
+            match=p.get("match_ratio"),
+            lag=np.rint(p.get("launch_lag")).astype(int),
+            scheduled=scheduled,
             room=p.get("cap", np.inf) - history.n_existing - scheduled.sum(),
-            survival=p.get("survival"), exits=np.where(exits > inputs.base_year, exits, np.iinfo(np.int64).max),
+            survival=p.get("survival"),
+            exits=np.where(exits > inputs.base_year, exits, np.iinfo(np.int64).max),
             n_existing=history.n_existing,
         )
     impact = params.view("impact")
-    return dict(n=params.n, years=years, base_year=inputs.base_year, countries=countries, programs=programs,
-                rho=impact.get("rho"), delta=impact.get("delta"), impact_lag=np.rint(impact.get("lag")).astype(int),
-                spend=spec.impact.spend)
+    return dict(
+        n=params.n,
+        years=years,
+        base_year=inputs.base_year,
+        countries=countries,
+        programs=programs,
+        rho=impact.get("rho"),
+        delta=impact.get("delta"),
+        impact_lag=np.rint(impact.get("lag")).astype(int),
+        spend=spec.impact.spend,
+    )
 
 
 # ----------------------------------------------------------------------------------------------
@@ -97,11 +113,13 @@ def _compact_budget(spec, key, field, params, inputs, years) -> dict | None:
     """A program budget as the engine states it before any per-sample arithmetic: its money path
     (constant 2015 USD, one value a year) or its segments, and the per-sample cost and scale."""
     cost = params.get(f"programs.{key}.cost_per_institute", 1.0, shared=True)
-    budget = _budget(spec, key, field, cost, params, inputs, years)
+    budget = budget_path(spec, key, field, cost, params, inputs, years)
     if budget is None:
         return None
-    segments = [(path if per_institute else path * own_scale, per_institute, own_scale)
-                for path, per_institute, own_scale in budget.segments]
+    segments = [
+        (path if per_institute else path * own_scale, per_institute, own_scale)
+        for path, per_institute, own_scale in budget.segments
+    ]
     return dict(path=budget.path, segments=segments, cost=budget.cost, scale=budget.scale)
 
 
@@ -122,16 +140,21 @@ def tight_inputs(spec, inputs, samples) -> dict:
         view = params.view(f"countries.{c}.growth")
         history = inputs.growth_histories[c]
         if kind == "constant":
-            g = dict(g0=_initial_rate(view, history, "g"), g_lr=None, tau=None)
+            g = dict(g0=initial_rate(view, history, "g"), g_lr=None, tau=None)
         elif kind == "convergence":
-            g = dict(g0=_initial_rate(view, history, "g0"), g_lr=view.get("g_lr"), tau=view.get("tau"))
+            g = dict(
+                g0=initial_rate(view, history, "g0"), g_lr=view.get("g_lr"), tau=view.get("tau")
+            )
         else:
             raise NotCovered(f"{c}: growth kind {kind}")
         countries[c] = dict(level=inputs.base_mva[c], kind=kind, **g)
     if spec.impact.kind not in ("rate_of_return", "none"):
         raise NotCovered(f"impact kind {spec.impact.kind}")
-    fixed = [f"programs.{key}.{name}" for key in spec.programs
-             for name in ("funding_years", "profile", "launch_lag")] + ["impact.lag"]
+    fixed = [
+        f"programs.{key}.{name}"
+        for key in spec.programs
+        for name in ("funding_years", "profile", "launch_lag")
+    ] + ["impact.lag"]
     sampled = [path for path in fixed if path in params.columns]
     if sampled:
         raise NotCovered(f"sampled integer parameters: {', '.join(sampled)}")
@@ -147,20 +170,35 @@ def tight_inputs(spec, inputs, samples) -> dict:
         room = p.get("cap", np.inf, shared=True) - history.n_existing - scheduled.sum()
         budget = _compact_budget(spec, key, "new_institute_budget", params, inputs, years)
         programs[key] = dict(
-            country=program.country, cost=cost, room=room, capped=not (room == np.inf).all(),
-            budget=budget, base=_compact_budget(spec, key, "base_funding", params, inputs, years),
-            commits=budget is not None or not _funds_nothing(cost, room),
+            country=program.country,
+            cost=cost,
+            room=room,
+            capped=not (room == np.inf).all(),
+            budget=budget,
+            base=_compact_budget(spec, key, "base_funding", params, inputs, years),
+            commits=budget is not None or not funds_nothing(cost, room),
             weights=funding_profile(p.raw("profile", shared=True), np.array([fy]))[0],
-            funding_years=fy, lag=int(np.rint(p.get("launch_lag", shared=True))[0]),
-            match=p.get("match_ratio", shared=True), survival=p.get("survival", shared=True),
-            n_existing=history.n_existing, scheduled=scheduled,
+            funding_years=fy,
+            lag=int(np.rint(p.get("launch_lag", shared=True))[0]),
+            match=p.get("match_ratio", shared=True),
+            survival=p.get("survival", shared=True),
+            n_existing=history.n_existing,
+            scheduled=scheduled,
             exits_by_year=np.array([(pending <= y).sum() for y in years[1:]], dtype=float),
         )
     impact = params.view("impact")
     rho = impact.get("rho", shared=True) if spec.impact.kind == "rate_of_return" else None
-    return dict(n=params.n, years=years, base_year=inputs.base_year, countries=countries, programs=programs,
-                rho=rho, delta=impact.get("delta", shared=True),
-                impact_lag=int(np.rint(impact.get("lag", shared=True))[0]), spend=spec.impact.spend)
+    return dict(
+        n=params.n,
+        years=years,
+        base_year=inputs.base_year,
+        countries=countries,
+        programs=programs,
+        rho=rho,
+        delta=impact.get("delta", shared=True),
+        impact_lag=int(np.rint(impact.get("lag", shared=True))[0]),
+        spend=spec.impact.spend,
+    )
 
 
 def _cols(values: np.ndarray, cols: slice) -> np.ndarray:
@@ -199,8 +237,13 @@ class _Scratch:
 
 def _allocate_outputs(x: dict) -> dict:
     """Every output, year-major (T+1, n), in one allocation."""
-    arrays = iter(np.empty((3 * len(x["countries"]) + 4 * len(x["programs"]), len(x["years"]), x["n"])))
-    out = {table: {c: next(arrays) for c in x["countries"]} for table in ("mva", "mva_baseline", "capital")}
+    arrays = iter(
+        np.empty((3 * len(x["countries"]) + 4 * len(x["programs"]), len(x["years"]), x["n"]))
+    )
+    out = {
+        table: {c: next(arrays) for c in x["countries"]}
+        for table in ("mva", "mva_baseline", "capital")
+    }
     out["programs"] = {key: {f: next(arrays) for f in PROGRAM_ARRAYS} for key in x["programs"]}
     return out
 
@@ -248,7 +291,12 @@ def _tight_program(p: dict, arrays: dict, cols: slice, work) -> None:
     per_cohort = [w * cost for w in p["weights"][:n_years]]  # the engine's cost x w_j
     more = 1 + _cols(p["match"], cols)
     leave = 1 - _cols(p["survival"], cols)
-    fy, lag, sched, exits = p["funding_years"], min(p["lag"], n_years), p["scheduled"], p["exits_by_year"]
+    fy, lag, sched, exits = (
+        p["funding_years"],
+        min(p["lag"], n_years),
+        p["scheduled"],
+        p["exits_by_year"],
+    )
     launched[0] = 0.0
     active[0] = p["n_existing"]
     _fill(p["base"], 0, federal[0], term, cols)
@@ -267,9 +315,11 @@ def _tight_program(p: dict, arrays: dict, cols: slice, work) -> None:
             else:
                 _fill(p["budget"], y, paid, term, cols)
             available += paid
-            k = funded[t + lag] if t + lag < n_years else cohort  # committed past the horizon: dropped
+            k = (
+                funded[t + lag] if t + lag < n_years else cohort
+            )  # committed past the horizon: dropped
             np.divide(available, cost, out=k)
-            k *= 1 + _EPS
+            k *= 1 + LAUNCH_EPS
             np.floor(k, out=k)
             if p["capped"]:
                 np.subtract(room, committed, out=left)
@@ -309,7 +359,11 @@ def _tight_country(x: dict, c: str, g: dict, out: dict, cols: slice, work) -> No
     """Baseline MVA, innovation capital and MVA of one country for the samples ``cols``."""
     _, _, spend_sum, rows = work
     rate, product = rows[8], rows[9]
-    base, mva, capital = out["mva_baseline"][c][:, cols], out["mva"][c][:, cols], out["capital"][c][:, cols]
+    base, mva, capital = (
+        out["mva_baseline"][c][:, cols],
+        out["mva"][c][:, cols],
+        out["capital"][c][:, cols],
+    )
     level, g0 = g["level"], _cols(g["g0"], cols)
     base[0] = level
     if g["kind"] == "constant":
@@ -330,8 +384,11 @@ def _tight_country(x: dict, c: str, g: dict, out: dict, cols: slice, work) -> No
             product *= rate
         np.multiply(product, level, out=base[t])
     _check(base, c, "baseline MVA")
-    sources = [out["programs"][key][f"spend_{x['spend']}"][:, cols]
-               for key, p in x["programs"].items() if p["country"] == c]
+    sources = [
+        out["programs"][key][f"spend_{x['spend']}"][:, cols]
+        for key, p in x["programs"].items()
+        if p["country"] == c
+    ]
     if not sources:  # no program: zero capital and MVA on its baseline (what the engine computes)
         capital[:] = 0.0
         mva[:] = base
@@ -372,12 +429,21 @@ def compare_bits(engine_out, tight: dict) -> dict:
     """Each of the tight kernel's arrays against the engine's, bit for bit (the float64 bits as
     uint64, so that -0.0 differs from 0.0 and NaN payloads count); returns the arrays compared and
     the names of those that differ."""
-    pairs = [(f"{table}/{c}", getattr(engine_out, table)[c], tight[table][c])
-             for table in ("mva", "mva_baseline", "capital") for c in engine_out.mva]
-    pairs += [(f"{key}/{f}", getattr(engine_out.programs[key], f), tight["programs"][key][f])
-              for key in engine_out.programs for f in PROGRAM_ARRAYS]
-    differ = [name for name, a, b in pairs
-              if not np.array_equal(np.ascontiguousarray(a.T).view(np.uint64), b.view(np.uint64))]
+    pairs = [
+        (f"{table}/{c}", getattr(engine_out, table)[c], tight[table][c])
+        for table in ("mva", "mva_baseline", "capital")
+        for c in engine_out.mva
+    ]
+    pairs += [
+        (f"{key}/{f}", getattr(engine_out.programs[key], f), tight["programs"][key][f])
+        for key in engine_out.programs
+        for f in PROGRAM_ARRAYS
+    ]
+    differ = [
+        name
+        for name, a, b in pairs
+        if not np.array_equal(np.ascontiguousarray(a.T).view(np.uint64), b.view(np.uint64))
+    ]
     return {"arrays": len(pairs), "differ": differ}
 
 
@@ -401,7 +467,10 @@ def python_loop(x: dict, n: int | None = None) -> dict:
     countries = {c: _plain(g) for c, g in x["countries"].items()}
     rho, delta, impact_lag = x["rho"].tolist(), x["delta"].tolist(), x["impact_lag"].tolist()
     out = {table: {c: [] for c in countries} for table in ("mva", "mva_baseline", "capital")}
-    out["programs"] = {key: {f: [] for f in ("launched", "active", "spend_federal", "spend_total")} for key in programs}
+    out["programs"] = {
+        key: {f: [] for f in ("launched", "active", "spend_federal", "spend_total")}
+        for key in programs
+    }
     for i in range(n):
         spend = {c: [0.0] * (T + 1) for c in countries}
         for key, p in programs.items():
@@ -410,7 +479,7 @@ def python_loop(x: dict, n: int | None = None) -> dict:
             available = committed = 0.0
             for t in range(T):
                 available += p["budget"][i][t]
-                k = math.floor(available / cost * (1 + _EPS))
+                k = math.floor(available / cost * (1 + LAUNCH_EPS))
                 k = max(min(k, room - committed), 0.0)
                 available -= k * cost
                 committed += k
@@ -424,7 +493,9 @@ def python_loop(x: dict, n: int | None = None) -> dict:
             fy, leave = p["funding_years"][i], 1 - p["survival"][i]
             active = [float(p["n_existing"])]
             for t in range(T):
-                exited = (cumulative[t - fy] if t >= fy else 0.0) + sum(e <= years[t + 1] for e in p["exits"][i])
+                exited = (cumulative[t - fy] if t >= fy else 0.0) + sum(
+                    e <= years[t + 1] for e in p["exits"][i]
+                )
                 active.append(p["n_existing"] + cumulative[t] - leave * exited)
             weights, match = p["weights"][i], p["match"][i]
             first = p["base"][i][0]
@@ -452,19 +523,27 @@ def python_loop(x: dict, n: int | None = None) -> dict:
                 if g["tau"] is None:
                     rate = g["g0"][i]
                 else:
-                    rate = g["g_lr"][i] + (g["g0"][i] - g["g_lr"][i]) * math.exp(-(years[t + 1] - years[0]) / g["tau"][i])
+                    rate = g["g_lr"][i] + (g["g0"][i] - g["g_lr"][i]) * math.exp(
+                        -(years[t + 1] - years[0]) / g["tau"][i]
+                    )
                 growth *= 1 + rate
                 base.append(growth * level)
             s = spend[c]
             capital = [s[0] / delta[i]]
             for t in range(1, T + 1):
                 capital.append((1 - delta[i]) * capital[-1] + s[max(t - impact_lag[i], 0)])
-            path = [b + rho[i] * (k - capital[0]) for b, k in zip(base, capital, strict=True)] if any(s) else base
+            path = (
+                [b + rho[i] * (k - capital[0]) for b, k in zip(base, capital, strict=True)]
+                if any(s)
+                else base
+            )
             paths[c], bases[c], capitals[c] = path, base, capital
         if WORLD in paths:
             others = [c for c in countries if c != WORLD]
             for table in (paths, bases, capitals):
-                table[WORLD] = [w + sum(table[c][t] for c in others) for t, w in enumerate(table[WORLD])]
+                table[WORLD] = [
+                    w + sum(table[c][t] for c in others) for t, w in enumerate(table[WORLD])
+                ]
         for c in countries:
             out["mva"][c].append(paths[c])
             out["mva_baseline"][c].append(bases[c])

@@ -16,8 +16,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 from run import child_usage
 
 from scenarios import api
-from scenarios.data import load_dataset
 from scenarios.analysis.memory import ensemble_bytes
+from scenarios.data import load_dataset
 from scenarios.model.inputs import build_inputs
 
 

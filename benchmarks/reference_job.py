@@ -36,16 +36,26 @@ def main(config: str, samples: int, seed: int, path: str) -> dict:
     out = run_model(spec, inputs, matrix)
     computed = time.perf_counter()
     dims = ("year", "sample")
-    variables = {f"{table}_{c}": (dims, getattr(out, table)[c].T)
-                 for table in ("mva", "mva_baseline", "capital") for c in out.mva}
-    variables |= {f"{field}_{key}": (dims, getattr(result, field).T) for key, result in out.programs.items()
-                  for field in ("launched", "active", "spend_federal", "spend_total")}
+    variables = {
+        f"{table}_{c}": (dims, getattr(out, table)[c].T)
+        for table in ("mva", "mva_baseline", "capital")
+        for c in out.mva
+    }
+    variables |= {
+        f"{field}_{key}": (dims, getattr(result, field).T)
+        for key, result in out.programs.items()
+        for field in ("launched", "active", "spend_federal", "spend_total")
+    }
     dataset = xr.Dataset(variables, coords={"year": out.years, "sample": range(samples)})
     dataset.to_netcdf(path, engine="h5netcdf")
     written = time.perf_counter()
-    return {"import_s": imported - started, "inputs_and_samples_s": prepared - imported,
-            "engine_s": computed - prepared, "write_s": written - computed,
-            "bytes": int(sum(v.nbytes for v in dataset.data_vars.values()))}
+    return {
+        "import_s": imported - started,
+        "inputs_and_samples_s": prepared - imported,
+        "engine_s": computed - prepared,
+        "write_s": written - computed,
+        "bytes": int(sum(v.nbytes for v in dataset.data_vars.values())),
+    }
 
 
 if __name__ == "__main__":

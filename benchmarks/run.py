@@ -137,10 +137,19 @@ def check_loop(spec, inputs, matrix) -> float:
     """The per-sample loop against the engine on the first samples: the largest relative difference."""
     out = run_model(spec, inputs, matrix.iloc[:LOOP_SAMPLES])
     loop = python_loop(extract(spec, inputs, matrix.iloc[:LOOP_SAMPLES]))
-    pairs = [(loop[t][c], getattr(out, t)[c]) for t in ("mva", "mva_baseline", "capital") for c in out.mva]
-    pairs += [(loop["programs"][k][f], getattr(out.programs[k], f)) for k in out.programs
-              for f in ("launched", "active", "spend_federal", "spend_total")]
-    worst = max(float(np.max(np.abs(np.asarray(a) - b) / np.maximum(np.abs(b), 1e-300))) for a, b in pairs)
+    pairs = [
+        (loop[t][c], getattr(out, t)[c])
+        for t in ("mva", "mva_baseline", "capital")
+        for c in out.mva
+    ]
+    pairs += [
+        (loop["programs"][k][f], getattr(out.programs[k], f))
+        for k in out.programs
+        for f in ("launched", "active", "spend_federal", "spend_total")
+    ]
+    worst = max(
+        float(np.max(np.abs(np.asarray(a) - b) / np.maximum(np.abs(b), 1e-300))) for a, b in pairs
+    )
     if worst > 1e-12:
         raise SystemExit(f"the per-sample loop disagrees with the engine ({worst:.2e})")
     return worst
@@ -154,13 +163,23 @@ def check_tight(spec, inputs, part) -> dict:
     for label, block in (("whole", None), ("blocks", BLOCK)):
         found = compare_bits(engine, tight_kernel(x, block))
         if found["differ"]:
-            raise SystemExit(f"the tight kernel ({label}) differs from the engine in {', '.join(found['differ'])}")
+            raise SystemExit(
+                f"the tight kernel ({label}) differs from the engine in {', '.join(found['differ'])}"
+            )
         result[label] = found["arrays"]
     return {"arrays_compared": result["whole"], "bit_identical": True}
 
 
-SHIPPED = ("baseline", "baseline_2016", "china_mic40", "fraunhofer_parity", "funding_cut", "fy2016_level",
-           "nnmi_full45", "nnmi_full45_2017")
+SHIPPED = (
+    "baseline",
+    "baseline_2016",
+    "china_mic40",
+    "fraunhofer_parity",
+    "funding_cut",
+    "fy2016_level",
+    "nnmi_full45",
+    "nnmi_full45_2017",
+)
 VARIANTS = ([], ["impact.spend=federal"], ["impact.kind=none"])
 
 
@@ -176,15 +195,28 @@ def check_shipped(n: int = 2_000) -> list[dict]:
             for samples in (None, api.draw_samples(spec, n)):
                 x = tight_inputs(spec, inputs, samples)
                 for engine_block, kernel_block in ((BLOCK, None), (700, 300)):
-                    found = compare_bits(run_model(spec, inputs, samples, block=engine_block),
-                                         tight_kernel(x, kernel_block))
+                    found = compare_bits(
+                        run_model(spec, inputs, samples, block=engine_block),
+                        tight_kernel(x, kernel_block),
+                    )
                     if found["differ"]:
-                        raise SystemExit(f"the tight kernel differs from the engine on {name} {overrides} "
-                                         f"(blocks {engine_block}, {kernel_block}): {', '.join(found['differ'])}")
-                checked.append({"config": name, "overrides": overrides, "samples": 1 if samples is None else n,
-                                "arrays_compared": found["arrays"]})
-    print(f"  bit for bit: tight kernel = engine on {len(checked)} cases ({len(SHIPPED)} shipped configs x "
-          f"{len(VARIANTS)} impact variants x 1 and {n:,} samples, whole and in blocks)", flush=True)
+                        raise SystemExit(
+                            f"the tight kernel differs from the engine on {name} {overrides} "
+                            f"(blocks {engine_block}, {kernel_block}): {', '.join(found['differ'])}"
+                        )
+                checked.append(
+                    {
+                        "config": name,
+                        "overrides": overrides,
+                        "samples": 1 if samples is None else n,
+                        "arrays_compared": found["arrays"],
+                    }
+                )
+    print(
+        f"  bit for bit: tight kernel = engine on {len(checked)} cases ({len(SHIPPED)} shipped configs x "
+        f"{len(VARIANTS)} impact variants x 1 and {n:,} samples, whole and in blocks)",
+        flush=True,
+    )
     return checked
 
 
@@ -201,21 +233,29 @@ def engine_rows(name: str, sizes: list[int]) -> tuple[list[dict], dict]:
         count = OUTPUT_ARRAYS * (n_years + 1) * n  # float64 numbers in the outputs
         reused = np.empty(count)
         reused.fill(0.0)
-        times = timed_together({
-            "engine": lambda part=part: run_model(spec, inputs, part),
-            "whole": lambda part=part: tight_kernel(tight_inputs(spec, inputs, part)),
-            "blocks": lambda part=part: tight_kernel(tight_inputs(spec, inputs, part), BLOCK),
-            "inputs": lambda part=part: tight_inputs(spec, inputs, part),
-            "fresh": lambda count=count: np.empty(count).fill(1.0),
-            "reused": lambda reused=reused: reused.fill(1.0),
-        }, repeats(n))
+        times = timed_together(
+            {
+                "engine": lambda part=part: run_model(spec, inputs, part),
+                "whole": lambda part=part: tight_kernel(tight_inputs(spec, inputs, part)),
+                "blocks": lambda part=part: tight_kernel(tight_inputs(spec, inputs, part), BLOCK),
+                "inputs": lambda part=part: tight_inputs(spec, inputs, part),
+                "fresh": lambda count=count: np.empty(count).fill(1.0),
+                "reused": lambda reused=reused: reused.fill(1.0),
+            },
+            repeats(n),
+        )
         del reused
         engine, whole, blocks = times["engine"], times["whole"], times["blocks"]
         loop_rate = LOOP_SAMPLES / timed(lambda: python_loop(loop_input), 3)
-        peaks = {"engine": peak_bytes(lambda part=part: run_model(spec, inputs, part)),
-                 "tight kernel": peak_bytes(lambda part=part: tight_kernel(tight_inputs(spec, inputs, part))),
-                 "tight kernel, blocks": peak_bytes(
-                     lambda part=part: tight_kernel(tight_inputs(spec, inputs, part), BLOCK))}
+        peaks = {
+            "engine": peak_bytes(lambda part=part: run_model(spec, inputs, part)),
+            "tight kernel": peak_bytes(
+                lambda part=part: tight_kernel(tight_inputs(spec, inputs, part))
+            ),
+            "tight kernel, blocks": peak_bytes(
+                lambda part=part: tight_kernel(tight_inputs(spec, inputs, part), BLOCK)
+            ),
+        }
         common = {"scenario": name, "samples": n, "years": n_years}
         for method, seconds, peak, note in (
             ("engine", engine, peaks["engine"], "traced"),
@@ -225,12 +265,23 @@ def engine_rows(name: str, sizes: list[int]) -> tuple[list[dict], dict]:
             ("floor: write outputs, reused memory", times["reused"], count * 8, "bytes"),
             (f"per-sample Python loop (rate on {LOOP_SAMPLES})", n / loop_rate, None, ""),
         ):
-            rows.append({**common, "method": method, "seconds": seconds, "samples_per_s": n / seconds,
-                         "peak_mb": None if peak is None else peak / 1e6, "peak_kind": note})
+            rows.append(
+                {
+                    **common,
+                    "method": method,
+                    "seconds": seconds,
+                    "samples_per_s": n / seconds,
+                    "peak_mb": None if peak is None else peak / 1e6,
+                    "peak_kind": note,
+                }
+            )
             if method.startswith("tight"):
                 rows[-1]["of_which_tight_inputs_s"] = times["inputs"]
-        print(f"  {name:12s} n={n:>9,d}  engine {engine:.4f} s  tight {whole:.4f} s  blocks {blocks:.4f} s  "
-              f"floor {times['fresh']:.4f} s", flush=True)
+        print(
+            f"  {name:12s} n={n:>9,d}  engine {engine:.4f} s  tight {whole:.4f} s  blocks {blocks:.4f} s  "
+            f"floor {times['fresh']:.4f} s",
+            flush=True,
+        )
     return rows, checks
 
 
@@ -244,18 +295,36 @@ def ema_rates(sizes: list[int]) -> tuple[list[dict], dict]:
     runs = [ema.run(spec, inputs, matrix), ema.run(spec, inputs, matrix, processes=EMA_PROCESSES)]
     for r in runs:
         if r["max_rel_diff_from_engine"] > 1e-12:
-            raise SystemExit(f"EMA Workbench's outcomes differ from the engine's ({r['max_rel_diff_from_engine']:.2e})")
+            raise SystemExit(
+                f"EMA Workbench's outcomes differ from the engine's ({r['max_rel_diff_from_engine']:.2e})"
+            )
     engine = timed(lambda: run_model(spec, inputs, matrix), repeats(EMA_EXPERIMENTS))
-    summary = {"experiments": EMA_EXPERIMENTS, "runs": runs, "engine_same_experiments_s": engine,
-               "engine_same_experiments_per_s": EMA_EXPERIMENTS / engine}
+    summary = {
+        "experiments": EMA_EXPERIMENTS,
+        "runs": runs,
+        "engine_same_experiments_s": engine,
+        "engine_same_experiments_per_s": EMA_EXPERIMENTS / engine,
+    }
     for r in runs:
-        print(f"  EMA Workbench, {r['processes']} process(es): {r['experiments_per_s']:.0f} experiments/s "
-              f"(engine on the same {EMA_EXPERIMENTS:,}: {EMA_EXPERIMENTS / engine:,.0f}/s)", flush=True)
-    rows = [{"scenario": "baseline", "samples": n,
-             "method": f"EMA Workbench, {r['processes']} process{'es' if r['processes'] > 1 else ''} "
-                       f"(rate on {EMA_EXPERIMENTS:,})",
-             "seconds": n / r["experiments_per_s"], "samples_per_s": r["experiments_per_s"],
-             "peak_mb": None, "peak_kind": ""} for n in sizes for r in runs]
+        print(
+            f"  EMA Workbench, {r['processes']} process(es): {r['experiments_per_s']:.0f} experiments/s "
+            f"(engine on the same {EMA_EXPERIMENTS:,}: {EMA_EXPERIMENTS / engine:,.0f}/s)",
+            flush=True,
+        )
+    rows = [
+        {
+            "scenario": "baseline",
+            "samples": n,
+            "method": f"EMA Workbench, {r['processes']} process{'es' if r['processes'] > 1 else ''} "
+            f"(rate on {EMA_EXPERIMENTS:,})",
+            "seconds": n / r["experiments_per_s"],
+            "samples_per_s": r["experiments_per_s"],
+            "peak_mb": None,
+            "peak_kind": "",
+        }
+        for n in sizes
+        for r in runs
+    ]
     return rows, summary
 
 
@@ -278,12 +347,18 @@ def child_usage(args: list[str], stdout) -> tuple[float, int]:
     """Wall seconds and peak resident bytes (Linux ru_maxrss, in kilobytes) of one child process."""
     with tempfile.TemporaryFile() as stderr, tempfile.TemporaryDirectory() as tmp:
         report = Path(tmp) / "child.json"
-        subprocess.run([sys.executable, "-c", LAUNCHER, str(report), *args], stdout=stdout, stderr=stderr,
-                       check=True)
+        subprocess.run(
+            [sys.executable, "-c", LAUNCHER, str(report), *args],
+            stdout=stdout,
+            stderr=stderr,
+            check=True,
+        )
         found = json.loads(report.read_text())
         if found["exit"]:
             stderr.seek(0)
-            raise SystemExit(f"{' '.join(args)} failed ({found['exit']}): {stderr.read().decode()[-2000:]}")
+            raise SystemExit(
+                f"{' '.join(args)} failed ({found['exit']}): {stderr.read().decode()[-2000:]}"
+            )
     return found["seconds"], found["peak_bytes"]
 
 
@@ -291,8 +366,17 @@ def _reference_job(n: int, tmp: Path) -> tuple[float, int, dict]:
     """One reference job: wall seconds, peak resident bytes and its own split of the time."""
     report = tmp / "reference.json"
     with report.open("w") as handle:
-        seconds, peak = child_usage([sys.executable, str(HERE / "reference_job.py"), "baseline", str(n), "1",
-                                str(tmp / "reference.nc")], handle)
+        seconds, peak = child_usage(
+            [
+                sys.executable,
+                str(HERE / "reference_job.py"),
+                "baseline",
+                str(n),
+                "1",
+                str(tmp / "reference.nc"),
+            ],
+            handle,
+        )
     (tmp / "reference.nc").unlink()
     return seconds, peak, json.loads(report.read_text())
 
@@ -300,8 +384,21 @@ def _reference_job(n: int, tmp: Path) -> tuple[float, int, dict]:
 def _cli_run(n: int, tmp: Path, cli: list[str]) -> tuple[float, int]:
     """One ``scenarios run baseline --samples n --seed 1 --no-plots``, into a folder deleted after."""
     out = tmp / "runs"
-    found = child_usage([*cli, "run", "baseline", "--samples", str(n), "--seed", "1", "--no-plots", "--out", str(out)],
-                   subprocess.DEVNULL)
+    found = child_usage(
+        [
+            *cli,
+            "run",
+            "baseline",
+            "--samples",
+            str(n),
+            "--seed",
+            "1",
+            "--no-plots",
+            "--out",
+            str(out),
+        ],
+        subprocess.DEVNULL,
+    )
     shutil.rmtree(out)
     return found
 
@@ -322,13 +419,31 @@ def run_rows(sizes: list[int]) -> list[dict]:
         cli_s, cli_peak = (float(np.median([r[i] for r in runs])) for i in (0, 1))
         parts = {key: float(np.median([r[2][key] for r in ref])) for key in ref[0][2]}
         common = {"scenario": "baseline", "samples": n, "peak_kind": "RSS"}
-        rows.append({**common, "method": "reference job: engine + xarray to NetCDF", "seconds": ref_s,
-                     "samples_per_s": n / ref_s, "peak_mb": ref_peak / 1e6, "parts": parts})
-        rows.append({**common, "method": "CLI: scenarios run baseline --no-plots", "seconds": cli_s,
-                     "samples_per_s": n / cli_s, "peak_mb": cli_peak / 1e6})
-        print(f"  n={n:>9,d}  reference job {ref_s:.2f} s {ref_peak / 1e9:.2f} GB (import {parts['import_s']:.2f} s, "
-              f"inputs and samples {parts['inputs_and_samples_s']:.2f} s, engine {parts['engine_s']:.2f} s, "
-              f"NetCDF {parts['write_s']:.2f} s)  CLI {cli_s:.2f} s {cli_peak / 1e9:.2f} GB", flush=True)
+        rows.append(
+            {
+                **common,
+                "method": "reference job: engine + xarray to NetCDF",
+                "seconds": ref_s,
+                "samples_per_s": n / ref_s,
+                "peak_mb": ref_peak / 1e6,
+                "parts": parts,
+            }
+        )
+        rows.append(
+            {
+                **common,
+                "method": "CLI: scenarios run baseline --no-plots",
+                "seconds": cli_s,
+                "samples_per_s": n / cli_s,
+                "peak_mb": cli_peak / 1e6,
+            }
+        )
+        print(
+            f"  n={n:>9,d}  reference job {ref_s:.2f} s {ref_peak / 1e9:.2f} GB (import {parts['import_s']:.2f} s, "
+            f"inputs and samples {parts['inputs_and_samples_s']:.2f} s, engine {parts['engine_s']:.2f} s, "
+            f"NetCDF {parts['write_s']:.2f} s)  CLI {cli_s:.2f} s {cli_peak / 1e9:.2f} GB",
+            flush=True,
+        )
     return rows
 
 
@@ -337,20 +452,32 @@ def scaling(n: int) -> dict:
     years = []
     for horizon in (2030, 2040, 2050, 2060):
         spec, inputs, matrix = setup("baseline", n, horizon=horizon)
-        seconds = timed(lambda: run_model(spec, inputs, matrix), 3)
-        years.append({"horizon": horizon, "projected_years": len(inputs.projected_years), "engine_s": seconds})
+        seconds = timed(
+            lambda spec=spec, inputs=inputs, matrix=matrix: run_model(spec, inputs, matrix), 3
+        )
+        years.append(
+            {
+                "horizon": horizon,
+                "projected_years": len(inputs.projected_years),
+                "engine_s": seconds,
+            }
+        )
     countries = []
     full = api.load_config("baseline")
     order = ["USA", "CHN", "DEU", "WLD"]
     for k in range(1, len(order) + 1):
         keep = order[:k]
-        spec = full.model_copy(update={
-            "countries": {c: full.countries[c] for c in keep},
-            "programs": {p: v for p, v in full.programs.items() if v.country in keep},
-        })
+        spec = full.model_copy(
+            update={
+                "countries": {c: full.countries[c] for c in keep},
+                "programs": {p: v for p, v in full.programs.items() if v.country in keep},
+            }
+        )
         inputs = build_inputs(spec, load_dataset(spec.data.path))
         matrix = api.draw_samples(spec, n)
-        seconds = timed(lambda spec=spec, inputs=inputs, matrix=matrix: run_model(spec, inputs, matrix), 3)
+        seconds = timed(
+            lambda spec=spec, inputs=inputs, matrix=matrix: run_model(spec, inputs, matrix), 3
+        )
         countries.append({"countries": k, "programs": len(spec.programs), "engine_s": seconds})
     return {"samples": n, "by_years": years, "by_countries": countries}
 
@@ -366,15 +493,20 @@ def sobol_engine_side() -> dict:
     run_model(spec, inputs, matrix)
     run_model(ref, ref_inputs, shared)
     seconds = time.perf_counter() - start
-    return {"runs": n, "scenario_and_reference_engine_s": seconds,
-            "note": "engine only; benchmarks/sobol_benchmark.py measures the analysis end to end"}
+    return {
+        "runs": n,
+        "scenario_and_reference_engine_s": seconds,
+        "note": "engine only; benchmarks/sobol_benchmark.py measures the analysis end to end",
+    }
 
 
 def with_ratios(rows: list[dict]) -> list[dict]:
     """Each row's time over the engine's (same scenario and size) and, where the reference job ran,
     its time and peak memory over the reference job's."""
     engine = {(r["scenario"], r["samples"]): r["seconds"] for r in rows if r["method"] == "engine"}
-    reference = {(r["scenario"], r["samples"]): r for r in rows if r["method"].startswith("reference job")}
+    reference = {
+        (r["scenario"], r["samples"]): r for r in rows if r["method"].startswith("reference job")
+    }
     for r in rows:
         key = (r["scenario"], r["samples"])
         if key in engine:
@@ -396,8 +528,13 @@ def headline(rows: list[dict]) -> str:
             continue
         engine = here["engine"]["seconds"]
         tight = min(r["seconds"] for m, r in here.items() if m.startswith("tight kernel"))
-        fresh = next(r["seconds"] for m, r in here.items() if m.startswith("floor: write outputs, fresh"))
-        parts = [f"engine / best tight kernel {engine / tight:.2f}", f"engine / fresh-memory floor {engine / fresh:.1f}"]
+        fresh = next(
+            r["seconds"] for m, r in here.items() if m.startswith("floor: write outputs, fresh")
+        )
+        parts = [
+            f"engine / best tight kernel {engine / tight:.2f}",
+            f"engine / fresh-memory floor {engine / fresh:.1f}",
+        ]
         loop = next((r for m, r in here.items() if m.startswith("per-sample")), None)
         if loop:
             parts.append(f"loop / engine {loop['seconds'] / engine:,.0f}")
@@ -406,7 +543,9 @@ def headline(rows: list[dict]) -> str:
                 parts.append(f"{m.split(' (')[0]} / engine {r['seconds'] / engine:,.0f}")
         cli = next((r for m, r in here.items() if m.startswith("CLI")), None)
         if cli:
-            parts.append(f"CLI / reference job: time {cli['over_reference']:.2f}, peak {cli['peak_over_reference']:.2f}")
+            parts.append(
+                f"CLI / reference job: time {cli['over_reference']:.2f}, peak {cli['peak_over_reference']:.2f}"
+            )
         lines.append(f"  {scenario} {n:,}: " + "; ".join(parts))
     return "\n".join(lines)
 
@@ -416,35 +555,47 @@ def _number(value, spec: str) -> str:
 
 
 def table(rows: list[dict]) -> str:
-    head = (f"{'scenario':12s} {'samples':>9s}  {'method':50s} {'seconds':>9s} {'samples/s':>10s} "
-            f"{'t/engine':>9s} {'t/ref':>7s} {'peak MB':>8s} {'kind':6s} {'peak/ref':>8s}")
+    head = (
+        f"{'scenario':12s} {'samples':>9s}  {'method':50s} {'seconds':>9s} {'samples/s':>10s} "
+        f"{'t/engine':>9s} {'t/ref':>7s} {'peak MB':>8s} {'kind':6s} {'peak/ref':>8s}"
+    )
     lines = [head, "-" * len(head)]
     previous = None
     for r in rows:
         if previous is not None and (r["scenario"], r["samples"]) != previous:
             lines.append("")
         previous = (r["scenario"], r["samples"])
-        lines.append(f"{r['scenario']:12s} {r['samples']:>9,d}  {r['method'][:50]:50s} {r['seconds']:>9.4g} "
-                     f"{r['samples_per_s']:>10.3g} {_number(r.get('over_engine'), '>9.3g'):>9s} "
-                     f"{_number(r.get('over_reference'), '>7.3g'):>7s} {_number(r['peak_mb'], '>8.1f'):>8s} "
-                     f"{r['peak_kind']:6s} {_number(r.get('peak_over_reference'), '>8.2f'):>8s}")
+        lines.append(
+            f"{r['scenario']:12s} {r['samples']:>9,d}  {r['method'][:50]:50s} {r['seconds']:>9.4g} "
+            f"{r['samples_per_s']:>10.3g} {_number(r.get('over_engine'), '>9.3g'):>9s} "
+            f"{_number(r.get('over_reference'), '>7.3g'):>7s} {_number(r['peak_mb'], '>8.1f'):>8s} "
+            f"{r['peak_kind']:6s} {_number(r.get('peak_over_reference'), '>8.2f'):>8s}"
+        )
     return "\n".join(lines)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description="Engine benchmarks")
-    parser.add_argument("--quick", action="store_true",
-                        help="10^3 to 10^5 samples, reference job and CLI at 10^4 and 10^5, no Sobol' run")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="10^3 to 10^5 samples, reference job and CLI at 10^4 and 10^5, no Sobol' run",
+    )
     parser.add_argument("--max-samples", type=int, default=10**6)
-    parser.add_argument("--check", action="store_true",
-                        help="only check the tight kernel and the loop against the engine (seconds)")
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="only check the tight kernel and the loop against the engine (seconds)",
+    )
     args = parser.parse_args()
     if args.check:
         check_shipped()
         for name in ("baseline", "nnmi_full45"):
             spec, inputs, matrix = setup(name, 10_000)
             check_tight(spec, inputs, matrix)
-            print(f"  {name}: per-sample loop within {check_loop(spec, inputs, matrix):.1e} of the engine")
+            print(
+                f"  {name}: per-sample loop within {check_loop(spec, inputs, matrix):.1e} of the engine"
+            )
         return
     top = 10**5 if args.quick else args.max_samples
     sizes = [n for n in (10**3, 10**4, 10**5, 10**6) if n <= top]
@@ -467,38 +618,60 @@ def main() -> None:
     grows = scaling(10**4 if args.quick else 10**5)
     sobol = None if args.quick else sobol_engine_side()
     record = {
-        "machine": {"python": sys.version.split()[0], "numpy": np.__version__, "cpus": os.cpu_count(),
-                    "platform": platform.platform(), "load_average": os.getloadavg()},
-        "quick": args.quick, "rows": rows, "checks": checks, "ema_workbench": ema_summary,
-        "scaling": grows, "sobol_engine": sobol,
-        "targets": {"engine_over_tight_kernel_max": 1.3, "cli_over_reference_time_max": 2.0,
-                    "cli_over_reference_peak_max": 1.5},
+        "machine": {
+            "python": sys.version.split()[0],
+            "numpy": np.__version__,
+            "cpus": os.cpu_count(),
+            "platform": platform.platform(),
+            "load_average": os.getloadavg(),
+        },
+        "quick": args.quick,
+        "rows": rows,
+        "checks": checks,
+        "ema_workbench": ema_summary,
+        "scaling": grows,
+        "sobol_engine": sobol,
+        "targets": {
+            "engine_over_tight_kernel_max": 1.3,
+            "cli_over_reference_time_max": 2.0,
+            "cli_over_reference_peak_max": 1.5,
+        },
         "seconds": time.perf_counter() - started,
     }
     print()
     print(table(rows))
-    print("\nt/engine: this time over the engine's at the same size; t/ref, peak/ref: over the reference job's.\n"
-          "peak kind: traced = tracemalloc peak in this process; RSS = the child's peak resident memory;\n"
-          "bytes = the outputs' size. Loop and EMA Workbench rows: n / the rate measured on their own samples.")
-    print("\nratios (targets: engine within 1.3x of the tight kernel; CLI within 2x of the reference job's time "
-          "and 1.5x of its peak memory)")
+    print(
+        "\nt/engine: this time over the engine's at the same size; t/ref, peak/ref: over the reference job's.\n"
+        "peak kind: traced = tracemalloc peak in this process; RSS = the child's peak resident memory;\n"
+        "bytes = the outputs' size. Loop and EMA Workbench rows: n / the rate measured on their own samples."
+    )
+    print(
+        "\nratios (targets: engine within 1.3x of the tight kernel; CLI within 2x of the reference job's time "
+        "and 1.5x of its peak memory)"
+    )
     print(headline(rows))
-    print(f"bit for bit: tight kernel = engine on all arrays in {len(checks['shipped'])} cases of the shipped "
-          "configs (python benchmarks/run.py --check)")
+    print(
+        f"bit for bit: tight kernel = engine on all arrays in {len(checks['shipped'])} cases of the shipped "
+        "configs (python benchmarks/run.py --check)"
+    )
     for name in ("baseline", "nnmi_full45"):
         found = checks[name]
         sizes_checked = ", ".join(f"{n:,}" for n in found["tight"])
-        print(f"bit for bit: tight kernel = engine on all {OUTPUT_ARRAYS} arrays, {name}, n = {sizes_checked}; "
-              f"loop within {found['loop_max_rel_diff']:.1e}")
-    print("\nscaling with projected years (n = %d):" % grows["samples"])
+        print(
+            f"bit for bit: tight kernel = engine on all {OUTPUT_ARRAYS} arrays, {name}, n = {sizes_checked}; "
+            f"loop within {found['loop_max_rel_diff']:.1e}"
+        )
+    print(f"\nscaling with projected years (n = {grows['samples']}):")
     for r in grows["by_years"]:
         print(f"  {r['projected_years']:3d} years  {r['engine_s']:.3f} s")
     print("scaling with countries:")
     for r in grows["by_countries"]:
         print(f"  {r['countries']} countries, {r['programs']} programs  {r['engine_s']:.3f} s")
     if sobol:
-        print(f"Sobol' engine side: {sobol['runs']:,} runs of nnmi_full45 + baseline in "
-              f"{sobol['scenario_and_reference_engine_s']:.2f} s")
+        print(
+            f"Sobol' engine side: {sobol['runs']:,} runs of nnmi_full45 + baseline in "
+            f"{sobol['scenario_and_reference_engine_s']:.2f} s"
+        )
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(record, indent=2, default=float) + "\n")
     print(f"wrote {RESULTS}")

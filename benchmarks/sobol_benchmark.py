@@ -31,11 +31,11 @@ from rich.console import Console
 from rich.table import Table
 
 from scenarios import api
-from scenarios.data import load_dataset
 from scenarios.analysis.sensitivity import design
+from scenarios.analysis.sensitivity.run import run_sensitivity
+from scenarios.data import load_dataset
 from scenarios.model.engine import run_model
 from scenarios.model.inputs import build_inputs
-from scenarios.analysis.sensitivity.run import run_sensitivity
 
 N = 2**14
 EXTRA = {
@@ -52,8 +52,7 @@ def _config(folder: Path) -> Path:
     shipped = Path(str(resources.files("scenarios") / "configs"))
     for name in ("baseline.yaml", "nnmi_full45.yaml"):
         (folder / name).write_text((shipped / name).read_text())
-    child = {"name": "nnmi_full45_benchmark", "extends": "nnmi_full45.yaml",
-             "uncertainties": EXTRA}
+    child = {"name": "nnmi_full45_benchmark", "extends": "nnmi_full45.yaml", "uncertainties": EXTRA}
     path = folder / "nnmi_full45_benchmark.yaml"
     path.write_text(yaml.safe_dump(child))
     return path
@@ -61,8 +60,18 @@ def _config(folder: Path) -> Path:
 
 def _command(config: Path, out: Path, *flags: str) -> float:
     """Wall time of ``scenarios sensitivity`` as a user runs it (a fresh process)."""
-    args = [sys.executable, "-m", "scenarios", "sensitivity", str(config), "-n", str(N),
-            "--out", str(out), *flags]
+    args = [
+        sys.executable,
+        "-m",
+        "scenarios",
+        "sensitivity",
+        str(config),
+        "-n",
+        str(N),
+        "--out",
+        str(out),
+        *flags,
+    ]
     started = time.perf_counter()
     subprocess.run(args, check=True, capture_output=True)
     return time.perf_counter() - started
@@ -102,27 +111,44 @@ def main() -> dict:
         "load_average": os.getloadavg(),
     }
     d = len(run.dists)
-    table = Table("measure", "seconds", title=f"Sobol' benchmark: d = {d} parameters, N = 2^14, "
-                  "nnmi_full45 (+ reference)", title_justify="left")
+    table = Table(
+        "measure",
+        "seconds",
+        title=f"Sobol' benchmark: d = {d} parameters, N = 2^14, nnmi_full45 (+ reference)",
+        title_justify="left",
+    )
     for label, value in (
         (f"scenarios sensitivity -n {N} (S1, ST; {rows:,} rows; plots and report)", command),
-        (f"  same with --second-order (S2 too; {figures['design_rows_second_order']:,} rows)",
-         command_s2),
+        (
+            f"  same with --second-order (S2 too; {figures['design_rows_second_order']:,} rows)",
+            command_s2,
+        ),
         ("run_sensitivity (API), S1 and ST", run.timings["total"]),
-        ("  model: scenario + reference on the design, reduced to the outputs", run.timings["model"]),
+        (
+            "  model: scenario + reference on the design, reduced to the outputs",
+            run.timings["model"],
+        ),
         ("  for comparison: run_model on the whole design at once, scenario only", kernel),
-        (f"  SALib analyze ({figures['outputs']} outputs, with n/4 and n/2 checks)",
-         run.timings["analysis"]),
+        (
+            f"  SALib analyze ({figures['outputs']} outputs, with n/4 and n/2 checks)",
+            run.timings["analysis"],
+        ),
         ("  indices in each projected year (3 paths)", run.timings["over_time"]),
         ("  tornado", run.timings["tornado"]),
     ):
         table.add_row(label, f"{value:.1f}")
-    table.caption = (f"target: the analysis end to end within {TARGET_SECONDS} s; all indices "
-                     f"settled: {'yes' if figures['converged'] else 'no'}")
+    table.caption = (
+        f"target: the analysis end to end within {TARGET_SECONDS} s; all indices "
+        f"settled: {'yes' if figures['converged'] else 'no'}"
+    )
     Console().print(table)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps({k: round(v, 3) if isinstance(v, float) else v
-                                   for k, v in figures.items()}, indent=2) + "\n")
+    RESULTS.write_text(
+        json.dumps(
+            {k: round(v, 3) if isinstance(v, float) else v for k, v in figures.items()}, indent=2
+        )
+        + "\n"
+    )
     return figures
 
 

@@ -36,11 +36,20 @@ def main() -> None:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # Linux: kilobytes
     size = sum(f.stat().st_size for f in run.path.rglob("*") if f.is_file())
     record = {
-        "scenario": "baseline", "years": "2024-2040", "samples": args.samples, "chunks": run.chunks,
-        "scheduler": run.scheduler, "seconds": round(seconds, 1), "peak_rss_gb": round(peak / 1e9, 3),
-        "sample_years_per_second": args.samples * 17 / seconds, "disk_gb": round(size / 1e9, 2),
-        "python": sys.version.split()[0], "machine": platform.machine(),
-        "headline": run.summary[["metric", "country", "start", "end", "value"]].to_dict("records")[:6],
+        "scenario": "baseline",
+        "years": "2024-2040",
+        "samples": args.samples,
+        "chunks": run.chunks,
+        "scheduler": run.scheduler,
+        "seconds": round(seconds, 1),
+        "peak_rss_gb": round(peak / 1e9, 3),
+        "sample_years_per_second": args.samples * 17 / seconds,
+        "disk_gb": round(size / 1e9, 2),
+        "python": sys.version.split()[0],
+        "machine": platform.machine(),
+        "headline": run.summary[["metric", "country", "start", "end", "value"]].to_dict("records")[
+            :6
+        ],
     }
     print(json.dumps(record, indent=2, default=str))
     target = Path(__file__).parent / "results" / "ten_million.json"

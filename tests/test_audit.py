@@ -17,8 +17,17 @@ from scenarios.cli import app
 from scenarios.data import load_dataset
 from scenarios.errors import ConfigError
 
-REQUIRED = ["id", "text", "source", "published", "unit", "recomputed", "reproduces", "difference",
-            "reproduced_by"]
+REQUIRED = [
+    "id",
+    "text",
+    "source",
+    "published",
+    "unit",
+    "recomputed",
+    "reproduces",
+    "difference",
+    "reproduced_by",
+]
 
 
 def shipped_value(edition: str, prices: str, indicator: str, iso3: str, year: int) -> float:
@@ -26,13 +35,20 @@ def shipped_value(edition: str, prices: str, indicator: str, iso3: str, year: in
     with resources.files("scenarios.data").joinpath("series.csv").open(encoding="utf-8") as f:
         for row in csv.DictReader(f):
             if (row["edition"], row["price_basis"], row["indicator"], row["iso3"], row["year"]) == (
-                    edition, prices, indicator, iso3, str(year)):
+                edition,
+                prices,
+                indicator,
+                iso3,
+                str(year),
+            ):
                 return float(row["value_usd_millions"])
     raise LookupError((edition, prices, indicator, iso3, year))
 
 
 def shipped_fact(fact_id: str) -> float:
-    with resources.files("scenarios.data").joinpath("program_facts.csv").open(encoding="utf-8") as f:
+    with (
+        resources.files("scenarios.data").joinpath("program_facts.csv").open(encoding="utf-8") as f
+    ):
         return next(float(r["value"]) for r in csv.DictReader(f) if r["fact_id"] == fact_id)
 
 
@@ -45,8 +61,16 @@ def table() -> pd.DataFrame:
 
 
 def figure(published: str, qualifier: str = "exact") -> Figure:
-    return Figure(id="f", text="t", source="s", location="l", published=published, qualifier=qualifier,
-                  unit="%", recipe=Recipe(kind="sum"))
+    return Figure(
+        id="f",
+        text="t",
+        source="s",
+        location="l",
+        published=published,
+        qualifier=qualifier,
+        unit="%",
+        recipe=Recipe(kind="sum"),
+    )
 
 
 # --- the precision rule -----------------------------------------------------------------------
@@ -64,7 +88,9 @@ def test_printed_precision_is_half_a_unit_of_the_last_digit():
 def test_qualifiers():
     assert figure("30", "nearly").interval() == pytest.approx((29, 30.5))
     assert figure("30", "nearly").reproduced(29.31) and not figure("30", "exact").reproduced(29.31)
-    assert figure("0.50", "under").reproduced(0.4999) and not figure("0.50", "under").reproduced(0.5)
+    assert figure("0.50", "under").reproduced(0.4999) and not figure("0.50", "under").reproduced(
+        0.5
+    )
     assert figure("33", "at_least").reproduced(33) and not figure("33", "at_least").reproduced(32.9)
 
 
@@ -93,8 +119,9 @@ def test_us_growth_2023_by_hand_reproduces(table):
 
 
 def test_us_world_share_by_hand_reproduced_by_nothing(table):
-    share = (shipped_value(UN23, "current_usd", "MVA", "USA", 2023)
-             / shipped_value(UN23, "current_usd", "MVA", "WLD", 2023))
+    share = shipped_value(UN23, "current_usd", "MVA", "USA", 2023) / shipped_value(
+        UN23, "current_usd", "MVA", "WLD", 2023
+    )
     row = table.loc["usa_world_share_2023"]
     assert row["recomputed"] == pytest.approx(100 * share, rel=1e-12)  # 17.4 %, published 22.7 %
     assert not row["reproduces"] and row["reproduced_by"] == ""
@@ -121,7 +148,9 @@ def test_index_reproduced_only_by_mixing_world_bank_and_un(table):
     # Table 2's 19.6 is Germany's budget over the World Bank's MVA against the US's over the UN's.
     deu = shipped_value("WDI 2025", "current_usd", "MVA", "DEU", 2023)
     usa = shipped_value(UN23, "current_usd", "MVA", "USA", 2023)
-    mixed = (shipped_fact("t2_deu_total_budget") / deu) / (shipped_fact("t2_usa_total_budget") / usa)
+    mixed = (shipped_fact("t2_deu_total_budget") / deu) / (
+        shipped_fact("t2_usa_total_budget") / usa
+    )
     assert 19.55 <= mixed < 19.65
     row = table.loc["t2_deu_index_2023"]
     assert row["recomputed"] == pytest.approx((3225 / 838894) / (540 / 2840447), rel=1e-5)  # 20.22
@@ -176,8 +205,10 @@ def test_cli_prints_the_table(tmp_path):
 
 def test_registry_errors_name_the_problem(tmp_path):
     path = tmp_path / "figures.yaml"
-    entry = ("  - {id: a, text: t, source: s, location: l, published: '1', unit: count, "
-             "recipe: {kind: per_capita, facts: [x], population: nobody}}\n")
+    entry = (
+        "  - {id: a, text: t, source: s, location: l, published: '1', unit: count, "
+        "recipe: {kind: per_capita, facts: [x], population: nobody}}\n"
+    )
     path.write_text("figures:\n" + entry)
     with pytest.raises(ConfigError, match="undefined input"):
         load_registry(path)

@@ -23,7 +23,18 @@ from scenarios.config.load import config_hash
 from scenarios.results import MARKER, write_run
 
 RUN_FILES = {MARKER, "results.nc", "metrics.csv", "summary.csv", "manifest.json"}
-METRIC_COLUMNS = ["scenario", "metric", "country", "start", "end", "statistic", "value", "units", "long_name", "note"]
+METRIC_COLUMNS = [
+    "scenario",
+    "metric",
+    "country",
+    "start",
+    "end",
+    "statistic",
+    "value",
+    "units",
+    "long_name",
+    "note",
+]
 ENV = {**os.environ, "COLUMNS": "400", "NO_COLOR": "1"}  # no wrapping inside rich panels
 
 runner = CliRunner()
@@ -101,7 +112,9 @@ def test_run_in_process_writes_the_run_folder(tmp_path: Path) -> None:
     assert saved["projected"].dtype == bool
     assert saved.attrs["scenario"] == "nnmi_full45" and saved.attrs["base_year"] == 2023
     table = pd.read_csv(folder / "metrics.csv")
-    assert {"delta_mva", "bcr_federal", "bcr_total"} <= set(table["metric"])  # the reference (baseline) ran too
+    assert {"delta_mva", "bcr_federal", "bcr_total"} <= set(
+        table["metric"]
+    )  # the reference (baseline) ran too
 
 
 def test_run_in_process_with_typed_overrides(tmp_path: Path) -> None:

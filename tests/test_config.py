@@ -209,28 +209,41 @@ def test_budget_needs_exactly_one_kind(write_config) -> None:
 def test_a_config_of_ones_own_extends_a_shipped_one_by_name(tmp_path, parent):
     own = tmp_path / "mine" / "usa_fast.yaml"
     own.parent.mkdir()
-    own.write_text(f"name: usa_fast\nextends: {parent}\ncountries:\n  USA:\n    growth: {{kind: constant, g: 0.03}}\n",
-                   encoding="utf-8")
+    own.write_text(
+        f"name: usa_fast\nextends: {parent}\ncountries:\n  USA:\n    growth: {{kind: constant, g: 0.03}}\n",
+        encoding="utf-8",
+    )
     result = api.run(own, with_reference=False)
     mva = result.results["mva"].sel(sample=0, country="USA")
     assert float(mva.sel(year=2040) / mva.sel(year=2039)) == pytest.approx(1.03, rel=1e-12)
 
 
 def test_a_file_next_to_the_config_wins_over_a_shipped_one(tmp_path):
-    (tmp_path / "baseline.yaml").write_text("name: local_parent\ndescription: local\n", encoding="utf-8")
+    (tmp_path / "baseline.yaml").write_text(
+        "name: local_parent\ndescription: local\n", encoding="utf-8"
+    )
     (tmp_path / "child.yaml").write_text("name: child\nextends: baseline.yaml\n", encoding="utf-8")
     assert load_raw(tmp_path / "child.yaml")["description"] == "local"
 
 
 def test_extends_names_what_it_looked_for(tmp_path):
     (tmp_path / "child.yaml").write_text("name: child\nextends: baselin\n", encoding="utf-8")
-    with pytest.raises(ConfigError, match="neither next to this file nor a shipped config") as caught:
+    with pytest.raises(
+        ConfigError, match="neither next to this file nor a shipped config"
+    ) as caught:
         load_raw(tmp_path / "child.yaml")
     assert "did you mean 'baseline'" in str(caught.value)
 
 
 def test_a_child_distribution_replaces_the_parents_whole(write_config) -> None:
     """baseline's tau is lognormal (median, sigma): a normal in a child keeps none of its fields."""
-    path = write_config("normal_tau", "name: normal_tau\nextends: baseline.yaml\nuncertainties:\n"
-                        "  countries.CHN.growth.tau: {dist: normal, mean: 11, sd: 2}\n")
-    assert api.load_config(path).uncertainties["countries.CHN.growth.tau"] == {"dist": "normal", "mean": 11, "sd": 2}
+    path = write_config(
+        "normal_tau",
+        "name: normal_tau\nextends: baseline.yaml\nuncertainties:\n"
+        "  countries.CHN.growth.tau: {dist: normal, mean: 11, sd: 2}\n",
+    )
+    assert api.load_config(path).uncertainties["countries.CHN.growth.tau"] == {
+        "dist": "normal",
+        "mean": 11,
+        "sd": 2,
+    }

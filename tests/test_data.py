@@ -81,8 +81,9 @@ def test_table2_intensity_recomputed(data):
 def test_table2_index_matches_world_bank_germany(data):
     """NIST's 19.6 comes back when Germany's MVA is the World Bank's (864,094), not the UN's."""
     wdi = pd.read_csv(SHARED / "data" / "wdi_mva_gdp_selected_long.csv")
-    row = wdi[(wdi["indicator_code"] == "NV.IND.MANF.CD") & (wdi["iso3"] == "DEU")
-              & (wdi["year"] == 2023)]
+    row = wdi[
+        (wdi["indicator_code"] == "NV.IND.MANF.CD") & (wdi["iso3"] == "DEU") & (wdi["year"] == 2023)
+    ]
     deu_mva = float(row["value_usd"].iloc[0]) / 1e6
     usa = 540 / data.table("MVA", "current_usd").loc[2023, "USA"]
     assert round(3225 / deu_mva / usa, 1) == 19.6
@@ -120,26 +121,47 @@ def test_institute_counts(data):
     usa = data.founding_years("manufacturing_usa")
     years, counts = np.unique(usa, return_counts=True)
     assert dict(zip(years.tolist(), counts.tolist(), strict=True)) == {
-        2012: 1, 2014: 3, 2015: 3, 2016: 5, 2017: 2, 2020: 2, 2023: 1, 2024: 1
+        2012: 1,
+        2014: 3,
+        2015: 3,
+        2016: 5,
+        2017: 2,
+        2020: 2,
+        2023: 1,
+        2024: 1,
     }
 
 
 def test_first_seven_institutes_match_seed_004_table1(data):
     first7 = data.institutes.set_index("name").loc[
-        ["America Makes", "MxD (DMDII)", "LIFT", "AIM Photonics", "NextFlex", "PowerAmerica",
-         "IACMI"],
+        [
+            "America Makes",
+            "MxD (DMDII)",
+            "LIFT",
+            "AIM Photonics",
+            "NextFlex",
+            "PowerAmerica",
+            "IACMI",
+        ],
         ["federal_musd", "nonfederal_musd", "members"],
     ]
     assert first7.to_numpy().tolist() == [
-        [55, 55, 149], [70, 106, 140], [70, 78, 82], [110, 502, 124], [75, 96, 160],
-        [70, 70, 25], [70, 180, 122],
+        [55, 55, 149],
+        [70, 106, 140],
+        [70, 78, 82],
+        [110, 502, 124],
+        [75, 96, 160],
+        [70, 70, 25],
+        [70, 180, 122],
     ]
 
 
 def test_fraunhofer_2023(data):
     row = data.fraunhofer.set_index("year").loc[2023]
     assert (row["institutes"], row["nist_total_budget_musd"], row["nist_base_funding_musd"]) == (
-        76, 3225, 374
+        76,
+        3225,
+        374,
     )
 
 
@@ -203,8 +225,13 @@ def test_sources_one_row_per_series_edition(data):
     assert len(wdi) == 5
     assert not wdi["source"].str.contains("derived").any()  # the World Bank's own World
     assert wdi["source"].str.contains("World Development Indicators").all()
-    assert set(sources["table"]) == {"series", "institutes", "fraunhofer", "program_facts",
-                                     "impact_parameters"}
+    assert set(sources["table"]) == {
+        "series",
+        "institutes",
+        "fraunhofer",
+        "program_facts",
+        "impact_parameters",
+    }
 
 
 def test_hash_is_stable_and_content_based(data, tmp_path):
@@ -254,8 +281,14 @@ def test_duplicated_series_rows_are_refused(data, tmp_path):
 def test_build_reproduces_shipped_files(tmp_path):
     build(SHARED / "data", tmp_path)
     package = Path(__file__).parents[1] / "src" / "scenarios" / "data"
-    for name in ("series.csv", "country_codes.csv", "institutes.csv", "fraunhofer.csv",
-                 "impact_parameters.csv", "vintage.json"):
+    for name in (
+        "series.csv",
+        "country_codes.csv",
+        "institutes.csv",
+        "fraunhofer.csv",
+        "impact_parameters.csv",
+        "vintage.json",
+    ):
         assert (tmp_path / name).read_bytes() == (package / name).read_bytes(), name
     vintage = json.loads((tmp_path / "vintage.json").read_text())
     assert vintage["build_date"] == "2026-02-04"

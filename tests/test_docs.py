@@ -21,7 +21,8 @@ def test_config_reference_is_generated_from_the_schema():
     """docs/config.md must be exactly what `python -m scenarios.docgen` prints now."""
     written = (DOCS / "config.md").read_text(encoding="utf-8")
     assert written == docgen.generate(), (
-        "docs/config.md is stale: regenerate it with `python -m scenarios.docgen > docs/config.md`")
+        "docs/config.md is stale: regenerate it with `python -m scenarios.docgen > docs/config.md`"
+    )
 
 
 def test_config_reference_covers_every_field():
@@ -71,20 +72,39 @@ def test_site_builds_strictly(tmp_path: Path):
     execution is tests/test_notebooks.py's job), which keeps this to a few seconds."""
     pytest.importorskip("mkdocs", reason="the docs extra is not installed: pip install '.[docs]'")
     site = tmp_path / "site"
-    env = {**os.environ, "DOCS_EXECUTE_NOTEBOOKS": "0", "DOCS_CACHE_DIR": str(tmp_path / "cache"),
-           "NO_MKDOCS_2_WARNING": "1"}
-    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site)],
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    env = {
+        **os.environ,
+        "DOCS_EXECUTE_NOTEBOOKS": "0",
+        "DOCS_CACHE_DIR": str(tmp_path / "cache"),
+        "NO_MKDOCS_2_WARNING": "1",
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
 
-    pages = ["index", "model", "config", "claims", "cli", "dask", "api",
-             *(f"notebooks/{p.stem}" for p in sorted((ROOT / "notebooks").glob("*.ipynb")))]
+    pages = [
+        "index",
+        "model",
+        "config",
+        "claims",
+        "cli",
+        "dask",
+        "api",
+        *(f"notebooks/{p.stem}" for p in sorted((ROOT / "notebooks").glob("*.ipynb"))),
+    ]
     for page in pages:
         assert (site / f"{page}.html").is_file(), f"{page}.html not built"
     model = (site / "model.html").read_text(encoding="utf-8")
     assert model.count("<math") >= 20 and 'class="arithmatex"' not in model, "equations not typeset"
     assert "pip install . &amp;&amp; scenarios run nnmi_full45" in (site / "index.html").read_text(
-        encoding="utf-8"), "the getting-started page lost the README's set-up commands"
+        encoding="utf-8"
+    ), "the getting-started page lost the README's set-up commands"
     assert "countries.&lt;key&gt;" in (site / "config.html").read_text(encoding="utf-8")
     assert 'id="scenarios.api.run"' in (site / "api.html").read_text(encoding="utf-8")
 

@@ -11,21 +11,36 @@ import xarray as xr
 
 from scenarios import api
 from scenarios.analysis.blockwise import Side, evaluate
+from scenarios.analysis.ensemble import auto_chunks, open_results, run_chunked
 from scenarios.data import load_dataset
 from scenarios.errors import ScenariosError
 from scenarios.model.engine import run_model
 from scenarios.model.inputs import build_inputs
 
 GOLDEN = Path(__file__).parent / "golden" / "engine_golden.npz"
-VARIABLES = ("mva", "mva_baseline", "growth", "innovation_capital", "institutes_active", "institutes_launched",
-             "spend_federal", "spend_total")
+VARIABLES = (
+    "mva",
+    "mva_baseline",
+    "growth",
+    "innovation_capital",
+    "institutes_active",
+    "institutes_launched",
+    "spend_federal",
+    "spend_total",
+)
 # sampled lags, funding lengths, a categorical profile and AR(1) shocks: every per-sample branch
-EXTRA = {"impact.lag": {"dist": "choice", "values": [0, 1, 2, 3]},
-         "programs.manufacturing_usa.funding_years": {"dist": "choice", "values": [3, 5, 7]},
-         "programs.manufacturing_usa.launch_lag": {"dist": "choice", "values": [0, 1, 2]},
-         "programs.manufacturing_usa.profile": {"dist": "choice", "values": ["flat", "front_loaded"]},
-         "countries.USA.shocks.sigma": {"dist": "uniform", "low": 0.0, "high": 0.02}}
-SHOCKS = ["countries.CHN.shocks.sigma=0.02", "countries.CHN.shocks.rho=0.5", "countries.WLD.shocks.sigma=0.003"]
+EXTRA = {
+    "impact.lag": {"dist": "choice", "values": [0, 1, 2, 3]},
+    "programs.manufacturing_usa.funding_years": {"dist": "choice", "values": [3, 5, 7]},
+    "programs.manufacturing_usa.launch_lag": {"dist": "choice", "values": [0, 1, 2]},
+    "programs.manufacturing_usa.profile": {"dist": "choice", "values": ["flat", "front_loaded"]},
+    "countries.USA.shocks.sigma": {"dist": "uniform", "low": 0.0, "high": 0.02},
+}
+SHOCKS = [
+    "countries.CHN.shocks.sigma=0.02",
+    "countries.CHN.shocks.rho=0.5",
+    "countries.WLD.shocks.sigma=0.003",
+]
 
 
 def _varied_spec():
@@ -56,8 +71,11 @@ GOLDEN_CASES = {
     "baseline_det": lambda: api.run("baseline"),
     "fraunhofer_parity_lhs32": lambda: api.run("fraunhofer_parity", samples=32, method="lhs"),
     "shocks_lags_n32": lambda: api.run(_varied_spec(), samples=32, with_reference=False),
-    "elasticity_det": lambda: api.run("nnmi_full45", overrides=["impact.kind=elasticity", "impact.theta=0.07"],
-                                      with_reference=False),
+    "elasticity_det": lambda: api.run(
+        "nnmi_full45",
+        overrides=["impact.kind=elasticity", "impact.theta=0.07"],
+        with_reference=False,
+    ),
 }
 
 
@@ -71,9 +89,16 @@ GOLDEN_RTOL = 1e-12
 
 def _assert_close_to_golden(expected: np.ndarray, actual: np.ndarray, what: str) -> None:
     scale = np.nanmax(np.abs(expected), initial=0.0)
-    np.testing.assert_allclose(actual, expected, rtol=GOLDEN_RTOL, atol=GOLDEN_RTOL * scale, err_msg=(
-        f"{what} differs from tests/golden/engine_golden.npz; if the model changed on purpose, "
-        "regenerate it with benchmarks/make_golden.py"))
+    np.testing.assert_allclose(
+        actual,
+        expected,
+        rtol=GOLDEN_RTOL,
+        atol=GOLDEN_RTOL * scale,
+        err_msg=(
+            f"{what} differs from tests/golden/engine_golden.npz; if the model changed on purpose, "
+            "regenerate it with benchmarks/make_golden.py"
+        ),
+    )
 
 
 @pytest.mark.parametrize("case", list(GOLDEN_CASES))
@@ -82,11 +107,15 @@ def test_engine_reproduces_the_golden_numbers(case):
     golden = np.load(GOLDEN)
     result = GOLDEN_CASES[case]()
     for name in VARIABLES:
-        _assert_close_to_golden(golden[f"{case}/{name}"], result.results[name].values, f"{case}: {name}")
+        _assert_close_to_golden(
+            golden[f"{case}/{name}"], result.results[name].values, f"{case}: {name}"
+        )
     expected, metrics = golden[f"{case}/metrics"], result.metrics
     assert len(expected) == len(metrics)
     for metric, rows in metrics.groupby("metric").indices.items():
-        _assert_close_to_golden(expected[rows], metrics["value"].to_numpy()[rows], f"{case}: {metric}")
+        _assert_close_to_golden(
+            expected[rows], metrics["value"].to_numpy()[rows], f"{case}: {metric}"
+        )
 
 
 def test_golden_tolerance_catches_a_real_change():
@@ -103,7 +132,10 @@ def test_blocks_of_samples_change_no_number():
     spec = _varied_spec()
     inputs = build_inputs(spec, load_dataset(spec.data.path))
     matrix = api.draw_samples(spec, 301)
-    whole, blocked = run_model(spec, inputs, matrix, block=10**9), run_model(spec, inputs, matrix, block=37)
+    whole, blocked = (
+        run_model(spec, inputs, matrix, block=10**9),
+        run_model(spec, inputs, matrix, block=37),
+    )
     for table in ("mva", "mva_baseline", "capital"):
         for country, values in getattr(whole, table).items():
             assert np.array_equal(_bits(values), _bits(getattr(blocked, table)[country]))
@@ -114,7 +146,9 @@ def test_blocks_of_samples_change_no_number():
 
 def test_a_model_error_names_the_first_sample_as_without_blocks():
     spec = api.load_config("baseline", ["countries.USA.growth.g=-1.5"])
-    spec = spec.model_copy(update={"uncertainties": {"impact.rho": {"dist": "uniform", "low": 0.1, "high": 0.6}}})
+    spec = spec.model_copy(
+        update={"uncertainties": {"impact.rho": {"dist": "uniform", "low": 0.1, "high": 0.6}}}
+    )
     inputs = build_inputs(spec, load_dataset(spec.data.path))
     matrix = api.draw_samples(spec, 50)
     messages = []
@@ -142,29 +176,31 @@ def test_row_blocks_equal_one_whole_run(shocked_reference):
     spec = _varied_spec()
     ref = api.load_config("baseline", SHOCKS if shocked_reference else None)
     shocked = {"countries.USA.shocks.sigma": EXTRA["countries.USA.shocks.sigma"]}
-    ref = ref.model_copy(update={"seed": spec.seed, "uncertainties": shocked if shocked_reference else {}})
+    ref = ref.model_copy(
+        update={"seed": spec.seed, "uncertainties": shocked if shocked_reference else {}}
+    )
     matrix = api.draw_samples(spec, 40)
     shared = [c for c in matrix if c in ref.uncertainties]
     whole = api.run(spec, samples=matrix, with_reference=False).results
-    whole_ref = api.run(ref, samples=matrix[shared] if shared else None, with_reference=False).results
-    main, base = Side.of(spec, load_dataset(), matrix.columns), Side.of(ref, load_dataset(), matrix.columns)
+    whole_ref = api.run(
+        ref, samples=matrix[shared] if shared else None, with_reference=False
+    ).results
+    main, base = (
+        Side.of(spec, load_dataset(), matrix.columns),
+        Side.of(ref, load_dataset(), matrix.columns),
+    )
     assert (base.columns is None) == (not shocked_reference)
     blocks = evaluate(main, base, matrix, _us_mva_and_gain, rows=7)
     expected = _us_mva_and_gain(whole, whole_ref)
     for name in expected:
         assert blocks[name].shape == (40, whole.sizes["year"])
-        assert np.array_equal(_bits(blocks[name]), _bits(np.broadcast_to(expected[name], (40, whole.sizes["year"]))))
+        assert np.array_equal(
+            _bits(blocks[name]), _bits(np.broadcast_to(expected[name], (40, whole.sizes["year"])))
+        )
 
 
 # --------------------------------------------------------------------------------------------
 # chunked and distributed ensembles
-
-
-dask = pytest.importorskip("dask")
-pytest.importorskip("zarr")
-pytest.importorskip("distributed")
-
-from scenarios.analysis.ensemble import auto_chunks, open_results, run_chunked
 
 
 def test_chunked_equals_in_memory(tmp_path):
@@ -174,7 +210,9 @@ def test_chunked_equals_in_memory(tmp_path):
     _assert_same_results(memory.results, open_results(chunked.path).load())
     pd.testing.assert_frame_equal(memory.metrics, chunked.metrics, check_exact=True)
     on_disk = pd.read_csv(chunked.path / "metrics.csv")
-    assert list(on_disk.columns) == list(memory.metrics.columns) and len(on_disk) == len(memory.metrics)
+    assert list(on_disk.columns) == list(memory.metrics.columns) and len(on_disk) == len(
+        memory.metrics
+    )
     assert (chunked.path / "manifest.json").exists() and (chunked.path / "summary.csv").exists()
 
 
@@ -190,14 +228,17 @@ def test_chunked_equals_in_memory_with_shocks_lags_and_categories(tmp_path):
 def cluster():
     from distributed import LocalCluster
 
-    with LocalCluster(n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None) as cluster:
+    with LocalCluster(
+        n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None
+    ) as cluster:
         yield cluster
 
 
 def test_distributed_equals_in_memory(tmp_path, cluster):
     memory = api.run("nnmi_full45", samples=200)
-    chunked = run_chunked("nnmi_full45", samples=200, chunks=4, scheduler=cluster.scheduler_address,
-                          out_dir=tmp_path)
+    chunked = run_chunked(
+        "nnmi_full45", samples=200, chunks=4, scheduler=cluster.scheduler_address, out_dir=tmp_path
+    )
     assert chunked.scheduler == cluster.scheduler_address
     _assert_same_results(memory.results, open_results(chunked.path).load())
     pd.testing.assert_frame_equal(memory.metrics, chunked.metrics, check_exact=True)
@@ -210,7 +251,9 @@ def test_sensitivity_on_a_cluster_equals_in_memory(cluster, monkeypatch):
 
     monkeypatch.setattr(blockwise, "BLOCK_ROWS", 150)  # 64 x 11 rows: five blocks
     memory = run_sensitivity("nnmi_full45", "sobol", 64, seed=3)
-    distributed = run_sensitivity("nnmi_full45", "sobol", 64, seed=3, scheduler=cluster.scheduler_address)
+    distributed = run_sensitivity(
+        "nnmi_full45", "sobol", 64, seed=3, scheduler=cluster.scheduler_address
+    )
     for name, values in memory.analysis.outputs.items():
         assert np.array_equal(_bits(values), _bits(distributed.analysis.outputs[name])), name
     xr.testing.assert_identical(memory.indices, distributed.indices)
@@ -237,7 +280,9 @@ def test_cli_run_with_chunks_writes_zarr(tmp_path):
 
     from scenarios.cli import app
 
-    result = CliRunner().invoke(app, ["run", "baseline", "-n", "40", "--chunks", "2", "--out", str(tmp_path), "-q"])
+    result = CliRunner().invoke(
+        app, ["run", "baseline", "-n", "40", "--chunks", "2", "--out", str(tmp_path), "-q"]
+    )
     assert result.exit_code == 0, result.output
     assert (tmp_path / "baseline" / "results.zarr").is_dir()
     assert open_results(tmp_path / "baseline").sizes["sample"] == 40
@@ -249,7 +294,13 @@ def test_every_zarr_store_opens_in_xarray_with_labels_and_no_warning(tmp_path):
     values = xr.open_zarr(run.path / "metric_values.zarr").load()
     assert results.sizes["sample"] == 40 and set(results["country"].values) >= {"USA", "CHN"}
     assert values["value"].dims == ("row", "sample")
-    us_mva_2035 = values["value"].where((values["metric"] == "mva") & (values["country"] == "USA")
-                                        & (values["end"] == 2035), drop=True).squeeze("row")
+    us_mva_2035 = (
+        values["value"]
+        .where(
+            (values["metric"] == "mva") & (values["country"] == "USA") & (values["end"] == 2035),
+            drop=True,
+        )
+        .squeeze("row")
+    )
     np.testing.assert_array_equal(us_mva_2035, results["mva"].sel(country="USA", year=2035).values)
     assert np.isnan(xr.open_zarr(run.path / "metric_values.zarr")["value"].encoding["_FillValue"])

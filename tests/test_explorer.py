@@ -20,11 +20,22 @@ from scenarios.errors import ConfigError
 
 CHROMIUM = Path("/usr/bin/chromium")
 if not CHROMIUM.exists():
-    pytest.skip(f"no Chromium at {CHROMIUM} (Debian: apt-get install chromium)", allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install '.[test]')")
+    pytest.skip(
+        f"no Chromium at {CHROMIUM} (Debian: apt-get install chromium)", allow_module_level=True
+    )
+sync_api = pytest.importorskip(
+    "playwright.sync_api", reason="playwright is not installed (pip install '.[test]')"
+)
 
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 N = 200
 GAIN_2035 = 'td.median[data-key="USA MVA gain|2035"]'
 BUDGET = "programs.manufacturing_usa.new_institute_budget.total"
@@ -40,9 +51,23 @@ def _free_port() -> int:
 def server():
     """``scenarios explore`` in a subprocess; stopped with Ctrl-C (SIGINT) at the end."""
     port = _free_port()
-    process = subprocess.Popen([sys.executable, "-m", "scenarios", "explore", "nnmi_full45", "--port", str(port),
-                                "--samples", str(N)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                               env={**os.environ, "COLUMNS": "200"})
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "scenarios",
+            "explore",
+            "nnmi_full45",
+            "--port",
+            str(port),
+            "--samples",
+            str(N),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "COLUMNS": "200"},
+    )
     line = process.stdout.readline()
     assert f"http://127.0.0.1:{port}/" in line, line
     yield f"http://127.0.0.1:{port}/"
@@ -73,7 +98,10 @@ def open_page(browser, seen):
     def open_(url: str):
         page = context.new_page()
         page.on("request", lambda request: seen["requests"].append(request.url))
-        page.on("console", lambda message: message.type == "error" and seen["errors"].append(message.text))
+        page.on(
+            "console",
+            lambda message: message.type == "error" and seen["errors"].append(message.text),
+        )
         page.on("pageerror", lambda error: seen["errors"].append(str(error)))
         page.goto(url)
         page.wait_for_selector(GAIN_2035, timeout=30_000)
@@ -106,7 +134,12 @@ def wait_for_gain(page, expected: float, timeout: float = 20) -> float:
 def api_gain(overrides: list[str], config: str | Path = "nnmi_full45") -> float:
     run = api.run(config, overrides=overrides, samples=N)
     m = run.metrics
-    row = m[(m["metric"] == "delta_mva") & (m["country"] == "USA") & (m["end"] == 2035) & (m["statistic"] == "p50")]
+    row = m[
+        (m["metric"] == "delta_mva")
+        & (m["country"] == "USA")
+        & (m["end"] == 2035)
+        & (m["statistic"] == "p50")
+    ]
     return float(row["value"].iloc[0])
 
 
@@ -141,7 +174,9 @@ def test_a_shared_link_opens_the_same_view_in_its_own_session(page, server, open
     shared = open_page(page.url)
     assert wait_for_gain(shared, shown_gain(page)) == pytest.approx(shown_gain(page), rel=1e-12)
     fresh = open_page(server)
-    assert shown_gain(fresh) == pytest.approx(api_gain([]), rel=1e-12)  # untouched by the other sessions
+    assert shown_gain(fresh) == pytest.approx(
+        api_gain([]), rel=1e-12
+    )  # untouched by the other sessions
     shared.close()
     fresh.close()
 
@@ -154,7 +189,9 @@ def test_a_bad_value_shows_the_schema_message(page):
     message.wait_for(timeout=20_000)
     with pytest.raises(ConfigError) as expected:
         api.load_config("nnmi_full45", ["programs.manufacturing_usa.survival=1.5"])
-    schema_says = str(expected.value).split(": ", 1)[1]  # after the place: the command line, here the page
+    schema_says = str(expected.value).split(": ", 1)[
+        1
+    ]  # after the place: the command line, here the page
     assert message.inner_text().strip().endswith(schema_says.strip())
     assert "Traceback" not in page.content()
     box.fill("0.95")
@@ -174,5 +211,7 @@ def test_the_scenario_picker_starts_from_another_config(server, open_page):
 def test_no_console_errors_and_no_request_beyond_the_app(page, server, seen):
     app = urlsplit(server).netloc
     assert seen["requests"]
-    assert {urlsplit(url).netloc for url in seen["requests"] if not url.startswith(("data:", "blob:"))} == {app}
+    assert {
+        urlsplit(url).netloc for url in seen["requests"] if not url.startswith(("data:", "blob:"))
+    } == {app}
     assert seen["errors"] == []

@@ -28,7 +28,12 @@ def explorer() -> Explorer:
 
 def _metric(run: api.Run, metric: str, end: int, statistic: str = "p50") -> float:
     m = run.metrics
-    row = m[(m["metric"] == metric) & (m["country"] == "USA") & (m["end"] == end) & (m["statistic"] == statistic)]
+    row = m[
+        (m["metric"] == metric)
+        & (m["country"] == "USA")
+        & (m["end"] == end)
+        & (m["statistic"] == statistic)
+    ]
     return float(row["value"].iloc[0])
 
 
@@ -50,7 +55,9 @@ def test_budget_lever_gives_the_numbers_of_api_run(explorer):
     for year in (2035, 2040):
         row = _shown(answer, "USA MVA gain", year)
         for statistic in ("p05", "p50", "p95"):
-            assert row[statistic] == pytest.approx(_metric(run, "delta_mva", year, statistic), rel=1e-12)
+            assert row[statistic] == pytest.approx(
+                _metric(run, "delta_mva", year, statistic), rel=1e-12
+            )
     for cost in ("federal", "total"):
         bcr = _shown(answer, f"Benefit-cost ratio, {cost} cost", "to 2040")
         assert bcr["p50"] == pytest.approx(_metric(run, f"bcr_{cost}", 2040), rel=1e-12)
@@ -61,8 +68,11 @@ def test_claim_verdict_is_the_share_of_futures_where_it_holds(explorer):
     run = api.run("nnmi_full45", samples=N, seed=explorer.seed)
     verdict = next(v for v in answer.verdicts if v.claim.id == "full45_raises_us_mva")
     metric = verdict.claim.metric
-    values = policy_effect(future_metric(run.results, metric), future_metric(run.reference.results, metric),
-                           metric.change)
+    values = policy_effect(
+        future_metric(run.results, metric),
+        future_metric(run.reference.results, metric),
+        metric.change,
+    )
     assert verdict.probability == pytest.approx(verdict.claim.holds_if.holds(values).mean())
     assert verdict.low <= verdict.probability <= verdict.high
 
@@ -71,8 +81,9 @@ def test_export_extends_the_start_with_only_the_changed_keys(explorer):
     text = explorer.export({**explorer.values(), BUDGET: 1000, MATCH: 3.0})
     document = yaml.safe_load(text)
     assert document["extends"] == "nnmi_full45.yaml"
-    assert document["programs"] == {"manufacturing_usa": {"new_institute_budget": {"total": 1000.0},
-                                                          "match_ratio": 3.0}}
+    assert document["programs"] == {
+        "manufacturing_usa": {"new_institute_budget": {"total": 1000.0}, "match_ratio": 3.0}
+    }
     assert set(document["uncertainties"]) == {MATCH}  # the sampled match ratio's distribution moves
 
 
@@ -82,9 +93,13 @@ def test_exported_config_reproduces_the_explorer(explorer, tmp_path):
     path = tmp_path / "setting.yaml"
     path.write_text(explorer.export(setting))
     run = api.run(path, samples=N)
-    assert _shown(answer, "USA MVA gain", 2035)["p50"] == pytest.approx(_metric(run, "delta_mva", 2035), rel=1e-12)
+    assert _shown(answer, "USA MVA gain", 2035)["p50"] == pytest.approx(
+        _metric(run, "delta_mva", 2035), rel=1e-12
+    )
     shown = answer.bands["mva"][0][2]  # the scenario's median path
-    np.testing.assert_allclose(shown, run.results["mva"].sel(country="USA").median("sample").values, rtol=1e-12)
+    np.testing.assert_allclose(
+        shown, run.results["mva"].sel(country="USA").median("sample").values, rtol=1e-12
+    )
 
 
 def test_scenarios_run_on_the_export_gives_the_same_numbers(explorer, tmp_path):
@@ -92,21 +107,46 @@ def test_scenarios_run_on_the_export_gives_the_same_numbers(explorer, tmp_path):
     answer = explorer.update(setting)
     path = tmp_path / "setting.yaml"
     path.write_text(explorer.export(setting))
-    subprocess.run([sys.executable, "-m", "scenarios", "run", str(path), "--samples", str(N), "--no-plots",
-                    "--quiet", "--out", str(tmp_path / "runs")], check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "scenarios",
+            "run",
+            str(path),
+            "--samples",
+            str(N),
+            "--no-plots",
+            "--quiet",
+            "--out",
+            str(tmp_path / "runs"),
+        ],
+        check=True,
+    )
     metrics = pd.read_csv(tmp_path / "runs" / "nnmi_full45_explore" / "metrics.csv")
-    row = metrics[(metrics["metric"] == "delta_mva") & (metrics["country"] == "USA") & (metrics["end"] == 2035)
-                  & (metrics["statistic"] == "p50")]
-    assert _shown(answer, "USA MVA gain", 2035)["p50"] == pytest.approx(float(row["value"].iloc[0]), rel=1e-9)
+    row = metrics[
+        (metrics["metric"] == "delta_mva")
+        & (metrics["country"] == "USA")
+        & (metrics["end"] == 2035)
+        & (metrics["statistic"] == "p50")
+    ]
+    assert _shown(answer, "USA MVA gain", 2035)["p50"] == pytest.approx(
+        float(row["value"].iloc[0]), rel=1e-9
+    )
 
 
 def test_out_of_range_value_gives_the_schema_message(explorer):
     answer = explorer.update({**explorer.values(), "programs.manufacturing_usa.survival": 1.5})
     with pytest.raises(ConfigError) as expected:
         api.load_config("nnmi_full45", ["programs.manufacturing_usa.survival=1.5"])
-    schema_says = str(expected.value).split(": ", 1)[1]  # after the place: the command line, here the page
+    schema_says = str(expected.value).split(": ", 1)[
+        1
+    ]  # after the place: the command line, here the page
     assert answer.error.endswith(schema_says)
-    assert "programs.manufacturing_usa.survival: Input should be less than or equal to 1" in answer.error
+    assert (
+        "programs.manufacturing_usa.survival: Input should be less than or equal to 1"
+        in answer.error
+    )
 
 
 def test_unmoved_levers_change_nothing(explorer):
@@ -134,11 +174,15 @@ def test_a_user_config_is_extended_by_its_full_path(tmp_path):
     out.write_text(text)
     answer = explorer.update({**explorer.values(), BUDGET: 900})
     run = api.run(out, samples=50)
-    assert _shown(answer, "USA MVA gain", 2035)["p50"] == pytest.approx(_metric(run, "delta_mva", 2035), rel=1e-12)
+    assert _shown(answer, "USA MVA gain", 2035)["p50"] == pytest.approx(
+        _metric(run, "delta_mva", 2035), rel=1e-12
+    )
 
 
-@pytest.mark.parametrize(("path", "value"), [("programs.manufacturing_usa.survival", 0.6),
-                                             ("programs.manufacturing_usa.cap", 40)])
+@pytest.mark.parametrize(
+    ("path", "value"),
+    [("programs.manufacturing_usa.survival", 0.6), ("programs.manufacturing_usa.cap", 40)],
+)
 def test_an_assumption_lever_changes_both_worlds_as_api_run_does(explorer, path, value):
     """Not a policy lever: the scenario and its reference both take it (one world, two policies)."""
     answer = explorer.update({**explorer.values(), path: value})

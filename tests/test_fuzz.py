@@ -19,8 +19,7 @@ from typing import Any
 import numpy as np
 import pytest
 import yaml
-from hypothesis import HealthCheck, Phase, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, Phase, given, settings, strategies as st
 
 from scenarios import api
 from scenarios.analysis.claims import (
@@ -41,17 +40,56 @@ CONFIGS = ["baseline", "nnmi_full45", "china_mic40", "funding_cut"]
 CLAIMS = sorted(p.name for p in (SHIPPED / "claims").glob("*.yaml"))
 COUNTS: dict[str, dict[str, int]] = {}
 
-FUZZ = settings(max_examples=60, deadline=None, derandomize=True, database=None,
-                phases=[Phase.explicit, Phase.generate],  # no shrinking: a failure is reported as drawn
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
-                                       HealthCheck.function_scoped_fixture])
+FUZZ = settings(
+    max_examples=60,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    phases=[Phase.explicit, Phase.generate],  # no shrinking: a failure is reported as drawn
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.function_scoped_fixture,
+    ],
+)
 
 # Values a careless user or an attacker puts anywhere: wrong types, extremes, path tricks.
-EDGE = st.sampled_from([None, True, "", ".", "..", "a/b", "../../x", "x" * 300, "1e29", "abc", -1, 0,
-                        1800, 2500, -100_000_000, 2**63, 10**30, 1e308, -1e308, float("nan"),
-                        float("inf"), [], {}, [2030, 2100], {"x": 1}])
-VALUES = st.one_of(EDGE, st.integers(-(2**70), 2**70), st.floats(), st.text(max_size=20),
-                   st.lists(st.integers(1900, 2200), max_size=3))
+EDGE = st.sampled_from(
+    [
+        None,
+        True,
+        "",
+        ".",
+        "..",
+        "a/b",
+        "../../x",
+        "x" * 300,
+        "1e29",
+        "abc",
+        -1,
+        0,
+        1800,
+        2500,
+        -100_000_000,
+        2**63,
+        10**30,
+        1e308,
+        -1e308,
+        float("nan"),
+        float("inf"),
+        [],
+        {},
+        [2030, 2100],
+        {"x": 1},
+    ]
+)
+VALUES = st.one_of(
+    EDGE,
+    st.integers(-(2**70), 2**70),
+    st.floats(),
+    st.text(max_size=20),
+    st.lists(st.integers(1900, 2200), max_size=3),
+)
 
 
 def outcome(kind: str, how: str) -> None:
@@ -107,7 +145,9 @@ def finite_run(run: api.Run) -> None:
         assert np.isfinite(values).all(), f"{name} is not finite without an error"
     # an intensity index against a country without program spend is inf by definition (funding_cut);
     # an empty value with a note ("not by 2040") is a crossover that does not happen
-    metrics = run.metrics[(run.metrics["metric"] != "intensity_index") & (run.metrics["note"] == "")]
+    metrics = run.metrics[
+        (run.metrics["metric"] != "intensity_index") & (run.metrics["note"] == "")
+    ]
     assert np.isfinite(metrics["value"].to_numpy(dtype=float)).all(), "a metric is not finite"
 
 
@@ -169,8 +209,11 @@ def test_generated_claim_files(folder, dataset, full45, name, data):
             if claim.scenario is None:
                 value = past_metric(dataset, claim.metric)
             elif claim.metric.name in FUTURE_METRICS:  # the scenario's results: as in stress
-                known = {"country": list(full45["country"].values), "year": list(full45["year"].values),
-                         "program": list(full45["program"].values)}
+                known = {
+                    "country": list(full45["country"].values),
+                    "year": list(full45["year"].values),
+                    "program": list(full45["program"].values),
+                }
                 problems = metric_argument_problems(claim, known, str(file))
                 if problems:
                     raise ScenariosError("bad claim", problems=problems)
@@ -183,12 +226,23 @@ def test_generated_claim_files(folder, dataset, full45, name, data):
     outcome("claim file", "valid")
 
 
-NUMBERS = {".".join(map(str, p)): v for p, v in ((p, _at(_FULL45, p)) for p in leaves(_FULL45)) if type(v) is float}
+NUMBERS = {
+    ".".join(map(str, p)): v
+    for p, v in ((p, _at(_FULL45, p)) for p in leaves(_FULL45))
+    if type(v) is float
+}
 PATHS = st.sampled_from([".".join(map(str, p)) for p in leaves(_FULL45)])
 SET_STRINGS = st.one_of(
-    st.builds(lambda path, factor: f"{path}={NUMBERS[path] * factor!r}", st.sampled_from(sorted(NUMBERS)),
-              st.floats(0.5, 1.5)),
-    st.builds("{}={}".format, PATHS, VALUES.map(lambda v: yaml.safe_dump(v).removesuffix("\n...\n").strip())),
+    st.builds(
+        lambda path, factor: f"{path}={NUMBERS[path] * factor!r}",
+        st.sampled_from(sorted(NUMBERS)),
+        st.floats(0.5, 1.5),
+    ),
+    st.builds(
+        "{}={}".format,
+        PATHS,
+        VALUES.map(lambda v: yaml.safe_dump(v).removesuffix("\n...\n").strip()),
+    ),
     st.builds("{}={}".format, st.text(max_size=15), st.text(max_size=15)),
     st.text(max_size=30),
 )
@@ -207,10 +261,17 @@ def test_generated_set_strings(dataset, text):
     outcome("--set", "valid")
 
 
-CELLS = st.one_of(st.sampled_from(["..", "", "inf", "-inf", "nan", "-5", "0", "1e400", "abc", "1,5"]),
-                  st.floats().map(repr), st.integers(-(10**15), 10**15).map(str))
-WDI_ROW = st.tuples(st.text(max_size=8), st.one_of(st.sampled_from(["USA", "CHN", "WLD"]), st.text(max_size=4)),
-                    st.sampled_from([*WDI_SERIES, "XX.YY", ""]), st.lists(CELLS, min_size=0, max_size=3))
+CELLS = st.one_of(
+    st.sampled_from(["..", "", "inf", "-inf", "nan", "-5", "0", "1e400", "abc", "1,5"]),
+    st.floats().map(repr),
+    st.integers(-(10**15), 10**15).map(str),
+)
+WDI_ROW = st.tuples(
+    st.text(max_size=8),
+    st.one_of(st.sampled_from(["USA", "CHN", "WLD"]), st.text(max_size=4)),
+    st.sampled_from([*WDI_SERIES, "XX.YY", ""]),
+    st.lists(CELLS, min_size=0, max_size=3),
+)
 
 
 @FUZZ
@@ -220,8 +281,17 @@ def test_generated_import_files(tmp_path_factory, rows, data):
     file = root / "wdi.csv"
     with file.open("w", newline="", encoding="utf-8") as f:
         out = csv.writer(f)
-        out.writerow(["Country Name", "Country Code", "Series Name", "Series Code", "2020 [YR2020]",
-                      "2021 [YR2021]", "2022 [YR2022]"])
+        out.writerow(
+            [
+                "Country Name",
+                "Country Code",
+                "Series Name",
+                "Series Code",
+                "2020 [YR2020]",
+                "2021 [YR2021]",
+                "2022 [YR2022]",
+            ]
+        )
         for name, code, series, cells in rows:
             out.writerow([name, code, "s", series, *cells])
     try:
@@ -230,32 +300,77 @@ def test_generated_import_files(tmp_path_factory, rows, data):
         assert "wdi.csv" in str(exc), str(exc)
         outcome("import file", "clean_error")
         return
-    imported = load_dataset(root / "data").series  # what was stored loads again, positive and finite
-    assert (imported["value_usd_millions"] > 0).all() and imported["iso3"].str.fullmatch("[A-Z]{3}").all()
+    imported = load_dataset(
+        root / "data"
+    ).series  # what was stored loads again, positive and finite
+    assert (imported["value_usd_millions"] > 0).all() and imported["iso3"].str.fullmatch(
+        "[A-Z]{3}"
+    ).all()
     outcome("import file", "valid")
 
 
 SEEDS = ["-1", "0", "7", str(2**63), "99999999999999999999999", "x"]
 OPTIONS = {  # command -> options that are fine, wrong or hostile; a command line draws zero to two
-    ("validate",): [["config_0.yaml"], ["baseline.yaml"], ["/dev/zero"], ["claims"], ["--set", "name=.."]],
+    ("validate",): [
+        ["config_0.yaml"],
+        ["baseline.yaml"],
+        ["/dev/zero"],
+        ["claims"],
+        ["--set", "name=.."],
+    ],
     ("run", "funding_cut", "--no-plots", "-q", "--out", "out"): [
-        ["-n", "0"], ["-n", "-3"], ["-n", "3"], ["--method", "bogus"], ["--method", "lhs"], ["--set", "name=.."],
-        ["--set", "impact.rho=abc"], ["--set", "impact.rho=0.3"], ["--out", "runs/baseline/results.nc"],
-        ["--set", "metrics.years=[1800]"], ["--out", "/proc/nonexistent/x"], *(["--seed", s] for s in SEEDS)],
-    ("calibrate", "baseline"): [["--bootstrap", "-3"], ["--bootstrap", "2"], ["--fix", "nonexistent_param"],
-                                ["--fix", "g_lr"], ["--out", "/nonexistent/o.yaml"], ["--out", "calibrated.yaml"],
-                                ["--window", "2015", "2004"], ["--out", "runs"], *(["--seed", s] for s in SEEDS)],
-    ("compare", "runs/baseline", "--out", "out"): [["runs/funding_cut"], ["runs/broken"], ["/dev/zero"],
-                                                   ["runs/.funding_cut.tmp-4194999-dead"], ["runs/nonexistent"]],
+        ["-n", "0"],
+        ["-n", "-3"],
+        ["-n", "3"],
+        ["--method", "bogus"],
+        ["--method", "lhs"],
+        ["--set", "name=.."],
+        ["--set", "impact.rho=abc"],
+        ["--set", "impact.rho=0.3"],
+        ["--out", "runs/baseline/results.nc"],
+        ["--set", "metrics.years=[1800]"],
+        ["--out", "/proc/nonexistent/x"],
+        *(["--seed", s] for s in SEEDS),
+    ],
+    ("calibrate", "baseline"): [
+        ["--bootstrap", "-3"],
+        ["--bootstrap", "2"],
+        ["--fix", "nonexistent_param"],
+        ["--fix", "g_lr"],
+        ["--out", "/nonexistent/o.yaml"],
+        ["--out", "calibrated.yaml"],
+        ["--window", "2015", "2004"],
+        ["--out", "runs"],
+        *(["--seed", s] for s in SEEDS),
+    ],
+    ("compare", "runs/baseline", "--out", "out"): [
+        ["runs/funding_cut"],
+        ["runs/broken"],
+        ["/dev/zero"],
+        ["runs/.funding_cut.tmp-4194999-dead"],
+        ["runs/nonexistent"],
+    ],
     ("stress", "claims/nist_germany_20x.yaml", "--out", "out"): [
-        ["--max-samples", "-1"], ["--ci-width", "0"], ["--ci-width", "2"], ["--samples", "0"], ["--ci-width", "0.2"],
-        *(["--seed", s] for s in SEEDS)],
-    ("data", "import"): [["wdi", "/dev/zero"], ["bogus", "baseline.yaml"], ["wdi", "baseline.yaml"],
-                         ["un", "claims"]],
+        ["--max-samples", "-1"],
+        ["--ci-width", "0"],
+        ["--ci-width", "2"],
+        ["--samples", "0"],
+        ["--ci-width", "0.2"],
+        *(["--seed", s] for s in SEEDS),
+    ],
+    ("data", "import"): [
+        ["wdi", "/dev/zero"],
+        ["bogus", "baseline.yaml"],
+        ["wdi", "baseline.yaml"],
+        ["un", "claims"],
+    ],
     (): [["bogus"], ["run"], ["--seed"], ["-n", "-1"], ["--out"]],
 }
 COMMANDS = st.sampled_from(sorted(OPTIONS)).flatmap(
-    lambda head: st.lists(st.sampled_from(OPTIONS[head]), max_size=2).map(lambda tail: [*head, *sum(tail, [])]))
+    lambda head: st.lists(st.sampled_from(OPTIONS[head]), max_size=2).map(
+        lambda tail: [*head, *(word for option in tail for word in option)]
+    )
+)
 
 
 @settings(FUZZ, max_examples=30)
@@ -276,14 +391,20 @@ def test_zz_fuzz_figures(tmp_path_factory):
     """The figures of this file's generated inputs: every one a clean error or a valid result."""
     if not COUNTS:
         pytest.skip("no generated inputs ran in this session")
-    total = {k: sum(row[k] for row in COUNTS.values()) for k in ("generated", "clean_error", "valid")}
+    total = {
+        k: sum(row[k] for row in COUNTS.values()) for k in ("generated", "clean_error", "valid")
+    }
     total["anything_else"] = total["generated"] - total["clean_error"] - total["valid"]
     path = tmp_path_factory.getbasetemp() / "fuzz_counts.json"
     path.write_text(json.dumps({"total": total, "by_kind": COUNTS}, indent=2))
     print(f"\nfuzz figures ({path}):")
     for kind, row in sorted(COUNTS.items()):
-        print(f"  {kind:14s} generated {row['generated']:4d}  clean error {row['clean_error']:4d}  "
-              f"valid {row['valid']:4d}")
-    print(f"  {'TOTAL':14s} generated {total['generated']:4d}  clean error {total['clean_error']:4d}  "
-          f"valid {total['valid']:4d}  anything else {total['anything_else']}")
+        print(
+            f"  {kind:14s} generated {row['generated']:4d}  clean error {row['clean_error']:4d}  "
+            f"valid {row['valid']:4d}"
+        )
+    print(
+        f"  {'TOTAL':14s} generated {total['generated']:4d}  clean error {total['clean_error']:4d}  "
+        f"valid {total['valid']:4d}  anything else {total['anything_else']}"
+    )
     assert total["anything_else"] == 0

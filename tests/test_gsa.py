@@ -66,8 +66,9 @@ def test_ishigami_sobol_within_confidence(sobol_result, index, expected):
 @pytest.mark.parametrize("second_order", [False, True])
 def test_adapter_equals_direct_salib_call(sobol_result, sobol2_result, second_order):
     result = sobol2_result if second_order else sobol_result
-    params, problem = design(ishigami_uncertainties(), "sobol", 2048, seed=1,
-                             second_order=second_order)
+    params, problem = design(
+        ishigami_uncertainties(), "sobol", 2048, seed=1, second_order=second_order
+    )
     assert len(params) == 2048 * (2 * 3 + 2 if second_order else 3 + 2)
     pd.testing.assert_frame_equal(params, result.params)
     direct = sobol_analyze.analyze(
@@ -88,8 +89,9 @@ def test_sobol_analyzer_equals_salib_bit_for_bit(second_order):
     X = spec.sample(dict(problem), 256, np.random.default_rng(3))
     y = ishigami(pd.DataFrame(X[:, :3] * 2 * np.pi - np.pi)) + X[:, 3] * X[:, 4] + 0.5 * X[:, 4]
     ours = spec.analyze(dict(problem), X, y, 11, 0.9, 50)
-    direct = sobol_analyze.analyze(problem, y, calc_second_order=second_order, seed=11,
-                                   conf_level=0.9, num_resamples=50)
+    direct = sobol_analyze.analyze(
+        problem, y, calc_second_order=second_order, seed=11, conf_level=0.9, num_resamples=50
+    )
     for index in spec.indices:
         np.testing.assert_array_equal(ours[index], direct[index])
 
@@ -110,8 +112,9 @@ def test_second_order_design_checks_convergence_on_its_first_order_rows(sobol2_r
     conv = sobol2_result.convergence.query("n == 512")
     rows = np.concatenate([np.r_[0:4, 7] + 8 * b for b in range(512)])
     problem = design(ishigami_uncertainties(), "sobol", 4, seed=0)[1]
-    direct = sobol_analyze.analyze(problem, sobol2_result.outputs["y"][rows],
-                                   calc_second_order=False, seed=7, num_resamples=10)
+    direct = sobol_analyze.analyze(
+        problem, sobol2_result.outputs["y"][rows], calc_second_order=False, seed=7, num_resamples=10
+    )
     for index in ("S1", "ST"):
         np.testing.assert_array_equal(conv.query("index == @index")["value"], direct[index])
 

@@ -8,8 +8,7 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from scenarios.data import SERIES_COLUMNS, import_file, load_dataset, read_un_ama_xlsx, read_wdi_csv
 from scenarios.errors import DataError
@@ -49,13 +48,15 @@ UN_ROWS = [
 ]
 # WLD is derived only from files covering >= 150 areas: 150 small areas without ISO3 codes,
 # GDP 1 (USD million) in every year, make up the rest.
-FILLER = [[1000 + i, f"Area {i}", "Gross Domestic Product (GDP)", 1e6, 1e6, 1e6]
-          for i in range(150)]
+FILLER = [
+    [1000 + i, f"Area {i}", "Gross Domestic Product (GDP)", 1e6, 1e6, 1e6] for i in range(150)
+]
 
 
 def value(frame: pd.DataFrame, iso3: str, indicator: str, year: int) -> float:
-    row = frame[(frame["iso3"] == iso3) & (frame["indicator"] == indicator)
-                & (frame["year"] == year)]
+    row = frame[
+        (frame["iso3"] == iso3) & (frame["indicator"] == indicator) & (frame["year"] == year)
+    ]
     assert len(row) == 1, (iso3, indicator, year)
     return float(row["value_usd_millions"].iloc[0])
 
@@ -101,8 +102,11 @@ def test_un_file_without_mva_or_gdp_rows(tmp_path):
 
 
 def test_un_price_basis_from_title_or_argument(tmp_path):
-    current = write_un_xlsx(tmp_path / "x.xlsx", UN_ROWS,
-                            title="GDP/breakdown at current prices in US Dollars (all countries)")
+    current = write_un_xlsx(
+        tmp_path / "x.xlsx",
+        UN_ROWS,
+        title="GDP/breakdown at current prices in US Dollars (all countries)",
+    )
     assert set(read_un_ama_xlsx(current, iso3_codes=CODES)["price_basis"]) == {"current_usd"}
     with pytest.raises(DataError, match="contradicts the file title"):
         read_un_ama_xlsx(current, "constant_2015_usd", iso3_codes=CODES)
@@ -166,8 +170,9 @@ def test_un_wide_csv_extract(tmp_path):
     assert len(un) == 8 and "WLD" not in set(un["iso3"])
 
 
-@settings(max_examples=25, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(st.lists(st.floats(0, 1e7, allow_nan=False), min_size=150, max_size=150))
 def test_un_world_is_the_sum_of_its_countries(tmp_path, values):
     path = tmp_path / "un_ama_mva_gdp_all_countries_constant_2015_usd_through2023.csv"
@@ -189,15 +194,15 @@ DATABANK = (
     '"4000000000000","4100000000000"\n'
     '"China","CHN","GDP (current US$)","NY.GDP.MKTP.CD","17800000000000","17900000000000"\n'
     '"China","CHN","Population, total","SP.POP.TOTL","1412360000","1412175000"\n'
-    '\n\n'
+    "\n\n"
     '"Data from database: World Development Indicators"\n'
     '"Last Updated: 07/01/2025"\n'
 )
 API = (
     '\ufeff"Data Source","World Development Indicators",\n'
-    '\n'
+    "\n"
     '"Last Updated Date","2025-07-01",\n'
-    '\n'
+    "\n"
     '"Country Name","Country Code","Indicator Name","Indicator Code","2022","2023",\n'
     '"Germany","DEU","GDP (constant 2015 US$)","NY.GDP.MKTP.KD","3500000000000","3490000000000",\n'
     '"World","WLD","GDP (constant 2015 US$)","NY.GDP.MKTP.KD","","90000000000000",\n'

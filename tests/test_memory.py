@@ -14,8 +14,12 @@ from scenarios.errors import ConfigError
 def test_estimate_is_the_process_plus_the_measured_peak_per_array_byte():
     # baseline: 4 countries, 3 programs, 31 years -> 8 * 31 * (24 + 24) = 11,904 bytes a sample
     assert memory.result_bytes(1, 31, 4, 3) == 11_904
-    assert memory.ensemble_bytes(10**5, 31, 4, 3, with_reference=False) == int(200e6 + 0.9 * 11_904e5)
-    assert memory.ensemble_bytes(10**5, 31, 4, 3, with_reference=True) == int(200e6 + 1.5 * 11_904e5)
+    assert memory.ensemble_bytes(10**5, 31, 4, 3, with_reference=False) == int(
+        200e6 + 0.9 * 11_904e5
+    )
+    assert memory.ensemble_bytes(10**5, 31, 4, 3, with_reference=True) == int(
+        200e6 + 1.5 * 11_904e5
+    )
 
 
 def test_budget_follows_the_memory_available(monkeypatch):

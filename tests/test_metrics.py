@@ -146,7 +146,14 @@ def test_metrics_table_long_format() -> None:
         "long_name",
         "note",
     ]
-    assert set(table["statistic"]) == {"mean", "p05", "p25", "p50", "p75", "p95"}  # two samples -> an ensemble
+    assert set(table["statistic"]) == {
+        "mean",
+        "p05",
+        "p25",
+        "p50",
+        "p75",
+        "p95",
+    }  # two samples -> an ensemble
     row = table.query(
         "metric == 'cagr_gap' and start == 2025 and end == 2035 and statistic == 'mean'"
     )
@@ -176,11 +183,16 @@ def test_deterministic_table_has_value_statistic() -> None:
 def test_crossover_statistics_past_the_horizon_are_notes() -> None:
     """Quantiles use horizon + 1 for "never"; the table turns them into notes."""
     values = np.array([2030.0, 2032, HORIZON + 1, HORIZON + 1])
-    table = metrics.summarize("x", [metrics.Metric("crossover_year", "USA>=CHN", BASE, HORIZON, "year", values)])
+    table = metrics.summarize(
+        "x", [metrics.Metric("crossover_year", "USA>=CHN", BASE, HORIZON, "year", values)]
+    )
     rows = table.set_index("statistic")
     assert rows.loc["p05", "value"] == pytest.approx(2030.3) and rows.loc["p05", "note"] == ""
     assert np.isnan(rows.loc["p95", "value"]) and rows.loc["p95", "note"] == "not by 2040"
-    assert np.isnan(rows.loc["mean", "value"]) and rows.loc["mean", "note"] == "not by 2040 in 50% of samples"
+    assert (
+        np.isnan(rows.loc["mean", "value"])
+        and rows.loc["mean", "note"] == "not by 2040 in 50% of samples"
+    )
 
 
 def test_delta_metrics_and_bcr_row() -> None:
@@ -204,11 +216,16 @@ def test_bcr_against_federal_and_against_total_spend() -> None:
     policy = hand_results("policy", usa_extra=10.0, usa_federal_extra=100.0, match=2.4)
     r = 0.03
     gain = sum(10 / (1 + r) ** t for t in range(1, 21))
-    table = metrics.delta_metrics(policy, reference, MetricSettings(years=[2030], windows=[], discount_rate=r))
+    table = metrics.delta_metrics(
+        policy, reference, MetricSettings(years=[2030], windows=[], discount_rate=r)
+    )
     rows = table.query("country == 'USA' and statistic == 'p50'").set_index("metric")
     assert rows.loc["bcr_federal", "value"] == pytest.approx(gain / (100 / (1 + r)), rel=1e-12)
     assert rows.loc["bcr_total", "value"] == pytest.approx(gain / (340 / (1 + r)), rel=1e-12)
-    assert "federal spend" in rows.loc["bcr_federal", "units"] and "3.0%" in rows.loc["bcr_federal", "units"]
+    assert (
+        "federal spend" in rows.loc["bcr_federal", "units"]
+        and "3.0%" in rows.loc["bcr_federal", "units"]
+    )
     assert "federal + non-federal match" in rows.loc["bcr_total", "units"]
     assert rows.loc["bcr_total", "long_name"].startswith("benefit-cost ratio against total spend")
 
@@ -294,16 +311,25 @@ def test_bcr_of_nnmi_full45_by_hand_from_the_results(full45_run) -> None:
     base = ours.attrs["base_year"]
     later = years > base
     discount = 1.03 ** -(years[later] - base)
-    gain = (ours["mva"].sel(country="USA").to_numpy() - ref["mva"].sel(country="USA").to_numpy())[later]
+    gain = (ours["mva"].sel(country="USA").to_numpy() - ref["mva"].sel(country="USA").to_numpy())[
+        later
+    ]
 
     def extra(variable: str) -> np.ndarray:
         program = "manufacturing_usa"  # the only US program
-        return (ours[variable].sel(program=program).to_numpy() - ref[variable].sel(program=program).to_numpy())[later]
+        return (
+            ours[variable].sel(program=program).to_numpy()
+            - ref[variable].sel(program=program).to_numpy()
+        )[later]
 
-    table = full45_run.metrics.query("country == 'USA' and statistic == 'value'").set_index("metric")["value"]
+    table = full45_run.metrics.query("country == 'USA' and statistic == 'value'").set_index(
+        "metric"
+    )["value"]
     federal = (gain * discount).sum() / (extra("spend_federal") * discount).sum()
     total = (gain * discount).sum() / (extra("spend_total") * discount).sum()
     assert table["bcr_federal"] == pytest.approx(federal, rel=1e-12)
     assert table["bcr_total"] == pytest.approx(total, rel=1e-12)
     match = full45_run.spec.programs["manufacturing_usa"].match_ratio
-    assert table["bcr_federal"] / table["bcr_total"] == pytest.approx(1 + match, rel=1e-12)  # S_tot = (1 + m) S_fed
+    assert table["bcr_federal"] / table["bcr_total"] == pytest.approx(
+        1 + match, rel=1e-12
+    )  # S_tot = (1 + m) S_fed

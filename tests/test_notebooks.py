@@ -22,8 +22,12 @@ CELL_TIMEOUT = 120  # seconds per cell
 
 def test_notebooks_exist():
     names = [p.name for p in NOTEBOOKS]
-    assert names == ["01_quickstart.ipynb", "02_sensitivity.ipynb", "03_stress_test.ipynb",
-                     "04_add_a_country_or_component.ipynb"]
+    assert names == [
+        "01_quickstart.ipynb",
+        "02_sensitivity.ipynb",
+        "03_stress_test.ipynb",
+        "04_add_a_country_or_component.ipynb",
+    ]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
@@ -32,7 +36,8 @@ def test_notebook_is_stored_without_outputs(path: Path):
     for cell in notebook.cells:
         if cell.cell_type == "code":
             assert cell.outputs == [] and cell.execution_count is None, (
-                f"{path.name}: clear the outputs before committing")
+                f"{path.name}: clear the outputs before committing"
+            )
 
 
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")  # jupyter_client/zmq internals, not ours
@@ -40,11 +45,16 @@ def test_notebook_is_stored_without_outputs(path: Path):
 def test_notebook_runs_and_its_assertions_hold(path: Path, tmp_path: Path, monkeypatch):
     monkeypatch.setenv("MPLBACKEND", "Agg")
     notebook = nbformat.read(path, as_version=4)
-    client = nbclient.NotebookClient(notebook, timeout=CELL_TIMEOUT, kernel_name="python3",
-                                     resources={"metadata": {"path": str(tmp_path)}})
+    client = nbclient.NotebookClient(
+        notebook,
+        timeout=CELL_TIMEOUT,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(tmp_path)}},
+    )
     client.execute()
     last = notebook.cells[-1]
     assert last.cell_type == "code" and "assert" in last.source, (
-        "the last cell asserts the headline numbers")
+        "the last cell asserts the headline numbers"
+    )
     printed = "".join(o.get("text", "") for o in last.outputs if o.get("output_type") == "stream")
     assert "all headline checks pass" in printed

@@ -433,14 +433,23 @@ def test_tornado_reads_as_labels_and_units_not_dotted_paths():
 
     from scenarios.outputs.plotting.sensitivity import plot_tornado
 
-    table = pd.DataFrame({
-        "output": ["gap"] * 2, "parameter": ["impact.rho", "programs.manufacturing_usa.cost_per_institute"],
-        "low_value": [0.125, 59.2], "high_value": [0.575, 136.0],
-        "y_low": [-4e-5, -3e-5], "y_high": [-1e-5, -2e-5], "y_center": [-3e-5, -3e-5]})
+    table = pd.DataFrame(
+        {
+            "output": ["gap"] * 2,
+            "parameter": ["impact.rho", "programs.manufacturing_usa.cost_per_institute"],
+            "low_value": [0.125, 59.2],
+            "high_value": [0.575, 136.0],
+            "y_low": [-4e-5, -3e-5],
+            "y_high": [-1e-5, -2e-5],
+            "y_center": [-3e-5, -3e-5],
+        }
+    )
     ax = plot_tornado(table, "gap", units="fraction per year", ax=new_ax())
     ticks = [t.get_text() for t in ax.get_yticklabels()]
-    assert ticks == ["Manufacturing USA: federal cost per institute\n(59.2 USD M to 136 USD M)",
-                     "Return on innovation capital\n(12.5 % to 57.5 %)"]
+    assert ticks == [
+        "Manufacturing USA: federal cost per institute\n(59.2 USD M to 136 USD M)",
+        "Return on innovation capital\n(12.5 % to 57.5 %)",
+    ]
     ax.figure.canvas.draw()
     assert ax.xaxis.get_offset_text().get_text() == "", "no 1e-5 offset beside the axis label"
     assert "percentage points a year" in ax.get_xlabel()
@@ -450,9 +459,10 @@ def test_yearly_first_order_indices_never_stack_past_one():
     from scenarios.outputs.plotting.sensitivity import plot_indices_over_time
 
     s1 = np.array([[0.7, 0.5], [0.5, 0.3]])  # parameter x year: 1.2 in 2030, 0.8 in 2031
-    over_time = xr.Dataset({"S1": (("output", "parameter", "year"), s1[None])},
-                           coords={"output": ["x"], "parameter": ["impact.rho", "impact.delta"],
-                                   "year": [2030, 2031]})
+    over_time = xr.Dataset(
+        {"S1": (("output", "parameter", "year"), s1[None])},
+        coords={"output": ["x"], "parameter": ["impact.rho", "impact.delta"], "year": [2030, 2031]},
+    )
     ax = plot_indices_over_time(over_time, "x", ax=new_ax())
     assert ax.get_ylim() == (0, 1)
     top_of_stack = ax.collections[1].get_paths()[0].vertices[:, 1].max()
@@ -465,13 +475,23 @@ def test_claim_probability_labels_clear_their_whiskers():
 
     from scenarios.outputs.plotting.claims import plot_claim_probabilities
 
-    table = pd.DataFrame({"claim": ["rare", "likely"], "scenario": ["s", "s"], "n": [500, 500],
-                          "probability": [0.03, 0.95], "ci_low": [0.02, 0.92], "ci_high": [0.05, 0.97]})
+    table = pd.DataFrame(
+        {
+            "claim": ["rare", "likely"],
+            "scenario": ["s", "s"],
+            "n": [500, 500],
+            "probability": [0.03, 0.95],
+            "ci_low": [0.02, 0.92],
+            "ci_high": [0.05, 0.97],
+        }
+    )
     ax = plot_claim_probabilities(table, ax=new_ax())
     ax.figure.canvas.draw()
     labels = {t.get_text(): t for t in ax.texts}
     rare, likely = labels["3% [2%-5%], n = 500"], labels["95% [92%-97%], n = 500"]
     to_data = ax.transData.inverted()
-    assert to_data.transform(rare.get_window_extent())[0, 0] > 5  # starts right of the 5 % whisker end
+    assert (
+        to_data.transform(rare.get_window_extent())[0, 0] > 5
+    )  # starts right of the 5 % whisker end
     assert to_data.transform(likely.get_window_extent())[1, 0] < 92  # ends left of the 92 % whisker
     assert likely.get_color() == "white"

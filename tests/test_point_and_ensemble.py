@@ -42,10 +42,15 @@ def test_the_us_growth_point_is_the_observed_cagr() -> None:
     points, _ = _points("baseline")
     rows = load_dataset().series.query(
         "iso3 == 'USA' and indicator == 'MVA' and price_basis == 'constant_2015_usd' "
-        "and edition == 'UN AMA through2023'")
+        "and edition == 'UN AMA through2023'"
+    )
     mva = rows.set_index("year")["value_usd_millions"]
-    assert points["countries.USA.growth.g"] == pytest.approx((mva[2022] / mva[2017]) ** 0.2 - 1, rel=1e-12)
-    assert points["countries.USA.growth.g"] == pytest.approx(0.0184, abs=5e-5)  # the distribution's mean
+    assert points["countries.USA.growth.g"] == pytest.approx(
+        (mva[2022] / mva[2017]) ** 0.2 - 1, rel=1e-12
+    )
+    assert points["countries.USA.growth.g"] == pytest.approx(
+        0.0184, abs=5e-5
+    )  # the distribution's mean
 
 
 def test_shipped_configs_validate_without_warnings(shipped_dir: Path) -> None:
@@ -55,23 +60,37 @@ def test_shipped_configs_validate_without_warnings(shipped_dir: Path) -> None:
 
 
 def test_validate_warns_of_an_off_centre_point(write_config) -> None:
-    path = write_config("off_centre", "name: off_centre\nextends: baseline.yaml\nimpact: {rho: 0.55}\n")
+    path = write_config(
+        "off_centre", "name: off_centre\nextends: baseline.yaml\nimpact: {rho: 0.55}\n"
+    )
     result = CliRunner().invoke(app, ["validate", str(path)])
     assert result.exit_code == 0, result.output  # a warning, not an error
     text = " ".join(result.output.split())
-    assert "warning" in text and "impact.rho: the point value 0.55 lies outside the central 50 %" in text
-    low, high = validate_uncertainties({"r": {"dist": "pert", "low": 0.1, "mode": 0.15, "high": 0.6}})["r"].ppf(
-        np.array([0.25, 0.75]))
+    assert (
+        "warning" in text
+        and "impact.rho: the point value 0.55 lies outside the central 50 %" in text
+    )
+    low, high = validate_uncertainties(
+        {"r": {"dist": "pert", "low": 0.1, "mode": 0.15, "high": 0.6}}
+    )["r"].ppf(np.array([0.25, 0.75]))
     assert f"({low:.4g} to {high:.4g}" in text
 
 
 def test_point_vs_ensemble_flags_a_point_outside_the_band() -> None:
-    rows = [("x", "m", "USA", 2040, 2040, s, v, "count") for s, v in (("p25", 1.0), ("p50", 2.0), ("p75", 3.0))]
+    rows = [
+        ("x", "m", "USA", 2040, 2040, s, v, "count")
+        for s, v in (("p25", 1.0), ("p50", 2.0), ("p75", 3.0))
+    ]
     rows += [("x", "n", "USA", 2040, 2040, s, 5.0, "count") for s in ("p25", "p50", "p75")]
     columns = ["scenario", "metric", "country", "start", "end", "statistic", "value", "units"]
     ensemble = pd.DataFrame(rows, columns=columns)
-    point = pd.DataFrame([("x", "m", "USA", 2040, 2040, "value", 3.5, "count"),
-                          ("x", "n", "USA", 2040, 2040, "value", 5.0, "count")], columns=columns)
+    point = pd.DataFrame(
+        [
+            ("x", "m", "USA", 2040, 2040, "value", 3.5, "count"),
+            ("x", "n", "USA", 2040, 2040, "value", 5.0, "count"),
+        ],
+        columns=columns,
+    )
     table = point_vs_ensemble(ensemble, point).set_index("metric")
     assert table.loc["m", ["point", "p25", "p50", "p75"]].tolist() == [3.5, 1.0, 2.0, 3.0]
     assert table["outside"].to_dict() == {"m": True, "n": False}
@@ -81,18 +100,26 @@ def test_an_ensemble_shows_the_point_beside_its_band(write_config, tmp_path: Pat
     """A point far in the tail (rho 0.55) gives a US gain above the ensemble's band: the terminal
     and the report say so, with both numbers."""
     path = write_config("tail", "name: tail\nextends: nnmi_full45.yaml\nimpact: {rho: 0.55}\n")
-    result = CliRunner().invoke(app, ["run", str(path), "--samples", "64", "--seed", "2", "--out", str(tmp_path)])
+    result = CliRunner().invoke(
+        app, ["run", str(path), "--samples", "64", "--seed", "2", "--out", str(tmp_path)]
+    )
     assert result.exit_code == 0, result.output
     run = api.run(path, samples=64, seed=2)
     gain = run.point.set_index(["metric", "country"]).loc[("delta_mva", "USA")]
     assert gain["outside"] and gain["point"] > gain["p75"]
-    point = api.run(path).metrics.query("metric == 'delta_mva' and country == 'USA' and end == 2040")
+    point = api.run(path).metrics.query(
+        "metric == 'delta_mva' and country == 'USA' and end == 2040"
+    )
     assert gain["point"] == point["value"].item()
     text = " ".join(result.output.split())
-    assert "falls outside the ensemble's 25-75 % band" in text and "delta_mva USA 2040: point" in text
+    assert (
+        "falls outside the ensemble's 25-75 % band" in text and "delta_mva USA 2040: point" in text
+    )
     report = (tmp_path / "tail" / "report.html").read_text()
     assert "Point run and ensemble" in report and "<b>outside</b>" in report
-    assert ">not by 2040<" in report  # the crossover that does not happen, in the key metrics and beside the band
+    assert (
+        ">not by 2040<" in report
+    )  # the crossover that does not happen, in the key metrics and beside the band
 
 
 def test_a_deterministic_run_has_no_point_check() -> None:

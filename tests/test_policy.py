@@ -34,24 +34,32 @@ def test_the_policy_of_nnmi_full45_is_its_new_institute_budget() -> None:
 
 def test_policy_keys_of_funding_cut_are_leaves() -> None:
     policy = policy_differences(load_config("funding_cut"), load_config("baseline"))
-    assert policy == {"programs.manufacturing_usa.base_funding.end": (2025, 2040),
-                      "programs.manufacturing_usa.survival": (0.8, 0.95)}
+    assert policy == {
+        "programs.manufacturing_usa.base_funding.end": (2025, 2040),
+        "programs.manufacturing_usa.survival": (0.8, 0.95),
+    }
 
 
-@pytest.mark.parametrize(("override", "lever"), [
-    ("impact.rho=0.3", False),
-    ("programs.manufacturing_usa.cap=40", False),
-    (f"{BUDGET}.total=3000", True),         # below a policy key
-    (f"{BUDGET}={{annual: 10, start: 2030, end: 2031}}", True),
-    ("programs.manufacturing_usa={}", True),  # above it
-])
+@pytest.mark.parametrize(
+    ("override", "lever"),
+    [
+        ("impact.rho=0.3", False),
+        ("programs.manufacturing_usa.cap=40", False),
+        (f"{BUDGET}.total=3000", True),  # below a policy key
+        (f"{BUDGET}={{annual: 10, start: 2030, end: 2031}}", True),
+        ("programs.manufacturing_usa={}", True),  # above it
+    ],
+)
 def test_an_override_is_a_lever_when_it_touches_a_policy_key(override: str, lever: bool) -> None:
     assert is_lever(override, [BUDGET]) is lever
 
 
 def test_shared_overrides_keep_the_assumptions_and_drop_the_levers() -> None:
     overrides = [*ASSUMPTIONS, f"{BUDGET}.total=3000"]
-    assert shared_overrides(overrides, load_config("nnmi_full45"), load_config("baseline")) == ASSUMPTIONS
+    assert (
+        shared_overrides(overrides, load_config("nnmi_full45"), load_config("baseline"))
+        == ASSUMPTIONS
+    )
 
 
 def _mva_2040(run: api.Run):
@@ -67,10 +75,13 @@ def test_an_assumption_changes_both_sides(override: str) -> None:
     scenario = _mva_2040(api.run("nnmi_full45", overrides=[override], with_reference=False))
     reference = _mva_2040(api.run("baseline", overrides=[override]))
     assert delta["CHN"] == 0
-    assert delta["USA"] == pytest.approx(float(scenario.sel(country="USA") - reference.sel(country="USA")),
-                                         rel=1e-12)
+    assert delta["USA"] == pytest.approx(
+        float(scenario.sel(country="USA") - reference.sel(country="USA")), rel=1e-12
+    )
     assert delta["USA"] > 0
-    assert run.reference.spec == load_config("baseline", [override]).model_copy(update={"seed": run.spec.seed})
+    assert run.reference.spec == load_config("baseline", [override]).model_copy(
+        update={"seed": run.spec.seed}
+    )
 
 
 def test_a_lever_changes_the_scenario_alone() -> None:
@@ -92,19 +103,28 @@ def test_ensembles_share_the_draws_and_the_overrides() -> None:
 
 def test_sensitivity_and_chunked_references_take_the_shared_overrides() -> None:
     spec = load_config("nnmi_full45", ["impact.rho=0.3"])
-    side = reference_side(spec, str(resolve_config_path("nnmi_full45")), list(spec.uncertainties),
-                          load_dataset(), overrides=["impact.rho=0.3", f"{BUDGET}.total=3000"])
+    side = reference_side(
+        spec,
+        str(resolve_config_path("nnmi_full45")),
+        list(spec.uncertainties),
+        load_dataset(),
+        overrides=["impact.rho=0.3", f"{BUDGET}.total=3000"],
+    )
     assert side.spec.impact.rho == 0.3
     assert side.spec.programs["manufacturing_usa"].new_institute_budget is None
 
 
 def test_manifest_report_and_terminal_name_the_policy(tmp_path) -> None:
-    result = CliRunner().invoke(app, ["run", "nnmi_full45", "--set", "impact.rho=0.3", "--out", str(tmp_path)])
+    result = CliRunner().invoke(
+        app, ["run", "nnmi_full45", "--set", "impact.rho=0.3", "--out", str(tmp_path)]
+    )
     assert result.exit_code == 0, result.output
     assert "policy (what differs from baseline" in result.output
     assert f"{BUDGET}: {{total: 1890.0, start: 2026" in " ".join(result.output.split())
     manifest = json.loads((tmp_path / "nnmi_full45" / "manifest.json").read_text())
-    assert manifest["config"]["impact"]["rho"] == manifest["reference_config"]["impact"]["rho"] == 0.3
+    assert (
+        manifest["config"]["impact"]["rho"] == manifest["reference_config"]["impact"]["rho"] == 0.3
+    )
     assert [row["key"] for row in manifest["policy"]] == [BUDGET]
     report = (tmp_path / "nnmi_full45" / "report.html").read_text()
     assert "The policy: what differs from baseline" in report and BUDGET in report
@@ -121,8 +141,13 @@ def test_rerun_from_the_manifest_keeps_the_reference(tmp_path) -> None:
 def test_chunked_ensembles_apply_the_same_rule(tmp_path) -> None:
     from scenarios.analysis.ensemble import run_chunked
 
-    chunked = run_chunked("nnmi_full45", samples=8, chunks=2, overrides=["countries.CHN.growth.g_lr=0.02"],
-                          out_dir=tmp_path)
+    chunked = run_chunked(
+        "nnmi_full45",
+        samples=8,
+        chunks=2,
+        overrides=["countries.CHN.growth.g_lr=0.02"],
+        out_dir=tmp_path,
+    )
     manifest = json.loads((chunked.path / "manifest.json").read_text())
     assert manifest["reference_config"]["countries"]["CHN"]["growth"]["g_lr"] == 0.02
     assert list(chunked.policy) == [BUDGET]
@@ -132,8 +157,12 @@ def test_chunked_ensembles_apply_the_same_rule(tmp_path) -> None:
 
 def test_rerun_from_the_manifest_with_an_override_changes_both_sides(tmp_path) -> None:
     path = api.save(api.run("nnmi_full45"), tmp_path, plots=False)
-    again = api.run_from_manifest(path / "manifest.json", overrides=["impact.rho=0.3", f"{BUDGET}.total=3000"])
+    again = api.run_from_manifest(
+        path / "manifest.json", overrides=["impact.rho=0.3", f"{BUDGET}.total=3000"]
+    )
     direct = api.run("nnmi_full45", overrides=["impact.rho=0.3", f"{BUDGET}.total=3000"])
     assert again.reference.spec.impact.rho == 0.3
     assert again.reference.spec.programs["manufacturing_usa"].new_institute_budget is None
-    assert np.array_equal(again.metrics["value"].to_numpy(), direct.metrics["value"].to_numpy(), equal_nan=True)
+    assert np.array_equal(
+        again.metrics["value"].to_numpy(), direct.metrics["value"].to_numpy(), equal_nan=True
+    )

@@ -31,8 +31,7 @@ import numpy as np
 import pytest
 import xarray as xr
 import yaml
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from scenarios import api
 from scenarios.analysis.claims import FUTURE_METRICS, future_metric, load_claims, past_metric
@@ -150,7 +149,9 @@ def check_clear(exc: ScenariosError, file: Path | None) -> None:
     not the file.
     """
     text = str(exc)
-    if file is not None and any(p.path != "--set" and "--set" not in (p.file or "") for p in exc.problems):
+    if file is not None and any(
+        p.path != "--set" and "--set" not in (p.file or "") for p in exc.problems
+    ):
         assert file.name in text, f"the error does not name the file {file.name}:\n{text}"
     assert any(p.path for p in exc.problems), f"the error names no key path:\n{text}"
     assert "Traceback" not in text and text.count("\n") < 60, text
@@ -726,7 +727,9 @@ def test_bad_inputs_through_the_cli(workdir):
         assert proc.returncode == 2, f"{kind}: exit {proc.returncode}\n{stderr}"
         assert "Traceback" not in stderr + stdout, stderr
         flat = " ".join(stderr.replace("│", " ").split())
-        source = f"--set {overrides[1]}" if kind == "bad --set override" else file.name  # blames the option
+        source = (
+            f"--set {overrides[1]}" if kind == "bad --set override" else file.name
+        )  # blames the option
         assert source in flat, f"{kind}: the message does not name {source}:\n{stderr}"
         assert all(p in flat for p in paths), (
             f"{kind}: the message does not name all of {paths}:\n{stderr}"
@@ -895,7 +898,9 @@ def extends_baseline(folder: Path, name: str, body: str) -> Path:
     return path
 
 
-@pytest.mark.parametrize("name", [".", "..", "a/b", "../x", "a\\b", ".hidden", "-x", "x" * 101, "é"])
+@pytest.mark.parametrize(
+    "name", [".", "..", "a/b", "../x", "a\\b", ".hidden", "-x", "x" * 101, "é"]
+)
 def test_run_name_is_one_safe_folder_name(tmp_path, name):
     with pytest.raises(ConfigError) as err:
         api.load_config("baseline", [f"name={json.dumps(name)}"])
@@ -920,8 +925,14 @@ def test_only_a_folder_the_tool_wrote_is_replaced(tmp_path, monkeypatch, capsys)
     (tmp_path / "runs" / "mydocs").write_text("a file")
     (tmp_path / "elsewhere").mkdir()
     (tmp_path / "elsewhere" / "mydocs").symlink_to(tmp_path / "mydocs")
-    for out, what in ((tmp_path, "a folder"), (tmp_path / "runs", "a file"), (tmp_path / "elsewhere", "a file")):
-        code, text = main_exit(monkeypatch, capsys, "run", str(config), "--out", str(out), "--no-plots", "-q")
+    for out, what in (
+        (tmp_path, "a folder"),
+        (tmp_path / "runs", "a file"),
+        (tmp_path / "elsewhere", "a file"),
+    ):
+        code, text = main_exit(
+            monkeypatch, capsys, "run", str(config), "--out", str(out), "--no-plots", "-q"
+        )
         assert code == 2, text
         assert f"{out / 'mydocs'}: {what} that is not a scenarios run is in the way" in text
         assert "pass --out with another folder, or rename or move it" in text
@@ -947,13 +958,19 @@ def test_compare_refuses_a_folder_it_did_not_write(tmp_path, full45_run_pair):
 @pytest.fixture(scope="module")
 def full45_run_pair(tmp_path_factory) -> tuple[Path, Path]:
     root = tmp_path_factory.mktemp("pair")
-    return tuple(api.save(api.run(n, with_reference=False), root, plots=False)
-                 for n in ("baseline", "nnmi_full45"))
+    return tuple(
+        api.save(api.run(n, with_reference=False), root, plots=False)
+        for n in ("baseline", "nnmi_full45")
+    )
 
 
 def test_leftovers_of_dead_processes_are_removed_and_folders_follow_the_umask(tmp_path):
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
-                          text=True, check=True)
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     pid = int(dead.stdout)
     out = tmp_path / "runs"
     out.mkdir()
@@ -991,7 +1008,9 @@ def test_inputs_must_be_regular_files_under_the_size_limit(tmp_path, monkeypatch
         extends_dev_zero.write_text("name: z\nextends: /dev/zero\n")
         with pytest.raises(ConfigError) as err:
             api.load_config(extends_dev_zero)
-        assert str(err.value).startswith(f"{extends_dev_zero}: extends: the 'extends' target is not a regular file")
+        assert str(err.value).startswith(
+            f"{extends_dev_zero}: extends: the 'extends' target is not a regular file"
+        )
     finally:
         signal.alarm(0)
     big = tmp_path / "big.yaml"
@@ -1000,7 +1019,9 @@ def test_inputs_must_be_regular_files_under_the_size_limit(tmp_path, monkeypatch
         api.load_config(big)
     assert "SCENARIOS_MAX_INPUT_MB" in str(err.value)
     monkeypatch.setenv("SCENARIOS_MAX_INPUT_MB", "10")
-    assert api.load_config(extends_baseline(tmp_path, "padded", "name: padded\n" + "# padding\n" * 600_000))
+    assert api.load_config(
+        extends_baseline(tmp_path, "padded", "name: padded\n" + "# padding\n" * 600_000)
+    )
 
 
 def billion_laughs(levels: int) -> str:
@@ -1015,16 +1036,25 @@ def test_yaml_alias_bombs_are_refused_fast(tmp_path):
     with pytest.raises(ConfigError) as err:
         api.load_config(config)
     assert time.perf_counter() - started < 0.5
-    assert "YAML document too large: the document expands to more than 20,000 values" in str(err.value)
-    flow = "[" + ", ".join(f"&a{i} [{', '.join([f'*a{i - 1}'] * 9) if i else '1'}]" for i in range(9)) + "]"
+    assert "YAML document too large: the document expands to more than 20,000 values" in str(
+        err.value
+    )
+    flow = (
+        "["
+        + ", ".join(f"&a{i} [{', '.join([f'*a{i - 1}'] * 9) if i else '1'}]" for i in range(9))
+        + "]"
+    )
     with pytest.raises(ConfigError, match="not a plain value"):
         api.load_config("baseline", [f"description={flow}"])
     assert time.perf_counter() - started < 1
 
 
 def test_error_output_is_capped(tmp_path):
-    config = extends_baseline(tmp_path, "keys", "".join(f"bad_key_{i}: 1\n" for i in range(300))
-                              + "description: [" + "x" * 5000 + "]\n")
+    config = extends_baseline(
+        tmp_path,
+        "keys",
+        "".join(f"bad_key_{i}: 1\n" for i in range(300)) + "description: [" + "x" * 5000 + "]\n",
+    )
     with pytest.raises(ConfigError) as err:
         api.load_config(config)
     text = str(err.value)
@@ -1034,21 +1064,40 @@ def test_error_output_is_capped(tmp_path):
     assert all(len(line) < 240 for line in text.splitlines()), text
 
 
-@pytest.mark.parametrize(("content", "offset"), [("name: caf\xe9\n".encode("latin-1"), "byte 0xe9 at offset 9"),
-                                                 (bytes(range(256)), "byte 0x80 at offset 128")])
+@pytest.mark.parametrize(
+    ("content", "offset"),
+    [
+        ("name: caf\xe9\n".encode("latin-1"), "byte 0xe9 at offset 9"),
+        (bytes(range(256)), "byte 0x80 at offset 128"),
+    ],
+)
 def test_non_utf8_and_binary_files_are_clean_errors(tmp_path, monkeypatch, capsys, content, offset):
     path = tmp_path / "bad.yaml"
     path.write_bytes(content)
     code, text = main_exit(monkeypatch, capsys, "validate", str(path))
-    assert code == 2 and f"bad.yaml: not UTF-8 text ({offset})" in text and "save it as UTF-8" in text
+    assert (
+        code == 2 and f"bad.yaml: not UTF-8 text ({offset})" in text and "save it as UTF-8" in text
+    )
     with pytest.raises(ConfigError, match="not UTF-8 text"):
         load_claims(path)
 
 
 @pytest.mark.parametrize("seed", ["-1", str(2**63), "99999999999999999999999"])
 def test_out_of_range_seeds_are_user_errors(tmp_path, monkeypatch, capsys, seed):
-    code, text = main_exit(monkeypatch, capsys, "run", "nnmi_full45", "-n", "4", "--seed", seed, "--out",
-                           str(tmp_path), "--no-plots", "-q")
+    code, text = main_exit(
+        monkeypatch,
+        capsys,
+        "run",
+        "nnmi_full45",
+        "-n",
+        "4",
+        "--seed",
+        seed,
+        "--out",
+        str(tmp_path),
+        "--no-plots",
+        "-q",
+    )
     assert code == 2 and "--seed: must be a whole number from 0 to 2**63 - 1" in text
     assert not any(tmp_path.iterdir())
 
@@ -1060,41 +1109,72 @@ def test_out_of_range_seed_in_a_config(tmp_path, seed):
     assert [p.path for p in err.value.problems] == ["seed"] and "seedy.yaml" in str(err.value)
 
 
-@pytest.mark.parametrize(("errno_", "hint"), [(errno.EROFS, "the file system is read-only"),
-                                              (errno.ENOSPC, "free some disk space"),
-                                              (errno.EACCES, "no permission to write there")])
+@pytest.mark.parametrize(
+    ("errno_", "hint"),
+    [
+        (errno.EROFS, "the file system is read-only"),
+        (errno.ENOSPC, "free some disk space"),
+        (errno.EACCES, "no permission to write there"),
+    ],
+)
 def test_file_system_failures_name_the_folder_and_the_fix(tmp_path, monkeypatch, errno_, hint):
     def fail(path: Path) -> None:
         raise OSError(errno_, os.strerror(errno_), str(path))
 
     with pytest.raises(OutputError) as err:
         write_run(tmp_path / "runs" / "demo", {"results.nc": fail})
-    assert str(err.value).startswith(f"{tmp_path / 'runs' / 'demo'}: cannot write here: {os.strerror(errno_)}")
+    assert str(err.value).startswith(
+        f"{tmp_path / 'runs' / 'demo'}: cannot write here: {os.strerror(errno_)}"
+    )
     assert hint in str(err.value)
     assert [p.name for p in (tmp_path / "runs").iterdir()] == []
 
 
 def test_missing_output_folders_are_clean_errors(tmp_path, monkeypatch, capsys):
     (tmp_path / "afile").write_text("x")
-    code, text = main_exit(monkeypatch, capsys, "run", "baseline", "--out", str(tmp_path / "afile" / "runs"),
-                           "--no-plots", "-q")
+    code, text = main_exit(
+        monkeypatch,
+        capsys,
+        "run",
+        "baseline",
+        "--out",
+        str(tmp_path / "afile" / "runs"),
+        "--no-plots",
+        "-q",
+    )
     assert code == 2 and "cannot write here: Not a directory" in text and "afile" in text
-    code, text = main_exit(monkeypatch, capsys, "calibrate", "baseline", "--out", "/nonexistent/dir/out.yaml")
-    assert code == 2 and "/nonexistent/dir/out.yaml: cannot write here: No such file or directory" in text
+    code, text = main_exit(
+        monkeypatch, capsys, "calibrate", "baseline", "--out", "/nonexistent/dir/out.yaml"
+    )
+    assert (
+        code == 2
+        and "/nonexistent/dir/out.yaml: cannot write here: No such file or directory" in text
+    )
     assert "a folder on the way does not exist" in text
 
 
-def test_compare_refuses_truncated_and_unfinished_runs(tmp_path, full45_run_pair, monkeypatch, capsys):
+def test_compare_refuses_truncated_and_unfinished_runs(
+    tmp_path, full45_run_pair, monkeypatch, capsys
+):
     baseline, full45 = full45_run_pair
     truncated = tmp_path / "truncated"
     shutil.copytree(full45, truncated)
     (truncated / "results.nc").write_bytes((full45 / "results.nc").read_bytes()[:5000])
     unfinished = tmp_path / ".nnmi_full45.tmp-4194999-0a1b"
     shutil.copytree(truncated, unfinished)
-    for folder, message in ((truncated, "cannot read results.nc: truncated or not NetCDF"),
-                            (unfinished, "an unfinished run, left by a process that was stopped")):
-        code, text = main_exit(monkeypatch, capsys, "compare", str(baseline), str(folder), "--out",
-                               str(tmp_path / "out"))
+    for folder, message in (
+        (truncated, "cannot read results.nc: truncated or not NetCDF"),
+        (unfinished, "an unfinished run, left by a process that was stopped"),
+    ):
+        code, text = main_exit(
+            monkeypatch,
+            capsys,
+            "compare",
+            str(baseline),
+            str(folder),
+            "--out",
+            str(tmp_path / "out"),
+        )
         assert code == 2 and message in text and str(folder) in text
     assert not (tmp_path / "out").exists()
 
@@ -1109,8 +1189,12 @@ def test_metric_years_out_of_range_are_errors_or_warnings(tmp_path):
 
 def test_budget_years_are_bounded(tmp_path):
     with pytest.raises(ConfigError) as err:
-        api.load_config("nnmi_full45", ["programs.manufacturing_usa.new_institute_budget.start=-100000000"])
-    assert [p.path for p in err.value.problems] == ["programs.manufacturing_usa.new_institute_budget.start"]
+        api.load_config(
+            "nnmi_full45", ["programs.manufacturing_usa.new_institute_budget.start=-100000000"]
+        )
+    assert [p.path for p in err.value.problems] == [
+        "programs.manufacturing_usa.new_institute_budget.start"
+    ]
     assert "greater than or equal to 1900" in str(err.value)
 
 
@@ -1123,11 +1207,22 @@ def test_data_path_without_a_series_file_is_an_error(tmp_path):
 WDI_HEADER = "Country Name,Country Code,Series Name,Series Code,2020 [YR2020],2021 [YR2021]\n"
 
 
-@pytest.mark.parametrize(("row", "message", "where"), [
-    ("United States,USA,m,NV.IND.MANF.KD,-5,7\n", "MVA and GDP must be positive", "row 2, column E"),
-    ("United States,USA,m,NV.IND.MANF.KD,5,inf\n", "not a finite number", "row 2, column F"),
-    ("Somewhere,../../x,m,NV.IND.MANF.KD,5,7\n", "not a country code: three capital letters A-Z", "row 2, column B"),
-])
+@pytest.mark.parametrize(
+    ("row", "message", "where"),
+    [
+        (
+            "United States,USA,m,NV.IND.MANF.KD,-5,7\n",
+            "MVA and GDP must be positive",
+            "row 2, column E",
+        ),
+        ("United States,USA,m,NV.IND.MANF.KD,5,inf\n", "not a finite number", "row 2, column F"),
+        (
+            "Somewhere,../../x,m,NV.IND.MANF.KD,5,7\n",
+            "not a country code: three capital letters A-Z",
+            "row 2, column B",
+        ),
+    ],
+)
 def test_wdi_import_refuses_values_and_codes_it_cannot_store(tmp_path, row, message, where):
     file = tmp_path / "wdi.csv"
     file.write_text(WDI_HEADER + row)
@@ -1137,29 +1232,50 @@ def test_wdi_import_refuses_values_and_codes_it_cannot_store(tmp_path, row, mess
     assert not (tmp_path / "data" / "series.csv").exists()
 
 
-@pytest.mark.parametrize(("argv", "text"), [
-    (["run", "baseline", "--method", "bogus"], "--method: unknown ensemble design 'bogus'"),
-    (["calibrate", "baseline", "--fix", "nonexistent_param"], "--fix: not a parameter of this config's growth"),
-    (["calibrate", "baseline", "--bootstrap", "-3"], "--bootstrap: must be a whole number >= 0"),
-    (["stress", "STRESS", "--max-samples", "-1", "--ci-width", "0"], "--max-samples: must be a whole number >= 1"),
-    (["stress", "STRESS", "--ci-width", "0"], "--ci-width: must be a number > 0 and <= 1"),
-])
+@pytest.mark.parametrize(
+    ("argv", "text"),
+    [
+        (["run", "baseline", "--method", "bogus"], "--method: unknown ensemble design 'bogus'"),
+        (
+            ["calibrate", "baseline", "--fix", "nonexistent_param"],
+            "--fix: not a parameter of this config's growth",
+        ),
+        (
+            ["calibrate", "baseline", "--bootstrap", "-3"],
+            "--bootstrap: must be a whole number >= 0",
+        ),
+        (
+            ["stress", "STRESS", "--max-samples", "-1", "--ci-width", "0"],
+            "--max-samples: must be a whole number >= 1",
+        ),
+        (["stress", "STRESS", "--ci-width", "0"], "--ci-width: must be a number > 0 and <= 1"),
+    ],
+)
 def test_options_out_of_range_are_errors(tmp_path, monkeypatch, capsys, argv, text):
     argv = [str(SHIPPED / "claims" / "nist_germany_20x.yaml") if a == "STRESS" else a for a in argv]
-    code, printed = main_exit(monkeypatch, capsys, *argv, *(["--no-plots"] if argv[0] == "run" else []),
-                              *(["--out", str(tmp_path)] if argv[0] != "calibrate" else []))
+    code, printed = main_exit(
+        monkeypatch,
+        capsys,
+        *argv,
+        *(["--no-plots"] if argv[0] == "run" else []),
+        *(["--out", str(tmp_path)] if argv[0] != "calibrate" else []),
+    )
     assert code == 2 and text in printed, printed
     assert not any(tmp_path.iterdir())
 
 
 def test_duplicate_claim_ids_are_an_error(tmp_path):
-    claim = ("- {id: same, text: t, source: s, metric: {name: observed_cagr, country: USA, start: 2010, "
-             "end: 2020}, holds_if: {op: '>', value: 0}}\n")
+    claim = (
+        "- {id: same, text: t, source: s, metric: {name: observed_cagr, country: USA, start: 2010, "
+        "end: 2020}, holds_if: {op: '>', value: 0}}\n"
+    )
     file = tmp_path / "dup.yaml"
     file.write_text("claims:\n" + claim * 2)
     with pytest.raises(ConfigError) as err:
         load_claims(file)
-    assert str(err.value).startswith(f"{file}: claims[1].id: duplicate claim id (first at claims[0])")
+    assert str(err.value).startswith(
+        f"{file}: claims[1].id: duplicate claim id (first at claims[0])"
+    )
 
 
 def test_edited_manifest_is_refused_by_run_from(tmp_path):
@@ -1175,20 +1291,32 @@ def test_edited_manifest_is_refused_by_run_from(tmp_path):
 
 
 def test_a_bad_set_value_blames_the_command_line(monkeypatch, capsys):
-    code, text = main_exit(monkeypatch, capsys, "run", "baseline", "--set", "impact.rho=abc", "--no-plots")
+    code, text = main_exit(
+        monkeypatch, capsys, "run", "baseline", "--set", "impact.rho=abc", "--no-plots"
+    )
     assert code == 2
-    assert "command-line option --set impact.rho=abc: impact.rho: Input should be a valid number" in text
+    assert (
+        "command-line option --set impact.rho=abc: impact.rho: Input should be a valid number"
+        in text
+    )
     assert "baseline.yaml" not in text
 
 
-@pytest.mark.parametrize(("metric", "key", "message"), [
-    ("{name: mva, country: ATL, year: 2035}", "metric.country", "has no country 'ATL'"),
-    ("{name: mva, country: USA, year: 2150}", "metric.year", "has no year 2150"),
-])
-def test_claim_errors_name_the_claim_file_and_key(tmp_path, monkeypatch, capsys, metric, key, message):
+@pytest.mark.parametrize(
+    ("metric", "key", "message"),
+    [
+        ("{name: mva, country: ATL, year: 2035}", "metric.country", "has no country 'ATL'"),
+        ("{name: mva, country: USA, year: 2150}", "metric.year", "has no year 2150"),
+    ],
+)
+def test_claim_errors_name_the_claim_file_and_key(
+    tmp_path, monkeypatch, capsys, metric, key, message
+):
     file = tmp_path / "claim.yaml"
-    file.write_text(f"id: c1\ntext: t\nsource: s\nscenario: nnmi_full45\nmetric: {metric}\n"
-                    "holds_if: {op: '>', value: 0}\n")
+    file.write_text(
+        f"id: c1\ntext: t\nsource: s\nscenario: nnmi_full45\nmetric: {metric}\n"
+        "holds_if: {op: '>', value: 0}\n"
+    )
     code, text = main_exit(monkeypatch, capsys, "stress", str(file), "--out", str(tmp_path / "out"))
     assert code == 2 and f"{file}: claims[c1].{key}: the scenario 'nnmi_full45' {message}" in text
     assert "nearest" not in text and "nnmi_full45.yaml" not in text

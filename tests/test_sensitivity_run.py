@@ -41,8 +41,9 @@ def ishigami_run(tmp_path_factory, shipped_dir):
     config = {
         "name": "ishigami",
         "extends": "baseline.yaml",
-        "countries": {"USA": {"growth": {"kind": "ishigami",
-                                         "params": {"x1": 0, "x2": 0, "x3": 0}}}},
+        "countries": {
+            "USA": {"growth": {"kind": "ishigami", "params": {"x1": 0, "x2": 0, "x3": 0}}}
+        },
         "uncertainties": dict.fromkeys(PARAMS, uniform),
     }
     path = folder / "ishigami.yaml"
@@ -50,8 +51,10 @@ def ishigami_run(tmp_path_factory, shipped_dir):
     try:
         first_year = api.run(path).results.attrs["base_year"] + 1
         output = f"name=mva,country=USA,year={first_year}"
-        yield run_sensitivity(path, "sobol", 2048, seed=7, outputs=[output], over_time=False), \
-            output_name(parse_output(output))
+        yield (
+            run_sensitivity(path, "sobol", 2048, seed=7, outputs=[output], over_time=False),
+            output_name(parse_output(output)),
+        )
     finally:
         del GROWTH["ishigami"]
 
@@ -91,11 +94,14 @@ def test_reproducible_by_seed():
 def test_ensemble_sample_equals_deterministic_run():
     ensemble = api.run("nnmi_full45", samples=6, seed=11, with_reference=False)
     i = 4
-    overrides = [f"{p}={ensemble.results[p].sel(sample=i).item()!r}"
-                 for p in ensemble.samples.columns]
+    overrides = [
+        f"{p}={ensemble.results[p].sel(sample=i).item()!r}" for p in ensemble.samples.columns
+    ]
     single = api.run("nnmi_full45", overrides=overrides, with_reference=False)
-    xr.testing.assert_allclose(ensemble.results["mva"].isel(sample=i, drop=True),
-                               single.results["mva"].isel(sample=0, drop=True))
+    xr.testing.assert_allclose(
+        ensemble.results["mva"].isel(sample=i, drop=True),
+        single.results["mva"].isel(sample=0, drop=True),
+    )
 
 
 def test_cli_writes_the_api_indices(tmp_path: Path):
@@ -114,11 +120,14 @@ def test_cli_writes_the_api_indices(tmp_path: Path):
     xr.testing.assert_allclose(xr.load_dataset(folder / "sensitivity.nc")["ST"], same.indices["ST"])
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("name=mva,country=JPN", "metric 'mva' needs year"),
-    ("name=gdp,country=JPN,year=2030", "unknown metric 'gdp'"),
-    ("mva", "an output is name=METRIC,key=value"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("name=mva,country=JPN", "metric 'mva' needs year"),
+        ("name=gdp,country=JPN,year=2030", "unknown metric 'gdp'"),
+        ("mva", "an output is name=METRIC,key=value"),
+    ],
+)
 def test_bad_output_names_the_fix(text, message):
     with pytest.raises(ConfigError, match=message):
         parse_output(text)
@@ -126,5 +135,9 @@ def test_bad_output_names_the_fix(text, message):
 
 def test_output_against_another_scenario_is_refused():
     with pytest.raises(ConfigError, match="another scenario than this config's reference"):
-        run_sensitivity("nnmi_full45", "sobol", 16, outputs=[
-            "name=mva,country=USA,year=2030,reference=funding_cut"])
+        run_sensitivity(
+            "nnmi_full45",
+            "sobol",
+            16,
+            outputs=["name=mva,country=USA,year=2030,reference=funding_cut"],
+        )

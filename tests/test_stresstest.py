@@ -55,7 +55,11 @@ def test_wilson_interval_matches_the_textbook_formula():
 
 def test_conditions():
     assert Condition(op="<=", value=1).holds(np.array([0.5, 1, 2])).tolist() == [True, True, False]
-    assert Condition(op="between", low=1, high=2).holds(np.array([0.5, 1.5, np.nan])).tolist() == [False, True, False]
+    assert Condition(op="between", low=1, high=2).holds(np.array([0.5, 1.5, np.nan])).tolist() == [
+        False,
+        True,
+        False,
+    ]
     with pytest.raises(ValueError, match="low < high"):
         Condition(op="between", low=2, high=1)
 
@@ -70,13 +74,21 @@ def test_every_shipped_claim_file_loads_and_cites_a_source():
 
 def test_bad_claim_files_name_the_file_and_key(tmp_path):
     bad = tmp_path / "bad.yaml"
-    bad.write_text("id: x\ntext: t\nsource: s\nscenario: baseline\nmetric: {name: cagr_gapp, a: CHN, b: USA}\n"
-                   "holds_if: {op: '<=', value: 0.01}\n")
+    bad.write_text(
+        "id: x\ntext: t\nsource: s\nscenario: baseline\nmetric: {name: cagr_gapp, a: CHN, b: USA}\n"
+        "holds_if: {op: '<=', value: 0.01}\n"
+    )
     with pytest.raises(ConfigError) as err:
         load_claims(bad)
-    assert "bad.yaml" in str(err.value) and "metric.name" in str(err.value) and "cagr_gap" in str(err.value)
-    bad.write_text("id: x\ntext: t\nsource: s\nmetric: {name: observed_cagr, country: USA, start: 2017, end: 2022}\n"
-                   "holds_if: {op: '<=', valu: 0.01}\n")
+    assert (
+        "bad.yaml" in str(err.value)
+        and "metric.name" in str(err.value)
+        and "cagr_gap" in str(err.value)
+    )
+    bad.write_text(
+        "id: x\ntext: t\nsource: s\nmetric: {name: observed_cagr, country: USA, start: 2017, end: 2022}\n"
+        "holds_if: {op: '<=', valu: 0.01}\n"
+    )
     with pytest.raises(ConfigError, match="valu"):
         load_claims(bad)
 
@@ -90,12 +102,16 @@ def test_past_claims_recompute_published_figures(dataset):
 
 
 def _gap_claim() -> Claim:
-    return load_claims(CLAIM_FILE).claims[0]  # full45_closes_gap: cagr_gap CHN-USA 2025-2035 <= 0.01
+    return load_claims(CLAIM_FILE).claims[
+        0
+    ]  # full45_closes_gap: cagr_gap CHN-USA 2025-2035 <= 0.01
 
 
 def test_probability_agrees_with_an_independent_brute_force_count(dataset):
     claim = _gap_claim()
-    result = stress_claim(claim, CLAIM_FILE, dataset, samples=400, seed=11, ci_width=1.0, n_breakeven=0)
+    result = stress_claim(
+        claim, CLAIM_FILE, dataset, samples=400, seed=11, ci_width=1.0, n_breakeven=0
+    )
     evaluator = Evaluator(claim, CLAIM_FILE, dataset)
     independent = evaluator(evaluator.draw(4000, seed=12345))
     brute = float((independent <= 0.01).mean())
@@ -125,7 +141,9 @@ def test_breakeven_reports_never_flipping(dataset):
 
 def test_by_year_curve_is_monotone_and_ends_at_the_probability(dataset):
     path = Path(str(CLAIMS / "china_mic40.yaml"))
-    result = next(r for r in stress(path, samples=50, dataset=dataset) if r.claim.id == "mics_40_by_2030")
+    result = next(
+        r for r in stress(path, samples=50, dataset=dataset) if r.claim.id == "mics_40_by_2030"
+    )
     curve = result.curve
     assert np.all(np.diff(curve["probability"]) >= 0)
     assert curve["probability"].iloc[-1] == result.probability

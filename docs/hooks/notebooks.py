@@ -41,6 +41,7 @@ def _plain_xarray(node) -> None:
             if "xr-wrap" in data.get("text/html", "") and "text/plain" in data:
                 del data["text/html"]
 
+
 log = logging.getLogger("mkdocs.hooks.notebooks")
 
 
@@ -77,8 +78,12 @@ def _executed_copy(notebook: Path, sources: str) -> Path:
         previous = os.environ.get("MPLBACKEND")
         os.environ["MPLBACKEND"] = BACKEND
         try:
-            nbclient.NotebookClient(node, timeout=CELL_TIMEOUT, kernel_name="python3",
-                                    resources={"metadata": {"path": cwd}}).execute()
+            nbclient.NotebookClient(
+                node,
+                timeout=CELL_TIMEOUT,
+                kernel_name="python3",
+                resources={"metadata": {"path": cwd}},
+            ).execute()
         finally:
             if previous is None:
                 os.environ.pop("MPLBACKEND", None)
@@ -99,7 +104,12 @@ def on_files(files: Files, config) -> Files:
     for notebook in sorted(NOTEBOOKS.glob("*.ipynb")):
         # a File read from <src_dir>/notebooks/<name> (mkdocs-jupyter needs a real src_dir)
         src_dir = _executed_copy(notebook, sources) if execute else ROOT
-        files.append(File(f"notebooks/{notebook.name}", src_dir=str(src_dir),
-                          dest_dir=config["site_dir"],
-                          use_directory_urls=config["use_directory_urls"]))
+        files.append(
+            File(
+                f"notebooks/{notebook.name}",
+                src_dir=str(src_dir),
+                dest_dir=config["site_dir"],
+                use_directory_urls=config["use_directory_urls"],
+            )
+        )
     return files

@@ -24,17 +24,55 @@ from mkdocs.exceptions import PluginError
 _INLINE = re.compile(r'<span class="arithmatex">\\\((.*?)\\\)</span>', re.S)
 _BLOCK = re.compile(r'<div class="arithmatex">(?:\\\[|\$\$)?(.*?)(?:\\\]|\$\$)?</div>', re.S)
 _HTML_TAGS = {
-    "a", "abbr", "b", "br", "code", "dd", "del", "details", "div", "dl", "dt", "em", "figure",
-    "figcaption", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "s", "samp",
-    "small", "span", "strong", "sub", "summary", "sup", "table", "tbody", "td", "th", "thead",
-    "tr", "u", "ul", "var",
+    "a",
+    "abbr",
+    "b",
+    "br",
+    "code",
+    "dd",
+    "del",
+    "details",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "figure",
+    "figcaption",
+    "hr",
+    "i",
+    "img",
+    "ins",
+    "kbd",
+    "li",
+    "mark",
+    "ol",
+    "p",
+    "pre",
+    "s",
+    "samp",
+    "small",
+    "span",
+    "strong",
+    "sub",
+    "summary",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "th",
+    "thead",
+    "tr",
+    "u",
+    "ul",
+    "var",
 }
 _PLACEHOLDER = re.compile(r"<([A-Za-z][\w.-]*)>")
 _CODE = re.compile(r"(^(?P<fence>```|~~~).*?^(?P=fence)[ \t]*$|`[^`\n]+`)", re.S | re.M)
 _CDN_LOADERS = (
     re.compile(r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->", re.S),
-    re.compile(r'<script type="module">(?:(?!</script>).)*?mermaid(?:(?!</script>).)*?</script>',
-               re.S),
+    re.compile(
+        r'<script type="module">(?:(?!</script>).)*?mermaid(?:(?!</script>).)*?</script>', re.S
+    ),
 )
 log = logging.getLogger("mkdocs.hooks.pages")
 
@@ -45,16 +83,20 @@ def _mathml(tex: str, display: str, page) -> str:
     tex = html.unescape(tex).strip()
     log.debug("%s: typesetting %s", page.file.src_path, tex)
     if r"\begin{" in tex:
-        raise PluginError(f"{page.file.src_path}: {tex!r}: write one equation per $$ block "
-                          "(browsers ignore MathML column alignment: rows would be centred)")
+        raise PluginError(
+            f"{page.file.src_path}: {tex!r}: write one equation per $$ block "
+            "(browsers ignore MathML column alignment: rows would be centred)"
+        )
     try:
         out = convert(tex, display=display)
     except Exception as exc:  # latex2mathml raises plain exceptions for what it does not know
         raise PluginError(f"{page.file.src_path}: cannot typeset {tex!r}: {exc}") from exc
     unknown = re.search(r">(?:\\[A-Za-z]+|&amp;|&)<", out)  # a command or "&" left as text
     if unknown:
-        raise PluginError(f"{page.file.src_path}: cannot typeset {tex!r}: latex2mathml does not "
-                          f"know {unknown.group(0)}")
+        raise PluginError(
+            f"{page.file.src_path}: cannot typeset {tex!r}: latex2mathml does not "
+            f"know {unknown.group(0)}"
+        )
     return out
 
 
@@ -66,7 +108,7 @@ def _escape_placeholders(text: str) -> str:
     out = []
     last = 0
     for code in _CODE.finditer(text):
-        out.append(_PLACEHOLDER.sub(one, text[last:code.start()]))
+        out.append(_PLACEHOLDER.sub(one, text[last : code.start()]))
         out.append(code.group(0))
         last = code.end()
     out.append(_PLACEHOLDER.sub(one, text[last:]))

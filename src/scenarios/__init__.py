@@ -39,41 +39,23 @@ __all__ = ["__version__", *sorted(_WHERE)]
 if TYPE_CHECKING:
     from scenarios.api import (
         Run as Run,
-    )
-    from scenarios.api import (
         audit as audit,
-    )
-    from scenarios.api import (
         compare as compare,
-    )
-    from scenarios.api import (
         load_config as load_config,
-    )
-    from scenarios.api import (
         load_run as load_run,
-    )
-    from scenarios.api import (
         run as run,
-    )
-    from scenarios.api import (
         save as save,
-    )
-    from scenarios.api import (
         save_sensitivity as save_sensitivity,
-    )
-    from scenarios.api import (
         save_stress as save_stress,
-    )
-    from scenarios.api import (
         sensitivity as sensitivity,
-    )
-    from scenarios.api import (
         stress as stress,
     )
-    from scenarios.errors import ConfigError as ConfigError
-    from scenarios.errors import DataError as DataError
-    from scenarios.errors import ModelError as ModelError
-    from scenarios.errors import ScenariosError as ScenariosError
+    from scenarios.errors import (
+        ConfigError as ConfigError,
+        DataError as DataError,
+        ModelError as ModelError,
+        ScenariosError as ScenariosError,
+    )
     from scenarios.model.growth import register_growth as register_growth
     from scenarios.model.impact import register_impact as register_impact
 

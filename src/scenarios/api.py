@@ -15,6 +15,8 @@ import pandas as pd
 import xarray as xr
 from pydantic import ValidationError
 
+from scenarios.analysis.audit import audit as _audit
+from scenarios.analysis.ensemble import run_chunked
 from scenarios.analysis.memory import ensemble_bytes, memory_budget
 from scenarios.analysis.metrics import HEADLINE, compute_metrics, headline
 from scenarios.analysis.runs import (
@@ -25,6 +27,13 @@ from scenarios.analysis.runs import (
     off_centre,
     run,
     run_from_manifest,
+)
+from scenarios.analysis.sensitivity.run import run_sensitivity
+from scenarios.analysis.stress import (
+    breakeven_table,
+    driver_table,
+    stress as _stress,
+    summary_table,
 )
 from scenarios.config.load import available_configs
 from scenarios.config.schema import RUN_NAME, RUN_NAME_RULE, MetricSettings, Spec
@@ -82,8 +91,14 @@ def _write_visuals(run_: Run, plots_dir: Path) -> None:
     lead = [] if run_.reference is None else [policy_section(run_.policy, run_.reference.spec.name)]
     if run_.point is not None:
         lead.append(point_section(run_.point))
-    write_report(plots_dir.parent / "report.html", results=run_.results, metrics=run_.metrics,
-                 config_text=config_text, plots=figures, lead=lead)
+    write_report(
+        plots_dir.parent / "report.html",
+        results=run_.results,
+        metrics=run_.metrics,
+        config_text=config_text,
+        plots=figures,
+        lead=lead,
+    )
     write_iamc(run_.results, plots_dir.parent)
 
 
@@ -92,23 +107,24 @@ def load_run(run_dir: str | Path) -> xr.Dataset:
     return read_results(run_dir)
 
 
-def stress(claim_file: str | Path, *, samples: int = 500, seed: int = 0, ci_width: float = 0.05,
-           max_samples: int = 8000):
+def stress(
+    claim_file: str | Path,
+    *,
+    samples: int = 500,
+    seed: int = 0,
+    ci_width: float = 0.05,
+    max_samples: int = 8000,
+):
     """Stress-test every claim of a claim file; see :func:`scenarios.analysis.stress.stress`."""
-    from scenarios.analysis.stress import stress as _stress
-
-    return _stress(claim_file, samples=samples, seed=seed, ci_width=ci_width, max_samples=max_samples)
+    return _stress(
+        claim_file, samples=samples, seed=seed, ci_width=ci_width, max_samples=max_samples
+    )
 
 
 def save_stress(claim_results: list, claim_file: str | Path, out_dir: str | Path = "runs") -> Path:
     """Write ``<out_dir>/stress_<file>/``: claims.csv, drivers.csv, breakevens.csv, verdicts.txt,
     plots and report.html, atomically."""
-    from scenarios.analysis.stress import (
-        breakeven_table,
-        driver_table,
-        summary_table,
-    )
-    from scenarios.outputs.stress import write_stress_visuals
+    from scenarios.outputs.stress import write_stress_visuals  # matplotlib, on first use
 
     name = f"stress_{Path(claim_file).stem}"
     summary = summary_table(claim_results)
@@ -116,7 +132,9 @@ def save_stress(claim_results: list, claim_file: str | Path, out_dir: str | Path
         "claims.csv": lambda p: summary.to_csv(p, index=False),
         "drivers.csv": lambda p: driver_table(claim_results).to_csv(p, index=False),
         "breakevens.csv": lambda p: breakeven_table(claim_results).to_csv(p, index=False),
-        "verdicts.txt": lambda p: p.write_text("".join(f"{r.claim.id}: {r.verdict}\n" for r in claim_results)),
+        "verdicts.txt": lambda p: p.write_text(
+            "".join(f"{r.claim.id}: {r.verdict}\n" for r in claim_results)
+        ),
         "plots": lambda p: write_stress_visuals(claim_results, Path(claim_file), p),
     }
     return write_run(Path(out_dir) / name, writers, kind="stress")
@@ -129,8 +147,12 @@ def _load_or_run(item: str | Path, out_dir: Path) -> tuple[str, xr.Dataset, dict
         results = read_results(path)
         name = str(results.attrs.get("scenario", path.name))
         if not RUN_NAME.fullmatch(name):
-            raise ScenariosError("results.nc names its scenario with an invalid run name", file=str(path),
-                                 value=name, hint=RUN_NAME_RULE)
+            raise ScenariosError(
+                "results.nc names its scenario with an invalid run name",
+                file=str(path),
+                value=name,
+                hint=RUN_NAME_RULE,
+            )
         return name, results, _manifest_config(path / "manifest.json")
     result = run(item)
     save(result, out_dir)
@@ -155,16 +177,27 @@ def _compatibility(runs: dict[str, xr.Dataset]) -> None:
             a, b = list(first[dim].values), list(other[dim].values)
             if a != b:
                 only_a, only_b = sorted(set(a) - set(b)), sorted(set(b) - set(a))
-                detail = f"only in {first_name}: {only_a}; only in {name}: {only_b}" if (only_a or only_b) else "order differs"
-                raise ConfigError(f"runs {first_name} and {name} have different {dim} ({detail})",
-                                  path=dim, hint="compare scenarios that extend the same parent config")
+                detail = (
+                    f"only in {first_name}: {only_a}; only in {name}: {only_b}"
+                    if (only_a or only_b)
+                    else "order differs"
+                )
+                raise ConfigError(
+                    f"runs {first_name} and {name} have different {dim} ({detail})",
+                    path=dim,
+                    hint="compare scenarios that extend the same parent config",
+                )
 
 
 def delta_table(runs: dict[str, xr.Dataset], settings: MetricSettings) -> pd.DataFrame:
     """Key metrics of every run (median over samples) and their difference from the first run."""
     frames = {name: compute_metrics(results, settings) for name, results in runs.items()}
-    central = {name: f[f["statistic"].isin(["value", "p50"])].set_index(["metric", "country", "start", "end", "units"])["value"]
-               for name, f in frames.items()}
+    central = {
+        name: f[f["statistic"].isin(["value", "p50"])].set_index(
+            ["metric", "country", "start", "end", "units"]
+        )["value"]
+        for name, f in frames.items()
+    }
     table = pd.DataFrame(central)
     reference = next(iter(runs))
     for name in list(runs)[1:]:
@@ -176,18 +209,26 @@ def compare(items: list[str | Path], *, out_dir: str | Path = "runs") -> tuple[p
     """Compare two or more runs (folders, or configs run first) against the first; write
     ``<out_dir>/compare_<names>/`` with delta.csv, overlay plots and report.html."""
     if len(items) < 2:
-        raise ConfigError("compare needs two or more runs or configs", value=[str(i) for i in items])
+        raise ConfigError(
+            "compare needs two or more runs or configs", value=[str(i) for i in items]
+        )
     out_dir = Path(out_dir)
     loaded = [_load_or_run(item, out_dir) for item in items]
     runs = {name: results for name, results, _ in loaded}
     if len(runs) < len(loaded):
-        raise ConfigError("two of the runs have the same scenario name", value=[n for n, _, _ in loaded])
+        raise ConfigError(
+            "two of the runs have the same scenario name", value=[n for n, _, _ in loaded]
+        )
     _compatibility(runs)
     try:
         settings = MetricSettings.model_validate(loaded[0][2].get("metrics", {}))
     except ValidationError:
-        raise ConfigError("the manifest's metrics settings are invalid", file=str(Path(items[0]) / "manifest.json"),
-                          path="config.metrics", hint="run the scenario again to write a new manifest") from None
+        raise ConfigError(
+            "the manifest's metrics settings are invalid",
+            file=str(Path(items[0]) / "manifest.json"),
+            path="config.metrics",
+            hint="run the scenario again to write a new manifest",
+        ) from None
     table = delta_table(runs, settings)
 
     def visuals(plots_dir: Path) -> None:
@@ -196,17 +237,28 @@ def compare(items: list[str | Path], *, out_dir: str | Path = "runs") -> tuple[p
 
         plots_dir.mkdir()
         figures = plot_comparison(runs, plots_dir)
-        write_compare_report(plots_dir.parent / "report.html", delta_table=table, plots=figures, names=list(runs))
+        write_compare_report(
+            plots_dir.parent / "report.html", delta_table=table, plots=figures, names=list(runs)
+        )
 
     writers = {"delta.csv": lambda p: table.to_csv(p, index=False), "plots": visuals}
     path = write_run(out_dir / ("compare_" + "_vs_".join(runs)), writers, kind="compare")
     return table, path
 
 
-def sensitivity(config: str | Path | Spec, *, method: str = "sobol", n: int = 1024, seed: int | None = None,
-                outputs: list[str] | None = None, overrides: list[str] | None = None,
-                over_time: bool = True, second_order: bool = False, scheduler: str | None = None,
-                dataset: Dataset | None = None):
+def sensitivity(
+    config: str | Path | Spec,
+    *,
+    method: str = "sobol",
+    n: int = 1024,
+    seed: int | None = None,
+    outputs: list[str] | None = None,
+    overrides: list[str] | None = None,
+    over_time: bool = True,
+    second_order: bool = False,
+    scheduler: str | None = None,
+    dataset: Dataset | None = None,
+):
     """Global sensitivity analysis of a scenario's key outputs over its ``uncertainties``.
 
     The scenario (and its reference) run on the design, a block of rows at a time; outputs
@@ -222,11 +274,18 @@ def sensitivity(config: str | Path | Spec, *, method: str = "sobol", n: int = 10
     >>> result = sensitivity("nnmi_full45", method="sobol", n=1024)  # doctest: +SKIP
     >>> result.to_frame()                                            # doctest: +SKIP
     """
-    from scenarios.analysis.sensitivity.run import run_sensitivity
-
-    return run_sensitivity(config, method, n, seed=seed, outputs=outputs or (), overrides=overrides,
-                           over_time=over_time, second_order=second_order, scheduler=scheduler,
-                           dataset=dataset)
+    return run_sensitivity(
+        config,
+        method,
+        n,
+        seed=seed,
+        outputs=outputs or (),
+        overrides=overrides,
+        over_time=over_time,
+        second_order=second_order,
+        scheduler=scheduler,
+        dataset=dataset,
+    )
 
 
 def save_sensitivity(result, out_dir: str | Path = "runs", *, plots: bool = True) -> Path:
@@ -237,9 +296,17 @@ def save_sensitivity(result, out_dir: str | Path = "runs", *, plots: bool = True
     return write_sensitivity(result, out_dir, plots=plots)
 
 
-def run_ensemble(config: str | Path | Spec, *, overrides: list[str] | None = None, samples: int | None = None,
-                 seed: int | None = None, method: str = "random", chunks: int | None = None,
-                 scheduler: str | None = None, out_dir: str | Path = "runs"):
+def run_ensemble(
+    config: str | Path | Spec,
+    *,
+    overrides: list[str] | None = None,
+    samples: int | None = None,
+    seed: int | None = None,
+    method: str = "random",
+    chunks: int | None = None,
+    scheduler: str | None = None,
+    out_dir: str | Path = "runs",
+):
     """:func:`run` in memory, or chunked along ``sample`` with dask when ``chunks`` or a
     ``scheduler`` address is given, or when the ensemble would not fit in memory
     (:func:`scenarios.analysis.memory.memory_budget`).
@@ -253,16 +320,29 @@ def run_ensemble(config: str | Path | Spec, *, overrides: list[str] | None = Non
             return run(config, overrides=overrides, samples=samples, seed=seed, method=method)
         spec = config if isinstance(config, Spec) else load_config(config, overrides)
         years = spec.horizon - spec.history_start + 1  # at most: the base year may come earlier
-        needed = ensemble_bytes(samples, years, len(spec.countries), len(spec.programs),
-                                with_reference=bool(spec.reference))
+        needed = ensemble_bytes(
+            samples,
+            years,
+            len(spec.countries),
+            len(spec.programs),
+            with_reference=bool(spec.reference),
+        )
         if needed <= memory_budget():
             return run(config, overrides=overrides, samples=samples, seed=seed, method=method)
     if samples is None:
-        raise ConfigError("--chunks and --scheduler split an ensemble: give --samples", path="--samples")
-    from scenarios.analysis.ensemble import run_chunked
-
-    return run_chunked(config, overrides=overrides, samples=samples, seed=seed, method=method, chunks=chunks,
-                       scheduler=scheduler, out_dir=out_dir)
+        raise ConfigError(
+            "--chunks and --scheduler split an ensemble: give --samples", path="--samples"
+        )
+    return run_chunked(
+        config,
+        overrides=overrides,
+        samples=samples,
+        seed=seed,
+        method=method,
+        chunks=chunks,
+        scheduler=scheduler,
+        out_dir=out_dir,
+    )
 
 
 def audit(*, data: str | Path | None = None, out_dir: str | Path | None = "runs") -> pd.DataFrame:
@@ -287,7 +367,6 @@ def audit(*, data: str | Path | None = None, out_dir: str | Path | None = "runs"
     >>> table.set_index("id").loc["chn_growth_2023", "verdict"]
     'reproduces'
     """
-    from scenarios.analysis.audit import audit as _audit
     from scenarios.outputs.audit import save_audit
 
     dataset = load_dataset(data)

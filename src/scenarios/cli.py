@@ -27,7 +27,9 @@ app = typer.Typer(
     help="Scenario and projection engine for manufacturing-innovation policy.",
     pretty_exceptions_enable=False,
 )
-data_app = typer.Typer(no_args_is_help=True, help="The embedded dataset: show it, import new downloads.")
+data_app = typer.Typer(
+    no_args_is_help=True, help="The embedded dataset: show it, import new downloads."
+)
 app.add_typer(data_app, name="data")
 
 console = Console()
@@ -49,21 +51,49 @@ SetOption = Annotated[
 
 @app.command()
 def run(
-    configs: Annotated[list[str] | None, typer.Argument(
-        help="Config files or shipped names (see 'scenarios list').", autocompletion=_complete_config)] = None,
-    from_manifest: Annotated[Path | None, typer.Option("--from", help="Re-run exactly what a runs/<name>/manifest.json records "
-                                                       "(with --set: that world, changed).")] = None,
+    configs: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Config files or shipped names (see 'scenarios list').",
+            autocompletion=_complete_config,
+        ),
+    ] = None,
+    from_manifest: Annotated[
+        Path | None,
+        typer.Option(
+            "--from",
+            help="Re-run exactly what a runs/<name>/manifest.json records "
+            "(with --set: that world, changed).",
+        ),
+    ] = None,
     set_: SetOption = None,
-    samples: Annotated[int | None, typer.Option("--samples", "-n", help="Ensemble size (default: one deterministic run).")] = None,
+    samples: Annotated[
+        int | None,
+        typer.Option("--samples", "-n", help="Ensemble size (default: one deterministic run)."),
+    ] = None,
     seed: Annotated[int | None, typer.Option(help="Random seed (default: the config's).")] = None,
     method: Annotated[str, typer.Option(help="Ensemble design: random, lhs or sobol.")] = "random",
     out: Annotated[Path, typer.Option(help="Folder that receives runs/<name>/.")] = Path("runs"),
-    no_plots: Annotated[bool, typer.Option("--no-plots", help="Skip plots, report and IAMC export.")] = False,
+    no_plots: Annotated[
+        bool, typer.Option("--no-plots", help="Skip plots, report and IAMC export.")
+    ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
-    chunks: Annotated[int | None, typer.Option("--chunks", min=1, help="Split the ensemble into K chunks run with dask; "
-                                               "results to runs/<name>/results.zarr (automatic past the memory budget).")] = None,
-    scheduler: Annotated[str | None, typer.Option("--scheduler", help="Run the chunks on a dask.distributed "
-                                                  "cluster, e.g. tcp://host:8786.")] = None,
+    chunks: Annotated[
+        int | None,
+        typer.Option(
+            "--chunks",
+            min=1,
+            help="Split the ensemble into K chunks run with dask; "
+            "results to runs/<name>/results.zarr (automatic past the memory budget).",
+        ),
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler",
+            help="Run the chunks on a dask.distributed cluster, e.g. tcp://host:8786.",
+        ),
+    ] = None,
 ) -> None:
     """Run scenarios and write runs/<name>/ (results.nc, metrics.csv, plots, report.html).
 
@@ -76,17 +106,42 @@ def run(
     if from_manifest is not None:
         results = [api.run_from_manifest(from_manifest, overrides=set_)]
     elif configs:
-        results = (api.run_ensemble(config, overrides=set_, samples=samples, seed=seed, method=method, chunks=chunks,
-                                    scheduler=scheduler, out_dir=out) for config in configs)
+        results = (
+            api.run_ensemble(
+                config,
+                overrides=set_,
+                samples=samples,
+                seed=seed,
+                method=method,
+                chunks=chunks,
+                scheduler=scheduler,
+                out_dir=out,
+            )
+            for config in configs
+        )
     else:
-        raise ConfigError("give a config (a file or a shipped name) or --from MANIFEST", path="run",
-                          hint="e.g. scenarios run nnmi_full45")
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
-                  console=errors, transient=True, disable=quiet) as progress:
+        raise ConfigError(
+            "give a config (a file or a shipped name) or --from MANIFEST",
+            path="run",
+            hint="e.g. scenarios run nnmi_full45",
+        )
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TimeElapsedColumn(),
+        console=errors,
+        transient=True,
+        disable=quiet,
+    ) as progress:
         task = progress.add_task("running", total=len(configs or [None]))
         for result in results:
             progress.update(task, description=f"writing {result.spec.name}")
-            path = result.path if not isinstance(result, api.Run) else api.save(result, out, plots=not no_plots)
+            path = (
+                result.path
+                if not isinstance(result, api.Run)
+                else api.save(result, out, plots=not no_plots)
+            )
             progress.advance(task)
             for line in getattr(result, "warnings", ()):
                 errors.print(f"[yellow]warning[/yellow]: {line}", highlight=False)
@@ -96,18 +151,25 @@ def run(
 
 def _print_summary(result: Run, path: Path) -> None:
     rate = result.spec.metrics.discount_rate
-    table = Table(title=f"{result.spec.name}: {result.spec.description}", title_justify="left",
-                  caption="USD M: USD million at constant 2015 prices; pp: percentage points a year; "
-                  "bcr_federal / bcr_total: discounted MVA gain per discounted dollar of federal / of "
-                  f"federal + non-federal (match) spend, discount rate {rate:.1%} a year",
-                  caption_justify="left")
+    table = Table(
+        title=f"{result.spec.name}: {result.spec.description}",
+        title_justify="left",
+        caption="USD M: USD million at constant 2015 prices; pp: percentage points a year; "
+        "bcr_federal / bcr_total: discounted MVA gain per discounted dollar of federal / of "
+        f"federal + non-federal (match) spend, discount rate {rate:.1%} a year",
+        caption_justify="left",
+    )
     for column in ("metric", "country", "years", "value"):
-        table.add_column(column, justify="right" if column == "value" else "left", no_wrap=column != "value")
+        table.add_column(
+            column, justify="right" if column == "value" else "left", no_wrap=column != "value"
+        )
     for row in result.summary.itertuples():
         if row.metric.startswith("delta_") and row.value == 0:
             continue
         years = _years(row.start, row.end)
-        value = row.note or _fmt(row.value, row.units, delta=row.metric.startswith("delta"))  # a note: no value
+        value = row.note or _fmt(
+            row.value, row.units, delta=row.metric.startswith("delta")
+        )  # a note: no value
         table.add_row(row.metric, row.country, years, value)
     console.print(table)
     _print_point_check(getattr(result, "point", None))
@@ -115,22 +177,36 @@ def _print_summary(result: Run, path: Path) -> None:
         from scenarios.outputs.report import policy_lines
 
         reference = result.spec.reference
-        console.print(f"policy (what differs from {reference}; every other assumption is shared):", highlight=False)
+        console.print(
+            f"policy (what differs from {reference}; every other assumption is shared):",
+            highlight=False,
+        )
         for line in policy_lines(result.policy, reference) or ["none"]:
             console.print(f"  {line}", markup=False, highlight=False)
-    console.print(f"[green]wrote[/green] {path}  ({result.results.sizes['sample']} sample(s), {result.seconds:.2f} s)")
+    console.print(
+        f"[green]wrote[/green] {path}  ({result.results.sizes['sample']} sample(s), {result.seconds:.2f} s)"
+    )
 
 
 def _print_point_check(point) -> None:
     """Where the deterministic headline falls outside the ensemble's 25-75 % band, say so."""
     if point is None or not point["outside"].any():
         return
-    console.print("[yellow]the point run (every uncertain input at its point value) falls outside the "
-                  "ensemble's 25-75 % band for:[/yellow]")
+    console.print(
+        "[yellow]the point run (every uncertain input at its point value) falls outside the "
+        "ensemble's 25-75 % band for:[/yellow]"
+    )
     for row in point[point["outside"]].itertuples():
-        show = {c: _fmt(getattr(row, c), row.units, delta=row.metric.startswith("delta")) for c in ("point", "p25", "p50", "p75")}
-        console.print(f"  {row.metric} {row.country} {_years(row.start, row.end)}: point {show['point']}, ensemble median "
-                      f"{show['p50']} (25-75 %: {show['p25']} to {show['p75']})", markup=False, highlight=False)
+        show = {
+            c: _fmt(getattr(row, c), row.units, delta=row.metric.startswith("delta"))
+            for c in ("point", "p25", "p50", "p75")
+        }
+        console.print(
+            f"  {row.metric} {row.country} {_years(row.start, row.end)}: point {show['point']}, ensemble median "
+            f"{show['p50']} (25-75 %: {show['p25']} to {show['p75']})",
+            markup=False,
+            highlight=False,
+        )
 
 
 def _years(start: int, end: int) -> str:
@@ -149,8 +225,13 @@ def _fmt(value: float, units: str, *, delta: bool = False) -> str:
 
 @app.command()
 def compare(
-    runs: Annotated[list[str], typer.Argument(help="Two or more run folders (runs/<name>) or configs to run first.")],
-    out: Annotated[Path, typer.Option(help="Folder that receives runs/compare_<names>/.")] = Path("runs"),
+    runs: Annotated[
+        list[str],
+        typer.Argument(help="Two or more run folders (runs/<name>) or configs to run first."),
+    ],
+    out: Annotated[Path, typer.Option(help="Folder that receives runs/compare_<names>/.")] = Path(
+        "runs"
+    ),
 ) -> None:
     """Compare runs against the first: overlay plots, a delta table and report.html.
 
@@ -161,11 +242,20 @@ def compare(
     table, path = api.compare(runs, out_dir=out)
     names = [c for c in table.columns if " - " in c]
     view = table[table["metric"].isin(api.HEADLINE)]
-    rich_table = Table("metric", "country", "years", *names, title="differences from the first run", title_justify="left")
+    rich_table = Table(
+        "metric",
+        "country",
+        "years",
+        *names,
+        title="differences from the first run",
+        title_justify="left",
+    )
     for row in view.itertuples(index=False):
         years = _years(row.start, row.end)
-        deltas = row[len(row) - len(names):]
-        rich_table.add_row(row.metric, row.country, years, *[_fmt(v, row.units, delta=True) for v in deltas])
+        deltas = row[len(row) - len(names) :]
+        rich_table.add_row(
+            row.metric, row.country, years, *[_fmt(v, row.units, delta=True) for v in deltas]
+        )
     console.print(rich_table)
     console.print(f"[green]wrote[/green] {path}")
 
@@ -200,11 +290,17 @@ def validate(
 @app.command()
 def stress(
     claim_files: Annotated[list[Path], typer.Argument(help="Claim files (configs/claims/*.yaml).")],
-    samples: Annotated[int, typer.Option("--samples", "-n", help="Futures per sampling round.")] = 500,
+    samples: Annotated[
+        int, typer.Option("--samples", "-n", help="Futures per sampling round.")
+    ] = 500,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
-    ci_width: Annotated[float, typer.Option(help="Sample until the 95 % interval is this narrow.")] = 0.05,
+    ci_width: Annotated[
+        float, typer.Option(help="Sample until the 95 % interval is this narrow.")
+    ] = 0.05,
     max_samples: Annotated[int, typer.Option(help="Cap on futures per claim.")] = 8000,
-    out: Annotated[Path, typer.Option(help="Folder that receives runs/stress_<file>/.")] = Path("runs"),
+    out: Annotated[Path, typer.Option(help="Folder that receives runs/stress_<file>/.")] = Path(
+        "runs"
+    ),
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
 ) -> None:
     """Stress-test claims: probability they hold, drivers, breakevens, PRIM boxes, verdicts.
@@ -214,7 +310,9 @@ def stress(
     from scenarios import api
 
     for claim_file in claim_files:
-        results = api.stress(claim_file, samples=samples, seed=seed, ci_width=ci_width, max_samples=max_samples)
+        results = api.stress(
+            claim_file, samples=samples, seed=seed, ci_width=ci_width, max_samples=max_samples
+        )
         path = api.save_stress(results, claim_file, out)
         if not quiet:
             table = Table("claim", "verdict", title=str(claim_file), title_justify="left")
@@ -241,14 +339,22 @@ def list_configs() -> None:
 
 @app.command()
 def calibrate(
-    config: Annotated[str, typer.Argument(
-        help="Config file or shipped name.", autocompletion=_complete_config)],
-    window: Annotated[tuple[int, int] | None, typer.Option(
-        help="Fit window START END (default: each country's longest history).")] = None,
-    fix: Annotated[list[str] | None, typer.Option(
-        "--fix", help="Hold a parameter at the config's value, e.g. g_lr (repeatable).")] = None,
-    bootstrap: Annotated[int, typer.Option(
-        help="Residual-bootstrap refits for the std errors (default: Jacobian).")] = 0,
+    config: Annotated[
+        str, typer.Argument(help="Config file or shipped name.", autocompletion=_complete_config)
+    ],
+    window: Annotated[
+        tuple[int, int] | None,
+        typer.Option(help="Fit window START END (default: each country's longest history)."),
+    ] = None,
+    fix: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--fix", help="Hold a parameter at the config's value, e.g. g_lr (repeatable)."
+        ),
+    ] = None,
+    bootstrap: Annotated[
+        int, typer.Option(help="Residual-bootstrap refits for the std errors (default: Jacobian).")
+    ] = 0,
     seed: Annotated[int, typer.Option(help="Seed of the bootstrap.")] = 0,
     out: Annotated[Path | None, typer.Option(help="Write the YAML config fragment here.")] = None,
 ) -> None:
@@ -259,8 +365,9 @@ def calibrate(
     from scenarios.analysis import calibration
     from scenarios.files import write_text
 
-    result = calibration.calibrate(config, window, fix=tuple(fix or ()), bootstrap=bootstrap,
-                                   seed=seed)
+    result = calibration.calibrate(
+        config, window, fix=tuple(fix or ()), bootstrap=bootstrap, seed=seed
+    )
     console.print(result.rich_table())
     for line in result.warnings():
         errors.print(f"[yellow]warning[/yellow]: {line}", highlight=False)
@@ -273,12 +380,15 @@ def calibrate(
 
 @app.command()
 def backtest(
-    config: Annotated[str, typer.Argument(
-        help="Config file or shipped name.", autocompletion=_complete_config)],
+    config: Annotated[
+        str, typer.Argument(help="Config file or shipped name.", autocompletion=_complete_config)
+    ],
     fit: Annotated[tuple[int, int], typer.Option(help="Fit window START END.")] = (2004, 2015),
     test: Annotated[tuple[int, int], typer.Option(help="Test window START END.")] = (2016, 2023),
-    out: Annotated[Path, typer.Option(help="Folder for backtest.csv and backtest.png (written like a run folder).")] = Path(
-        "backtest"),
+    out: Annotated[
+        Path,
+        typer.Option(help="Folder for backtest.csv and backtest.png (written like a run folder)."),
+    ] = Path("backtest"),
 ) -> None:
     """Score every growth component out of sample against naive benchmarks (MAPE, CAGR error).
 
@@ -294,7 +404,9 @@ def backtest(
 
 @app.command()
 def schema(
-    out: Annotated[Path | None, typer.Option(help="Write the schema to this file (default: print it).")] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Write the schema to this file (default: print it).")
+    ] = None,
 ) -> None:
     """The JSON schema of config files, for editors (YAML language server, VS Code, PyCharm).
 
@@ -307,13 +419,19 @@ def schema(
         sys.stdout.write(text)
         return
     out.write_text(text, encoding="utf-8")
-    errors.print(f"[green]wrote[/green] {out}; point a config to it with a first line "
-                 f"'# yaml-language-server: $schema={out.name}'", highlight=False)
+    errors.print(
+        f"[green]wrote[/green] {out}; point a config to it with a first line "
+        f"'# yaml-language-server: $schema={out.name}'",
+        highlight=False,
+    )
 
 
 @data_app.command("show")
 def data_show(
-    path: Annotated[Path | None, typer.Option(help="A dataset folder made by 'data import' (default: embedded).")] = None,
+    path: Annotated[
+        Path | None,
+        typer.Option(help="A dataset folder made by 'data import' (default: embedded)."),
+    ] = None,
 ) -> None:
     """Show the dataset's series and tables with their years, units and sources.
 
@@ -344,11 +462,20 @@ def data_import(
     from scenarios.data import import_file
 
     written = import_file(kind, file, out)
-    console.print(f"[green]wrote[/green] {written}; use it with 'data: {{path: {out}}}' in a config")
+    console.print(
+        f"[green]wrote[/green] {written}; use it with 'data: {{path: {out}}}' in a config"
+    )
 
 
 def _print_error(exc: ScenariosError) -> None:
-    errors.print(Panel(Text(str(exc)), title=f"[red]{type(exc).__name__}[/red]", title_align="left", expand=False))
+    errors.print(
+        Panel(
+            Text(str(exc)),
+            title=f"[red]{type(exc).__name__}[/red]",
+            title_align="left",
+            expand=False,
+        )
+    )
 
 
 def _terminate(signum: int, frame: object) -> None:
@@ -373,7 +500,9 @@ def main() -> None:
         sys.argv.remove("--debug")
     signal.signal(signal.SIGTERM, _terminate)
     try:
-        code = app(standalone_mode=False)  # click returns a typer.Exit's code here instead of raising
+        code = app(
+            standalone_mode=False
+        )  # click returns a typer.Exit's code here instead of raising
         if code == 130:  # typer turns Ctrl-C (and SIGTERM, see _terminate) into Exit(130)
             _interrupted()
         if isinstance(code, int) and code:
@@ -393,37 +522,53 @@ def main() -> None:
         where = f": {exc.filename}" if exc.filename else ""
         errors.print(f"[red]error[/red]: {exc.strerror or exc}{where}", highlight=False)
         sys.exit(2)
-    except Exception as exc:  # noqa: BLE001 - the last line of defence for the CLI
+    except Exception as exc:
         if _is_usage_error(exc):
             exc.show()  # type: ignore[attr-defined]
             sys.exit(exc.exit_code)  # type: ignore[attr-defined]
         if debug:
             traceback.print_exc()
-        errors.print(f"[red]internal error[/red]: {type(exc).__name__}: {exc}\n"
-                     "run again with --debug for the traceback, and please report it", highlight=False)
+        errors.print(
+            f"[red]internal error[/red]: {type(exc).__name__}: {exc}\n"
+            "run again with --debug for the traceback, and please report it",
+            highlight=False,
+        )
         sys.exit(1)
     sys.exit(code if isinstance(code, int) else 0)
 
 
 @app.command()
 def sensitivity(
-    config: Annotated[str, typer.Argument(
-        help="Config file or shipped name.", autocompletion=_complete_config)],
-    method: Annotated[str, typer.Option(
-        help="sobol, morris, fast, rbd_fast, delta or pawn.")] = "sobol",
+    config: Annotated[
+        str, typer.Argument(help="Config file or shipped name.", autocompletion=_complete_config)
+    ],
+    method: Annotated[
+        str, typer.Option(help="sobol, morris, fast, rbd_fast, delta or pawn.")
+    ] = "sobol",
     n: Annotated[int, typer.Option("-n", help="Base sample size (sobol: a power of 2).")] = 1024,
     seed: Annotated[int | None, typer.Option(help="Random seed (default: the config's).")] = None,
-    output: Annotated[list[str] | None, typer.Option(
-        "--output",
-        help="Another output, e.g. name=mva,country=JPN,year=2030 (repeatable).")] = None,
+    output: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--output", help="Another output, e.g. name=mva,country=JPN,year=2030 (repeatable)."
+        ),
+    ] = None,
     set_: SetOption = None,
-    out: Annotated[Path, typer.Option(
-        help="Folder that receives runs/<name>_sensitivity/.")] = Path("runs"),
-    second_order: Annotated[bool, typer.Option(
-        "--second-order", help="sobol: also pairwise indices S2 (design n (2d + 2) rows, "
-        "not n (d + 2); slower analysis).")] = False,
-    scheduler: Annotated[str | None, typer.Option(
-        help="dask.distributed scheduler address: run the design on that cluster.")] = None,
+    out: Annotated[
+        Path, typer.Option(help="Folder that receives runs/<name>_sensitivity/.")
+    ] = Path("runs"),
+    second_order: Annotated[
+        bool,
+        typer.Option(
+            "--second-order",
+            help="sobol: also pairwise indices S2 (design n (2d + 2) rows, "
+            "not n (d + 2); slower analysis).",
+        ),
+    ] = False,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(help="dask.distributed scheduler address: run the design on that cluster."),
+    ] = None,
     no_plots: Annotated[bool, typer.Option("--no-plots", help="Skip plots and report.")] = False,
 ) -> None:
     """Which assumptions drive the key outputs: indices with CIs, convergence, plots, report.
@@ -433,8 +578,16 @@ def sensitivity(
     from scenarios import api
     from scenarios.outputs.sensitivity import drivers_rich_table
 
-    result = api.sensitivity(config, method=method, n=n, seed=seed, outputs=output,
-                             overrides=set_, second_order=second_order, scheduler=scheduler)
+    result = api.sensitivity(
+        config,
+        method=method,
+        n=n,
+        seed=seed,
+        outputs=output,
+        overrides=set_,
+        second_order=second_order,
+        scheduler=scheduler,
+    )
     path = api.save_sensitivity(result, out, plots=not no_plots)
     console.print(drivers_rich_table(result))
     for line in result.warnings:
@@ -444,7 +597,9 @@ def sensitivity(
 
 @app.command()
 def audit(
-    data: Annotated[Path | None, typer.Option(help="A dataset folder (default: the embedded dataset).")] = None,
+    data: Annotated[
+        Path | None, typer.Option(help="A dataset folder (default: the embedded dataset).")
+    ] = None,
     out: Annotated[Path, typer.Option(help="Folder that receives runs/audit/.")] = Path("runs"),
 ) -> None:
     """Recompute every published figure of the sources from the data: reproduces or not, and what does.
@@ -464,12 +619,22 @@ def audit(
 
 @app.command()
 def explore(
-    config: Annotated[str, typer.Argument(help="Config file or shipped name to start from.",
-                                          autocompletion=_complete_config)] = "nnmi_full45",
-    port: Annotated[int | None, typer.Option(help="Port on 127.0.0.1 (default: a free one).")] = None,
-    samples: Annotated[int, typer.Option("--samples", "-n", help="Futures in the live ensemble.")] = 1000,
+    config: Annotated[
+        str,
+        typer.Argument(
+            help="Config file or shipped name to start from.", autocompletion=_complete_config
+        ),
+    ] = "nnmi_full45",
+    port: Annotated[
+        int | None, typer.Option(help="Port on 127.0.0.1 (default: a free one).")
+    ] = None,
+    samples: Annotated[
+        int, typer.Option("--samples", "-n", help="Futures in the live ensemble.")
+    ] = 1000,
     seed: Annotated[int | None, typer.Option(help="Random seed (default: the config's).")] = None,
-    open_: Annotated[bool, typer.Option("--open", help="Open the page in the default browser.")] = False,
+    open_: Annotated[
+        bool, typer.Option("--open", help="Open the page in the default browser.")
+    ] = False,
 ) -> None:
     """A live what-if explorer in the browser, on 127.0.0.1 only: move a lever, see the ensemble,
     the policy effect and the claims' verdicts change; export the setting as a config.
@@ -478,5 +643,11 @@ def explore(
     """
     from scenarios.outputs.explorer.serve import serve
 
-    serve(config, port=port, samples=samples, seed=seed, open_browser=open_,
-          echo=lambda line: console.print(line, highlight=False))
+    serve(
+        config,
+        port=port,
+        samples=samples,
+        seed=seed,
+        open_browser=open_,
+        echo=lambda line: console.print(line, highlight=False),
+    )

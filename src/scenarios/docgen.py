@@ -22,8 +22,11 @@ from collections.abc import Iterator
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
+from scenarios.analysis.sampling import DISTRIBUTIONS
 from scenarios.config import schema
 from scenarios.config.checks import SAMPLEABLE
+from scenarios.model.growth import GROWTH
+from scenarios.model.impact import IMPACT
 
 # Short descriptions of fields the schema does not describe itself (a Field description wins).
 NOTES: dict[str, str] = {
@@ -32,7 +35,7 @@ NOTES: dict[str, str] = {
     "Spec.source": "The source document the figures come from (a seed file name).",
     "Spec.horizon": "Last projected year.",
     "Spec.base_year": "Last observed year used as the launch point; default: the last year in "
-                      "which every modelled country has MVA data.",
+    "which every modelled country has MVA data.",
     "Spec.history_start": "First observed year carried into the results.",
     "Spec.seed": "Random seed of ensembles and AR(1) shocks: same config + same seed, same numbers.",
     "Spec.reference": "Name of the scenario this one is compared with (delta metrics, BCR).",
@@ -46,7 +49,7 @@ NOTES: dict[str, str] = {
     "Spec.correlations": "Rank correlations between uncertain parameters: [path_a, path_b, rho].",
     "DataSettings.path": "A dataset folder made by `scenarios data import`; default: the embedded data.",
     "DataSettings.edition": "Series edition, e.g. 'UN AMA through2024' or 'WDI 2025-07'; "
-                            "default: the dataset's default edition. Editions are never mixed.",
+    "default: the dataset's default edition. Editions are never mixed.",
     "Country.growth": "Baseline growth component.",
     "Country.shocks": "Optional AR(1) noise on the growth rate.",
     "Growth.kind": "A registered growth component: constant, convergence, trend, or your own.",
@@ -63,11 +66,11 @@ NOTES: dict[str, str] = {
     "Program.country": "ISO3 code of the economy whose MVA the program affects.",
     "Program.label": "Name in plots and reports.",
     "Program.history": "founding_years: institutes from institutes.csv; counts: counts by year "
-                       "(fraunhofer.csv); none: no history.",
+    "(fraunhofer.csv); none: no history.",
     "Program.new_institute_budget": "Money for new institutes (a Budget or a list of Budgets).",
     "Program.base_funding": "Recurring federal funding of the existing network.",
     "Program.cost_per_institute": "Federal cost of one institute over its funding period, "
-                                  "USD million, constant 2015 prices.",
+    "USD million, constant 2015 prices.",
     "Program.funding_years": "Years of federal funding per institute before exit.",
     "Program.profile": "front_loaded: linear taper to zero (the exit mechanism); flat: equal shares.",
     "Program.match_ratio": "Non-federal money per federal dollar.",
@@ -83,7 +86,7 @@ NOTES: dict[str, str] = {
     "Budget.end": "Last year of the budget (inclusive).",
     "Budget.currency": "Currency of the amounts.",
     "Budget.dollar_year": "Price year of all amounts (an appropriation); default: nominal in the "
-                          "year spent.",
+    "year spent.",
     "Budget.scale": "Multiplier on the whole path (sampleable as <program>.<budget>.scale).",
     "Impact.kind": "A registered impact component: rate_of_return, elasticity, none, or your own.",
     "Impact.rho": "rate_of_return: extra MVA per dollar of innovation capital, per year.",
@@ -130,8 +133,13 @@ def _type_name(annotation: object) -> str:
     if origin in (typing.Union, types.UnionType):
         return " \\| ".join(_type_name(a) for a in args)
     if origin is typing.Annotated:  # Year: int with its bounds
-        bounds = [f"{word} {getattr(m, attr)}" for info in args[1:] for m in getattr(info, "metadata", [info])
-                  for attr, word in _BOUNDS.items() if getattr(m, attr, None) is not None]
+        bounds = [
+            f"{word} {getattr(m, attr)}"
+            for info in args[1:]
+            for m in getattr(info, "metadata", [info])
+            for attr, word in _BOUNDS.items()
+            if getattr(m, attr, None) is not None
+        ]
         return f"{_type_name(args[0])} ({', '.join(bounds)})" if bounds else _type_name(args[0])
     if origin is not None:
         name = getattr(origin, "__name__", str(origin))
@@ -162,8 +170,15 @@ def _default(field) -> str:
     return f"`{json.dumps(_plain(value))}`"
 
 
-_BOUNDS = {"gt": ">", "ge": ">=", "lt": "<", "le": "<=", "min_length": "min length",
-           "max_length": "max length", "pattern": "pattern"}
+_BOUNDS = {
+    "gt": ">",
+    "ge": ">=",
+    "lt": "<",
+    "le": "<=",
+    "min_length": "min length",
+    "max_length": "max length",
+    "pattern": "pattern",
+}
 
 
 def _constraints(field) -> str:
@@ -185,7 +200,9 @@ def _models(annotation: object) -> Iterator[type[BaseModel]]:
         yield from _models(arg)
 
 
-def _walk(model: type[BaseModel], path: str, found: dict[type[BaseModel], list[str]]) -> dict[type[BaseModel], list[str]]:
+def _walk(
+    model: type[BaseModel], path: str, found: dict[type[BaseModel], list[str]]
+) -> dict[type[BaseModel], list[str]]:
     """Models in document order (depth first), each with every dotted path it is found at."""
     first = model not in found
     paths = found.setdefault(model, [])
@@ -212,7 +229,9 @@ def _cell(text: str) -> str:
 
 def model_section(model: type[BaseModel], paths: list[str]) -> str:
     """One model as a Markdown section: docstring and a table of its fields."""
-    where = ", ".join(f"`{p}`" for p in paths) if paths != [""] else "the top level of a config file"
+    where = (
+        ", ".join(f"`{p}`" for p in paths) if paths != [""] else "the top level of a config file"
+    )
     lines = [f"## `{model.__name__}`", "", f"At {where}.", ""]
     if _doc(model):
         lines += [_doc(model), ""]
@@ -220,33 +239,42 @@ def model_section(model: type[BaseModel], paths: list[str]) -> str:
     for name, field in model.model_fields.items():
         key = field.alias or name
         description = field.description or NOTES.get(f"{model.__name__}.{name}", "")
-        lines.append(f"| `{key}` | {_type_name(field.annotation)} | {_default(field)} | "
-                     f"{_constraints(field)} | {_cell(description)} |")
+        lines.append(
+            f"| `{key}` | {_type_name(field.annotation)} | {_default(field)} | "
+            f"{_constraints(field)} | {_cell(description)} |"
+        )
     return "\n".join(lines) + "\n"
 
 
 def uncertainty_section() -> str:
     """The sampleable paths and the distributions (from checks.SAMPLEABLE and sampling)."""
-    from scenarios.analysis.sampling import DISTRIBUTIONS
-
     lines = [
         "## Uncertainties",
         "",
         "`uncertainties` maps a dotted parameter path to a distribution. These are the paths "
         "the model reads per sample (`*` is one key: an ISO3 code or a program key); any other "
-        "path is an error with a \"did you mean\".",
+        'path is an error with a "did you mean".',
         "",
     ]
     lines += [f"- `{p}`" for p in SAMPLEABLE]
-    lines += ["", "Distributions (`dist:` and its keys):", "",
-              "| dist | keys | description |", "|---|---|---|"]
+    lines += [
+        "",
+        "Distributions (`dist:` and its keys):",
+        "",
+        "| dist | keys | description |",
+        "|---|---|---|",
+    ]
     for name, cls in DISTRIBUTIONS.items():
         keys = []
         for field_name, field in cls.model_fields.items():
             if field_name == "dist":
                 continue
             key = field.alias or field_name
-            keys.append(f"`{key}`" if field.is_required() else f"`{key}` (default {_default(field).strip('`')})")
+            keys.append(
+                f"`{key}`"
+                if field.is_required()
+                else f"`{key}` (default {_default(field).strip('`')})"
+            )
         lines.append(f"| `{name}` | {', '.join(keys)} | {_cell(_doc(cls))} |")
     lines += [
         "",
@@ -264,20 +292,25 @@ def uncertainty_section() -> str:
 
 def components_section() -> str:
     """The growth and impact components that ship with the package."""
-    from scenarios.model.growth import GROWTH
-    from scenarios.model.impact import IMPACT
-
-    lines = ["## Components", "",
-             "`growth.kind` and `impact.kind` choose a registered component. Built in:", "",
-             "| key | kind | equation |", "|---|---|---|"]
+    lines = [
+        "## Components",
+        "",
+        "`growth.kind` and `impact.kind` choose a registered component. Built in:",
+        "",
+        "| key | kind | equation |",
+        "|---|---|---|",
+    ]
     for key, table in (("growth.kind", GROWTH), ("impact.kind", IMPACT)):
         for kind, fn in table.items():
             if not fn.__module__.startswith("scenarios.model."):
                 continue  # registered at run time by a user, not part of the package
             first = _doc(fn).split("\n\n")[0] if fn.__doc__ else ""
             lines.append(f"| `{key}` | `{kind}` | {_cell(first)} |")
-    lines += ["", "Add your own with `scenarios.register_growth` / `scenarios.register_impact` "
-              "(see docs/model.md and notebooks/04_add_a_country_or_component.ipynb)."]
+    lines += [
+        "",
+        "Add your own with `scenarios.register_growth` / `scenarios.register_impact` "
+        "(see docs/model.md and notebooks/04_add_a_country_or_component.ipynb).",
+    ]
     return "\n".join(lines) + "\n"
 
 

@@ -27,13 +27,18 @@ def input_limit() -> int:
     except ValueError:
         megabytes = -1.0
     if not 0 < megabytes < float("inf"):
-        raise ConfigError("not a positive number of megabytes", path=f"environment variable {LIMIT_VARIABLE}",
-                          value=text, hint=f"e.g. {LIMIT_VARIABLE}=50, or unset it for {DEFAULT_LIMIT_MB:g} MB")
+        raise ConfigError(
+            "not a positive number of megabytes",
+            path=f"environment variable {LIMIT_VARIABLE}",
+            value=text,
+            hint=f"e.g. {LIMIT_VARIABLE}=50, or unset it for {DEFAULT_LIMIT_MB:g} MB",
+        )
     return int(megabytes * 1e6)
 
 
-def check_input_file(path: Path, what: str = "input file",
-                     error: type[ScenariosError] = ConfigError) -> None:
+def check_input_file(
+    path: Path, what: str = "input file", error: type[ScenariosError] = ConfigError
+) -> None:
     """Refuse anything but a regular file under the size limit (``os.stat``: nothing is opened)."""
     try:
         info = os.stat(path)
@@ -42,16 +47,27 @@ def check_input_file(path: Path, what: str = "input file",
     except OSError as exc:
         raise error(f"cannot read {what} ({exc.strerror})", file=str(path)) from None
     if not stat.S_ISREG(info.st_mode):
-        kind = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file (a device, pipe or socket)"
-        raise error(f"the {what} is {kind}", file=str(path), hint=f"give the path of a {what} on disk")
+        kind = (
+            "a folder"
+            if stat.S_ISDIR(info.st_mode)
+            else "not a regular file (a device, pipe or socket)"
+        )
+        raise error(
+            f"the {what} is {kind}", file=str(path), hint=f"give the path of a {what} on disk"
+        )
     limit = input_limit()
     if info.st_size > limit:
-        raise error(f"the {what} is {info.st_size / 1e6:,.1f} MB, over the {limit / 1e6:g} MB limit for inputs",
-                    file=str(path), hint=f"check that this is the right file; to allow larger inputs set "
-                    f"{LIMIT_VARIABLE} (e.g. {LIMIT_VARIABLE}=50)")
+        raise error(
+            f"the {what} is {info.st_size / 1e6:,.1f} MB, over the {limit / 1e6:g} MB limit for inputs",
+            file=str(path),
+            hint=f"check that this is the right file; to allow larger inputs set "
+            f"{LIMIT_VARIABLE} (e.g. {LIMIT_VARIABLE}=50)",
+        )
 
 
-def read_text(path: Path, what: str = "input file", error: type[ScenariosError] = ConfigError) -> str:
+def read_text(
+    path: Path, what: str = "input file", error: type[ScenariosError] = ConfigError
+) -> str:
     """A bounded input file's text; non-UTF-8 bytes are a clean error that names the offset."""
     check_input_file(path, what, error)
     try:
@@ -64,8 +80,11 @@ def read_text(path: Path, what: str = "input file", error: type[ScenariosError] 
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise error(f"not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})", file=str(path),
-                    hint=f"a {what} is a text file: save it as UTF-8") from None
+        raise error(
+            f"not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})",
+            file=str(path),
+            hint=f"a {what} is a text file: save it as UTF-8",
+        ) from None
 
 
 def output_error(exc: OSError, target: Path) -> OutputError:
@@ -78,8 +97,10 @@ def output_error(exc: OSError, target: Path) -> OutputError:
         errno.ENOTDIR: "a part of the path is a file, not a folder: pass --out with another folder",
         errno.ENAMETOOLONG: "the path is too long: use a shorter --out folder or a shorter name",
     }
-    hint = hints.get(errno.EACCES if exc.errno == errno.EPERM else exc.errno,
-                     "check that the folder exists, is writable and has free space, or pass --out with another folder")
+    hint = hints.get(
+        errno.EACCES if exc.errno == errno.EPERM else (exc.errno or 0),
+        "check that the folder exists, is writable and has free space, or pass --out with another folder",
+    )
     reason = os.strerror(exc.errno) if exc.errno else str(exc)  # h5py's strerror is a paragraph
     return OutputError(f"cannot write here: {reason}", file=str(target), hint=hint)
 

@@ -17,6 +17,7 @@ import stat
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -33,22 +34,32 @@ COUNTRY_VARIABLES = {
     "mva": ("manufacturing value added", MONEY),
     "mva_baseline": ("manufacturing value added without program impact", MONEY),
     "growth": ("annual growth of manufacturing value added", "fraction per year"),
-    "innovation_capital": ("innovation capital stock built by program spend (projected years)", MONEY),
+    "innovation_capital": (
+        "innovation capital stock built by program spend (projected years)",
+        MONEY,
+    ),
 }
 PROGRAM_VARIABLES = {
     "institutes_active": ("expected active institutes", "count"),
     "institutes_launched": ("institutes launched in the year", "count"),
     "spend_federal": ("federal program spend (base year and projected years)", MONEY),
-    "spend_total": ("program spend, federal plus non-federal match (base year and projected years)", MONEY),
+    "spend_total": (
+        "program spend, federal plus non-federal match (base year and projected years)",
+        MONEY,
+    ),
 }
 
 
-def _country_block(inputs: Inputs, model: dict[str, np.ndarray], history: pd.DataFrame | None) -> np.ndarray:
+def _country_block(
+    inputs: Inputs, model: dict[str, np.ndarray], history: pd.DataFrame | None
+) -> np.ndarray:
     """(sample, country, year): observed history (or NaN) followed by the model's projected years."""
     n = next(iter(model.values())).shape[0]
     n_hist = len(inputs.history_years)
     block = np.empty((n, len(inputs.countries), n_hist + len(inputs.projected_years)))
-    block[..., :n_hist] = np.nan if history is None else history[inputs.countries].to_numpy().T[None]
+    block[..., :n_hist] = (
+        np.nan if history is None else history[inputs.countries].to_numpy().T[None]
+    )
     for i, country in enumerate(inputs.countries):
         block[:, i, n_hist:] = model[country][:, 1:]
     return block
@@ -61,7 +72,9 @@ def _observed_mva(inputs: Inputs) -> pd.DataFrame:
 
 def _growth(mva: np.ndarray, inputs: Inputs) -> np.ndarray:
     """Year-on-year growth; the first history year from the observation before it."""
-    before = inputs.mva_observed.reindex([inputs.history_years[0] - 1])[inputs.countries].to_numpy().T
+    before = (
+        inputs.mva_observed.reindex([inputs.history_years[0] - 1])[inputs.countries].to_numpy().T
+    )
     growth = np.empty_like(mva)
     np.divide(mva[..., :1], before[None], out=growth[..., :1])
     np.divide(mva[..., 1:], mva[..., :-1], out=growth[..., 1:])
@@ -69,7 +82,9 @@ def _growth(mva: np.ndarray, inputs: Inputs) -> np.ndarray:
     return growth
 
 
-def _program_block(inputs: Inputs, output: ModelOutput, field: str, programs: list[str]) -> np.ndarray:
+def _program_block(
+    inputs: Inputs, output: ModelOutput, field: str, programs: list[str]
+) -> np.ndarray:
     n = output.years.size and next(iter(output.mva.values())).shape[0]
     n_hist = len(inputs.history_years)
     block = np.empty((n, len(programs), n_hist + len(inputs.projected_years)))
@@ -87,47 +102,69 @@ def _program_block(inputs: Inputs, output: ModelOutput, field: str, programs: li
     return block
 
 
-def to_dataset(spec: Spec, inputs: Inputs, output: ModelOutput, samples: pd.DataFrame | None = None) -> xr.Dataset:
+def to_dataset(
+    spec: Spec, inputs: Inputs, output: ModelOutput, samples: pd.DataFrame | None = None
+) -> xr.Dataset:
     """Label the model's arrays in the results schema (dims sample, country, year, program)."""
     years = inputs.years
     countries, programs = inputs.countries, list(spec.programs)
     observed = _observed_mva(inputs)
     mva = _country_block(inputs, output.mva, observed)
     capital = _country_block(inputs, output.capital, None)
-    capital[..., len(inputs.history_years) - 1] = np.stack([output.capital[c][:, 0] for c in countries], axis=1)
+    capital[..., len(inputs.history_years) - 1] = np.stack(
+        [output.capital[c][:, 0] for c in countries], axis=1
+    )
     data = {
         "mva": mva,
         "mva_baseline": _country_block(inputs, output.mva_baseline, observed),
         "growth": _growth(mva, inputs),
         "innovation_capital": capital,
     }
-    variables = {
+    variables: dict[str, tuple[tuple[str, ...], Any, dict[str, str]]] = {
         name: (("sample", "country", "year"), values, _attrs(COUNTRY_VARIABLES[name]))
         for name, values in data.items()
     }
-    field_of = {"institutes_active": "active", "institutes_launched": "launched",
-                "spend_federal": "spend_federal", "spend_total": "spend_total"}
+    field_of = {
+        "institutes_active": "active",
+        "institutes_launched": "launched",
+        "spend_federal": "spend_federal",
+        "spend_total": "spend_total",
+    }
     for name, field in field_of.items():
         if programs:
             values = _program_block(inputs, output, field, programs)
         else:
             values = np.zeros((mva.shape[0], 0, len(years)))
         variables[name] = (("sample", "program", "year"), values, _attrs(PROGRAM_VARIABLES[name]))
-    variables["cap"] = (("program",), [_cap(spec, p) for p in programs],
-                        {"units": "count", "long_name": "network cap (NaN: none)"})
+    variables["cap"] = (
+        ("program",),
+        [_cap(spec, p) for p in programs],
+        {"units": "count", "long_name": "network cap (NaN: none)"},
+    )
     observed_all = inputs.mva_observed[countries].reindex(years)
-    variables["mva_observed"] = (("country", "year"), observed_all.to_numpy().T,
-                                 {"units": MONEY, "long_name": "observed manufacturing value added (data)"})
-    variables["deflator"] = (("economy", "year"),
-                             np.stack([inputs.deflators[e].reindex(years).to_numpy() for e in inputs.deflators]),
-                             {"units": "index, 2015 = 1", "long_name": "implicit GDP deflator in USD terms "
-                              "(observed, then the config's inflation)"})
+    variables["mva_observed"] = (
+        ("country", "year"),
+        observed_all.to_numpy().T,
+        {"units": MONEY, "long_name": "observed manufacturing value added (data)"},
+    )
+    variables["deflator"] = (
+        ("economy", "year"),
+        np.stack([inputs.deflators[e].reindex(years).to_numpy() for e in inputs.deflators]),
+        {
+            "units": "index, 2015 = 1",
+            "long_name": "implicit GDP deflator in USD terms "
+            "(observed, then the config's inflation)",
+        },
+    )
     n = mva.shape[0]
     if samples is not None:
         for path in samples.columns:
             column = samples[path].to_numpy()
-            variables[path] = (("sample",), column.astype(str) if column.dtype == object else column,
-                               {"units": "as in the config", "long_name": f"sampled value of {path}"})
+            variables[path] = (
+                ("sample",),
+                column.astype(str) if column.dtype == object else column,
+                {"units": "as in the config", "long_name": f"sampled value of {path}"},
+            )
     coords = {
         "sample": np.arange(n),
         "country": countries,
@@ -153,7 +190,10 @@ def _attrs(entry: tuple[str, str]) -> dict[str, str]:
 
 def _dataset_attrs(spec: Spec, inputs: Inputs) -> dict[str, object]:
     unknowns = [f"programs.{key}.{name}" for key, p in spec.programs.items() for name in p.unknown]
-    caveats = [f"{path} is unknown in the sources; modelled with the range in 'uncertainties'" for path in unknowns]
+    caveats = [
+        f"{path} is unknown in the sources; modelled with the range in 'uncertainties'"
+        for path in unknowns
+    ]
     if "WLD" in inputs.countries:
         caveats.append("WLD is projected as the rest of the world plus the modelled countries")
     return {
@@ -195,7 +235,9 @@ def write_run(run_dir: Path, writers: dict[str, Callable[[Path], None]], kind: s
         try:
             tmp = run_dir.parent / f"{prefix}{secrets.token_hex(4)}"
             tmp.mkdir()  # mode 0o777 less the umask (tempfile.mkdtemp would force 0o700)
-            write_json({"written_by": "scenarios", "kind": kind, "name": run_dir.name}, tmp / MARKER)
+            write_json(
+                {"written_by": "scenarios", "kind": kind, "name": run_dir.name}, tmp / MARKER
+            )
             for name, write in writers.items():
                 write(tmp / name)
             _swap_into_place(tmp, run_dir)
@@ -212,9 +254,17 @@ def write_run(run_dir: Path, writers: dict[str, Callable[[Path], None]], kind: s
 
 def check_folder_name(name: str) -> None:
     """A run folder's name is one visible path component the file system takes."""
-    if not name or name.startswith(".") or any(c in name for c in "/\\\0") or len(name.encode()) > 255:
-        raise OutputError("not a usable run folder name", value=name,
-                          hint="one folder name of at most 255 bytes, without '/', not starting with '.'")
+    if (
+        not name
+        or name.startswith(".")
+        or any(c in name for c in "/\\\0")
+        or len(name.encode()) > 255
+    ):
+        raise OutputError(
+            "not a usable run folder name",
+            value=name,
+            hint="one folder name of at most 255 bytes, without '/', not starting with '.'",
+        )
 
 
 def _check_replaceable(run_dir: Path) -> None:
@@ -233,10 +283,13 @@ def _check_replaceable(run_dir: Path) -> None:
             return
         if (after.st_ino, after.st_dev) == (before.st_ino, before.st_dev):
             what = "a folder" if stat.S_ISDIR(after.st_mode) else "a file"
-            raise OutputError(f"{what} that is not a scenarios run is in the way (no {MARKER} marker); "
-                              "it is left untouched", file=str(run_dir),
-                              hint="pass --out with another folder, or rename or move it (a run written by "
-                              "an older version carries no marker: delete it to write the run again)")
+            raise OutputError(
+                f"{what} that is not a scenarios run is in the way (no {MARKER} marker); "
+                "it is left untouched",
+                file=str(run_dir),
+                hint="pass --out with another folder, or rename or move it (a run written by "
+                "an older version carries no marker: delete it to write the run again)",
+            )
 
 
 def remove_leftovers(parent: Path) -> None:
@@ -287,13 +340,19 @@ def _swap_into_place(tmp: Path, run_dir: Path) -> None:
                 if old is not None:
                     shutil.rmtree(old, ignore_errors=True)
             return
-        raise OSError(errno.EBUSY, f"could not move the finished run into {run_dir}: other runs keep replacing it")
+        raise OSError(
+            errno.EBUSY,
+            f"could not move the finished run into {run_dir}: other runs keep replacing it",
+        )
 
 
 @contextlib.contextmanager
 def _signals_held() -> Iterator[None]:
     """Hold SIGINT and SIGTERM (POSIX main thread) until the block ends; they arrive after it."""
-    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
+    if (
+        not hasattr(signal, "pthread_sigmask")
+        or threading.current_thread() is not threading.main_thread()
+    ):
         yield
         return
     previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
@@ -312,18 +371,27 @@ def read_results(run_dir: str | Path) -> xr.Dataset:
     """Load ``runs/<name>/results.nc`` fully into memory."""
     run_dir = Path(run_dir)
     if _LEFTOVER.fullmatch(run_dir.name):
-        raise ScenariosError("an unfinished run, left by a process that was stopped", file=str(run_dir),
-                             hint="compare the finished run folder; this one is removed by the next run here")
+        raise ScenariosError(
+            "an unfinished run, left by a process that was stopped",
+            file=str(run_dir),
+            hint="compare the finished run folder; this one is removed by the next run here",
+        )
     path = run_dir / "results.nc"
     if not path.is_file():
-        raise ScenariosError("no results.nc here: not a finished run", file=str(path),
-                             hint="run 'scenarios run CONFIG' first, or pass the run's folder")
+        raise ScenariosError(
+            "no results.nc here: not a finished run",
+            file=str(path),
+            hint="run 'scenarios run CONFIG' first, or pass the run's folder",
+        )
     try:
         with xr.open_dataset(path, engine="h5netcdf") as ds:
             return ds.load()
     except (OSError, ValueError, KeyError) as exc:
-        raise ScenariosError(f"cannot read results.nc: truncated or not NetCDF ({shorten(str(exc))})",
-                             file=str(path), hint="run the scenario again to write it anew") from None
+        raise ScenariosError(
+            f"cannot read results.nc: truncated or not NetCDF ({shorten(str(exc))})",
+            file=str(path),
+            hint="run the scenario again to write it anew",
+        ) from None
 
 
 def write_json(data: dict, path: Path) -> None:

@@ -23,7 +23,7 @@ from typing import Literal
 import pandas as pd
 from pydantic import Field, ValidationError
 
-from scenarios.config.load import _problem, read_yaml
+from scenarios.config.load import config_problem, read_yaml
 from scenarios.config.schema import Strict
 from scenarios.data import Dataset
 from scenarios.errors import ConfigError
@@ -156,7 +156,7 @@ def load_registry(path: str | Path | None = None) -> Registry:
         registry = Registry.model_validate(read_yaml(file))
     except ValidationError as exc:
         raise ConfigError(
-            "invalid figure registry", problems=[_problem(err, where) for err in exc.errors()]
+            "invalid figure registry", problems=[config_problem(err, where) for err in exc.errors()]
         ) from None
     ids = [f.id for f in registry.figures]
     if len(set(ids)) != len(ids):

@@ -71,8 +71,14 @@ class Side:
         return to_dataset(self.spec, self.inputs, output, matrix)
 
 
-def reference_side(spec: Spec, file: str, matrix_columns: Sequence[str], dataset: Dataset,
-                   reference: Spec | None = None, overrides: list[str] | None = None) -> Side | None:
+def reference_side(
+    spec: Spec,
+    file: str,
+    matrix_columns: Sequence[str],
+    dataset: Dataset,
+    reference: Spec | None = None,
+    overrides: list[str] | None = None,
+) -> Side | None:
     """The side of ``spec``'s reference scenario in the same world (the overrides that are not
     policy levers, the main scenario's seed: :func:`scenarios.analysis.runs.load_reference`); None when the
     config names no reference."""
@@ -97,8 +103,9 @@ def _rng_for(states: ShockStates) -> Callable[[str], np.random.Generator]:
     return rng_for
 
 
-def shock_states(side: Side, matrix: pd.DataFrame,
-                 bounds: list[tuple[int, int]]) -> list[ShockStates]:
+def shock_states(
+    side: Side, matrix: pd.DataFrame, bounds: list[tuple[int, int]]
+) -> list[ShockStates]:
     """Per block, the generator state at the start of each country's slice of the shock stream.
 
     The in-memory model draws an (n, T) block of standard normals per country whose shocks are on,
@@ -126,8 +133,15 @@ def shock_states(side: Side, matrix: pd.DataFrame,
     return states
 
 
-def evaluate(main: Side, reference: Side | None, matrix: pd.DataFrame, reduce: Reduce, *,
-             rows: int | None = None, scheduler: str | None = None) -> dict[str, np.ndarray]:
+def evaluate(
+    main: Side,
+    reference: Side | None,
+    matrix: pd.DataFrame,
+    reduce: Reduce,
+    *,
+    rows: int | None = None,
+    scheduler: str | None = None,
+) -> dict[str, np.ndarray]:
     """Per-row values of ``reduce(results, reference_results)`` over the matrix, block by block.
 
     Parameters
@@ -154,10 +168,13 @@ def evaluate(main: Side, reference: Side | None, matrix: pd.DataFrame, reduce: R
     """
     bounds = row_blocks(len(matrix), rows or BLOCK_ROWS)
     main_states = shock_states(main, matrix, bounds)
-    ref_states = ([{} for _ in bounds] if reference is None
-                  else shock_states(reference, matrix, bounds))
-    blocks = [(matrix.iloc[start:stop], states, ref_state) for (start, stop), states, ref_state
-              in zip(bounds, main_states, ref_states, strict=True)]
+    ref_states = (
+        [{} for _ in bounds] if reference is None else shock_states(reference, matrix, bounds)
+    )
+    blocks = [
+        (matrix.iloc[start:stop], states, ref_state)
+        for (start, stop), states, ref_state in zip(bounds, main_states, ref_states, strict=True)
+    ]
     if scheduler is None:
         parts = [_evaluate_block((main, reference, reduce), *block) for block in blocks]
     else:
@@ -168,8 +185,9 @@ def evaluate(main: Side, reference: Side | None, matrix: pd.DataFrame, reduce: R
 Job = tuple[Side, Side | None, Reduce]
 
 
-def _evaluate_block(job: Job, rows: pd.DataFrame, states: ShockStates,
-                    ref_states: ShockStates) -> dict[str, np.ndarray]:
+def _evaluate_block(
+    job: Job, rows: pd.DataFrame, states: ShockStates, ref_states: ShockStates
+) -> dict[str, np.ndarray]:
     main, reference, reduce = job
     results = main.results(rows, states)
     base = reference.results(rows, ref_states) if reference is not None else None

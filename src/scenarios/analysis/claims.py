@@ -17,13 +17,16 @@ import xarray as xr
 from pydantic import Field, ValidationError, model_validator
 
 from scenarios.analysis import metrics as m
-from scenarios.config.load import _problem, read_yaml
+from scenarios.config.load import config_problem, read_yaml
 from scenarios.config.schema import Strict
 from scenarios.data import Dataset
 from scenarios.errors import ConfigError, Problem
 
 OPS: dict[str, Callable[[np.ndarray, float], np.ndarray]] = {
-    "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge,
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
 }
 
 
@@ -52,9 +55,15 @@ class MetricRef(Strict):
 
 
 UNITS = {
-    "mva": "USD million, constant 2015 prices", "mva_ratio": "ratio", "world_share": "fraction of world MVA",
-    "institutes_active": "count", "institutes_established": "count", "intensity_index": "index",
-    "cagr": "fraction per year", "cagr_gap": "fraction per year", "crossover_year": "year",
+    "mva": "USD million, constant 2015 prices",
+    "mva_ratio": "ratio",
+    "world_share": "fraction of world MVA",
+    "institutes_active": "count",
+    "institutes_established": "count",
+    "intensity_index": "index",
+    "cagr": "fraction per year",
+    "cagr_gap": "fraction per year",
+    "crossover_year": "year",
     "spend_federal_cumulative": "USD million, constant 2015 prices",
 }
 
@@ -62,12 +71,16 @@ UNITS = {
 def metric_label(ref: MetricRef) -> str:
     """``cagr_gap CHN-USA 2025-2035 (fraction per year)``, with the policy-effect wording."""
     who = "-".join(x for x in (ref.a, ref.b) if x) or ref.country or ref.program or ""
-    when = f"{ref.start}-{ref.end}" if ref.start is not None else (str(ref.year) if ref.year else "")
+    when = (
+        f"{ref.start}-{ref.end}" if ref.start is not None else (str(ref.year) if ref.year else "")
+    )
     units = UNITS.get(ref.name, "")
     if ref.reference and ref.change == "percent":
         units = "fraction"
     effect = f" vs {ref.reference}" if ref.reference else ""
-    return f"{ref.name} {who} {when}{effect}".replace("  ", " ").strip() + (f" ({units})" if units else "")
+    return f"{ref.name} {who} {when}{effect}".replace("  ", " ").strip() + (
+        f" ({units})" if units else ""
+    )
 
 
 class Condition(Strict):
@@ -132,25 +145,34 @@ def load_claims(path: str | Path) -> ClaimFile:
     if "claims" not in data:
         data = {"source": data.get("source", ""), "claims": [data]}
     entries = data.get("claims")
-    for claim in entries if isinstance(entries, list) else []:  # anything else: the schema says what is wrong
+    for claim in (
+        entries if isinstance(entries, list) else []
+    ):  # anything else: the schema says what is wrong
         if isinstance(claim, dict):
             claim.setdefault("source", data.get("source", ""))
     try:
         claims = ClaimFile.model_validate(data)
     except ValidationError as exc:
-        raise ConfigError("invalid claim file", problems=[_claim_problem(err, str(path)) for err in exc.errors()]) from None
+        raise ConfigError(
+            "invalid claim file", problems=[_claim_problem(err, str(path)) for err in exc.errors()]
+        ) from None
     first: dict[str, int] = {}
     for i, claim in enumerate(claims.claims):
         if claim.id in first:
-            raise ConfigError(f"duplicate claim id (first at claims[{first[claim.id]}])", file=str(path),
-                              path=f"claims[{i}].id", value=claim.id, hint="give every claim its own id")
+            raise ConfigError(
+                f"duplicate claim id (first at claims[{first[claim.id]}])",
+                file=str(path),
+                path=f"claims[{i}].id",
+                value=claim.id,
+                hint="give every claim its own id",
+            )
         first[claim.id] = i
         _check_metric(claim, str(path))
     return claims
 
 
 def _claim_problem(err: dict, file: str):
-    problem = _problem(err, file)
+    problem = config_problem(err, file)
     if err["type"] == "extra_forbidden":
         problem.hint = None
     return problem
@@ -158,6 +180,7 @@ def _claim_problem(err: dict, file: str):
 
 # --------------------------------------------------------------------------------------------
 # metrics of future claims: computed on results datasets, one value per sample
+
 
 def _yearly(fn: Callable[[xr.Dataset, MetricRef, int], xr.DataArray]) -> Callable:
     fn.yearly = True  # type: ignore[attr-defined]
@@ -238,11 +261,14 @@ def future_metric(results: xr.Dataset, ref: MetricRef, year: int | None = None) 
             values = fn(results, ref)
     except KeyError:  # a country, program or year the results do not have (xarray's text has advice
         # about method='nearest' that does not apply here)
-        raise ConfigError("the scenario results have no value for this metric's arguments", path="metric",
-                          value=ref.model_dump(exclude_defaults=True),
-                          hint=f"countries: {', '.join(map(str, results['country'].values))}; programs: "
-                          f"{', '.join(map(str, results['program'].values))}; years: "
-                          f"{int(results['year'].min())}-{int(results['year'].max())}") from None
+        raise ConfigError(
+            "the scenario results have no value for this metric's arguments",
+            path="metric",
+            value=ref.model_dump(exclude_defaults=True),
+            hint=f"countries: {', '.join(map(str, results['country'].values))}; programs: "
+            f"{', '.join(map(str, results['program'].values))}; years: "
+            f"{int(results['year'].min())}-{int(results['year'].max())}",
+        ) from None
     return np.asarray(values.values, dtype=float).reshape(-1)
 
 
@@ -251,16 +277,30 @@ def metric_argument_problems(claim: Claim, results: dict[str, list], file: str) 
 
     ``results`` gives the valid values: ``{"country": [...], "program": [...], "year": [...]}``.
     """
-    kinds = {"country": "country", "a": "country", "b": "country", "program": "program",
-             "year": "year", "start": "year", "end": "year"}
+    kinds = {
+        "country": "country",
+        "a": "country",
+        "b": "country",
+        "program": "program",
+        "year": "year",
+        "start": "year",
+        "end": "year",
+    }
     problems = []
     for arg in FUTURE_METRICS[claim.metric.name][1]:
         value, kind = getattr(claim.metric, arg), kinds[arg]
         if value is not None and value not in results[kind]:
             valid = results[kind]
             shown = f"{min(valid)}-{max(valid)}" if kind == "year" else ", ".join(map(str, valid))
-            problems.append(Problem(f"the scenario {claim.scenario!r} has no {kind} {value!r}", file,
-                                    f"claims[{claim.id}].metric.{arg}", None, f"{kind}s in its results: {shown}"))
+            problems.append(
+                Problem(
+                    f"the scenario {claim.scenario!r} has no {kind} {value!r}",
+                    file,
+                    f"claims[{claim.id}].metric.{arg}",
+                    None,
+                    f"{kind}s in its results: {shown}",
+                )
+            )
     return problems
 
 
@@ -271,6 +311,7 @@ def policy_effect(values: np.ndarray, reference: np.ndarray, change: str) -> np.
 
 # --------------------------------------------------------------------------------------------
 # metrics of past claims: computed on the data
+
 
 def _observed_cagr(d: Dataset, ref: MetricRef) -> float:
     table = d.table("MVA", ref.price_basis)[ref.country]
@@ -290,7 +331,7 @@ def _observed_share(d: Dataset, ref: MetricRef) -> float:
 def _observed_institutes(d: Dataset, ref: MetricRef) -> float:
     if ref.program == "fraunhofer":
         counts = d.fraunhofer.set_index("year")["institutes"].dropna()
-        return float(counts.loc[:ref.year].iloc[-1])
+        return float(counts.loc[: ref.year].iloc[-1])
     return float((d.founding_years(ref.program) <= ref.year).sum())
 
 
@@ -298,8 +339,11 @@ def _fact(d: Dataset, country: str, item: str, year: int) -> float:
     facts = d.program_facts
     row = facts[(facts["country"] == country) & (facts["item"] == item) & (facts["year"] == year)]
     if row.empty or not np.isfinite(row["value"].astype(float).iloc[0]):
-        raise ConfigError(f"no published '{item}' for {country} in {year} in the dataset's program facts",
-                          path="metric.country", value=country)
+        raise ConfigError(
+            f"no published '{item}' for {country} in {year} in the dataset's program facts",
+            path="metric.country",
+            value=country,
+        )
     return float(row["value"].iloc[0])
 
 
@@ -333,8 +377,12 @@ def past_metric(dataset: Dataset, ref: MetricRef) -> float:
     try:
         return fn(dataset, ref)
     except (KeyError, IndexError) as exc:  # IndexError: no observation up to the year
-        raise ConfigError(f"the data have no value for {exc.args[0]!r}", path="metric", value=ref.model_dump(
-            exclude_defaults=True), hint="check the country, program and years against 'scenarios data show'") from None
+        raise ConfigError(
+            f"the data have no value for {exc.args[0]!r}",
+            path="metric",
+            value=ref.model_dump(exclude_defaults=True),
+            hint="check the country, program and years against 'scenarios data show'",
+        ) from None
 
 
 def _check_metric(claim: Claim, file: str) -> None:
@@ -342,15 +390,29 @@ def _check_metric(claim: Claim, file: str) -> None:
     kind = "past (no scenario)" if claim.scenario is None else "future (with a scenario)"
     where = f"claims[{claim.id}].metric"
     if claim.metric.name not in registry:
-        raise ConfigError(f"unknown metric for a {kind} claim", file=file, path=f"{where}.name",
-                          value=claim.metric.name, hint=f"choose one of: {', '.join(registry)}")
+        raise ConfigError(
+            f"unknown metric for a {kind} claim",
+            file=file,
+            path=f"{where}.name",
+            value=claim.metric.name,
+            hint=f"choose one of: {', '.join(registry)}",
+        )
     missing = [arg for arg in registry[claim.metric.name][1] if getattr(claim.metric, arg) is None]
     if missing:
-        raise ConfigError(f"metric '{claim.metric.name}' needs {', '.join(missing)}", file=file,
-                          path=f"{where}.{missing[0]}")
-    if claim.metric.by_year and not getattr(FUTURE_METRICS.get(claim.metric.name, (None,))[0], "yearly", False):
-        raise ConfigError("by_year needs a metric with a year", file=file, path=f"{where}.by_year",
-                          hint="yearly metrics: mva, mva_ratio, world_share, institutes_active, intensity_index")
+        raise ConfigError(
+            f"metric '{claim.metric.name}' needs {', '.join(missing)}",
+            file=file,
+            path=f"{where}.{missing[0]}",
+        )
+    if claim.metric.by_year and not getattr(
+        FUTURE_METRICS.get(claim.metric.name, (None,))[0], "yearly", False
+    ):
+        raise ConfigError(
+            "by_year needs a metric with a year",
+            file=file,
+            path=f"{where}.by_year",
+            hint="yearly metrics: mva, mva_ratio, world_share, institutes_active, intensity_index",
+        )
 
 
 def wilson_interval(successes: int, n: int, z: float = 1.959964) -> tuple[float, float]:

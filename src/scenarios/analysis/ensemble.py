@@ -87,8 +87,11 @@ class ChunkedRun:
 def open_results(run_dir: str | Path) -> xr.Dataset:
     """``runs/<name>/results.zarr`` as a lazy dataset (string coordinates read back as ``str``)."""
     ds = xr.open_zarr(Path(run_dir) / "results.zarr")  # stores from before consolidation open too
-    labels = {name: (c.dims, np.asarray(c.values, dtype=object).astype(str)) for name, c in ds.coords.items()
-              if c.dtype.kind in "OT"}
+    labels = {
+        name: (c.dims, np.asarray(c.values, dtype=object).astype(str))
+        for name, c in ds.coords.items()
+        if c.dtype.kind in "OT"
+    }
     return ds.assign_coords(labels)
 
 
@@ -106,17 +109,22 @@ class _Job:
     metric_store: str
 
 
-def _delta_values(results: xr.Dataset, reference: xr.Dataset, ours: list[Metric],
-                  settings: MetricSettings) -> tuple[list[Metric], list[Metric]]:
+def _delta_values(
+    results: xr.Dataset, reference: xr.Dataset, ours: list[Metric], settings: MetricSettings
+) -> tuple[list[Metric], list[Metric]]:
     """As :func:`scenarios.analysis.metrics.delta_metrics`, before summarizing: (deltas, BCR candidates)."""
     theirs = metric_set(reference, settings)
-    deltas = [Metric(f"delta_{a.metric}", a.country, a.start, a.end, a.units, a.values - b.values)
-              for a, b in zip(ours, theirs, strict=True) if a.metric != "crossover_year"]
+    deltas = [
+        Metric(f"delta_{a.metric}", a.country, a.start, a.end, a.units, a.values - b.values)
+        for a, b in zip(ours, theirs, strict=True)
+        if a.metric != "crossover_year"
+    ]
     return deltas, bcr_metrics(results, reference, settings.discount_rate)
 
 
-def _chunk_metrics(job: _Job, rows: pd.DataFrame | None, states: dict, ref_states: dict,
-                   start: int, stop: int) -> tuple[xr.Dataset, list[Metric]]:
+def _chunk_metrics(
+    job: _Job, rows: pd.DataFrame | None, states: dict, ref_states: dict, start: int, stop: int
+) -> tuple[xr.Dataset, list[Metric]]:
     """One chunk's results and its metric values (main, deltas, BCR candidates), in order."""
     results = job.main.results(rows, states)
     results = results.assign_coords(sample=np.arange(start, stop))
@@ -124,7 +132,9 @@ def _chunk_metrics(job: _Job, rows: pd.DataFrame | None, states: dict, ref_state
     if job.reference is not None:
         if job.reference.deterministic is not None:
             ref = job.reference.deterministic
-            ref = ref.isel(sample=np.zeros(stop - start, dtype=int)).assign_coords(sample=results["sample"])
+            ref = ref.isel(sample=np.zeros(stop - start, dtype=int)).assign_coords(
+                sample=results["sample"]
+            )
         else:
             ref = job.reference.results(rows, ref_states).assign_coords(sample=results["sample"])
         deltas, bcrs = _delta_values(results, ref, values, job.main.spec.metrics)
@@ -132,13 +142,16 @@ def _chunk_metrics(job: _Job, rows: pd.DataFrame | None, states: dict, ref_state
     return results, values
 
 
-def _run_chunk(job: _Job, rows: pd.DataFrame | None, states: dict, ref_states: dict,
-               start: int, stop: int) -> list[bool]:
+def _run_chunk(
+    job: _Job, rows: pd.DataFrame | None, states: dict, ref_states: dict, start: int, stop: int
+) -> list[bool]:
     """The dask task: compute a chunk, write it; returns whether each metric row is finite."""
     import zarr
 
     results, values = _chunk_metrics(job, rows, states, ref_states, start, stop)
-    region = _zarr_ready(results.drop_vars([v for v in results.variables if "sample" not in results[v].dims]))
+    region = _zarr_ready(
+        results.drop_vars([v for v in results.variables if "sample" not in results[v].dims])
+    )
     region.attrs = {}
     region.to_zarr(job.store, region={"sample": slice(start, stop)}, consolidated=False)
     table = np.stack([np.asarray(m.values, dtype=float) for m in values])
@@ -148,7 +161,9 @@ def _run_chunk(job: _Job, rows: pd.DataFrame | None, states: dict, ref_states: d
 
 def _zarr_ready(ds: xr.Dataset) -> xr.Dataset:
     """Strings as variable-length UTF-8, so that chunks whose strings differ in length agree."""
-    strings = {name: ds[name].astype(VLEN_STR) for name in ds.variables if ds[name].dtype.kind in "USOT"}
+    strings = {
+        name: ds[name].astype(VLEN_STR) for name in ds.variables if ds[name].dtype.kind in "USOT"
+    }
     coords = {k: v for k, v in strings.items() if k in ds.coords}
     return ds.assign_coords(coords).assign({k: v for k, v in strings.items() if k not in coords})
 
@@ -158,15 +173,21 @@ def _zarr_ready(ds: xr.Dataset) -> xr.Dataset:
 
 
 def _check_reference(results: xr.Dataset, ref: xr.Dataset, spec: Spec) -> None:
-    same = all(list(results[d].values) == list(ref[d].values) for d in ("country", "program", "year"))
+    same = all(
+        list(results[d].values) == list(ref[d].values) for d in ("country", "program", "year")
+    )
     if not same or results.attrs["base_year"] != ref.attrs["base_year"]:
-        raise ConfigError(f"reference scenario {spec.reference!r} has other countries, programs or years",
-                          path="reference", value=spec.reference,
-                          hint="a reference must extend the same parent config with the same base year and horizon")
+        raise ConfigError(
+            f"reference scenario {spec.reference!r} has other countries, programs or years",
+            path="reference",
+            value=spec.reference,
+            hint="a reference must extend the same parent config with the same base year and horizon",
+        )
 
 
-def _template(job: _Job, matrix: pd.DataFrame, rows: int, states: dict, ref_states: dict
-              ) -> tuple[xr.Dataset, list[Metric]]:
+def _template(
+    job: _Job, matrix: pd.DataFrame, rows: int, states: dict, ref_states: dict
+) -> tuple[xr.Dataset, list[Metric]]:
     """The full-size results layout (lazy zeros along ``sample``) and the metric labels, from a
     one-sample probe of the first chunk."""
     import dask.array as da
@@ -174,16 +195,27 @@ def _template(job: _Job, matrix: pd.DataFrame, rows: int, states: dict, ref_stat
     one, labels = _chunk_metrics(job, matrix.iloc[:1], states, ref_states, 0, 1)
     if job.reference is not None:
         ref = job.reference.deterministic
-        _check_reference(one, job.reference.results(matrix.iloc[:1], ref_states) if ref is None else ref,
-                         job.main.spec)
+        _check_reference(
+            one,
+            job.reference.results(matrix.iloc[:1], ref_states) if ref is None else ref,
+            job.main.spec,
+        )
     one = _zarr_ready(one)
     variables = {}
     for name, var in one.data_vars.items():
         if "sample" in var.dims:
-            shape = tuple(job.n if d == "sample" else s for d, s in zip(var.dims, var.shape, strict=True))
-            chunks = tuple(rows if d == "sample" else s for d, s in zip(var.dims, var.shape, strict=True))
+            shape = tuple(
+                job.n if d == "sample" else s for d, s in zip(var.dims, var.shape, strict=True)
+            )
+            chunks = tuple(
+                rows if d == "sample" else s for d, s in zip(var.dims, var.shape, strict=True)
+            )
             empty = "" if var.dtype.kind == "O" else 0
-            variables[name] = (var.dims, da.full(shape, empty, chunks=chunks, dtype=var.dtype), var.attrs)
+            variables[name] = (
+                var.dims,
+                da.full(shape, empty, chunks=chunks, dtype=var.dtype),
+                var.attrs,
+            )
         else:
             variables[name] = var
     coords = {name: c for name, c in one.coords.items() if name != "sample"}
@@ -220,17 +252,22 @@ def run_chunked(
     import dask
     import zarr
 
-
     started = time.perf_counter()
     file, spec, dataset = resolve(config, overrides, seed, dataset)
     try:
         inputs = build_inputs(spec, dataset)
-        matrix = draw_samples(spec, samples, method=method, file=file) if isinstance(samples, int) else samples
+        matrix = (
+            draw_samples(spec, samples, method=method, file=file)
+            if isinstance(samples, int)
+            else samples
+        )
         uncertainties_of(spec, file)
         n = len(matrix)
         k = min(n, chunks or auto_chunks(n, inputs, spec))
         if k < 1:
-            raise ConfigError("the number of chunks must be at least 1", path="--chunks", value=chunks)
+            raise ConfigError(
+                "the number of chunks must be at least 1", path="--chunks", value=chunks
+            )
         rows = math.ceil(n / k)
         bounds = row_blocks(n, rows)
         main = Side(spec, inputs, list(matrix.columns))
@@ -247,12 +284,17 @@ def run_chunked(
         template, labels = _template(job, matrix, rows, main_states[0], ref_states[0])
         template.attrs.update(config_file=file, config_hash=config_hash(spec))
         template.to_zarr(store, mode="w", compute=False, consolidated=False, zarr_format=2)
-        _metric_values_template(labels, n, rows).to_zarr(job.metric_store, mode="w", compute=False,
-                                                        consolidated=False, zarr_format=2)
+        _metric_values_template(labels, n, rows).to_zarr(
+            job.metric_store, mode="w", compute=False, consolidated=False, zarr_format=2
+        )
         values = zarr.open_group(job.metric_store, mode="r")["value"]
         shared = dask.delayed(job, pure=True, traverse=False)
-        tasks = [dask.delayed(_run_chunk, pure=True)(shared, matrix.iloc[a:b], main_states[i], ref_states[i], a, b)
-                 for i, (a, b) in enumerate(bounds)]
+        tasks = [
+            dask.delayed(_run_chunk, pure=True)(
+                shared, matrix.iloc[a:b], main_states[i], ref_states[i], a, b
+            )
+            for i, (a, b) in enumerate(bounds)
+        ]
         if scheduler is None:
             finite = dask.compute(*tasks, scheduler="threads")
         else:
@@ -262,15 +304,28 @@ def run_chunked(
                 finite = client.gather(client.compute(tasks))
         for written in (store, job.metric_store):  # one read of the metadata opens each store
             zarr.consolidate_metadata(written)
-        outcome["metrics"] = _summarize(spec.name, labels, values, np.all(finite, axis=0), ref is not None)
+        outcome["metrics"] = _summarize(
+            spec.name, labels, values, np.all(finite, axis=0), ref is not None
+        )
 
-    run = ChunkedRun(spec, pd.DataFrame(), Path(out_dir) / spec.name, n, len(bounds), scheduler_name,
-                     reference=None if ref is None else ref.spec)
+    run = ChunkedRun(
+        spec,
+        pd.DataFrame(),
+        Path(out_dir) / spec.name,
+        n,
+        len(bounds),
+        scheduler_name,
+        reference=None if ref is None else ref.spec,
+    )
     writers = {
         "results.zarr": compute,
         "metrics.csv": lambda p: outcome["metrics"].to_csv(p, index=False),
-        "summary.csv": lambda p: _set_metrics(run, outcome["metrics"]).summary.to_csv(p, index=False),
-        "manifest.json": lambda p: write_json(_manifest(run, manifest, file, matrix, method, started), p),
+        "summary.csv": lambda p: _set_metrics(run, outcome["metrics"]).summary.to_csv(
+            p, index=False
+        ),
+        "manifest.json": lambda p: write_json(
+            _manifest(run, manifest, file, matrix, method, started), p
+        ),
     }
     write_run(run.path, writers, kind="ensemble")
     if isinstance(samples, int):
@@ -284,11 +339,14 @@ def _metric_values_template(labels: list[Metric], n: int, rows: int) -> xr.Datas
     (NaN until its chunk is written)."""
     import dask.array as da
 
-    coords = {name: ("row", [getattr(m, name) for m in labels])
-              for name in ("metric", "country", "start", "end", "units")}
+    coords = {
+        name: ("row", [getattr(m, name) for m in labels])
+        for name in ("metric", "country", "start", "end", "units")
+    }
     value = da.full((len(labels), n), np.nan, chunks=(1, rows), dtype="float64")
-    return _zarr_ready(xr.Dataset({"value": (("row", "sample"), value)},
-                                  coords={**coords, "sample": np.arange(n)}))
+    return _zarr_ready(
+        xr.Dataset({"value": (("row", "sample"), value)}, coords={**coords, "sample": np.arange(n)})
+    )
 
 
 def _set_metrics(run: ChunkedRun, metrics: pd.DataFrame) -> ChunkedRun:
@@ -296,12 +354,15 @@ def _set_metrics(run: ChunkedRun, metrics: pd.DataFrame) -> ChunkedRun:
     return run
 
 
-def _summarize(scenario: str, labels: list[Metric], values, finite: np.ndarray, with_deltas: bool) -> pd.DataFrame:
+def _summarize(
+    scenario: str, labels: list[Metric], values, finite: np.ndarray, with_deltas: bool
+) -> pd.DataFrame:
     """The metrics table from the per-sample values, one metric row at a time.
 
     As in ``api.run``: the run's own metrics, then (with a reference) its deltas, and a BCR only
     where it is finite in every sample.
     """
+
     def table(group: list[int]) -> pd.DataFrame:
         frames = [summarize(scenario, [Metric(*_label(labels[i]), values[i])]) for i in group]
         return pd.concat(frames, ignore_index=True) if frames else summarize(scenario, [])
@@ -310,7 +371,9 @@ def _summarize(scenario: str, labels: list[Metric], values, finite: np.ndarray, 
     own = table([i for i, d in enumerate(is_delta) if not d])
     if not with_deltas:
         return own
-    deltas = table([i for i, d in enumerate(is_delta) if d and (labels[i].metric not in SPEND or finite[i])])
+    deltas = table(
+        [i for i, d in enumerate(is_delta) if d and (labels[i].metric not in SPEND or finite[i])]
+    )
     return pd.concat([own, deltas], ignore_index=True)
 
 
@@ -318,7 +381,9 @@ def _label(m: Metric) -> tuple:
     return m.metric, m.country, m.start, m.end, m.units
 
 
-def _manifest(run: ChunkedRun, manifest_fn, file: str, matrix: pd.DataFrame, method: str, started: float) -> dict:
+def _manifest(
+    run: ChunkedRun, manifest_fn, file: str, matrix: pd.DataFrame, method: str, started: float
+) -> dict:
     record = {
         "scenario": run.spec.name,
         "config_file": file,
@@ -331,7 +396,9 @@ def _manifest(run: ChunkedRun, manifest_fn, file: str, matrix: pd.DataFrame, met
         "scheduler": run.scheduler,
         "results": "results.zarr",
         "run_seconds": round(time.perf_counter() - started, 4),
-        "reference_config": None if run.reference is None else run.reference.model_dump(mode="json"),
+        "reference_config": None
+        if run.reference is None
+        else run.reference.model_dump(mode="json"),
         "policy": policy_record(run.policy),
         "config_hash": config_hash(run.spec),
     }

@@ -17,10 +17,23 @@ from scenarios.config.schema import MetricSettings
 from scenarios.errors import ConfigError
 
 WORLD = "WLD"
-COLUMNS = ["scenario", "metric", "country", "start", "end", "statistic", "value", "units", "long_name", "note"]
+COLUMNS = [
+    "scenario",
+    "metric",
+    "country",
+    "start",
+    "end",
+    "statistic",
+    "value",
+    "units",
+    "long_name",
+    "note",
+]
 """``note`` is empty but where a value needs words: a crossover ``not by 2040`` (value empty)."""
-SPEND = {"bcr_federal": ("spend_federal", "federal spend"),
-         "bcr_total": ("spend_total", "total spend (federal + non-federal match)")}
+SPEND = {
+    "bcr_federal": ("spend_federal", "federal spend"),
+    "bcr_total": ("spend_total", "total spend (federal + non-federal match)"),
+}
 """The benefit-cost ratios: metric name -> (the spend it divides by, its label)."""
 LONG_NAMES = {
     "mva": "manufacturing value added",
@@ -36,7 +49,7 @@ LONG_NAMES = {
     "intensity_index": "program intensity over that of the reference country's program",
     "bcr_federal": "benefit-cost ratio against federal spend: discounted MVA gain over discounted extra federal spend",
     "bcr_total": "benefit-cost ratio against total spend: discounted MVA gain over discounted extra federal "
-                 "+ non-federal spend",
+    "+ non-federal spend",
 }
 """A readable name of each metric (the ``long_name`` column); ``delta_x`` is the change in x."""
 
@@ -44,7 +57,9 @@ LONG_NAMES = {
 def long_name(metric: str) -> str:
     """The readable name of a metric, ``delta_x`` included."""
     if metric.startswith("delta_"):
-        return f"change against the reference scenario in: {long_name(metric.removeprefix('delta_'))}"
+        return (
+            f"change against the reference scenario in: {long_name(metric.removeprefix('delta_'))}"
+        )
     return LONG_NAMES.get(metric, metric.replace("_", " "))
 
 
@@ -52,15 +67,23 @@ def _check_years(results: xr.Dataset, *years: int) -> None:
     have = results["year"].values
     missing = [y for y in years if y not in have]
     if missing:
-        raise ConfigError(f"year {missing[0]} is outside the results ({have.min()}-{have.max()})",
-                          path="metrics", value=missing[0], hint="pick years between history_start and horizon")
+        raise ConfigError(
+            f"year {missing[0]} is outside the results ({have.min()}-{have.max()})",
+            path="metrics",
+            value=missing[0],
+            hint="pick years between history_start and horizon",
+        )
 
 
 def _check_country(results: xr.Dataset, *countries: str) -> None:
     missing = [c for c in countries if c not in results["country"].values]
     if missing:
-        raise ConfigError(f"country {missing[0]} is not modelled in this scenario", path="metrics",
-                          value=missing[0], hint=f"modelled: {', '.join(results['country'].values)}")
+        raise ConfigError(
+            f"country {missing[0]} is not modelled in this scenario",
+            path="metrics",
+            value=missing[0],
+            hint=f"modelled: {', '.join(results['country'].values)}",
+        )
 
 
 def cagr(results: xr.Dataset, start: int, end: int, variable: str = "mva") -> xr.DataArray:
@@ -119,13 +142,19 @@ def intensity_index(results: xr.Dataset, year: int, reference_country: str = "US
     intensity = program_intensity(results, year)
     reference = intensity.where(results["program_country"] == reference_country, drop=True)
     if reference.sizes["program"] != 1:
-        raise ConfigError(f"need exactly one program of {reference_country} to index against",
-                          path="metrics.reference_country", value=reference_country)
+        raise ConfigError(
+            f"need exactly one program of {reference_country} to index against",
+            path="metrics.reference_country",
+            value=reference_country,
+        )
     return intensity / reference.isel(program=0)
 
 
 def benefit_cost_ratio(
-    results: xr.Dataset, reference: xr.Dataset, country: str, discount_rate: float,
+    results: xr.Dataset,
+    reference: xr.Dataset,
+    country: str,
+    discount_rate: float,
     spend: str = "spend_federal",
 ) -> xr.DataArray:
     """Discounted MVA gain over the discounted extra ``spend`` of the country's programs, against
@@ -134,8 +163,9 @@ def benefit_cost_ratio(
     Sums run over the projected years and discount to the base year.
     """
     projected = results["year"].values[results["projected"].values]
-    factor = xr.DataArray((1 + discount_rate) ** -(projected - results.attrs["base_year"]),
-                          coords={"year": projected})
+    factor = xr.DataArray(
+        (1 + discount_rate) ** -(projected - results.attrs["base_year"]), coords={"year": projected}
+    )
     gain = (results["mva"] - reference["mva"]).sel(country=country, year=projected)
     own = results["program_country"] == country
     paid = results[spend].where(own).sum("program")
@@ -170,11 +200,17 @@ class Metric:
 
 
 def _per_country(name: str, data: xr.DataArray, start: int, end: int, units: str) -> list[Metric]:
-    return [Metric(name, str(c), start, end, units, data.sel(country=c).values) for c in data["country"].values]
+    return [
+        Metric(name, str(c), start, end, units, data.sel(country=c).values)
+        for c in data["country"].values
+    ]
 
 
 def _per_program(name: str, data: xr.DataArray, start: int, end: int, units: str) -> list[Metric]:
-    return [Metric(name, str(p), start, end, units, data.sel(program=p).values) for p in data["program"].values]
+    return [
+        Metric(name, str(p), start, end, units, data.sel(program=p).values)
+        for p in data["program"].values
+    ]
 
 
 def metric_set(results: xr.Dataset, settings: MetricSettings) -> list[Metric]:
@@ -184,38 +220,77 @@ def metric_set(results: xr.Dataset, settings: MetricSettings) -> list[Metric]:
     years = sorted({base, *[y for y in settings.years if base < y <= horizon], horizon})
     out: list[Metric] = []
     for year in years:
-        out += _per_country("mva", results["mva"].sel(year=year), year, year, "USD million, constant 2015 prices")
+        out += _per_country(
+            "mva", results["mva"].sel(year=year), year, year, "USD million, constant 2015 prices"
+        )
     windows = [(base, horizon), *[w for w in settings.windows if w[1] <= horizon]]
     for start, end in windows:
         out += _per_country("cagr", cagr(results, start, end), start, end, "fraction per year")
         for a, b in settings.pairs:
-            out.append(Metric("cagr_gap", f"{a}-{b}", start, end, "fraction per year",
-                              cagr_gap(results, a, b, start, end).values))
+            out.append(
+                Metric(
+                    "cagr_gap",
+                    f"{a}-{b}",
+                    start,
+                    end,
+                    "fraction per year",
+                    cagr_gap(results, a, b, start, end).values,
+                )
+            )
     for a, b in settings.pairs:
-        out.append(Metric("mva_ratio", f"{a}/{b}", horizon, horizon, "ratio", mva_ratio(results, a, b, horizon).values))
-        out.append(Metric("crossover_year", f"{b}>={a}", base, horizon, "year",
-                          crossover_year(results, b, a).values))
+        out.append(
+            Metric(
+                "mva_ratio",
+                f"{a}/{b}",
+                horizon,
+                horizon,
+                "ratio",
+                mva_ratio(results, a, b, horizon).values,
+            )
+        )
+        out.append(
+            Metric(
+                "crossover_year",
+                f"{b}>={a}",
+                base,
+                horizon,
+                "year",
+                crossover_year(results, b, a).values,
+            )
+        )
     if WORLD in results["country"].values:
         for year in (base, horizon):
-            out += _per_country("world_share", world_share(results, year), year, year, "fraction of world MVA")
+            out += _per_country(
+                "world_share", world_share(results, year), year, year, "fraction of world MVA"
+            )
     if results.sizes["program"]:
         out += _program_metrics(results, settings, years, base, horizon)
     return out
 
 
-def _program_metrics(results: xr.Dataset, settings: MetricSettings, years: list[int], base: int, horizon: int) -> list[Metric]:
+def _program_metrics(
+    results: xr.Dataset, settings: MetricSettings, years: list[int], base: int, horizon: int
+) -> list[Metric]:
     out: list[Metric] = []
     for year in years:
-        out += _per_program("institutes_active", results["institutes_active"].sel(year=year), year, year, "count")
+        out += _per_program(
+            "institutes_active", results["institutes_active"].sel(year=year), year, year, "count"
+        )
     projected = results["year"] > base
     for variable in ("spend_federal", "spend_total"):
         total = results[variable].where(projected).sum("year")
-        out += _per_program(f"{variable}_cumulative", total, base + 1, horizon, "USD million, constant 2015 prices")
+        out += _per_program(
+            f"{variable}_cumulative", total, base + 1, horizon, "USD million, constant 2015 prices"
+        )
     for year in (base, horizon):
-        out += _per_program("program_intensity", program_intensity(results, year), year, year, "fraction of MVA")
+        out += _per_program(
+            "program_intensity", program_intensity(results, year), year, year, "fraction of MVA"
+        )
         if settings.reference_country in results["program_country"].values:
             index = intensity_index(results, year, settings.reference_country)
-            out += _per_program("intensity_index", index, year, year, f"index, {settings.reference_country} = 1")
+            out += _per_program(
+                "intensity_index", index, year, year, f"index, {settings.reference_country} = 1"
+            )
     return out
 
 
@@ -230,11 +305,15 @@ def _statistics(values: np.ndarray) -> dict[str, float]:
     # index against a program whose funding has stopped
     method = "linear" if np.isfinite(values).all() else "nearest"
     quantiles = np.percentile(values, [5, 25, 50, 75, 95], method=method)
-    return {"mean": float(values.mean()), **dict(zip(QUANTILES, map(float, quantiles), strict=True))}
+    return {
+        "mean": float(values.mean()),
+        **dict(zip(QUANTILES, map(float, quantiles), strict=True)),
+    }
 
 
-
-def _not_by_horizon(stats: dict[str, float], values: np.ndarray, horizon: int) -> dict[str, tuple[float, str]]:
+def _not_by_horizon(
+    stats: dict[str, float], values: np.ndarray, horizon: int
+) -> dict[str, tuple[float, str]]:
     """A crossover statistic past the horizon becomes an empty value noted ``not by <horizon>``
     (a mean, when some samples never cross: ``not by <horizon> in k % of samples``)."""
     never = values > horizon
@@ -254,10 +333,26 @@ def summarize(scenario: str, metrics: list[Metric]) -> pd.DataFrame:
     for m in metrics:
         values = np.asarray(m.values, dtype=float)
         stats = _statistics(values)
-        noted = (_not_by_horizon(stats, values, m.end) if m.metric == "crossover_year"
-                 else {k: (v, "") for k, v in stats.items()})
-        rows += [(scenario, m.metric, m.country, m.start, m.end, s, v, m.units, long_name(m.metric), note)
-                 for s, (v, note) in noted.items()]
+        noted = (
+            _not_by_horizon(stats, values, m.end)
+            if m.metric == "crossover_year"
+            else {k: (v, "") for k, v in stats.items()}
+        )
+        rows += [
+            (
+                scenario,
+                m.metric,
+                m.country,
+                m.start,
+                m.end,
+                s,
+                v,
+                m.units,
+                long_name(m.metric),
+                note,
+            )
+            for s, (v, note) in noted.items()
+        ]
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
@@ -266,7 +361,9 @@ def compute_metrics(results: xr.Dataset, settings: MetricSettings) -> pd.DataFra
     return summarize(results.attrs["scenario"], metric_set(results, settings))
 
 
-def delta_metrics(results: xr.Dataset, reference: xr.Dataset, settings: MetricSettings) -> pd.DataFrame:
+def delta_metrics(
+    results: xr.Dataset, reference: xr.Dataset, settings: MetricSettings
+) -> pd.DataFrame:
     """Every metric as a difference against a reference run (sample by sample), plus both
     benefit-cost ratios where they are finite in every sample."""
     ours, theirs = metric_set(results, settings), metric_set(reference, settings)
@@ -291,16 +388,29 @@ def point_vs_ensemble(ensemble: pd.DataFrame, point: pd.DataFrame) -> pd.DataFra
     """
     keys = ["metric", "country", "start", "end", "units"]
     band = ensemble[ensemble["statistic"].isin(["p25", "p50", "p75"])]
-    band = band.pivot_table(index=keys, columns="statistic", values="value", aggfunc="first", dropna=False)
+    band = band.pivot_table(
+        index=keys, columns="statistic", values="value", aggfunc="first", dropna=False
+    )
     values = point[point["statistic"] == "value"].set_index(keys)["value"].rename("point")
     table = band.join(values, how="inner").reset_index()
     slack = 1e-9 * table[["p25", "p75"]].abs().max(axis=1)
-    table["outside"] = (table["point"] < table["p25"] - slack) | (table["point"] > table["p75"] + slack)
+    table["outside"] = (table["point"] < table["p25"] - slack) | (
+        table["point"] > table["p75"] + slack
+    )
     return table[[*keys, "point", "p25", "p50", "p75", "outside"]]
 
 
-HEADLINE = ("mva", "cagr_gap", "crossover_year", "institutes_active", "spend_federal_cumulative", "delta_mva",
-            "delta_cagr_gap", "bcr_federal", "bcr_total")
+HEADLINE = (
+    "mva",
+    "cagr_gap",
+    "crossover_year",
+    "institutes_active",
+    "spend_federal_cumulative",
+    "delta_mva",
+    "delta_cagr_gap",
+    "bcr_federal",
+    "bcr_total",
+)
 
 
 def headline(metrics: pd.DataFrame) -> pd.DataFrame:

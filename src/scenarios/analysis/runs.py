@@ -16,6 +16,7 @@ import xarray as xr
 from scenarios import __version__
 from scenarios.analysis.memory import PROCESS_BYTES, ensemble_bytes, memory_budget
 from scenarios.analysis.metrics import compute_metrics, delta_metrics, headline, point_vs_ensemble
+from scenarios.analysis.sampling import DESIGNS, correlation_matrix, sample, validate_uncertainties
 from scenarios.config.checks import check_seed, check_spec, metric_year_warnings
 from scenarios.config.load import (
     apply_overrides,
@@ -79,19 +80,17 @@ def load_config(name_or_path: str | Path, overrides: list[str] | None = None) ->
         Naming the file, key path, bad value and a hint for every problem.
     """
     path = resolve_config_path(name_or_path)
-    spec = validate(apply_overrides(load_raw(path), overrides or []), file=str(path), overrides=overrides)
+    spec = validate(
+        apply_overrides(load_raw(path), overrides or []), file=str(path), overrides=overrides
+    )
     check_spec(spec, file=str(path))
     dists = uncertainties_of(spec, str(path))
     if spec.correlations:
-        from scenarios.analysis.sampling import correlation_matrix
-
         correlation_matrix(spec.correlations, list(dists), file=str(path))
     return spec
 
 
 def uncertainties_of(spec: Spec, file: str | None) -> dict:
-    from scenarios.analysis.sampling import validate_uncertainties
-
     return validate_uncertainties(spec.uncertainties, file=file)
 
 
@@ -103,7 +102,11 @@ def point_value(spec: Spec, inputs: Inputs, path: str) -> object:
     except KeyError:
         value = None
     parts = path.split(".")
-    if value is None and parts[0] == "countries" and parts[2:] in (["growth", "g"], ["growth", "g0"]):
+    if (
+        value is None
+        and parts[0] == "countries"
+        and parts[2:] in (["growth", "g"], ["growth", "g0"])
+    ):
         observed = spec.countries[parts[1]].growth.from_data
         if observed is not None:
             value = observed_cagr(inputs.growth_histories[parts[1]], observed.window, path=path)
@@ -120,25 +123,35 @@ def off_centre(spec: Spec, inputs: Inputs) -> list[str]:
             continue
         low, median, high = (float(q) for q in dist.ppf(np.array([0.25, 0.5, 0.75])))
         if not low <= point <= high:
-            warnings.append(f"{path}: the point value {point:.4g} lies outside the central 50 % of its "
-                            f"distribution ({low:.4g} to {high:.4g}, median {median:.4g}); centre the "
-                            "distribution on it, or say in a comment why not")
+            warnings.append(
+                f"{path}: the point value {point:.4g} lies outside the central 50 % of its "
+                f"distribution ({low:.4g} to {high:.4g}, median {median:.4g}); centre the "
+                "distribution on it, or say in a comment why not"
+            )
     return warnings
 
 
-def draw_samples(spec: Spec, n: int, *, seed: int | None = None, method: str = "random",
-                 file: str | None = None) -> pd.DataFrame:
+def draw_samples(
+    spec: Spec, n: int, *, seed: int | None = None, method: str = "random", file: str | None = None
+) -> pd.DataFrame:
     """The parameter matrix of an ensemble: one column per uncertain dotted path."""
-    from scenarios.analysis.sampling import sample
-
     if n < 1:
         raise ConfigError("the number of samples must be at least 1", path="--samples", value=n)
     if not spec.uncertainties:
-        raise ConfigError("this config declares no uncertainties to sample", file=file, path="uncertainties",
-                          hint="add e.g. 'uncertainties: {impact.rho: {dist: uniform, low: 0.1, high: 0.6}}'")
+        raise ConfigError(
+            "this config declares no uncertainties to sample",
+            file=file,
+            path="uncertainties",
+            hint="add e.g. 'uncertainties: {impact.rho: {dist: uniform, low: 0.1, high: 0.6}}'",
+        )
     correlation = spec.correlations or None
-    return sample(uncertainties_of(spec, file), n, method=method, seed=spec.seed if seed is None else seed,
-                  correlation=correlation)
+    return sample(
+        uncertainties_of(spec, file),
+        n,
+        method=method,
+        seed=spec.seed if seed is None else seed,
+        correlation=correlation,
+    )
 
 
 def run(
@@ -172,23 +185,36 @@ def run(
     reference
         The reference scenario's spec, instead of loading it by name.
     """
-    from scenarios.analysis.sampling import DESIGNS
-
     started = time.perf_counter()
     if method not in DESIGNS:  # also on a deterministic run: a typo is never ignored
-        raise ConfigError(f"unknown ensemble design {method!r}", path="--method", value=method,
-                          hint=f"choose one of: {', '.join(DESIGNS)}")
+        raise ConfigError(
+            f"unknown ensemble design {method!r}",
+            path="--method",
+            value=method,
+            hint=f"choose one of: {', '.join(DESIGNS)}",
+        )
     file, spec, dataset = resolve(config, overrides, seed, dataset)
     try:
         inputs = build_inputs(spec, dataset)
         if isinstance(samples, int):
-            check_ensemble_size(samples, len(inputs.years), len(inputs.countries), len(spec.programs),
-                                with_reference=with_reference and bool(spec.reference))
-        matrix = draw_samples(spec, samples, method=method, file=file) if isinstance(samples, int) else samples
+            check_ensemble_size(
+                samples,
+                len(inputs.years),
+                len(inputs.countries),
+                len(spec.programs),
+                with_reference=with_reference and bool(spec.reference),
+            )
+        matrix = (
+            draw_samples(spec, samples, method=method, file=file)
+            if isinstance(samples, int)
+            else samples
+        )
         results = to_dataset(spec, inputs, run_model(spec, inputs, matrix), matrix)
         results.attrs.update(config_file=file, config_hash=config_hash(spec))
         metrics = compute_metrics(results, spec.metrics)
-    except ScenariosError as exc:  # the model and metrics know the key path, not the file it came from
+    except (
+        ScenariosError
+    ) as exc:  # the model and metrics know the key path, not the file it came from
         raise in_file(exc, file) from None
     ref_run = ref_spec = None
     if with_reference and spec.reference:
@@ -196,11 +222,24 @@ def run(
         ref_run = _run_reference(spec, matrix, dataset, ref_spec)
         metrics = pd.concat([metrics, _deltas(results, ref_run, spec)], ignore_index=True)
     point = point_check(metrics, spec, dataset, ref_spec) if isinstance(samples, int) else None
-    return Run(spec, results, metrics, inputs, file, matrix, method, time.perf_counter() - started, ref_run,
-               point, metric_year_warnings(spec, inputs.base_year))
+    return Run(
+        spec,
+        results,
+        metrics,
+        inputs,
+        file,
+        matrix,
+        method,
+        time.perf_counter() - started,
+        ref_run,
+        point,
+        metric_year_warnings(spec, inputs.base_year),
+    )
 
 
-def point_check(metrics: pd.DataFrame, spec: Spec, dataset: Dataset, reference: Spec | None) -> pd.DataFrame:
+def point_check(
+    metrics: pd.DataFrame, spec: Spec, dataset: Dataset, reference: Spec | None
+) -> pd.DataFrame:
     """The headline metrics of the deterministic run of ``spec`` (against ``reference``) beside
     the 25-75 % band of an ensemble's ``metrics``: ``outside`` flags where the two tell different
     stories (see :func:`scenarios.analysis.metrics.point_vs_ensemble`)."""
@@ -209,8 +248,12 @@ def point_check(metrics: pd.DataFrame, spec: Spec, dataset: Dataset, reference: 
     return headline(metrics)[keys].merge(point_vs_ensemble(metrics, point.metrics), on=keys)
 
 
-def resolve(config: str | Path | Spec, overrides: list[str] | None, seed: int | None,
-            dataset: Dataset | None) -> tuple[str, Spec, Dataset]:
+def resolve(
+    config: str | Path | Spec,
+    overrides: list[str] | None,
+    seed: int | None,
+    dataset: Dataset | None,
+) -> tuple[str, Spec, Dataset]:
     """The config's file name (for messages), its validated spec with any seed override, and the
     dataset it reads."""
     file = str(resolve_config_path(config)) if not isinstance(config, Spec) else "<Spec>"
@@ -222,18 +265,24 @@ def resolve(config: str | Path | Spec, overrides: list[str] | None, seed: int | 
     return file, spec, dataset or load_dataset(spec.data.path)
 
 
-def check_ensemble_size(n_samples: int, n_years: int, n_countries: int, n_programs: int, *,
-                        with_reference: bool) -> None:
+def check_ensemble_size(
+    n_samples: int, n_years: int, n_countries: int, n_programs: int, *, with_reference: bool
+) -> None:
     """Refuse ensembles that would not fit in memory, before allocating anything."""
-    needed = ensemble_bytes(n_samples, n_years, n_countries, n_programs, with_reference=with_reference)
+    needed = ensemble_bytes(
+        n_samples, n_years, n_countries, n_programs, with_reference=with_reference
+    )
     budget = memory_budget()
     if needed > budget:
         fitting = int(n_samples * (budget - PROCESS_BYTES) / (needed - PROCESS_BYTES))
-        raise ConfigError(f"{n_samples:,} samples would need about {needed / 1e9:.1f} GB of memory; "
-                          f"{budget / 1e9:.1f} GB may be used on this machine now",
-                          path="--samples", value=n_samples,
-                          hint=f"use at most {max(fitting, 0):,} samples, or --chunks to run it "
-                               "in chunks with dask")
+        raise ConfigError(
+            f"{n_samples:,} samples would need about {needed / 1e9:.1f} GB of memory; "
+            f"{budget / 1e9:.1f} GB may be used on this machine now",
+            path="--samples",
+            value=n_samples,
+            hint=f"use at most {max(fitting, 0):,} samples, or --chunks to run it "
+            "in chunks with dask",
+        )
 
 
 def load_reference(file: str, spec: Spec, overrides: list[str] | None = None) -> Spec | None:
@@ -254,28 +303,45 @@ def load_reference(file: str, spec: Spec, overrides: list[str] | None = None) ->
     return load_config(where, shared).model_copy(update={"seed": spec.seed})
 
 
-def _run_reference(spec: Spec, matrix: pd.DataFrame | None, dataset: Dataset, ref_spec: Spec) -> Run:
-    shared = None if matrix is None else matrix[[c for c in matrix.columns if c in ref_spec.uncertainties]]
+def _run_reference(
+    spec: Spec, matrix: pd.DataFrame | None, dataset: Dataset, ref_spec: Spec
+) -> Run:
+    shared = (
+        None
+        if matrix is None
+        else matrix[[c for c in matrix.columns if c in ref_spec.uncertainties]]
+    )
     if shared is not None and shared.shape[1] == 0:
         shared = None
-    return run(ref_spec.model_copy(update={"seed": spec.seed}), samples=shared, dataset=dataset,
-               with_reference=False)
+    return run(
+        ref_spec.model_copy(update={"seed": spec.seed}),
+        samples=shared,
+        dataset=dataset,
+        with_reference=False,
+    )
 
 
 def _deltas(results: xr.Dataset, reference: Run, spec: Spec) -> pd.DataFrame:
     ref = reference.results
-    same = (list(results["country"].values) == list(ref["country"].values)
-            and list(results["program"].values) == list(ref["program"].values)
-            and list(results["year"].values) == list(ref["year"].values)
-            and results.attrs["base_year"] == ref.attrs["base_year"])
+    same = (
+        list(results["country"].values) == list(ref["country"].values)
+        and list(results["program"].values) == list(ref["program"].values)
+        and list(results["year"].values) == list(ref["year"].values)
+        and results.attrs["base_year"] == ref.attrs["base_year"]
+    )
     if not same:
-        raise ConfigError(f"reference scenario {spec.reference!r} has other countries, programs or years",
-                          path="reference", value=spec.reference,
-                          hint="a reference must extend the same parent config with the same base year and horizon")
+        raise ConfigError(
+            f"reference scenario {spec.reference!r} has other countries, programs or years",
+            path="reference",
+            value=spec.reference,
+            hint="a reference must extend the same parent config with the same base year and horizon",
+        )
     if reference.results.sizes["sample"] not in (1, results.sizes["sample"]):
         raise ConfigError("reference ensemble size differs", path="reference", value=spec.reference)
     if ref.sizes["sample"] == 1 and results.sizes["sample"] > 1:
-        ref = ref.isel(sample=np.zeros(results.sizes["sample"], dtype=int)).assign_coords(sample=results["sample"])
+        ref = ref.isel(sample=np.zeros(results.sizes["sample"], dtype=int)).assign_coords(
+            sample=results["sample"]
+        )
     return delta_metrics(results, ref, spec.metrics)
 
 
@@ -302,7 +368,9 @@ def manifest(run_: Run) -> dict:
         "run_seconds": round(run_.seconds, 4),
         "ensemble": run_.samples is not None,
         "method": run_.method,
-        "reference_config": None if run_.reference is None else run_.reference.spec.model_dump(mode="json"),
+        "reference_config": None
+        if run_.reference is None
+        else run_.reference.spec.model_dump(mode="json"),
         "policy": policy_record(run_.policy),
     }
 
@@ -317,21 +385,33 @@ def run_from_manifest(path: str | Path, overrides: list[str] | None = None) -> R
     """
     path = Path(path)
     if not path.exists():
-        raise ConfigError("manifest not found", file=str(path), hint="pass runs/<name>/manifest.json")
+        raise ConfigError(
+            "manifest not found", file=str(path), hint="pass runs/<name>/manifest.json"
+        )
     try:
         record = json.loads(read_text(path, "run manifest"))
         recorded = validate(record["config"], file=str(path))
     except (json.JSONDecodeError, KeyError, TypeError) as exc:
         raise ConfigError(f"not a run manifest ({shorten(str(exc))})", file=str(path)) from None
     if config_hash(recorded) != record.get("config_hash"):
-        raise ConfigError("the config in this manifest does not match its config_hash: it was edited "
-                          "after the run", file=str(path), path="config_hash", value=record.get("config_hash"),
-                          hint="to run a changed config, put it in a YAML file and run that: scenarios run FILE")
+        raise ConfigError(
+            "the config in this manifest does not match its config_hash: it was edited "
+            "after the run",
+            file=str(path),
+            path="config_hash",
+            value=record.get("config_hash"),
+            hint="to run a changed config, put it in a YAML file and run that: scenarios run FILE",
+        )
     dataset = load_dataset(recorded.data.path)
     if dataset.hash != record.get("data_hash"):
-        raise ConfigError("the data changed since this run", file=str(path), path="data_hash",
-                          value=dataset.hash[:12], hint=f"the run used data {str(record.get('data_hash'))[:12]}; "
-                          "re-run from the config instead")
+        raise ConfigError(
+            "the data changed since this run",
+            file=str(path),
+            path="data_hash",
+            value=dataset.hash[:12],
+            hint=f"the run used data {str(record.get('data_hash'))[:12]}; "
+            "re-run from the config instead",
+        )
     overrides = overrides or []
     spec = validate(apply_overrides(record["config"], overrides), file=str(path))
     spec = spec.model_copy(update={"seed": int(record.get("seed", spec.seed))})
@@ -341,7 +421,14 @@ def run_from_manifest(path: str | Path, overrides: list[str] | None = None) -> R
         reference = validate(apply_overrides(reference, shared), file=str(path))
     n = record.get("n_samples", 1)
     if not isinstance(n, int) or isinstance(n, bool):
-        raise ConfigError("n_samples must be a whole number", file=str(path), path="n_samples", value=n)
-    return run(spec, samples=n if record.get("ensemble") else None,
-               method=record.get("method", "random"), dataset=dataset,
-               reference=reference, with_reference=reference is not None)
+        raise ConfigError(
+            "n_samples must be a whole number", file=str(path), path="n_samples", value=n
+        )
+    return run(
+        spec,
+        samples=n if record.get("ensemble") else None,
+        method=record.get("method", "random"),
+        dataset=dataset,
+        reference=reference,
+        with_reference=reference is not None,
+    )

@@ -88,7 +88,9 @@ class ClaimResult:
             value = float(self.values[0])
             text = f"{'holds' if self.holds[0] else 'fails'}: recomputed {value:.4g} ({claim.holds_if})"
             if claim.published is not None:
-                text += f"; published {claim.published:g}, difference {value - claim.published:+.3g}"
+                text += (
+                    f"; published {claim.published:g}, difference {value - claim.published:+.3g}"
+                )
             return text
         low, high = self.interval
         text = f"holds in {self.probability:.0%} [{low:.0%}-{high:.0%}] of {self.n:,} futures"
@@ -98,8 +100,10 @@ class ClaimResult:
             return text + "; holds in every sampled future"
         if self.box is not None and len(self.box.limits):
             where = "fails whenever" if self.box_outcome == "fails" else "holds mainly when"
-            text += (f"; {where} {self.box.describe()} (PRIM box: coverage {self.box.coverage:.0%}, "
-                     f"density {self.box.density:.0%})")
+            text += (
+                f"; {where} {self.box.describe()} (PRIM box: coverage {self.box.coverage:.0%}, "
+                f"density {self.box.density:.0%})"
+            )
         return text
 
 
@@ -110,8 +114,13 @@ def _scenario_path(name: str, claim_file: Path) -> Path | str:
             return candidate
     if (PACKAGED_CONFIGS / f"{name}.yaml").is_file():
         return name
-    raise ConfigError(f"scenario {name!r} not found", file=str(claim_file), path="scenario", value=name,
-                      hint=f"shipped scenarios: {', '.join(available_configs())}")
+    raise ConfigError(
+        f"scenario {name!r} not found",
+        file=str(claim_file),
+        path="scenario",
+        value=name,
+        hint=f"shipped scenarios: {', '.join(available_configs())}",
+    )
 
 
 class Evaluator:
@@ -130,16 +139,26 @@ class Evaluator:
             self.reference = None
             if reference:  # run with the scenario's seed: the same shocks, as in api.run
                 spec = load_config(_scenario_path(reference, claim_file))
-                self.reference = blockwise.Side.of(spec.model_copy(update={"seed": self.spec.seed}),
-                                                   dataset, columns)
+                self.reference = blockwise.Side.of(
+                    spec.model_copy(update={"seed": self.spec.seed}), dataset, columns
+                )
         except ScenariosError as exc:
             raise in_file(exc, self.file) from None
         self.years = self.main.inputs.years
         inputs = self.main.inputs
-        problems = metric_argument_problems(claim, {"country": list(inputs.countries), "year": list(self.years),
-                                                    "program": list(self.spec.programs)}, str(claim_file))
+        problems = metric_argument_problems(
+            claim,
+            {
+                "country": list(inputs.countries),
+                "year": list(self.years),
+                "program": list(self.spec.programs),
+            },
+            str(claim_file),
+        )
         if problems:
-            raise ConfigError("the claim's metric asks for values its scenario does not have", problems=problems)
+            raise ConfigError(
+                "the claim's metric asks for values its scenario does not have", problems=problems
+            )
 
     def _reduce(self, years: np.ndarray | None) -> blockwise.Reduce:
         metric = self.claim.metric
@@ -153,15 +172,20 @@ class Evaluator:
         def reduce(results: xr.Dataset, base: xr.Dataset | None) -> dict[str, np.ndarray]:
             if years is None:
                 return {"values": one(results, base, None)}
-            return {"values": np.stack(np.broadcast_arrays(*[one(results, base, int(y)) for y in years]),
-                                       axis=1)}
+            return {
+                "values": np.stack(
+                    np.broadcast_arrays(*[one(results, base, int(y)) for y in years]), axis=1
+                )
+            }
 
         return reduce
 
     def __call__(self, samples: pd.DataFrame, years: np.ndarray | None = None) -> np.ndarray:
         """The metric per sample, shape (n,); with ``years``, in each of them, shape (n, len(years))."""
         try:
-            return blockwise.evaluate(self.main, self.reference, samples, self._reduce(years))["values"]
+            return blockwise.evaluate(self.main, self.reference, samples, self._reduce(years))[
+                "values"
+            ]
         except ScenariosError as exc:
             raise in_file(exc, self.file) from None
 
@@ -173,7 +197,9 @@ class Evaluator:
         return draw_samples(self.spec, n, seed=seed)
 
 
-def _holds(claim: Claim, evaluator: Evaluator, samples: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+def _holds(
+    claim: Claim, evaluator: Evaluator, samples: pd.DataFrame
+) -> tuple[np.ndarray, np.ndarray]:
     if not claim.metric.by_year:
         values = evaluator(samples)
         return values, claim.holds_if.holds(values)
@@ -181,8 +207,9 @@ def _holds(claim: Claim, evaluator: Evaluator, samples: pd.DataFrame) -> tuple[n
     return yearly[:, -1], claim.holds_if.holds(yearly).any(axis=1)
 
 
-def sample_until(claim: Claim, evaluator: Evaluator, *, n: int, seed: int, ci_width: float,
-                 max_samples: int) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+def sample_until(
+    claim: Claim, evaluator: Evaluator, *, n: int, seed: int, ci_width: float, max_samples: int
+) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
     """Draw batches of ``n`` futures until the Wilson interval is narrower than ``ci_width``."""
     frames, values, holds = [], [], []
     batch = 0
@@ -210,11 +237,18 @@ def drivers(samples: pd.DataFrame, values: np.ndarray) -> pd.DataFrame:
         rho = stats.spearmanr(x, values).statistic
         rows.append((name, float(rho)))
     table = pd.DataFrame(rows, columns=["parameter", "spearman"])
-    return table.reindex(table["spearman"].abs().sort_values(ascending=False).index).reset_index(drop=True)
+    return table.reindex(table["spearman"].abs().sort_values(ascending=False).index).reset_index(
+        drop=True
+    )
 
 
-def breakeven(evaluate: Callable[[pd.DataFrame], np.ndarray], dists: dict, parameter: str,
-              threshold: float, condition: Condition | None = None) -> Breakeven:
+def breakeven(
+    evaluate: Callable[[pd.DataFrame], np.ndarray],
+    dists: dict,
+    parameter: str,
+    threshold: float,
+    condition: Condition | None = None,
+) -> Breakeven:
     """Move one assumption across its range (others at their medians) and find where the claim
     flips: a grid brackets the flip, then Brent's method on a continuous metric, or bisection on
     the claim's outcome where the metric moves in steps (institute counts); re-run to verify."""
@@ -237,11 +271,23 @@ def breakeven(evaluate: Callable[[pd.DataFrame], np.ndarray], dists: dict, param
     gap_a, gap_b = metric[flips[0]] - threshold, metric[flips[0] + 1] - threshold
     xtol = 1e-10 * max(1.0, abs(high))
     if gap_a * gap_b < 0:
-        value = optimize.brentq(lambda x: float(metric_at(np.array([x]))[0] - threshold), a, b, xtol=xtol)
+        value = optimize.brentq(
+            lambda x: float(metric_at(np.array([x]))[0] - threshold), a, b, xtol=xtol
+        )
     else:
-        value = _bisect_outcome(lambda x: bool(condition.holds(metric_at(np.array([x])))[0]), a, b, xtol)
-    return Breakeven(parameter, threshold, float(value), low, high,
-                     float(metric_at(np.array([value]))[0] - threshold), grid, metric)
+        value = _bisect_outcome(
+            lambda x: bool(condition.holds(metric_at(np.array([x])))[0]), a, b, xtol
+        )
+    return Breakeven(
+        parameter,
+        threshold,
+        float(value),
+        low,
+        high,
+        float(metric_at(np.array([value]))[0] - threshold),
+        grid,
+        metric,
+    )
 
 
 def _bisect_outcome(holds: Callable[[float], bool], a: float, b: float, xtol: float) -> float:
@@ -271,8 +317,17 @@ def probability_curve(claim: Claim, evaluator: Evaluator, samples: pd.DataFrame)
     return pd.DataFrame({"year": years, "probability": by_year})
 
 
-def stress_claim(claim: Claim, claim_file: Path, dataset: Dataset, *, samples: int = 500, seed: int = 0,
-                 ci_width: float = 0.05, max_samples: int = 8000, n_breakeven: int = 3) -> ClaimResult:
+def stress_claim(
+    claim: Claim,
+    claim_file: Path,
+    dataset: Dataset,
+    *,
+    samples: int = 500,
+    seed: int = 0,
+    ci_width: float = 0.05,
+    max_samples: int = 8000,
+    n_breakeven: int = 3,
+) -> ClaimResult:
     """Stress-test one claim (past claims: a recomputation from the data)."""
     if claim.scenario is None:
         try:
@@ -281,12 +336,16 @@ def stress_claim(claim: Claim, claim_file: Path, dataset: Dataset, *, samples: i
             raise in_file(exc, str(claim_file)) from None
         return ClaimResult(claim, np.array([value]), claim.holds_if.holds(np.array([value])))
     evaluator = Evaluator(claim, claim_file, dataset)
-    matrix, values, holds = sample_until(claim, evaluator, n=samples, seed=seed, ci_width=ci_width,
-                                         max_samples=max_samples)
+    matrix, values, holds = sample_until(
+        claim, evaluator, n=samples, seed=seed, ci_width=ci_width, max_samples=max_samples
+    )
     result = ClaimResult(claim, values, holds, matrix, drivers(matrix, values))
     leading = [p for p in result.drivers["parameter"].head(n_breakeven)]
-    result.breakevens = [breakeven(evaluator, evaluator.dists, p, t, _one_sided(claim.holds_if, t))
-                         for p in leading for t in claim.holds_if.thresholds]
+    result.breakevens = [
+        breakeven(evaluator, evaluator.dists, p, t, _one_sided(claim.holds_if, t))
+        for p in leading
+        for t in claim.holds_if.thresholds
+    ]
     result.box_outcome = "fails" if holds.mean() >= 0.5 else "holds"
     result.box = find_box(matrix, ~holds if result.box_outcome == "fails" else holds)
     if claim.metric.by_year:
@@ -294,8 +353,15 @@ def stress_claim(claim: Claim, claim_file: Path, dataset: Dataset, *, samples: i
     return result
 
 
-def stress(path: str | Path, *, samples: int = 500, seed: int = 0, ci_width: float = 0.05,
-           max_samples: int = 8000, dataset: Dataset | None = None) -> list[ClaimResult]:
+def stress(
+    path: str | Path,
+    *,
+    samples: int = 500,
+    seed: int = 0,
+    ci_width: float = 0.05,
+    max_samples: int = 8000,
+    dataset: Dataset | None = None,
+) -> list[ClaimResult]:
     """Stress-test every claim in a claim file.
 
     Example
@@ -310,8 +376,12 @@ def stress(path: str | Path, *, samples: int = 500, seed: int = 0, ci_width: flo
     path = Path(path)
     claim_file: ClaimFile = load_claims(path)
     dataset = dataset or load_dataset()
-    return [stress_claim(c, path, dataset, samples=samples, seed=seed, ci_width=ci_width,
-                         max_samples=max_samples) for c in claim_file.claims]
+    return [
+        stress_claim(
+            c, path, dataset, samples=samples, seed=seed, ci_width=ci_width, max_samples=max_samples
+        )
+        for c in claim_file.claims
+    ]
 
 
 def summary_table(results: list[ClaimResult]) -> pd.DataFrame:
@@ -319,11 +389,20 @@ def summary_table(results: list[ClaimResult]) -> pd.DataFrame:
     rows = []
     for r in results:
         low, high = r.interval
-        rows.append({
-            "claim": r.claim.id, "scenario": r.claim.scenario or "(data)", "probability": r.probability,
-            "ci_low": low, "ci_high": high, "n": r.n, "metric_p50": float(np.median(r.values)),
-            "published": r.claim.published, "source": r.claim.source, "verdict": r.verdict,
-        })
+        rows.append(
+            {
+                "claim": r.claim.id,
+                "scenario": r.claim.scenario or "(data)",
+                "probability": r.probability,
+                "ci_low": low,
+                "ci_high": high,
+                "n": r.n,
+                "metric_p50": float(np.median(r.values)),
+                "published": r.claim.published,
+                "source": r.claim.source,
+                "verdict": r.verdict,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -331,17 +410,35 @@ def driver_table(results: list[ClaimResult]) -> pd.DataFrame:
     """Spearman drivers of every claim, long format."""
     frames = [r.drivers.assign(claim=r.claim.id) for r in results if len(r.drivers)]
     columns = ["claim", "parameter", "spearman"]
-    return pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
+    return (
+        pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
+    )
 
 
 def breakeven_table(results: list[ClaimResult]) -> pd.DataFrame:
     """Every breakeven: claim, parameter, threshold, value (empty: never flips), range, residual."""
     rows = [
-        {"claim": r.claim.id, "parameter": b.parameter, "threshold": b.threshold, "breakeven": b.value,
-         "range_low": b.low, "range_high": b.high, "residual_at_breakeven": b.residual}
-        for r in results for b in r.breakevens
+        {
+            "claim": r.claim.id,
+            "parameter": b.parameter,
+            "threshold": b.threshold,
+            "breakeven": b.value,
+            "range_low": b.low,
+            "range_high": b.high,
+            "residual_at_breakeven": b.residual,
+        }
+        for r in results
+        for b in r.breakevens
     ]
-    return pd.DataFrame(rows, columns=["claim", "parameter", "threshold", "breakeven", "range_low", "range_high",
-                                       "residual_at_breakeven"])
-
-
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "claim",
+            "parameter",
+            "threshold",
+            "breakeven",
+            "range_low",
+            "range_high",
+            "residual_at_breakeven",
+        ],
+    )

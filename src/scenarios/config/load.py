@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from scenarios.config.schema import Spec
 from scenarios.errors import ConfigError, Problem
@@ -21,7 +22,9 @@ from scenarios.files import check_input_file, read_text
 PACKAGED_CONFIGS = resources.files("scenarios") / "configs"
 
 
-MAX_NODES = 20_000  # values in a document, aliases expanded (a config has ~500; parsing 20,000 takes 0.5 s)
+MAX_NODES = (
+    20_000  # values in a document, aliases expanded (a config has ~500; parsing 20,000 takes 0.5 s)
+)
 MAX_DEPTH = 50  # nesting of mappings and lists (a config has ~6)
 
 
@@ -41,8 +44,12 @@ class _UniqueKeyLoader(yaml.SafeLoader):
     def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
         self._nodes += 1  # stop parsing early: a large flat document is refused as fast as a bomb
         if self._nodes > MAX_NODES:
-            raise YAMLTooLarge(None, None, f"the document holds more than {MAX_NODES:,} values",
-                               self.peek_event().start_mark)
+            raise YAMLTooLarge(
+                None,
+                None,
+                f"the document holds more than {MAX_NODES:,} values",
+                self.peek_event().start_mark,
+            )
         return super().compose_node(parent, index)
 
     def construct_document(self, node: yaml.Node) -> Any:
@@ -59,14 +66,20 @@ def _check_expansion(root: yaml.Node) -> None:
         if id(node) in sizes:
             continue
         if depth > MAX_DEPTH:
-            raise YAMLTooLarge(None, None, f"nested more than {MAX_DEPTH} levels deep", node.start_mark)
+            raise YAMLTooLarge(
+                None, None, f"nested more than {MAX_DEPTH} levels deep", node.start_mark
+            )
         children = _children(node)
         if done or not children:
             sizes[id(node)] = 1 + sum(sizes[id(c)] for c in children)
             if sizes[id(node)] > MAX_NODES:
                 raise YAMLTooLarge(
-                    None, None, f"the document expands to more than {MAX_NODES:,} values through its "
-                    "'*' aliases", node.start_mark)
+                    None,
+                    None,
+                    f"the document expands to more than {MAX_NODES:,} values through its "
+                    "'*' aliases",
+                    node.start_mark,
+                )
             continue
         stack.append((node, depth, True))
         stack.extend((c, depth + 1, False) for c in children if id(c) not in sizes)
@@ -80,13 +93,18 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
     return []
 
 
-def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
+def _construct_mapping(
+    loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False
+) -> dict:
     seen: dict[Any, int] = {}
     for key_node, _ in node.value:
         key = loader.construct_object(key_node, deep=deep)
         if key in seen:
             raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r} (first on line {seen[key] + 1})", key_node.start_mark
+                None,
+                None,
+                f"duplicate key {key!r} (first on line {seen[key] + 1})",
+                key_node.start_mark,
             )
         seen[key] = key_node.start_mark.line
     return loader.construct_mapping(node, deep=deep)
@@ -104,19 +122,29 @@ def read_yaml(path: Path, what: str = "config file") -> dict[str, Any]:
     try:
         data = load_yaml_text(text)
     except YAMLTooLarge as exc:
-        raise ConfigError(f"YAML document too large: {exc.problem}", file=str(path), path=_line(exc),
-                          hint="a config holds a few hundred values: write them out, without repeated "
-                          "'*' aliases or deep nesting") from None
+        raise ConfigError(
+            f"YAML document too large: {exc.problem}",
+            file=str(path),
+            path=_line(exc),
+            hint="a config holds a few hundred values: write them out, without repeated "
+            "'*' aliases or deep nesting",
+        ) from None
     except yaml.YAMLError as exc:
         problem = getattr(exc, "problem", None) or str(exc)
         raise ConfigError(
-            f"YAML syntax error: {problem}", file=str(path), path=_line(exc),
+            f"YAML syntax error: {problem}",
+            file=str(path),
+            path=_line(exc),
             hint="check indentation and that every 'key: value' has a space after the colon",
         ) from None
     if data is None:
         return {}
     if not isinstance(data, dict):
-        raise ConfigError("a config must be a mapping of keys to values", file=str(path), value=type(data).__name__)
+        raise ConfigError(
+            "a config must be a mapping of keys to values",
+            file=str(path),
+            value=type(data).__name__,
+        )
     return data
 
 
@@ -128,7 +156,7 @@ def _line(exc: yaml.YAMLError) -> str | None:
 def load_yaml_text(text: str) -> Any:
     """YAML text -> Python values with the bounded, duplicate-key-refusing loader."""
     try:
-        return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(text, Loader=_UniqueKeyLoader)
     except RecursionError:  # the composer recurses: far deeper than MAX_DEPTH
         raise YAMLTooLarge(None, None, f"nested more than {MAX_DEPTH} levels deep") from None
 
@@ -143,7 +171,9 @@ def _config_hint(path: Path) -> str | None:
 
 def available_configs() -> list[str]:
     """Names of the scenario configs that ship with the package."""
-    return sorted(p.name.removesuffix(".yaml") for p in PACKAGED_CONFIGS.iterdir() if p.name.endswith(".yaml"))
+    return sorted(
+        p.name.removesuffix(".yaml") for p in PACKAGED_CONFIGS.iterdir() if p.name.endswith(".yaml")
+    )
 
 
 def resolve_config_path(name_or_path: str | Path) -> Path:
@@ -175,24 +205,40 @@ def load_raw(path: Path, _chain: tuple[Path, ...] = ()) -> dict[str, Any]:
     resolved = path.resolve()
     if resolved in _chain:
         cycle = " -> ".join(p.name for p in (*_chain, resolved))
-        raise ConfigError("cyclic 'extends'", file=str(path), path="extends", value=cycle,
-                          hint="remove one of the 'extends' keys in this chain")
+        raise ConfigError(
+            "cyclic 'extends'",
+            file=str(path),
+            path="extends",
+            value=cycle,
+            hint="remove one of the 'extends' keys in this chain",
+        )
     data = read_yaml(path)
     parent_name = data.pop("extends", None)
     if parent_name is None:
         return data
     if not isinstance(parent_name, str):
-        raise ConfigError("'extends' must be a file name", file=str(path), path="extends", value=parent_name)
+        raise ConfigError(
+            "'extends' must be a file name", file=str(path), path="extends", value=parent_name
+        )
     parent_path = _parent_path(path, parent_name)
     if parent_path is None:
-        raise ConfigError(f"'extends' target {parent_name!r} is neither next to this file nor a shipped config",
-                          file=str(path), path="extends", value=parent_name,
-                          hint=_config_hint(Path(parent_name)))
+        raise ConfigError(
+            f"'extends' target {parent_name!r} is neither next to this file nor a shipped config",
+            file=str(path),
+            path="extends",
+            value=parent_name,
+            hint=_config_hint(Path(parent_name)),
+        )
     try:
         check_input_file(parent_path, "'extends' target")
     except ConfigError as exc:  # named from the file that extends it
-        raise ConfigError(exc.problems[0].message, file=str(path), path="extends", value=parent_name,
-                          hint=exc.problems[0].hint) from None
+        raise ConfigError(
+            exc.problems[0].message,
+            file=str(path),
+            path="extends",
+            value=parent_name,
+            hint=exc.problems[0].hint,
+        ) from None
     return deep_merge(load_raw(parent_path, (*_chain, resolved)), data)
 
 
@@ -212,13 +258,21 @@ def parse_override(text: str) -> tuple[list[str], Any]:
     """``countries.USA.growth.g=0.02`` -> (["countries", "USA", "growth", "g"], 0.02)."""
     key, sep, value = text.partition("=")
     if not sep or not key.strip():
-        raise ConfigError("an override must look like dotted.path=value", path="--set", value=text,
-                          hint="e.g. --set countries.USA.growth.g=0.02")
+        raise ConfigError(
+            "an override must look like dotted.path=value",
+            path="--set",
+            value=text,
+            hint="e.g. --set countries.USA.growth.g=0.02",
+        )
     try:
         parsed = load_yaml_text(value) if value.strip() else None
     except yaml.constructor.ConstructorError as exc:  # an alias bomb or a duplicate key
-        raise ConfigError(f"the value is not a plain value: {exc.problem}", path="--set", value=text,
-                          hint="give a plain value, e.g. --set impact.rho=0.3") from None
+        raise ConfigError(
+            f"the value is not a plain value: {exc.problem}",
+            path="--set",
+            value=text,
+            hint="give a plain value, e.g. --set impact.rho=0.3",
+        ) from None
     except yaml.YAMLError:
         parsed = value
     return key.strip().split("."), parsed
@@ -238,14 +292,18 @@ def _nested(keys: list[str], value: Any) -> dict[str, Any]:
     return value
 
 
-def validate(data: dict[str, Any], *, file: str | None = None, overrides: list[str] | None = None) -> Spec:
+def validate(
+    data: dict[str, Any], *, file: str | None = None, overrides: list[str] | None = None
+) -> Spec:
     """Validate a merged config dict; every problem is reported at once with its key path, and
     blames the ``--set`` option that gave the bad value, not the file."""
     try:
         return Spec.model_validate(data)
     except ValidationError as exc:
-        problems = [_problem(err, file) for err in _drop_other_branches(exc.errors())]
-        raise ConfigError("invalid config", problems=_blame_overrides(problems, overrides or [])) from None
+        problems = [config_problem(err, file) for err in _drop_other_branches(exc.errors())]
+        raise ConfigError(
+            "invalid config", problems=_blame_overrides(problems, overrides or [])
+        ) from None
 
 
 def _blame_overrides(problems: list[Problem], overrides: list[str]) -> list[Problem]:
@@ -263,20 +321,25 @@ def _is_branch(part: Any) -> bool:
     return isinstance(part, str) and "[" in part
 
 
-def _drop_other_branches(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _drop_other_branches(errors: list[ErrorDetails]) -> list[ErrorDetails]:
     """A bad value of a union (one budget or a list of budgets) fails every branch: drop the
     'Input should be a valid list' of the branch whose shape the value does not have."""
-    def mismatch(err: dict[str, Any]) -> bool:
-        return err["type"] in ("list_type", "model_type") and bool(err["loc"]) and _is_branch(err["loc"][-1])
 
-    def explained(err: dict[str, Any]) -> bool:
+    def mismatch(err: ErrorDetails) -> bool:
+        return (
+            err["type"] in ("list_type", "model_type")
+            and bool(err["loc"])
+            and _is_branch(err["loc"][-1])
+        )
+
+    def explained(err: ErrorDetails) -> bool:
         at = err["loc"][:-1]
         return any(not mismatch(e) and e["loc"][: len(at)] == at for e in errors)
 
     return [err for err in errors if not (mismatch(err) and explained(err))]
 
 
-def _problem(err: dict[str, Any], file: str | None) -> Problem:
+def config_problem(err: ErrorDetails, file: str | None) -> Problem:
     loc = [str(p) for p in err["loc"] if not _is_branch(p)]
     path = ".".join(loc)
     kind = err["type"]
@@ -285,8 +348,9 @@ def _problem(err: dict[str, Any], file: str | None) -> Problem:
         close = difflib.get_close_matches(loc[-1], allowed, n=1)
         hint = f"did you mean '{close[0]}'?" if close else None
         valid = f"valid keys here: {', '.join(allowed)}" if allowed else None
-        return Problem(f"unknown key '{loc[-1]}'", file, path, None,
-                       "; ".join(h for h in (hint, valid) if h))
+        return Problem(
+            f"unknown key '{loc[-1]}'", file, path, None, "; ".join(h for h in (hint, valid) if h)
+        )
     message = err["msg"].removeprefix("Value error, ")
     value = err.get("input")
     if kind == "missing":
@@ -336,7 +400,11 @@ def _differences(ours: Any, theirs: Any, prefix: str) -> dict[str, tuple[Any, An
     if isinstance(ours, dict) and isinstance(theirs, dict):
         out: dict[str, tuple[Any, Any]] = {}
         for key in sorted(ours.keys() | theirs.keys(), key=str):
-            out.update(_differences(ours.get(key), theirs.get(key), f"{prefix}.{key}" if prefix else str(key)))
+            out.update(
+                _differences(
+                    ours.get(key), theirs.get(key), f"{prefix}.{key}" if prefix else str(key)
+                )
+            )
         return out
     return {} if ours == theirs else {prefix: (ours, theirs)}
 

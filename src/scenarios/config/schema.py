@@ -17,14 +17,18 @@ Year = Annotated[int, Field(ge=FIRST_YEAR, le=LAST_YEAR)]
 Window = tuple[Year, Year]
 MAX_SEED = 2**63 - 1  # numpy seeds and the int64 seed attribute of results.nc
 RUN_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}")
-RUN_NAME_RULE = ("a run name is one folder name: 1 to 100 letters, digits, '_', '-' or '.', "
-                 "not starting with '.' or '-' (e.g. nnmi_full45)")
+RUN_NAME_RULE = (
+    "a run name is one folder name: 1 to 100 letters, digits, '_', '-' or '.', "
+    "not starting with '.' or '-' (e.g. nnmi_full45)"
+)
 
 
 class Strict(BaseModel):
     """Base model: unknown keys are errors."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)  # .nan / .inf are errors
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, allow_inf_nan=False
+    )  # .nan / .inf are errors
 
 
 class FromData(Strict):
@@ -84,7 +88,11 @@ class Budget(Strict):
 
     @model_validator(mode="after")
     def _one_kind(self) -> Budget:
-        given = [k for k in ("total", "annual", "per_year", "institutes_per_year") if getattr(self, k) is not None]
+        given = [
+            k
+            for k in ("total", "annual", "per_year", "institutes_per_year")
+            if getattr(self, k) is not None
+        ]
         if len(given) != 1:
             raise ValueError(
                 "give exactly one of total, annual, per_year, institutes_per_year"
@@ -138,18 +146,19 @@ class Impact(Strict):
     params: dict[str, float] = {}
 
 
-EXCHANGE_RATES = {"USD": 1.0, "EUR": 1.08, "CNY": 0.139}  # USD per unit of currency
+Currency = Literal["USD", "EUR", "CNY"]
+EXCHANGE_RATES: dict[Currency, float] = {"USD": 1.0, "EUR": 1.08, "CNY": 0.139}  # USD per unit
 
 
 class Money(Strict):
     """Conversion of nominal budgets to constant 2015 USD."""
 
-    exchange_rates: dict[Literal["USD", "EUR", "CNY"], Annotated[float, Field(gt=0)]] = EXCHANGE_RATES
+    exchange_rates: dict[Currency, Annotated[float, Field(gt=0)]] = EXCHANGE_RATES
     inflation: float = Field(default=0.02, gt=-0.5, lt=1)
 
     @field_validator("exchange_rates")
     @classmethod
-    def _every_currency(cls, rates: dict[str, float]) -> dict[str, float]:
+    def _every_currency(cls, rates: dict[Currency, float]) -> dict[Currency, float]:
         """A currency the config leaves out keeps its default rate (budgets may use any of them)."""
         return {**EXCHANGE_RATES, **rates}
 

@@ -28,12 +28,41 @@ from scenarios.files import writing
 DEFAULT_EDITION = "UN AMA through2023"
 COLUMNS = {
     "series": SERIES_COLUMNS,
-    "institutes": ["program", "name", "founding_year", "agency", "province", "sector",
-                   "federal_musd", "nonfederal_musd", "members", "source"],
-    "fraunhofer": ["year", "institutes", "total_business_volume_meur", "contract_research_meur",
-                   "source"],
-    "program_facts": ["fact_id", "program", "country", "year", "item", "value", "low", "high",
-                      "unit", "currency", "price_basis", "status", "source", "note"],
+    "institutes": [
+        "program",
+        "name",
+        "founding_year",
+        "agency",
+        "province",
+        "sector",
+        "federal_musd",
+        "nonfederal_musd",
+        "members",
+        "source",
+    ],
+    "fraunhofer": [
+        "year",
+        "institutes",
+        "total_business_volume_meur",
+        "contract_research_meur",
+        "source",
+    ],
+    "program_facts": [
+        "fact_id",
+        "program",
+        "country",
+        "year",
+        "item",
+        "value",
+        "low",
+        "high",
+        "unit",
+        "currency",
+        "price_basis",
+        "status",
+        "source",
+        "note",
+    ],
     "impact_parameters": ["parameter", "value", "low", "high", "unit", "source"],
 }
 NUMERIC = {
@@ -46,7 +75,7 @@ NUMERIC = {
 _SERIES_KEY = ["edition", "price_basis", "indicator", "iso3", "year"]
 _UNITS = {
     "institutes": "federal/nonfederal_musd: USD million committed at award (nominal); "
-                  "members: count",
+    "members: count",
     "fraunhofer": "EUR million (nominal); nist_*_musd: USD million (NIST 2023 conversion)",
     "program_facts": "per row: unit, currency, price_basis columns",
     "impact_parameters": "per row: unit column",
@@ -142,8 +171,12 @@ class Dataset:
         constant = self.table("GDP", "constant_2015_usd", edition)
         both = sorted(set(current.columns) & set(constant.columns))
         if iso3 not in both:
-            raise DataError(f"no current and constant GDP for {iso3!r}", path="deflator",
-                            value=iso3, hint=f"available: {', '.join(both)}")
+            raise DataError(
+                f"no current and constant GDP for {iso3!r}",
+                path="deflator",
+                value=iso3,
+                hint=f"available: {', '.join(both)}",
+            )
         ratio = (current[iso3] / constant[iso3]).dropna()
         if 2015 not in ratio.index:
             raise DataError(f"no 2015 GDP for {iso3}: cannot rebase the deflator", value=iso3)
@@ -171,15 +204,21 @@ class Dataset:
         """
         programs = sorted(self.institutes["program"].unique())
         if program not in programs:
-            raise DataError(f"no institutes for program {program!r}", path="program",
-                            value=program, hint=f"available: {', '.join(programs)}")
+            raise DataError(
+                f"no institutes for program {program!r}",
+                path="program",
+                value=program,
+                hint=f"available: {', '.join(programs)}",
+            )
         years = self.institutes.loc[self.institutes["program"] == program, "founding_year"]
         return np.sort(years.to_numpy(dtype=np.int64))
 
     def sources(self) -> pd.DataFrame:
         """One row per table or (series, edition): what it holds, years covered, source, units."""
-        rows = [_series_source(key, part) for key, part in
-                self.series.groupby(["indicator", "price_basis", "edition"], sort=True)]
+        rows = [
+            _series_source(key, part)
+            for key, part in self.series.groupby(["indicator", "price_basis", "edition"], sort=True)
+        ]
         for name in ("institutes", "fraunhofer", "program_facts", "impact_parameters"):
             rows.append(_table_source(name, getattr(self, name)))
         return pd.DataFrame(rows, columns=["table", "what", "edition", "years", "source", "units"])
@@ -203,14 +242,19 @@ class Dataset:
         series = self.series
         _require(indicator, series["indicator"], "indicator")
         _require(price_basis, series["price_basis"], "price_basis")
-        matching = series[(series["indicator"] == indicator)
-                          & (series["price_basis"] == price_basis)]
+        matching = series[
+            (series["indicator"] == indicator) & (series["price_basis"] == price_basis)
+        ]
         edition = self.default_edition if edition is None else edition
         rows = matching[matching["edition"] == edition]
         if rows.empty:
             editions = sorted(matching["edition"].unique())
-            raise DataError(f"no {indicator} {price_basis} series in edition {edition!r}",
-                            path="edition", value=edition, hint=f"available: {', '.join(editions)}")
+            raise DataError(
+                f"no {indicator} {price_basis} series in edition {edition!r}",
+                path="edition",
+                value=edition,
+                hint=f"available: {', '.join(editions)}",
+            )
         return rows
 
 
@@ -237,20 +281,27 @@ def load_dataset(path: str | Path | None = None) -> Dataset:
     """
     directory = None if path is None else Path(path)
     if directory is not None and not directory.is_dir():
-        raise DataError("dataset directory not found", file=str(directory),
-                        hint="give a directory holding series.csv (and optionally the other CSVs)")
+        raise DataError(
+            "dataset directory not found",
+            file=str(directory),
+            hint="give a directory holding series.csv (and optionally the other CSVs)",
+        )
     if directory is not None and not any((directory / f"{name}.csv").is_file() for name in COLUMNS):
-        raise DataError(f"not a dataset folder: it has none of {', '.join(f'{n}.csv' for n in COLUMNS)}",
-                        file=str(directory), hint="make one with 'scenarios data import wdi FILE --out DIR' "
-                        "(or 'un'), or drop data.path to use the embedded data")
+        raise DataError(
+            f"not a dataset folder: it has none of {', '.join(f'{n}.csv' for n in COLUMNS)}",
+            file=str(directory),
+            hint="make one with 'scenarios data import wdi FILE --out DIR' "
+            "(or 'un'), or drop data.path to use the embedded data",
+        )
     tables = {name: _read_table(name, directory) for name in COLUMNS}
     vintage = _read_vintage(directory)
     return Dataset(
         **tables,
         origin="embedded" if directory is None else str(directory),
         default_edition=vintage.get("default_edition", DEFAULT_EDITION),
-        releases=tuple((ed, info.get("release", "")) for ed, info in
-                       vintage.get("editions", {}).items()),
+        releases=tuple(
+            (ed, info.get("release", "")) for ed, info in vintage.get("editions", {}).items()
+        ),
     )
 
 
@@ -303,7 +354,8 @@ def import_file(
         out.mkdir(parents=True, exist_ok=True)
     base = _read_table("series", out)
     replaced = base.set_index(["edition", "price_basis", "indicator"]).index.isin(
-        new.set_index(["edition", "price_basis", "indicator"]).index)
+        new.set_index(["edition", "price_basis", "indicator"]).index
+    )
     merged = pd.concat([base[~replaced], new], ignore_index=True)
     target = out / "series.csv"
     with writing(target):
@@ -336,13 +388,20 @@ def _read_table(name: str, directory: Path | None) -> pd.DataFrame:
         with path.open("rb") as f:
             frame = pd.read_csv(f)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise DataError(f"cannot read as CSV ({exc})", file=where,
-                        hint=f"expected columns: {', '.join(COLUMNS[name])}") from None
+        raise DataError(
+            f"cannot read as CSV ({exc})",
+            file=where,
+            hint=f"expected columns: {', '.join(COLUMNS[name])}",
+        ) from None
     missing = [c for c in COLUMNS[name] if c not in frame.columns]
     if missing:
-        raise DataError(f"missing columns {missing}: not the layout of {file}", file=where,
-                        path=f"row 1 (header), column {missing[0]}", value=list(frame.columns)[:10],
-                        hint=f"expected columns: {', '.join(COLUMNS[name])}")
+        raise DataError(
+            f"missing columns {missing}: not the layout of {file}",
+            file=where,
+            path=f"row 1 (header), column {missing[0]}",
+            value=list(frame.columns)[:10],
+            hint=f"expected columns: {', '.join(COLUMNS[name])}",
+        )
     for column in NUMERIC[name]:
         frame[column] = _numeric(frame[column], where, column)
     if name == "series":
@@ -355,8 +414,12 @@ def _numeric(column: pd.Series, where: str, name: str) -> pd.Series:
     bad = (values.isna() & column.notna()) | np.isinf(values)
     if bad.any():
         row = int(np.flatnonzero(bad.to_numpy())[0])
-        raise DataError("not a (finite) number", file=where, path=f"row {row + 2}, column {name}",
-                        value=column.iloc[row])
+        raise DataError(
+            "not a (finite) number",
+            file=where,
+            path=f"row {row + 2}, column {name}",
+            value=column.iloc[row],
+        )
     return values
 
 
@@ -364,28 +427,44 @@ def _check_series(series: pd.DataFrame, where: str) -> None:
     for column in ("year", "value_usd_millions"):
         if series[column].isna().any():
             row = int(np.flatnonzero(series[column].isna().to_numpy())[0])
-            raise DataError("blank cell", file=where, path=f"row {row + 2}, column {column}",
-                            hint="leave unreported years out of series.csv")
-    checks = [(series["year"] % 1 != 0, "year", "a year must be a whole number"),
-              (series["value_usd_millions"] <= 0, "value_usd_millions", "MVA and GDP must be positive")]
+            raise DataError(
+                "blank cell",
+                file=where,
+                path=f"row {row + 2}, column {column}",
+                hint="leave unreported years out of series.csv",
+            )
+    checks = [
+        (series["year"] % 1 != 0, "year", "a year must be a whole number"),
+        (series["value_usd_millions"] <= 0, "value_usd_millions", "MVA and GDP must be positive"),
+    ]
     for bad, column, message in checks:
         if bad.any():
             row = int(np.flatnonzero(bad.to_numpy())[0])
-            raise DataError(message, file=where, path=f"row {row + 2}, column {column}",
-                            value=series[column].iloc[row])
+            raise DataError(
+                message,
+                file=where,
+                path=f"row {row + 2}, column {column}",
+                value=series[column].iloc[row],
+            )
     series["year"] = series["year"].astype(int)
     bad_basis = ~series["price_basis"].isin(PRICE_BASES)
     if bad_basis.any():
         row = int(np.flatnonzero(bad_basis.to_numpy())[0])
-        raise DataError("unknown price basis", file=where,
-                        path=f"row {row + 2}, column price_basis",
-                        value=series["price_basis"].iloc[row],
-                        hint=f"use one of {', '.join(PRICE_BASES)}")
+        raise DataError(
+            "unknown price basis",
+            file=where,
+            path=f"row {row + 2}, column price_basis",
+            value=series["price_basis"].iloc[row],
+            hint=f"use one of {', '.join(PRICE_BASES)}",
+        )
     dup = np.flatnonzero(series.duplicated(_SERIES_KEY, keep=False).to_numpy())
     if dup.size:
-        raise DataError("duplicated edition / price_basis / indicator / iso3 / year rows",
-                        file=where, path="rows " + ", ".join(str(r + 2) for r in dup[:10]) + ", column year",
-                        hint="keep one value per country, year and edition")
+        raise DataError(
+            "duplicated edition / price_basis / indicator / iso3 / year rows",
+            file=where,
+            path="rows " + ", ".join(str(r + 2) for r in dup[:10]) + ", column year",
+            hint="keep one value per country, year and edition",
+        )
 
 
 def _read_vintage(directory: Path | None) -> dict:
@@ -396,15 +475,17 @@ def _read_vintage(directory: Path | None) -> dict:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise DataError(f"invalid JSON ({exc.msg})", file="vintage.json",
-                        path=f"line {exc.lineno}") from None
+        raise DataError(
+            f"invalid JSON ({exc.msg})", file="vintage.json", path=f"line {exc.lineno}"
+        ) from None
 
 
 def _require(value: str, available: pd.Series, what: str) -> None:
     choices = sorted(available.unique())
     if value not in choices:
-        raise DataError(f"unknown {what}", path=what, value=value,
-                        hint=f"available: {', '.join(choices)}")
+        raise DataError(
+            f"unknown {what}", path=what, value=value, hint=f"available: {', '.join(choices)}"
+        )
 
 
 # --- summaries --------------------------------------------------------------------------------
@@ -417,18 +498,28 @@ def _series_source(key: tuple[str, str, str], part: pd.DataFrame) -> dict:
     cited = sorted(part.loc[~derived, "source"].unique())
     if derived.any():
         cited.append("WLD derived by the importer (see series.source)")
-    return {"table": "series", "what": f"{indicator} {price_basis}: {countries}",
-            "edition": edition, "years": _span(part["year"]), "source": "; ".join(cited),
-            "units": "USD million" + (", constant 2015 prices" if "constant" in price_basis
-                                      else ", current prices")}
+    return {
+        "table": "series",
+        "what": f"{indicator} {price_basis}: {countries}",
+        "edition": edition,
+        "years": _span(part["year"]),
+        "source": "; ".join(cited),
+        "units": "USD million"
+        + (", constant 2015 prices" if "constant" in price_basis else ", current prices"),
+    }
 
 
 def _table_source(name: str, frame: pd.DataFrame) -> dict:
     year_col = next((c for c in ("year", "founding_year") if c in frame.columns), None)
     cited = sorted({str(s).split(";")[0].strip() for s in frame["source"].dropna()})
-    return {"table": name, "what": f"{len(frame)} rows", "edition": "",
-            "years": _span(frame[year_col]) if year_col else "",
-            "source": "; ".join(cited), "units": _UNITS[name]}
+    return {
+        "table": name,
+        "what": f"{len(frame)} rows",
+        "edition": "",
+        "years": _span(frame[year_col]) if year_col else "",
+        "source": "; ".join(cited),
+        "units": _UNITS[name],
+    }
 
 
 def _span(years: pd.Series) -> str:

@@ -124,8 +124,9 @@ def read_un_ama_xlsx(
     else:
         wide, years, title = _read_un_xlsx(path, iso3_codes or embedded_iso3_codes())
     if wide.empty:
-        raise DataError(f"no {' or '.join(map(repr, UN_INDICATORS))} rows", file=str(path),
-                        hint=_UN_LAYOUT)
+        raise DataError(
+            f"no {' or '.join(map(repr, UN_INDICATORS))} rows", file=str(path), hint=_UN_LAYOUT
+        )
     price_basis = _un_price_basis(path, title, price_basis)
     _check_unique(wide, ["un_id", "indicator"], path)
     edition = f"UN AMA through{max(years)}"
@@ -175,16 +176,24 @@ def read_wdi_csv(path: str | Path, *, vintage: str | None = None) -> pd.DataFram
     code_col = header.index("Series Code" if "Series Code" in header else "Indicator Code")
     years = {i: int(m.group(1)) for i, h in enumerate(header) if (m := _WDI_YEAR.match(h))}
     if not years:
-        raise DataError("no year columns in the header", file=str(path),
-                        path=f"row {header_line}", value=header, hint=_WDI_LAYOUT)
+        raise DataError(
+            "no year columns in the header",
+            file=str(path),
+            path=f"row {header_line}",
+            value=header,
+            hint=_WDI_LAYOUT,
+        )
     records = [
         _wdi_record(line, row, header, code_col, years, path)
         for line, row in rows[header_at:]
         if len(row) > code_col and row[code_col].strip() in WDI_SERIES
     ]
     if not records:
-        raise DataError("no supported series in the file", file=str(path),
-                        hint=f"download one of {', '.join(WDI_SERIES)}")
+        raise DataError(
+            "no supported series in the file",
+            file=str(path),
+            hint=f"download one of {', '.join(WDI_SERIES)}",
+        )
     wide = pd.DataFrame(records)
     _check_unique(wide, ["iso3", "code"], path)
     long = _melt(wide, sorted(years.values()))
@@ -213,8 +222,9 @@ def _read_un_xlsx(path: Path, iso3_codes: dict[int, str]) -> tuple[pd.DataFrame,
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
-        raise DataError(f"cannot open as an xlsx workbook ({exc})", file=str(path),
-                        hint=_UN_LAYOUT) from None
+        raise DataError(
+            f"cannot open as an xlsx workbook ({exc})", file=str(path), hint=_UN_LAYOUT
+        ) from None
     cells = book.worksheets[0].iter_rows(values_only=True)
     try:
         rows = enumerate(cells, start=1)
@@ -243,7 +253,8 @@ def _un_header(rows, path: Path) -> tuple[int, tuple, str]:
     raise DataError(
         f"no header row 'CountryID, Country, IndicatorName, <years>' in the first "
         f"{_MAX_TITLE_ROWS} rows of the first sheet",
-        file=str(path), hint=_UN_LAYOUT,
+        file=str(path),
+        hint=_UN_LAYOUT,
     )
 
 
@@ -254,12 +265,18 @@ def _header_years(cells, first_col: int, line: int, path: Path) -> dict[int, int
         if cell is None:
             continue
         if not re.fullmatch(r"(19|20)\d\d", str(cell).strip()):
-            raise DataError("header cell is not a year", file=str(path),
-                            path=f"row {line}, column {_letter(col)}", value=cell, hint=_UN_LAYOUT)
+            raise DataError(
+                "header cell is not a year",
+                file=str(path),
+                path=f"row {line}, column {_letter(col)}",
+                value=cell,
+                hint=_UN_LAYOUT,
+            )
         years[col - 1] = int(str(cell).strip())
     if not years:
-        raise DataError("no year columns in the header", file=str(path), path=f"row {line}",
-                        hint=_UN_LAYOUT)
+        raise DataError(
+            "no year columns in the header", file=str(path), path=f"row {line}", hint=_UN_LAYOUT
+        )
     return years
 
 
@@ -268,10 +285,20 @@ def _un_record(line, row, years, iso3_codes, path: Path) -> dict:
     if isinstance(un_id, float) and un_id.is_integer():
         un_id = int(un_id)
     if not isinstance(un_id, int) or isinstance(un_id, bool):
-        raise DataError("CountryID is not an integer UN M49 code", file=str(path),
-                        path=f"row {line}, column A (CountryID)", value=un_id, hint=_UN_LAYOUT)
-    record = {"un_id": un_id, "iso3": iso3_codes.get(un_id, ""), "country": str(row[1]),
-              "indicator": UN_INDICATORS[row[2]], "line": line}
+        raise DataError(
+            "CountryID is not an integer UN M49 code",
+            file=str(path),
+            path=f"row {line}, column A (CountryID)",
+            value=un_id,
+            hint=_UN_LAYOUT,
+        )
+    record = {
+        "un_id": un_id,
+        "iso3": iso3_codes.get(un_id, ""),
+        "country": str(row[1]),
+        "indicator": UN_INDICATORS[row[2]],
+        "line": line,
+    }
     for col, year in years.items():
         cell = row[col] if col < len(row) else None
         where = f"row {line}, column {_letter(col + 1)} ({year})"
@@ -282,10 +309,14 @@ def _un_record(line, row, years, iso3_codes, path: Path) -> dict:
 def _read_un_csv(path: Path) -> tuple[pd.DataFrame, list[int], str]:
     rows = _csv_rows(path)
     if not rows or tuple(rows[0][1][:4]) != _UN_CSV_HEADER:
-        raise DataError("not a UN AMA wide extract", file=str(path), path="row 1",
-                        value=rows[0][1][:4] if rows else None,
-                        hint="expected columns 'iso3, un_country_id, country, indicator, "
-                        "1970, ...' in USD million")
+        raise DataError(
+            "not a UN AMA wide extract",
+            file=str(path),
+            path="row 1",
+            value=rows[0][1][:4] if rows else None,
+            hint="expected columns 'iso3, un_country_id, country, indicator, "
+            "1970, ...' in USD million",
+        )
     years = _header_years(rows[0][1][4:], 5, 1, path)
     records = []
     for line, row in rows[1:]:
@@ -293,10 +324,19 @@ def _read_un_csv(path: Path) -> tuple[pd.DataFrame, list[int], str]:
             continue
         un_id = _number(row[1], path, f"row {line}, column B (un_country_id)")
         if not float(un_id).is_integer():
-            raise DataError("un_country_id is not an integer UN M49 code", file=str(path),
-                            path=f"row {line}, column B (un_country_id)", value=row[1])
-        record = {"un_id": int(un_id), "iso3": row[0].strip(), "country": row[2],
-                  "indicator": row[3], "line": line}
+            raise DataError(
+                "un_country_id is not an integer UN M49 code",
+                file=str(path),
+                path=f"row {line}, column B (un_country_id)",
+                value=row[1],
+            )
+        record = {
+            "un_id": int(un_id),
+            "iso3": row[0].strip(),
+            "country": row[2],
+            "indicator": row[3],
+            "line": line,
+        }
         for col, year in years.items():
             cell = row[col] if col < len(row) else ""
             record[year] = _number(cell, path, f"row {line}, column {_letter(col + 1)} ({year})")
@@ -308,15 +348,26 @@ def _un_price_basis(path: Path, title: str, given: str | None) -> str:
     text = f"{title} {path.name}".lower()
     found = [basis for basis, keys in _PRICE_BASIS_KEYS.items() if any(k in text for k in keys)]
     if given is not None and given not in PRICE_BASES:
-        raise DataError("unknown price basis", file=str(path), value=given,
-                        hint=f"use one of {', '.join(PRICE_BASES)}")
+        raise DataError(
+            "unknown price basis",
+            file=str(path),
+            value=given,
+            hint=f"use one of {', '.join(PRICE_BASES)}",
+        )
     if given is not None and found and found != [given]:
-        raise DataError(f"price basis contradicts the file title {title!r}", file=str(path),
-                        value=given, hint=f"the title says {found[0]}")
+        raise DataError(
+            f"price basis contradicts the file title {title!r}",
+            file=str(path),
+            value=given,
+            hint=f"the title says {found[0]}",
+        )
     if given is None and len(found) != 1:
-        raise DataError("cannot tell the price basis from the title or file name", file=str(path),
-                        value=title or path.name,
-                        hint=f"pass price_basis= one of {', '.join(PRICE_BASES)}")
+        raise DataError(
+            "cannot tell the price basis from the title or file name",
+            file=str(path),
+            value=title or path.name,
+            hint=f"pass price_basis= one of {', '.join(PRICE_BASES)}",
+        )
     return given or found[0]
 
 
@@ -337,11 +388,18 @@ def _world(wide: pd.DataFrame, years: list[int], source: str) -> pd.DataFrame:
             for un_id, iso3 in _WLD_REQUIRES.items()
         }
         drop = pd.concat(missing, axis=1).any(axis=1)
-        parts.append(pd.DataFrame({
-            "iso3": "WLD", "country": "World (derived)", "indicator": indicator,
-            "year": total.index, "value_usd_millions": total.to_numpy(),
-            "source": _world_source(source, indicator, count, drop, missing),
-        })[~drop.to_numpy()])
+        parts.append(
+            pd.DataFrame(
+                {
+                    "iso3": "WLD",
+                    "country": "World (derived)",
+                    "indicator": indicator,
+                    "year": total.index,
+                    "value_usd_millions": total.to_numpy(),
+                    "source": _world_source(source, indicator, count, drop, missing),
+                }
+            )[~drop.to_numpy()]
+        )
     return pd.concat(parts, ignore_index=True)
 
 
@@ -369,29 +427,52 @@ def _wdi_header(rows, path: Path) -> tuple[int, list[str]]:
     for i, (line, row) in enumerate(rows[:_MAX_TITLE_ROWS]):
         if row and row[0].strip() == "Country Name":
             header = [h.strip() for h in row]
-            if header[1:4] in (["Country Code", "Series Name", "Series Code"],
-                               ["Country Code", "Indicator Name", "Indicator Code"]):
+            if header[1:4] in (
+                ["Country Code", "Series Name", "Series Code"],
+                ["Country Code", "Indicator Name", "Indicator Code"],
+            ):
                 return i + 1, header
-            raise DataError("unexpected header columns", file=str(path), path=f"row {line}",
-                            value=header[:4], hint=_WDI_LAYOUT)
-    raise DataError(f"no header row starting with 'Country Name' in the first {_MAX_TITLE_ROWS} "
-                    "rows", file=str(path), hint=_WDI_LAYOUT)
+            raise DataError(
+                "unexpected header columns",
+                file=str(path),
+                path=f"row {line}",
+                value=header[:4],
+                hint=_WDI_LAYOUT,
+            )
+    raise DataError(
+        f"no header row starting with 'Country Name' in the first {_MAX_TITLE_ROWS} rows",
+        file=str(path),
+        hint=_WDI_LAYOUT,
+    )
 
 
 def _wdi_record(line, row, header, code_col, years, path: Path) -> dict:
-    record = {"iso3": row[1].strip(), "country": row[0].strip(), "code": row[code_col].strip(),
-              "line": line}
+    record = {
+        "iso3": row[1].strip(),
+        "country": row[0].strip(),
+        "code": row[code_col].strip(),
+        "line": line,
+    }
     if not _ISO3.fullmatch(record["iso3"]):
-        raise DataError("not a country code: three capital letters A-Z", file=str(path),
-                        path=f"row {line}, column B ({header[1]})", value=record["iso3"],
-                        hint="WDI codes are ISO3 (USA, CHN) or World Bank aggregates (WLD)")
+        raise DataError(
+            "not a country code: three capital letters A-Z",
+            file=str(path),
+            path=f"row {line}, column B ({header[1]})",
+            value=record["iso3"],
+            hint="WDI codes are ISO3 (USA, CHN) or World Bank aggregates (WLD)",
+        )
     for col, year in years.items():
         cell = row[col].strip() if col < len(row) else ""
         where = f"row {line}, column {_letter(col + 1)} ({header[col]})"
         record[year] = value = _number(None if cell == ".." else cell, path, where)
         if value <= 0:
-            raise DataError("MVA and GDP must be positive", file=str(path), path=where, value=cell,
-                            hint="leave a missing value blank or '..'")
+            raise DataError(
+                "MVA and GDP must be positive",
+                file=str(path),
+                path=where,
+                value=cell,
+                hint="leave a missing value blank or '..'",
+            )
     return record
 
 
@@ -412,8 +493,11 @@ def _existing(path: str | Path) -> Path:
     """A download to import: a regular file under the input size limit."""
     path = Path(path)
     if not os.path.lexists(path):
-        raise DataError("file not found", file=str(path),
-                        hint="give the path of a downloaded UN AMA xlsx or WDI CSV file")
+        raise DataError(
+            "file not found",
+            file=str(path),
+            hint="give the path of a downloaded UN AMA xlsx or WDI CSV file",
+        )
     check_input_file(path, "download", DataError)
     return path
 
@@ -436,11 +520,21 @@ def _number(cell, path: Path, where: str) -> float:
     try:
         value = float(cell)
     except (TypeError, ValueError):
-        raise DataError("not a number", file=str(path), path=where, value=cell,
-                        hint="leave missing values blank (or '..' in WDI files)") from None
+        raise DataError(
+            "not a number",
+            file=str(path),
+            path=where,
+            value=cell,
+            hint="leave missing values blank (or '..' in WDI files)",
+        ) from None
     if not math.isfinite(value):
-        raise DataError("not a finite number", file=str(path), path=where, value=cell,
-                        hint="leave missing values blank (or '..' in WDI files)")
+        raise DataError(
+            "not a finite number",
+            file=str(path),
+            path=where,
+            value=cell,
+            hint="leave missing values blank (or '..' in WDI files)",
+        )
     return value
 
 
@@ -448,15 +542,20 @@ def _check_unique(wide: pd.DataFrame, keys: list[str], path: Path) -> None:
     dup = wide[wide.duplicated(keys, keep=False)]
     if not dup.empty:
         lines = ", ".join(str(n) for n in dup["line"])
-        raise DataError(f"duplicated {' / '.join(keys)} rows", file=str(path),
-                        path=f"rows {lines}", value=dup[keys].iloc[0].tolist(),
-                        hint="each country must appear once per indicator")
+        raise DataError(
+            f"duplicated {' / '.join(keys)} rows",
+            file=str(path),
+            path=f"rows {lines}",
+            value=dup[keys].iloc[0].tolist(),
+            hint="each country must appear once per indicator",
+        )
 
 
 def _melt(wide: pd.DataFrame, years: list[int]) -> pd.DataFrame:
     ids = [c for c in wide.columns if c not in years]
-    long = wide.melt(id_vars=ids, value_vars=years, var_name="year",
-                     value_name="value_usd_millions")
+    long = wide.melt(
+        id_vars=ids, value_vars=years, var_name="year", value_name="value_usd_millions"
+    )
     return long.dropna(subset=["value_usd_millions"])
 
 

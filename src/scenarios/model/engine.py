@@ -96,7 +96,7 @@ def _segment(
     return path, False
 
 
-def _budget(
+def budget_path(
     spec: Spec,
     key: str,
     field: str,
@@ -144,14 +144,14 @@ def _program(
     p = params.view(f"programs.{key}")
     history = inputs.programs[key]
     cost = p.get("cost_per_institute", 1.0, shared=True)
-    budget = _budget(spec, key, "new_institute_budget", cost, params, inputs, years)
+    budget = budget_path(spec, key, "new_institute_budget", cost, params, inputs, years)
     if budget is not None and not p.has("cost_per_institute"):
         raise ConfigError(
             "a program with a new_institute_budget needs cost_per_institute",
             path=p.path("cost_per_institute"),
         )
     cap = p.get("cap", np.inf, shared=True)
-    base_funding = _budget(spec, key, "base_funding", cost, params, inputs, years)
+    base_funding = budget_path(spec, key, "base_funding", cost, params, inputs, years)
     match = p.get("match_ratio", shared=True)
     per_sample = dict(
         cost=cost,

@@ -55,7 +55,7 @@ def trend_fit(history: pd.Series, window: tuple[int, int], *, path: str) -> tupl
     return float(np.expm1(fit.slope)), float(residuals.std(ddof=2))
 
 
-def _initial_rate(p: ParameterView, history: pd.Series, name: str) -> np.ndarray:
+def initial_rate(p: ParameterView, history: pd.Series, name: str) -> np.ndarray:
     if p.has(name):
         return p.get(name)
     window = p.parameters.config_value(p.path("from_data.window"))
@@ -67,7 +67,7 @@ def _initial_rate(p: ParameterView, history: pd.Series, name: str) -> np.ndarray
 
 def constant(p: ParameterView, history: pd.Series, years: np.ndarray, base_year: int) -> np.ndarray:
     """g(t) = g for every year."""
-    g = _initial_rate(p, history, "g")
+    g = initial_rate(p, history, "g")
     return np.repeat(g[None, :], len(years), axis=0).T
 
 
@@ -75,7 +75,7 @@ def convergence(
     p: ParameterView, history: pd.Series, years: np.ndarray, base_year: int
 ) -> np.ndarray:
     """g(t) = g_lr + (g0 - g_lr) exp(-(t - t0) / tau), t0 = the base year."""
-    g0 = _initial_rate(p, history, "g0")
+    g0 = initial_rate(p, history, "g0")
     g_lr, tau = p.get("g_lr"), p.get("tau")
     if np.any(tau <= 0):
         raise ConfigError("tau must be positive", path=p.path("tau"), value=float(tau.min()))

@@ -62,7 +62,7 @@ class Inputs:
         return {c: self.mva_history.loc[self.base_year, c] for c in self.countries}
 
 
-def _mva_table(spec: Spec, dataset: Dataset) -> pd.DataFrame:
+def mva_table(spec: Spec, dataset: Dataset) -> pd.DataFrame:
     table = dataset.table("MVA", "constant_2015_usd", edition=spec.data.edition)
     unknown = [c for c in spec.countries if c not in table.columns]
     if unknown:
@@ -94,7 +94,7 @@ def _base_year(spec: Spec, table: pd.DataFrame) -> int:
     return spec.base_year
 
 
-def _rest_of_world(table: pd.DataFrame) -> pd.DataFrame:
+def rest_of_world(table: pd.DataFrame) -> pd.DataFrame:
     """WLD becomes the rest of the world (world minus the other modelled countries)."""
     if WORLD not in table.columns:
         return table
@@ -141,7 +141,7 @@ def _program_history(
 
 def build_inputs(spec: Spec, dataset: Dataset) -> Inputs:
     """Calibrate a spec against a dataset: history, base year, deflators, institutes."""
-    table = _mva_table(spec, dataset)
+    table = mva_table(spec, dataset)
     base_year = _base_year(spec, table)
     if spec.horizon <= base_year:
         raise ConfigError(
@@ -187,7 +187,7 @@ def build_inputs(spec: Spec, dataset: Dataset) -> Inputs:
         base_year=base_year,
         history_years=history_years,
         projected_years=np.arange(base_year + 1, spec.horizon + 1),
-        mva_history=_rest_of_world(table.loc[spec.history_start : base_year]),
+        mva_history=rest_of_world(table.loc[spec.history_start : base_year]),
         mva_observed=observed,
         deflators=deflators,
         programs=programs,

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-_EPS = 1e-9  # relative tolerance so that a budget of exactly k costs launches k institutes
+LAUNCH_EPS = 1e-9  # relative tolerance so that a budget of exactly k costs launches k institutes
 _NEVER = np.iinfo(np.int64).max  # the exit year of institutes that have already survived theirs
 
 
@@ -87,7 +87,7 @@ def _commit(budget: np.ndarray, cost: np.ndarray, room: np.ndarray, commits) -> 
     for paid, k in zip(budget.T, commits, strict=True):
         available += paid
         np.divide(available, cost, out=k)
-        k *= 1 + _EPS
+        k *= 1 + LAUNCH_EPS
         np.floor(k, out=k)
         if capped:
             np.subtract(room, committed, out=left)
@@ -197,7 +197,7 @@ def new_institute_spend(
     return spend
 
 
-def _funds_nothing(cost: np.ndarray, room: np.ndarray) -> bool:
+def funds_nothing(cost: np.ndarray, room: np.ndarray) -> bool:
     """Whether a zero budget launches nothing and spends exactly 0.0 (no NaN from 0 / 0 or 0 x inf)."""
     return bool((np.isfinite(cost) & (cost != 0) & ~np.isnan(room)).all())
 
@@ -234,7 +234,7 @@ def run_pipeline(
     room = cap - n_existing - scheduled.sum()
     exits = founding_years[None, :] + funding_years[:, None]
     pending = np.where(exits > base_year, exits, _NEVER)
-    if budget is None and _funds_nothing(
+    if budget is None and funds_nothing(
         cost, room
     ):  # launched = scheduled, the same for every sample
         out.launched[:] = scheduled

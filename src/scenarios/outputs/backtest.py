@@ -11,6 +11,7 @@ import pandas as pd
 from scenarios.analysis.calibration.backtesting import score_backtest
 from scenarios.analysis.calibration.fit import BENCHMARKS, COMPONENTS, SOURCE, UNITS
 from scenarios.model.inputs import WORLD
+from scenarios.outputs.plotting.style import country_name
 from scenarios.results import write_run
 
 _STYLES = {
@@ -87,8 +88,6 @@ def plot_backtest(paths: pd.DataFrame, file: str | Path | None = None):
 
 
 def _country_title(country: str) -> str:
-    from scenarios.outputs.plotting.style import country_name
-
     if country == WORLD:
         return f"Rest of world ({WORLD})"
     return f"{country_name(country)} ({country})"
@@ -123,10 +122,14 @@ def write_backtest(paths: pd.DataFrame, out_dir: str | Path) -> tuple[pd.DataFra
     import matplotlib.pyplot as plt
 
     table = score_backtest(paths)
-    out = write_run(Path(out_dir), {
-        "backtest.csv": lambda p: table.to_csv(p, index=False),
-        "backtest.png": lambda p: plt.close(plot_backtest(paths, p)),
-    }, kind="backtest")
+    out = write_run(
+        Path(out_dir),
+        {
+            "backtest.csv": lambda p: table.to_csv(p, index=False),
+            "backtest.png": lambda p: plt.close(plot_backtest(paths, p)),
+        },
+        kind="backtest",
+    )
     return table, [out / "backtest.csv", out / "backtest.png"]
 
 

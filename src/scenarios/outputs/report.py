@@ -129,8 +129,12 @@ def metrics_table(metrics: pd.DataFrame) -> str:
     ):
         values = dict(zip(group["statistic"], group["value"], strict=True))
         notes = dict(zip(group["statistic"], group["note"], strict=True))
-        shown = [(notes[s], units) if notes.get(s) else format_value(values.get(s, math.nan), units, metric)
-                 for s in stats]
+        shown = [
+            (notes[s], units)
+            if notes.get(s)
+            else format_value(values.get(s, math.nan), units, metric)
+            for s in stats
+        ]
         rows.append([metric, country, years, *[t for t, _ in shown], shown[0][1]])
     header = ["metric", "country", "years", *stats, "units"]
     return _table(header, rows, numeric=set(range(3, 3 + len(stats))))
@@ -187,7 +191,9 @@ def caveats(results: xr.Dataset) -> list[str]:
     if "program" in results.dims and "china_mic" in results["program"].to_numpy():
         out.append(MIC_CAVEAT)
     extra = results.attrs.get("caveats", [])
-    out += [c for c in extra.split("\n") if c] if isinstance(extra, str) else [str(c) for c in extra]
+    out += (
+        [c for c in extra.split("\n") if c] if isinstance(extra, str) else [str(c) for c in extra]
+    )
     return out
 
 
@@ -195,22 +201,35 @@ def _setting(value: object) -> str:
     """A config value as compact YAML flow text; ``not set`` for a missing key."""
     if value is None:
         return "not set"
-    return yaml.safe_dump(value, default_flow_style=True, sort_keys=False, width=10**6).strip().removesuffix("...").strip()
+    return (
+        yaml.safe_dump(value, default_flow_style=True, sort_keys=False, width=10**6)
+        .strip()
+        .removesuffix("...")
+        .strip()
+    )
 
 
 def policy_lines(policy: Mapping[str, tuple[object, object]], reference: str) -> list[str]:
     """One line per key in which a scenario differs from its reference: ``key: ours (reference: theirs)``."""
-    return [f"{key}: {_setting(ours)} ({reference}: {_setting(theirs)})" for key, (ours, theirs) in policy.items()]
+    return [
+        f"{key}: {_setting(ours)} ({reference}: {_setting(theirs)})"
+        for key, (ours, theirs) in policy.items()
+    ]
 
 
 def policy_section(policy: Mapping[str, tuple[object, object]], reference: str) -> str:
     """HTML: the policy (the keys in which the scenario differs from its reference) and the rule."""
     rows = [[key, _setting(ours), _setting(theirs)] for key, (ours, theirs) in policy.items()]
-    rule = (f"<p>The policy is what differs from the reference scenario <b>{_e(reference)}</b>. Every "
-            "other assumption, overrides included, is the same on both sides (one world, two policies); "
-            "an ensemble draws the same values for both.</p>")
-    table = _table(["key", "this scenario", reference], rows, numeric=set()) if rows else \
-        "<p>None: the scenario equals its reference.</p>"
+    rule = (
+        f"<p>The policy is what differs from the reference scenario <b>{_e(reference)}</b>. Every "
+        "other assumption, overrides included, is the same on both sides (one world, two policies); "
+        "an ensemble draws the same values for both.</p>"
+    )
+    table = (
+        _table(["key", "this scenario", reference], rows, numeric=set())
+        if rows
+        else "<p>None: the scenario equals its reference.</p>"
+    )
     return f"<h2>The policy: what differs from {_e(reference)}</h2>{rule}{table}"
 
 
@@ -218,19 +237,32 @@ def point_section(table: pd.DataFrame) -> str:
     """HTML: the deterministic run's headline beside the ensemble's 25-75 % band, saying where
     the point falls outside it (``table`` from :func:`scenarios.analysis.runs.point_check`)."""
     outside = table[table["outside"]]
-    verdict = ("<p>The deterministic run (every uncertain input at its point value) falls <b>outside</b> "
-               "the ensemble's 25-75 % band for: "
-               + "; ".join(_e(f"{r.metric} {r.country} {_window(r.start, r.end)}") for r in outside.itertuples())
-               + ". The two tell different stories there: read the ensemble's band, not the point.</p>"
-               if len(outside) else
-               "<p>The deterministic run lies inside the ensemble's 25-75 % band for every headline metric.</p>")
+    verdict = (
+        "<p>The deterministic run (every uncertain input at its point value) falls <b>outside</b> "
+        "the ensemble's 25-75 % band for: "
+        + "; ".join(
+            _e(f"{r.metric} {r.country} {_window(r.start, r.end)}") for r in outside.itertuples()
+        )
+        + ". The two tell different stories there: read the ensemble's band, not the point.</p>"
+        if len(outside)
+        else "<p>The deterministic run lies inside the ensemble's 25-75 % band for every headline metric.</p>"
+    )
+
     def shown(row: tuple, column: str) -> str:
         value = getattr(row, column)
         never = row.metric == "crossover_year" and pd.isna(value)
         return f"not by {row.end:.0f}" if never else format_value(value, row.units, row.metric)[0]
 
-    rows = [[r.metric, r.country, _window(r.start, r.end), *(shown(r, c) for c in ("point", "p25", "p50", "p75")),
-             "outside" if r.outside else ""] for r in table.itertuples()]
+    rows = [
+        [
+            r.metric,
+            r.country,
+            _window(r.start, r.end),
+            *(shown(r, c) for c in ("point", "p25", "p50", "p75")),
+            "outside" if r.outside else "",
+        ]
+        for r in table.itertuples()
+    ]
     header = ["metric", "country", "years", "point run", "p25", "p50", "p75", "band"]
     return f"<h2>Point run and ensemble</h2>{verdict}{_table(header, rows, numeric={3, 4, 5, 6})}"
 
@@ -438,29 +470,40 @@ def write_stress_report(
     """Write one self-contained HTML page with the stress test of a claim file: verdicts,
     probabilities, drivers, breakevens and PRIM plots."""
     title = f"Stress test: {claim_file.name}"
-    verdicts = "".join(f"<li><b>{_e(r.claim)}</b>: {_e(r.verdict)}</li>" for r in summary.itertuples())
-    body = "\n".join([
-        f"<h1>{_e(title)}</h1>",
-        f"<h2>Verdicts</h2><ul>{verdicts}</ul>",
-        "<h2>Claims</h2>", _frame_table(summary.drop(columns=["verdict"])),
-        "<h2>What drives each claim (Spearman rank correlation with the claim's metric)</h2>",
-        _frame_table(drivers),
-        "<h2>Breakeven values (others at their medians; empty: never flips in the range)</h2>",
-        _frame_table(breakevens),
-        "<h2>Plots</h2>", _figures(plots, {}),
-    ])
+    verdicts = "".join(
+        f"<li><b>{_e(r.claim)}</b>: {_e(r.verdict)}</li>" for r in summary.itertuples()
+    )
+    body = "\n".join(
+        [
+            f"<h1>{_e(title)}</h1>",
+            f"<h2>Verdicts</h2><ul>{verdicts}</ul>",
+            "<h2>Claims</h2>",
+            _frame_table(summary.drop(columns=["verdict"])),
+            "<h2>What drives each claim (Spearman rank correlation with the claim's metric)</h2>",
+            _frame_table(drivers),
+            "<h2>Breakeven values (others at their medians; empty: never flips in the range)</h2>",
+            _frame_table(breakevens),
+            "<h2>Plots</h2>",
+            _figures(plots, {}),
+        ]
+    )
     return _write(path, _page(title, body))
 
 
-def write_audit_report(path: Path | str, *, lead: Sequence[str], figures: pd.DataFrame,
-                       method: Sequence[str]) -> Path:
+def write_audit_report(
+    path: Path | str, *, lead: Sequence[str], figures: pd.DataFrame, method: Sequence[str]
+) -> Path:
     """Write the published-figure audit as one self-contained page: the answer, every figure, how."""
     title = "Published figures, recomputed"
     answer, *missed = lead
-    body = "\n".join([
-        f"<h1>{_e(title)}</h1>", f'<p class="lead">{_e(answer)}</p>',
-        "<ul>" + "".join(f"<li>{_e(line)}</li>" for line in missed) + "</ul>",
-        "<h2>Every figure</h2>", _frame_table(figures),
-        "<h2>How</h2><ul>" + "".join(f"<li>{_e(line)}</li>" for line in method) + "</ul>",
-    ])
+    body = "\n".join(
+        [
+            f"<h1>{_e(title)}</h1>",
+            f'<p class="lead">{_e(answer)}</p>',
+            "<ul>" + "".join(f"<li>{_e(line)}</li>" for line in missed) + "</ul>",
+            "<h2>Every figure</h2>",
+            _frame_table(figures),
+            "<h2>How</h2><ul>" + "".join(f"<li>{_e(line)}</li>" for line in method) + "</ul>",
+        ]
+    )
     return _write(path, _page(title, body))

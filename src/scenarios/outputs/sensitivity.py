@@ -12,8 +12,7 @@ import pandas as pd
 from rich.table import Table
 
 from scenarios import __version__
-from scenarios.analysis import runs
-from scenarios.analysis import sensitivity as gsa
+from scenarios.analysis import runs, sensitivity as gsa
 from scenarios.analysis.sampling import Distribution
 from scenarios.analysis.sensitivity.run import (
     SensitivityRun,
@@ -45,19 +44,29 @@ def _driver_rows(run: SensitivityRun) -> tuple[list[str], list[list[str]]]:
             rows.append([str(output), "", f"no indices: {note}", *[""] * len(main), "n/a"])
         for d in group:
             first = d["rank"] == 1
-            rows.append([str(output) if first else "", str(d["rank"]), d["parameter"],
-                         *[_fmt(d[k], d.get(f"{k}_conf")) for k in main],
-                         _settled(run.analysis.converged[output]) if first else ""])
+            rows.append(
+                [
+                    str(output) if first else "",
+                    str(d["rank"]),
+                    d["parameter"],
+                    *[_fmt(d[k], d.get(f"{k}_conf")) for k in main],
+                    _settled(run.analysis.converged[output]) if first else "",
+                ]
+            )
     return header, rows
 
 
 def drivers_rich_table(run: SensitivityRun) -> Table:
     """The leading drivers of each output as a rich table for the terminal."""
     header, rows = _driver_rows(run)
-    table = Table(*header, title=f"{run.spec.name}: leading drivers ({run.method}, n={run.n}, "
-                  f"{run.indices.attrs['n_evaluations']:,} evaluations)", title_justify="left",
-                  caption="settled: indices moved less than 0.05 between n/2 and n",
-                  caption_justify="left")
+    table = Table(
+        *header,
+        title=f"{run.spec.name}: leading drivers ({run.method}, n={run.n}, "
+        f"{run.indices.attrs['n_evaluations']:,} evaluations)",
+        title_justify="left",
+        caption="settled: indices moved less than 0.05 between n/2 and n",
+        caption_justify="left",
+    )
     for row in rows:
         table.add_row(*row)
     return table
@@ -65,8 +74,9 @@ def drivers_rich_table(run: SensitivityRun) -> Table:
 
 def _html_table(header: list[str], rows: list[list[str]]) -> str:
     head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
-    body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>"
-                   for row in rows)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>" for row in rows
+    )
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
@@ -79,26 +89,44 @@ def _describe(dist: Distribution) -> str:
 def report_section(run: SensitivityRun) -> str:
     """The sensitivity section of report.html (everything escaped)."""
     ds, e = run.indices, html.escape
-    facts = (f"Method {run.method} (SALib), base sample size n = {run.n}, "
-             f"{ds.attrs['n_evaluations']:,} model evaluations, seed {run.seed}; "
-             f"{run.timings['total']:.1f} s in all, {run.timings['model']:.1f} s in the engine.")
+    facts = (
+        f"Method {run.method} (SALib), base sample size n = {run.n}, "
+        f"{ds.attrs['n_evaluations']:,} model evaluations, seed {run.seed}; "
+        f"{run.timings['total']:.1f} s in all, {run.timings['model']:.1f} s in the engine."
+    )
     parts = [f"<p>{e(facts)}</p>"]
     if ds.attrs.get("caveat"):
         parts.append(f"<p>{e(ds.attrs['caveat'])}.</p>")
     if run.warnings:
-        parts.append('<ul class="caveats">' + "".join(f"<li><b>warning</b>: {e(w)}</li>"
-                                                       for w in run.warnings) + "</ul>")
+        parts.append(
+            '<ul class="caveats">'
+            + "".join(f"<li><b>warning</b>: {e(w)}</li>" for w in run.warnings)
+            + "</ul>"
+        )
     parts += ["<h3>Leading drivers</h3>", _html_table(*_driver_rows(run))]
-    noted = [(str(o), str(n)) for o, n in zip(ds["output"].to_numpy(), ds["note"].to_numpy(),
-                                               strict=True) if n]
+    noted = [
+        (str(o), str(n))
+        for o, n in zip(ds["output"].to_numpy(), ds["note"].to_numpy(), strict=True)
+        if n
+    ]
     if noted:
-        parts += ["<h3>Notes on outputs</h3>",
-                  _html_table(["output", "note"], [list(x) for x in noted])]
+        parts += [
+            "<h3>Notes on outputs</h3>",
+            _html_table(["output", "note"], [list(x) for x in noted]),
+        ]
     tornado = run.tornado.drop_duplicates("parameter")
-    parts += ["<h3>Uncertain inputs</h3>", _html_table(
-        ["parameter", "distribution", "5 % quantile", "95 % quantile"],
-        [[p, _describe(run.dists[p]), f"{lo:.4g}", f"{hi:.4g}"] for p, lo, hi in
-         zip(tornado["parameter"], tornado["low_value"], tornado["high_value"], strict=True)])]
+    parts += [
+        "<h3>Uncertain inputs</h3>",
+        _html_table(
+            ["parameter", "distribution", "5 % quantile", "95 % quantile"],
+            [
+                [p, _describe(run.dists[p]), f"{lo:.4g}", f"{hi:.4g}"]
+                for p, lo, hi in zip(
+                    tornado["parameter"], tornado["low_value"], tornado["high_value"], strict=True
+                )
+            ],
+        ),
+    ]
     return "\n".join(parts)
 
 
@@ -114,10 +142,15 @@ def manifest(run: SensitivityRun) -> dict:
         "n": run.n,
         "n_evaluations": int(run.indices.attrs["n_evaluations"]),
         "seed": run.seed,
-        "outputs": {str(o): str(u) for o, u in zip(run.indices["output"].to_numpy(),
-                                                   run.indices["units"].to_numpy(), strict=True)},
-        "converged": {k: None if pd.isna(v) else bool(v)
-                      for k, v in run.analysis.converged.items()},
+        "outputs": {
+            str(o): str(u)
+            for o, u in zip(
+                run.indices["output"].to_numpy(), run.indices["units"].to_numpy(), strict=True
+            )
+        },
+        "converged": {
+            k: None if pd.isna(v) else bool(v) for k, v in run.analysis.converged.items()
+        },
         "warnings": list(run.warnings),
         "package_version": __version__,
         "seconds": {k: round(v, 3) for k, v in run.timings.items()},
@@ -128,19 +161,30 @@ def _write_visuals(run: SensitivityRun, plots_dir: Path) -> None:
     """plots/*.png, then report.html beside the plots folder."""
 
     plots_dir.mkdir()
-    figures = plot_sensitivity(run.indices, run.over_time, run.tornado, plots_dir,
-                               note=f"Scenario {run.spec.name}; {run.method}, n = {run.n}, "
-                                    f"seed {run.seed}.")
+    figures = plot_sensitivity(
+        run.indices,
+        run.over_time,
+        run.tornado,
+        plots_dir,
+        note=f"Scenario {run.spec.name}; {run.method}, n = {run.n}, seed {run.seed}.",
+    )
     point = runs.run(run.spec, with_reference=False)
     config = Path(run.config_file)
-    write_report(plots_dir.parent / "report.html", results=point.results, metrics=point.metrics,
-                 config_text=config.read_text(encoding="utf-8") if config.is_file() else "",
-                 plots=figures, captions=CAPTIONS, title=f"Sensitivity analysis: {run.spec.name}",
-                 extra_sections=[("Sensitivity analysis", report_section(run))])
+    write_report(
+        plots_dir.parent / "report.html",
+        results=point.results,
+        metrics=point.metrics,
+        config_text=config.read_text(encoding="utf-8") if config.is_file() else "",
+        plots=figures,
+        captions=CAPTIONS,
+        title=f"Sensitivity analysis: {run.spec.name}",
+        extra_sections=[("Sensitivity analysis", report_section(run))],
+    )
 
 
-def write_sensitivity(run: SensitivityRun, out_dir: str | Path = "runs", *,
-                      plots: bool = True) -> Path:
+def write_sensitivity(
+    run: SensitivityRun, out_dir: str | Path = "runs", *, plots: bool = True
+) -> Path:
     """Write ``<out_dir>/<scenario>_sensitivity/`` atomically.
 
     Files: sensitivity.nc (indices with confidence half-widths), indices.csv, convergence.csv,

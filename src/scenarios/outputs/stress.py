@@ -34,9 +34,24 @@ def write_stress_visuals(results: list[ClaimResult], claim_file: Path, plots_dir
         if r.box is not None and len(r.box.limits):
             cases = ~r.holds if r.box_outcome == "fails" else r.holds
             save(cp.plot_prim_tradeoff(r.box, note=note), f"{r.claim.id}_prim_tradeoff")
-            save(cp.plot_prim_box(r.samples, cases, r.box, outcome=r.box_outcome, note=note), f"{r.claim.id}_prim_box")
+            save(
+                cp.plot_prim_box(r.samples, cases, r.box, outcome=r.box_outcome, note=note),
+                f"{r.claim.id}_prim_box",
+            )
         if r.curve is not None:
-            save(cp.plot_probability_curve(r.curve, title=f"{r.claim.id}: probability the condition is met by each year",
-                                           note=note), f"{r.claim.id}_by_year")
-    write_stress_report(plots_dir.parent / "report.html", claim_file=claim_file, summary=table,
-                        drivers=driver_table(results), breakevens=breakeven_table(results), plots=figures)
+            save(
+                cp.plot_probability_curve(
+                    r.curve,
+                    title=f"{r.claim.id}: probability the condition is met by each year",
+                    note=note,
+                ),
+                f"{r.claim.id}_by_year",
+            )
+    write_stress_report(
+        plots_dir.parent / "report.html",
+        claim_file=claim_file,
+        summary=table,
+        drivers=driver_table(results),
+        breakevens=breakeven_table(results),
+        plots=figures,
+    )

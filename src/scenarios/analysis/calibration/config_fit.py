@@ -24,6 +24,7 @@ from scenarios.config.checks import check_option, check_seed
 from scenarios.config.schema import Spec
 from scenarios.data import Dataset, load_dataset
 from scenarios.errors import ConfigError, DataError
+from scenarios.model.inputs import mva_table, rest_of_world
 
 
 def observed_mva(spec: Spec, dataset: Dataset) -> pd.DataFrame:
@@ -34,9 +35,7 @@ def observed_mva(spec: Spec, dataset: Dataset) -> pd.DataFrame:
     ConfigError
         A modelled country has no MVA series.
     """
-    from scenarios.model.inputs import _mva_table, _rest_of_world
-
-    return _rest_of_world(_mva_table(spec, dataset))
+    return rest_of_world(mva_table(spec, dataset))
 
 
 def window_series(
@@ -78,9 +77,7 @@ def window_series(
     return span
 
 
-def spec_and_data(
-    spec_or_name: Spec | str | Path, dataset: Dataset | None
-) -> tuple[Spec, Dataset]:
+def spec_and_data(spec_or_name: Spec | str | Path, dataset: Dataset | None) -> tuple[Spec, Dataset]:
 
     spec = spec_or_name if isinstance(spec_or_name, Spec) else load_config(spec_or_name)
     return spec, dataset or load_dataset(spec.data.path)
@@ -290,12 +287,19 @@ def calibrate(
 
 def _check_fixable(spec: Spec, names: tuple[str, ...]) -> None:
     """Every ``--fix`` name is a parameter of at least one country's growth component."""
-    known = sorted({p for entry in spec.countries.values() for p in PARAMETERS.get(entry.growth.kind, ())})
+    known = sorted(
+        {p for entry in spec.countries.values() for p in PARAMETERS.get(entry.growth.kind, ())}
+    )
     for name in names:
         if name not in known:
             close = difflib.get_close_matches(name, known, n=1)
-            raise ConfigError("not a parameter of this config's growth components", path="--fix", value=name,
-                              hint=(f"did you mean '{close[0]}'? " if close else "") + f"parameters: {', '.join(known)}")
+            raise ConfigError(
+                "not a parameter of this config's growth components",
+                path="--fix",
+                value=name,
+                hint=(f"did you mean '{close[0]}'? " if close else "")
+                + f"parameters: {', '.join(known)}",
+            )
 
 
 def _fixed(spec: Spec, country: str, names: tuple[str, ...]) -> dict[str, float]:

@@ -363,5 +363,3 @@ def cagr(first: float, last: float, years: int) -> float:
 
 
 # --- presentation ---------------------------------------------------------------------------------
-
-

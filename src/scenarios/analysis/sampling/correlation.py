@@ -22,7 +22,7 @@ from collections.abc import Sequence
 import numpy as np
 from scipy import stats
 
-from scenarios.analysis.sampling.distributions import _did_you_mean
+from scenarios.analysis.sampling.distributions import did_you_mean
 from scenarios.errors import ConfigError, Problem
 
 _EIG_TOL = 1e-8
@@ -56,7 +56,7 @@ def _parse_pair(k: int, entry: object, names: list[str], file: str | None) -> li
             file,
             path,
             entry,
-            f"{_did_you_mean(str(p), names)}list it under uncertainties: first",
+            f"{did_you_mean(str(p), names)}list it under uncertainties: first",
         )
         for p in (a, b)
         if p not in names

@@ -295,7 +295,7 @@ def _fields(dist: str) -> list[str]:
     return [f.alias or name for name, f in cls.model_fields.items() if name != "dist"]
 
 
-def _did_you_mean(word: str, choices: list[str]) -> str:
+def did_you_mean(word: str, choices: list[str]) -> str:
     close = difflib.get_close_matches(word, choices, n=1)
     return f"did you mean '{close[0]}'? " if close else ""
 
@@ -313,7 +313,7 @@ def _problem(key: str, error: dict, file: str | None) -> Problem:
             file,
             path,
             tag,
-            f"{_did_you_mean(tag, list(DISTRIBUTIONS))}choose one of: {names}",
+            f"{did_you_mean(tag, list(DISTRIBUTIONS))}choose one of: {names}",
         )
     if kind == "union_tag_not_found":
         return Problem("missing 'dist'", file, path, None, f"add dist: one of {names}")
@@ -340,7 +340,7 @@ def _problem(key: str, error: dict, file: str | None) -> Problem:
             file,
             path,
             raw,
-            f"{_did_you_mean(field, fields)}valid fields: {', '.join(fields)}",
+            f"{did_you_mean(field, fields)}valid fields: {', '.join(fields)}",
         )
     hint = (error.get("ctx") or {}).get("hint", f"use a finite number for {field}")
     return Problem(error["msg"], file, path, raw, hint)

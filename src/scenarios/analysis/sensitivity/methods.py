@@ -12,13 +12,14 @@ from dataclasses import dataclass
 from functools import partial
 
 import numpy as np
-from SALib.analyze import delta as delta_analyze
-from SALib.analyze import fast as fast_analyze
-from SALib.analyze import morris as morris_analyze
-from SALib.analyze import pawn as pawn_analyze
-from SALib.analyze import rbd_fast as rbd_fast_analyze
-from SALib.sample import fast_sampler, latin
-from SALib.sample import morris as morris_sample
+from SALib.analyze import (
+    delta as delta_analyze,
+    fast as fast_analyze,
+    morris as morris_analyze,
+    pawn as pawn_analyze,
+    rbd_fast as rbd_fast_analyze,
+)
+from SALib.sample import fast_sampler, latin, morris as morris_sample
 
 from scenarios.analysis.sensitivity import sobol
 from scenarios.errors import ConfigError

@@ -26,8 +26,7 @@ import pandas as pd
 import xarray as xr
 from pydantic import ValidationError
 
-from scenarios.analysis import blockwise, runs
-from scenarios.analysis import sensitivity as gsa
+from scenarios.analysis import blockwise, runs, sensitivity as gsa
 from scenarios.analysis.claims import FUTURE_METRICS, MetricRef, future_metric, policy_effect
 from scenarios.analysis.sampling import Distribution, validate_uncertainties
 from scenarios.config.checks import check_seed
@@ -114,24 +113,36 @@ def parse_output(text: str) -> MetricRef:
     for item in filter(None, (s.strip() for s in text.split(","))):
         key, sep, value = item.partition("=")
         if not sep:
-            raise ConfigError("an output is name=METRIC,key=value,...", path="--output",
-                              value=text, hint=example)
+            raise ConfigError(
+                "an output is name=METRIC,key=value,...", path="--output", value=text, hint=example
+            )
         value = value.strip()
         fields[key.strip()] = int(value) if value.lstrip("-").isdigit() else value
     try:
         ref = MetricRef.model_validate(fields)
     except ValidationError as exc:
         error = exc.errors()[0]
-        raise ConfigError(f"invalid output: {'.'.join(map(str, error['loc']))}: {error['msg']}",
-                          path="--output", value=text,
-                          hint=f"keys: {', '.join(MetricRef.model_fields)}; {example}") from None
+        raise ConfigError(
+            f"invalid output: {'.'.join(map(str, error['loc']))}: {error['msg']}",
+            path="--output",
+            value=text,
+            hint=f"keys: {', '.join(MetricRef.model_fields)}; {example}",
+        ) from None
     if ref.name not in FUTURE_METRICS:
-        raise ConfigError(f"unknown metric '{ref.name}'", path="--output", value=text,
-                          hint=f"choose one of: {', '.join(FUTURE_METRICS)}")
+        raise ConfigError(
+            f"unknown metric '{ref.name}'",
+            path="--output",
+            value=text,
+            hint=f"choose one of: {', '.join(FUTURE_METRICS)}",
+        )
     missing = [k for k in FUTURE_METRICS[ref.name][1] if getattr(ref, k) is None]
     if missing:
-        raise ConfigError(f"metric '{ref.name}' needs {', '.join(missing)}", path="--output",
-                          value=text, hint=f"add {','.join(f'{k}=...' for k in missing)}")
+        raise ConfigError(
+            f"metric '{ref.name}' needs {', '.join(missing)}",
+            path="--output",
+            value=text,
+            hint=f"add {','.join(f'{k}=...' for k in missing)}",
+        )
     return ref
 
 
@@ -165,20 +176,34 @@ class EngineOutputs:
         levers (:func:`scenarios.analysis.runs.load_reference`).
     """
 
-    def __init__(self, spec: Spec, file: str, outputs: Sequence[MetricRef], dataset: Dataset,
-                 scheduler: str | None = None, overrides: list[str] | None = None):
+    def __init__(
+        self,
+        spec: Spec,
+        file: str,
+        outputs: Sequence[MetricRef],
+        dataset: Dataset,
+        scheduler: str | None = None,
+        overrides: list[str] | None = None,
+    ):
         self.spec, self.file, self.outputs, self.dataset = spec, file, list(outputs), dataset
         self.scheduler = scheduler
         foreign = [output_name(r) for r in outputs if r.reference not in (None, spec.reference)]
         if foreign:
-            raise ConfigError(f"output '{foreign[0]}' compares with another scenario than this "
-                              "config's reference", path="--output", value=foreign[0],
-                              hint=f"use reference={spec.reference}" if spec.reference
-                              else "this config has no 'reference:'")
+            raise ConfigError(
+                f"output '{foreign[0]}' compares with another scenario than this "
+                "config's reference",
+                path="--output",
+                value=foreign[0],
+                hint=f"use reference={spec.reference}"
+                if spec.reference
+                else "this config has no 'reference:'",
+            )
         columns = list(spec.uncertainties)  # the design's columns
         try:
             self.main = blockwise.Side.of(spec, dataset, columns)
-            self.reference = blockwise.reference_side(spec, file, columns, dataset, overrides=overrides)
+            self.reference = blockwise.reference_side(
+                spec, file, columns, dataset, overrides=overrides
+            )
         except ScenariosError as exc:
             raise in_file(exc, file) from None
         self.years = self.main.inputs.projected_years
@@ -191,7 +216,8 @@ class EngineOutputs:
             for r in self.outputs:
                 if r.reference:
                     values[output_name(r)] = policy_effect(
-                        values[output_name(r)], future_metric(base, r), r.change)
+                        values[output_name(r)], future_metric(base, r), r.change
+                    )
             gain = paths.pop("mva USA") - _paths(base)["mva USA"]
             paths = {f"mva USA vs {self.spec.reference}": gain, **paths}
         return {**values, **{PATH_PREFIX + k: v for k, v in paths.items()}}
@@ -200,13 +226,17 @@ class EngineOutputs:
         """Outputs (one value per row) and yearly paths (rows x projected years), policy effects
         included."""
         try:
-            everything = blockwise.evaluate(self.main, self.reference, params, self._reduce,
-                                            scheduler=self.scheduler)
+            everything = blockwise.evaluate(
+                self.main, self.reference, params, self._reduce, scheduler=self.scheduler
+            )
         except ScenariosError as exc:
             raise in_file(exc, self.file) from None
         values = {k: v for k, v in everything.items() if not k.startswith(PATH_PREFIX)}
-        paths = {k.removeprefix(PATH_PREFIX): v for k, v in everything.items()
-                 if k.startswith(PATH_PREFIX)}
+        paths = {
+            k.removeprefix(PATH_PREFIX): v
+            for k, v in everything.items()
+            if k.startswith(PATH_PREFIX)
+        }
         return values, paths
 
 
@@ -328,7 +358,9 @@ def run_sensitivity(
     dists = validate_uncertainties(spec.uncertainties, file=file)
     refs = [parse_output(o) if isinstance(o, str) else o for o in outputs]
     refs = list({output_name(r): r for r in [*key_outputs(spec), *refs]}.values())
-    engine = EngineOutputs(spec, file, refs, dataset or load_dataset(spec.data.path), scheduler, overrides)
+    engine = EngineOutputs(
+        spec, file, refs, dataset or load_dataset(spec.data.path), scheduler, overrides
+    )
     model_seconds: list[float] = []
     paths: list[dict[str, np.ndarray]] = []
 
@@ -339,13 +371,15 @@ def run_sensitivity(
         paths.append(yearly)  # the first call is the full design; FAST adds checkpoint designs
         return values
 
-    notes = ["config correlations are not applied: the indices assume independent parameters"
-             ] if spec.correlations else []
+    notes = (
+        ["config correlations are not applied: the indices assume independent parameters"]
+        if spec.correlations
+        else []
+    )
     tic = time.perf_counter()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", gsa.ConvergenceWarning)
-        analysis = gsa.sensitivity(dists, evaluate, method, n, seed=seed,
-                                   second_order=second_order)
+        analysis = gsa.sensitivity(dists, evaluate, method, n, seed=seed, second_order=second_order)
     analysis_seconds = time.perf_counter() - tic - sum(model_seconds)
     for w in caught:
         if issubclass(w.category, gsa.ConvergenceWarning):
@@ -353,42 +387,67 @@ def run_sensitivity(
         else:
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     units = {output_name(r): output_units(r) for r in refs}
-    analysis = replace(analysis, indices=_never_notes(_units(analysis.indices, units), refs, spec.horizon))
+    analysis = replace(
+        analysis, indices=_never_notes(_units(analysis.indices, units), refs, spec.horizon)
+    )
     tic = time.perf_counter()
-    yearly = (_over_time(dists, analysis.params, paths[0], engine.years, method, n, seed,
-                         second_order) if over_time else None)
+    yearly = (
+        _over_time(dists, analysis.params, paths[0], engine.years, method, n, seed, second_order)
+        if over_time
+        else None
+    )
     over_time_seconds, tic = time.perf_counter() - tic, time.perf_counter()
     tornado = gsa.one_at_a_time(dists, lambda p: engine(p)[0])
-    timings = {"model": model_seconds[0], "analysis": analysis_seconds,
-               "over_time": over_time_seconds, "tornado": time.perf_counter() - tic,
-               "total": time.perf_counter() - started}
-    return SensitivityRun(spec, file, method, n, seed, dists, analysis, yearly, tornado,
-                          tuple(notes), timings)
+    timings = {
+        "model": model_seconds[0],
+        "analysis": analysis_seconds,
+        "over_time": over_time_seconds,
+        "tornado": time.perf_counter() - tic,
+        "total": time.perf_counter() - started,
+    }
+    return SensitivityRun(
+        spec, file, method, n, seed, dists, analysis, yearly, tornado, tuple(notes), timings
+    )
 
 
 def _never_notes(indices: xr.Dataset, refs: Sequence[MetricRef], horizon: int) -> xr.Dataset:
     """A crossover that happens in no sample is "not by <horizon>", not a constant year."""
     crossovers = {output_name(r) for r in refs if r.name == "crossover_year"}
-    never = (f"not by {horizon} in any sample: no assumption within its range brings the crossover "
-             "inside the horizon; indices are undefined")
-    notes = [never if out in crossovers and f"output is constant ({horizon + 1})" in note else note
-             for out, note in zip(indices["output"].to_numpy(), indices["note"].to_numpy(), strict=True)]
+    never = (
+        f"not by {horizon} in any sample: no assumption within its range brings the crossover "
+        "inside the horizon; indices are undefined"
+    )
+    notes = [
+        never if out in crossovers and f"output is constant ({horizon + 1})" in note else note
+        for out, note in zip(indices["output"].to_numpy(), indices["note"].to_numpy(), strict=True)
+    ]
     return indices.assign_coords(note=("output", notes))
 
 
-def _over_time(dists: dict[str, Distribution], params: pd.DataFrame, paths: dict[str, np.ndarray],
-               years: np.ndarray, method: str, n: int, seed: int, second_order: bool) -> xr.Dataset:
+def _over_time(
+    dists: dict[str, Distribution],
+    params: pd.DataFrame,
+    paths: dict[str, np.ndarray],
+    years: np.ndarray,
+    method: str,
+    n: int,
+    seed: int,
+    second_order: bool,
+) -> xr.Dataset:
     """Indices of each projected year, from the paths already computed on the same design."""
 
     def replay(design: pd.DataFrame) -> dict[str, np.ndarray]:
         if not design.equals(params):
-            raise ModelError("the yearly analysis drew another design than the main analysis",
-                             hint="the same method, n and seed must give the same design")
+            raise ModelError(
+                "the yearly analysis drew another design than the main analysis",
+                hint="the same method, n and seed must give the same design",
+            )
         return paths
 
     units = {k: MONEY for k in paths}
-    return _units(gsa.over_time(dists, replay, years, method, n, seed=seed,
-                                second_order=second_order), units)
+    return _units(
+        gsa.over_time(dists, replay, years, method, n, seed=seed, second_order=second_order), units
+    )
 
 
 def convergence_table(run: SensitivityRun) -> pd.DataFrame:
@@ -400,8 +459,13 @@ def convergence_table(run: SensitivityRun) -> pd.DataFrame:
     long = run.analysis.convergence
     if long.empty:
         return long
-    wide = long.pivot_table(index=["output", "parameter", "index"], columns="n", values="value",
-                            aggfunc="first", sort=False)
+    wide = long.pivot_table(
+        index=["output", "parameter", "index"],
+        columns="n",
+        values="value",
+        aggfunc="first",
+        sort=False,
+    )
     wide.columns = [f"n={c}" for c in wide.columns]
     wide["change"] = (wide.iloc[:, -1] - wide.iloc[:, -2]).abs()
     wide = wide.reset_index()
@@ -429,5 +493,3 @@ def drivers(run: SensitivityRun, top: int = 3) -> pd.DataFrame:
                 row[k] = float(ds[k].sel(output=output, parameter=parameter))
             rows.append(row)
     return pd.DataFrame(rows, columns=["output", "rank", "parameter"] if not rows else None)
-
-

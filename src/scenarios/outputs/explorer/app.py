@@ -20,7 +20,10 @@ from scenarios.outputs.explorer.levers import Lever
 log = logging.getLogger(__name__)
 CHARTS = {
     "mva": ("Manufacturing value added, {focus}", "USD million, constant 2015 prices"),
-    "gain": ("{focus} MVA gain against the reference, future by future", "USD million, constant 2015 prices"),
+    "gain": (
+        "{focus} MVA gain against the reference, future by future",
+        "USD million, constant 2015 prices",
+    ),
     "institutes": ("Institutes active, {focus} programs", "institutes"),
     "spend": ("Federal spend, {focus} programs", "USD million, constant 2015 prices a year"),
 }
@@ -42,23 +45,61 @@ def _format(lever: Lever) -> str:
 def _widget(lever: Lever) -> pn.widgets.Widget:
     kind = pn.widgets.EditableIntSlider if lever.integer else pn.widgets.EditableFloatSlider
     name = lever.title.removeprefix(f"{lever.group}: ")
-    return kind(name=name[:1].upper() + name[1:], start=lever.low, end=lever.high, step=lever.step, value=lever.start,
-                format=_format(lever), sizing_mode="stretch_width", css_classes=["lever"])
+    return kind(
+        name=name[:1].upper() + name[1:],
+        start=lever.low,
+        end=lever.high,
+        step=lever.step,
+        value=lever.start,
+        format=_format(lever),
+        sizing_mode="stretch_width",
+        css_classes=["lever"],
+    )
 
 
 def _fan(title: str, units: str, legend: bool) -> tuple[figure, dict[str, ColumnDataSource], Span]:
     """A fan chart: 90 % and 50 % bands and the median, scenario over reference."""
-    fig = figure(title=title, height=270, sizing_mode="stretch_width", tools="pan,wheel_zoom,reset,save",
-                 toolbar_location="right", y_axis_label=units)
+    fig = figure(
+        title=title,
+        height=270,
+        sizing_mode="stretch_width",
+        tools="pan,wheel_zoom,reset,save",
+        toolbar_location="right",
+        y_axis_label=units,
+    )
     sources = {}
     for side, colour in COLOURS.items():
         source = ColumnDataSource({k: [] for k in ("year", *(f"p{q:02d}" for q in QUANTILES))})
-        fig.varea("year", "p05", "p95", source=source, fill_color=colour, fill_alpha=0.15,
-                  legend_label=f"{side}: 90 %", name=f"{side}|90 %")
-        fig.varea("year", "p25", "p75", source=source, fill_color=colour, fill_alpha=0.3,
-                  legend_label=f"{side}: 50 %", name=f"{side}|50 %")
-        fig.line("year", "p50", source=source, line_color=colour, line_width=2, name=f"{side}|median",
-                 line_dash="solid" if side == "scenario" else "dashed", legend_label=f"{side}: median")
+        fig.varea(
+            "year",
+            "p05",
+            "p95",
+            source=source,
+            fill_color=colour,
+            fill_alpha=0.15,
+            legend_label=f"{side}: 90 %",
+            name=f"{side}|90 %",
+        )
+        fig.varea(
+            "year",
+            "p25",
+            "p75",
+            source=source,
+            fill_color=colour,
+            fill_alpha=0.3,
+            legend_label=f"{side}: 50 %",
+            name=f"{side}|50 %",
+        )
+        fig.line(
+            "year",
+            "p50",
+            source=source,
+            line_color=colour,
+            line_width=2,
+            name=f"{side}|median",
+            line_dash="solid" if side == "scenario" else "dashed",
+            legend_label=f"{side}: median",
+        )
         sources[side] = source
     base = Span(location=0, dimension="height", line_color="#444", line_dash="dotted")
     fig.add_layout(base)
@@ -81,11 +122,13 @@ def headline_html(answer: Answer) -> str:
     rows = []
     for row in answer.headline.itertuples():
         key = f"{row.quantity}|{row.year}"
-        rows.append(f'<tr><td>{html.escape(row.quantity)}</td><td>{row.year}</td>'
-                    f'<td class="median" data-key="{html.escape(key)}" data-value="{row.p50!r}">'
-                    f"{_number(row.p50, row.units)}</td>"
-                    f"<td>{_number(row.p05, row.units)} to {_number(row.p95, row.units)}</td>"
-                    f"<td>{html.escape(row.units)}</td></tr>")
+        rows.append(
+            f"<tr><td>{html.escape(row.quantity)}</td><td>{row.year}</td>"
+            f'<td class="median" data-key="{html.escape(key)}" data-value="{row.p50!r}">'
+            f"{_number(row.p50, row.units)}</td>"
+            f"<td>{_number(row.p05, row.units)} to {_number(row.p95, row.units)}</td>"
+            f"<td>{html.escape(row.units)}</td></tr>"
+        )
     head = "<tr><th>Against the reference</th><th>year</th><th>median</th><th>5-95 %</th><th>units</th></tr>"
     return f'<table class="explore" id="headline">{head}{"".join(rows)}</table>'
 
@@ -94,9 +137,12 @@ def verdicts_html(answer: Answer) -> str:
     """Each claim's text and its probability with interval over the ensemble."""
     if not answer.verdicts:
         return "<p>No claim file names this scenario.</p>"
-    rows = [f'<tr><td title="{html.escape(v.claim.id)}">{html.escape(v.claim.text)}</td>'
-            f'<td class="probability" data-claim="{html.escape(v.claim.id)}" data-value="{v.probability!r}">'
-            f"{html.escape(v.describe())}</td></tr>" for v in answer.verdicts]
+    rows = [
+        f'<tr><td title="{html.escape(v.claim.id)}">{html.escape(v.claim.text)}</td>'
+        f'<td class="probability" data-claim="{html.escape(v.claim.id)}" data-value="{v.probability!r}">'
+        f"{html.escape(v.describe())}</td></tr>"
+        for v in answer.verdicts
+    ]
     head = "<tr><th>Claim</th><th>P(holds), 95 % interval</th></tr>"
     return f'<table class="explore" id="verdicts">{head}{"".join(rows)}</table>'
 
@@ -109,19 +155,27 @@ class ExplorerPage:
         self.config = str(config)
         names = available_configs()
         options = names if self.config in names else [self.config, *names]
-        self.picker = pn.widgets.Select(name="Scenario", options=options, value=self.config, width=260)
+        self.picker = pn.widgets.Select(
+            name="Scenario", options=options, value=self.config, width=260
+        )
         self.error = pn.pane.HTML("", sizing_mode="stretch_width", stylesheets=[CSS], visible=False)
         self.headline = pn.pane.HTML("", sizing_mode="stretch_width", stylesheets=[CSS])
         self.verdicts = pn.pane.HTML("", sizing_mode="stretch_width", stylesheets=[CSS])
         self.timing = pn.pane.HTML("", styles={"color": "#666", "font-size": "12px"})
-        self.charts = {name: _fan(title, units, name == "mva") for name, (title, units) in CHARTS.items()}
+        self.charts = {
+            name: _fan(title, units, name == "mva") for name, (title, units) in CHARTS.items()
+        }
         first = self.charts["mva"][0]
         for fig, _, _ in self.charts.values():
             fig.x_range = first.x_range  # one time axis for the three charts
         self.levers_column = pn.Column(sizing_mode="stretch_width")
-        self.download = pn.widgets.FileDownload(callback=self._export, filename="explore.yaml",
-                                                label="Export the setting as YAML", button_type="primary",
-                                                sizing_mode="stretch_width")
+        self.download = pn.widgets.FileDownload(
+            callback=self._export,
+            filename="explore.yaml",
+            label="Export the setting as YAML",
+            button_type="primary",
+            sizing_mode="stretch_width",
+        )
         self.reset = pn.widgets.Button(name="Reset the levers", sizing_mode="stretch_width")
         self.reset.on_click(lambda _: self._reset())
         self.title = pn.pane.HTML("")
@@ -139,12 +193,16 @@ class ExplorerPage:
         self.explorer = Explorer(config, samples=self.samples, seed=self.seed)
         start = self.explorer.start
         self.download.filename = f"{start.name}_explore.yaml"
-        self.caption.object = (f"<small>{html.escape(start.name)} minus {html.escape(str(start.reference))} in "
-                               f"each of the same {self.samples:,} futures: the median and the 5-95 % range."
-                               "</small>")
-        self.title.object = (f"<b>{html.escape(start.name)}</b> against <b>{html.escape(str(start.reference))}</b>: "
-                             f"{html.escape(start.description)} <i>({self.samples:,} futures, seed "
-                             f"{self.explorer.seed})</i>")
+        self.caption.object = (
+            f"<small>{html.escape(start.name)} minus {html.escape(str(start.reference))} in "
+            f"each of the same {self.samples:,} futures: the median and the 5-95 % range."
+            "</small>"
+        )
+        self.title.object = (
+            f"<b>{html.escape(start.name)}</b> against <b>{html.escape(str(start.reference))}</b>: "
+            f"{html.escape(start.description)} <i>({self.samples:,} futures, seed "
+            f"{self.explorer.seed})</i>"
+        )
         sides = {"scenario": start.name, "reference": str(start.reference)}
         for name, (fig, _, _) in self.charts.items():
             fig.title.text = CHARTS[name][0].format(focus=self.explorer.focus)
@@ -155,8 +213,10 @@ class ExplorerPage:
         groups: dict[str, list] = {}
         for lever in self.explorer.levers:
             groups.setdefault(lever.group, []).append(self.widgets[lever.path])
-        self.levers_column[:] = [pn.Card(*ws, title=group, collapsed=i > 0, sizing_mode="stretch_width")
-                                 for i, (group, ws) in enumerate(groups.items())]
+        self.levers_column[:] = [
+            pn.Card(*ws, title=group, collapsed=i > 0, sizing_mode="stretch_width")
+            for i, (group, ws) in enumerate(groups.items())
+        ]
         if pn.state.location is not None:
             for path, widget in self.widgets.items():
                 pn.state.location.sync(widget, {"value": path})
@@ -192,11 +252,15 @@ class ExplorerPage:
             answer = self.explorer.update(values)
         except Exception as exc:  # a bug, not a user error: keep the page alive, log the detail
             log.exception("explorer update failed")
-            answer = Answer(error=f"internal error ({type(exc).__name__}); the server log has the detail")
+            answer = Answer(
+                error=f"internal error ({type(exc).__name__}); the server log has the detail"
+            )
         self.show(answer)
 
     def show(self, answer: Answer) -> None:
-        self.error.object = f'<pre class="config-error">{html.escape(answer.error)}</pre>' if answer.error else ""
+        self.error.object = (
+            f'<pre class="config-error">{html.escape(answer.error)}</pre>' if answer.error else ""
+        )
         self.error.visible = answer.error is not None
         self.download.disabled = answer.error is not None
         if answer.error:
@@ -204,19 +268,43 @@ class ExplorerPage:
         for name, (_, sources, base) in self.charts.items():
             base.location = answer.base_year
             for side, quantiles in zip(("scenario", "reference"), answer.bands[name], strict=True):
-                data = {f"p{q:02d}": np.asarray(v) for q, v in zip(QUANTILES, quantiles, strict=True)}
+                data = {
+                    f"p{q:02d}": np.asarray(v) for q, v in zip(QUANTILES, quantiles, strict=True)
+                }
                 sources[side].data = {"year": answer.years, **data}
         self.headline.object = headline_html(answer)
         self.verdicts.object = verdicts_html(answer)
         self.timing.object = f"updated in {answer.seconds * 1000:.0f} ms"
 
     def layout(self) -> pn.viewable.Viewable:
-        side = pn.Column(self.picker, self.levers_column, self.reset, self.download,
-                         pn.pane.HTML("<small>The address bar holds the setting: copy it to share this view.</small>"),
-                         width=440)
-        charts = pn.GridBox(*(pn.pane.Bokeh(fig, sizing_mode="stretch_width") for fig, _, _ in self.charts.values()),
-                            ncols=2, sizing_mode="stretch_width")
-        main = pn.Column(self.title, self.error, pn.pane.HTML("<h3>Policy effect</h3>"), self.caption, self.headline,
-                         self.timing, pn.pane.HTML("<h3>Claims</h3>"), self.verdicts, charts,
-                         sizing_mode="stretch_width")
+        side = pn.Column(
+            self.picker,
+            self.levers_column,
+            self.reset,
+            self.download,
+            pn.pane.HTML(
+                "<small>The address bar holds the setting: copy it to share this view.</small>"
+            ),
+            width=440,
+        )
+        charts = pn.GridBox(
+            *(
+                pn.pane.Bokeh(fig, sizing_mode="stretch_width")
+                for fig, _, _ in self.charts.values()
+            ),
+            ncols=2,
+            sizing_mode="stretch_width",
+        )
+        main = pn.Column(
+            self.title,
+            self.error,
+            pn.pane.HTML("<h3>Policy effect</h3>"),
+            self.caption,
+            self.headline,
+            self.timing,
+            pn.pane.HTML("<h3>Claims</h3>"),
+            self.verdicts,
+            charts,
+            sizing_mode="stretch_width",
+        )
         return pn.Row(side, main, sizing_mode="stretch_width")

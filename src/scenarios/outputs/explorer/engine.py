@@ -46,7 +46,14 @@ from scenarios.results import to_dataset
 QUANTILES = (5, 25, 50, 75, 95)
 HEADLINE_YEARS = (2035, 2040)
 # the result variables that charts, deltas, ratios and claim metrics read (a lean dataset is faster)
-VARIABLES = ("mva", "growth", "institutes_active", "institutes_launched", "spend_federal", "spend_total")
+VARIABLES = (
+    "mva",
+    "growth",
+    "institutes_active",
+    "institutes_launched",
+    "spend_federal",
+    "spend_total",
+)
 
 
 @dataclass
@@ -55,14 +62,18 @@ class Answer:
 
     years: np.ndarray = field(default_factory=lambda: np.array([], dtype=int))
     base_year: int = 0
-    bands: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)  # (scenario, reference) quantiles
+    bands: dict[str, tuple[np.ndarray, np.ndarray]] = field(
+        default_factory=dict
+    )  # (scenario, reference) quantiles
     headline: pd.DataFrame = field(default_factory=pd.DataFrame)
     verdicts: list[Verdict] = field(default_factory=list)
     error: str | None = None
     seconds: float = 0.0
 
 
-def spec_of(raw: dict[str, Any], changes: dict[str, Any], file: str, seed: int | None = None) -> Spec:
+def spec_of(
+    raw: dict[str, Any], changes: dict[str, Any], file: str, seed: int | None = None
+) -> Spec:
     """Validate a config dict with changes merged in, with every check of ``load_config``."""
     spec = validate(deep_merge(raw, changes), file=file)
     check_spec(spec, file=file)
@@ -87,8 +98,11 @@ def check_shifted(raw: dict[str, Any], changes: dict[str, Any], file: str) -> No
             except ConfigError as exc:
                 raise ConfigError(
                     f"moved this far, the distribution of {path} reaches {end:g}: {exc.problems[0].message}",
-                    file=file, path=f"uncertainties.{path}", value=merged["uncertainties"][path],
-                    hint="move the lever less far, or narrow the distribution in the config") from None
+                    file=file,
+                    path=f"uncertainties.{path}",
+                    value=merged["uncertainties"][path],
+                    hint="move the lever less far, or narrow the distribution in the config",
+                ) from None
 
 
 def reference_changes(changes: dict[str, Any], policy: dict[str, Any]) -> dict[str, Any]:
@@ -97,14 +111,23 @@ def reference_changes(changes: dict[str, Any], policy: dict[str, Any]) -> dict[s
     draws."""
     shared: dict[str, Any] = {}
     for path, value in _leaves({k: v for k, v in changes.items() if k != "uncertainties"}):
-        if not any(p == path or p.startswith(f"{path}.") or path.startswith(f"{p}.") for p in policy):
+        if not any(
+            p == path or p.startswith(f"{path}.") or path.startswith(f"{p}.") for p in policy
+        ):
             shared = deep_merge(shared, nested(path, value))
     return shared
 
 
 def _leaves(tree: dict[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
-    return [leaf for key, value in tree.items()
-            for leaf in (_leaves(value, f"{prefix}{key}.") if isinstance(value, dict) else [(f"{prefix}{key}", value)])]
+    return [
+        leaf
+        for key, value in tree.items()
+        for leaf in (
+            _leaves(value, f"{prefix}{key}.")
+            if isinstance(value, dict)
+            else [(f"{prefix}{key}", value)]
+        )
+    ]
 
 
 def reference_path(config_file: Path, reference: str) -> Path:
@@ -117,8 +140,14 @@ class Explorer:
     """One session's explorer: the starting config, its levers, and an ensemble of ``samples``
     futures on common random numbers (the config's seed unless ``seed`` is given)."""
 
-    def __init__(self, config: str | Path, *, samples: int = 1000, seed: int | None = None,
-                 dataset: Dataset | None = None) -> None:
+    def __init__(
+        self,
+        config: str | Path,
+        *,
+        samples: int = 1000,
+        seed: int | None = None,
+        dataset: Dataset | None = None,
+    ) -> None:
         self.path = resolve_config_path(config)
         self.file = str(self.path)
         self.raw = load_raw(self.path)
@@ -139,8 +168,10 @@ class Explorer:
 
     def _growth(self, results: xr.Dataset) -> dict[str, float]:
         first = int(results.attrs["base_year"]) + 1
-        return {str(c): float(results["growth"].sel(country=c, year=first).isel(sample=0))
-                for c in results["country"].values}
+        return {
+            str(c): float(results["growth"].sel(country=c, year=first).isel(sample=0))
+            for c in results["country"].values
+        }
 
     def values(self) -> dict[str, float]:
         """The starting value of every lever."""
@@ -152,8 +183,9 @@ class Explorer:
 
     def export(self, values: dict[str, float]) -> str:
         """The setting as a YAML config extending the starting one."""
-        return export_yaml(self.path, self.start.name, self.changes(values), samples=self.samples,
-                           seed=self.seed)
+        return export_yaml(
+            self.path, self.start.name, self.changes(values), samples=self.samples, seed=self.seed
+        )
 
     def run(self, changes: dict[str, Any]) -> tuple[xr.Dataset, xr.Dataset | None]:
         """The scenario's ensemble with ``changes``, and its reference on the same draws."""
@@ -163,38 +195,61 @@ class Explorer:
         matrix = None
         if spec.uncertainties:
             dists = validate_uncertainties(spec.uncertainties, file=self.file)
-            matrix = sample(dists, self.samples, seed=spec.seed, correlation=spec.correlations or None)
+            matrix = sample(
+                dists, self.samples, seed=spec.seed, correlation=spec.correlations or None
+            )
         results = to_dataset(spec, inputs, run_model(spec, inputs, matrix), matrix)[list(VARIABLES)]
         return results, self._reference_run(matrix, results, changes)
 
     def _inputs(self, spec: Spec) -> Inputs:
         """Calibrated inputs, rebuilt only when a key they depend on changes (no lever does)."""
-        key = repr((list(spec.countries), spec.history_start, spec.horizon, spec.base_year, spec.data,
-                    spec.money.inflation, [(k, p.history) for k, p in spec.programs.items()]))
+        key = repr(
+            (
+                list(spec.countries),
+                spec.history_start,
+                spec.horizon,
+                spec.base_year,
+                spec.data,
+                spec.money.inflation,
+                [(k, p.history) for k, p in spec.programs.items()],
+            )
+        )
         if key not in self._inputs_cache:  # the scenario's and its reference's: no lever moves them
             self._inputs_cache[key] = build_inputs(spec, self.dataset)
         return self._inputs_cache[key]
 
-    def _reference_run(self, matrix: pd.DataFrame | None, results: xr.Dataset,
-                       changes: dict[str, Any]) -> xr.Dataset | None:
+    def _reference_run(
+        self, matrix: pd.DataFrame | None, results: xr.Dataset, changes: dict[str, Any]
+    ) -> xr.Dataset | None:
         """The reference on the scenario's draws, with the changes that are not policy levers."""
         if self.reference is None:
             return None
         own = reference_changes(changes, self._policy)
         reference = spec_of(self._ref_raw, own, self._ref_file, self.seed)
-        shared = None if matrix is None else matrix[[c for c in matrix.columns if c in reference.uncertainties]]
+        shared = (
+            None
+            if matrix is None
+            else matrix[[c for c in matrix.columns if c in reference.uncertainties]]
+        )
         if shared is not None and shared.shape[1] == 0:
             shared = None
-        key = repr(own).encode() + (b"" if shared is None else shared.to_numpy().tobytes()
-                                    + str(list(shared.columns)).encode())
+        key = repr(own).encode() + (
+            b""
+            if shared is None
+            else shared.to_numpy().tobytes() + str(list(shared.columns)).encode()
+        )
         if key not in self._ref_cache:
             self._ref_cache.clear()
             inputs = self._inputs(reference)
-            ref = to_dataset(reference, inputs, run_model(reference, inputs, shared), shared)[list(VARIABLES)]
+            ref = to_dataset(reference, inputs, run_model(reference, inputs, shared), shared)[
+                list(VARIABLES)
+            ]
             self._ref_cache[key] = ref
         ref = self._ref_cache[key]
         if ref.sizes["sample"] == 1 and results.sizes["sample"] > 1:
-            ref = ref.isel(sample=np.zeros(results.sizes["sample"], dtype=int)).assign_coords(sample=results["sample"])
+            ref = ref.isel(sample=np.zeros(results.sizes["sample"], dtype=int)).assign_coords(
+                sample=results["sample"]
+            )
         return ref
 
     def update(self, values: dict[str, float]) -> Answer:
@@ -205,7 +260,9 @@ class Explorer:
         except ScenariosError as exc:
             return Answer(error=str(exc), seconds=time.perf_counter() - started)
         answer = summarize(results, reference, self.focus, self.start.metrics.discount_rate)
-        answer.verdicts = [judge(c, results, reference) for c in self.claims] if reference is not None else []
+        answer.verdicts = (
+            [judge(c, results, reference) for c in self.claims] if reference is not None else []
+        )
         answer.seconds = time.perf_counter() - started
         return answer
 
@@ -220,9 +277,15 @@ def _series(results: xr.Dataset, focus: str) -> dict[str, np.ndarray]:
     """(sample, year) arrays: the focus country's MVA, and its programs' institutes and spend."""
     own = results["program_country"].values == focus
     country = list(results["country"].values).index(focus)
-    by_program = {"institutes": "institutes_active", "spend": "spend_federal", "spend_total": "spend_total"}
+    by_program = {
+        "institutes": "institutes_active",
+        "spend": "spend_federal",
+        "spend_total": "spend_total",
+    }
     out = {"mva": results["mva"].values[:, country, :]}
-    out.update({name: results[var].values[:, own, :].sum(axis=1) for name, var in by_program.items()})
+    out.update(
+        {name: results[var].values[:, own, :].sum(axis=1) for name, var in by_program.items()}
+    )
     return out
 
 
@@ -236,10 +299,19 @@ def summarize(results: xr.Dataset, reference: xr.Dataset | None, focus: str, rat
     base = int(results.attrs["base_year"])
     ours = _series(results, focus)
     theirs = _series(reference, focus) if reference is not None else ours
-    bands = {name: (_quantiles(ours[name]), _quantiles(theirs[name])) for name in ("mva", "institutes", "spend")}
-    gain = ours["mva"] - theirs["mva"]  # sample by sample: the same future with and without the policy
+    bands = {
+        name: (_quantiles(ours[name]), _quantiles(theirs[name]))
+        for name in ("mva", "institutes", "spend")
+    }
+    gain = (
+        ours["mva"] - theirs["mva"]
+    )  # sample by sample: the same future with and without the policy
     bands["gain"] = (_quantiles(gain), _quantiles(np.zeros_like(gain)))
-    headline = _headline(ours, theirs, years, base, focus, rate) if reference is not None else pd.DataFrame()
+    headline = (
+        _headline(ours, theirs, years, base, focus, rate)
+        if reference is not None
+        else pd.DataFrame()
+    )
     return Answer(years=years, base_year=base, bands=bands, headline=headline)
 
 
@@ -250,7 +322,9 @@ def _row(quantity: str, year: int | str, values: np.ndarray, units: str) -> dict
     return {"quantity": quantity, "year": year, "p05": p05, "p50": p50, "p95": p95, "units": units}
 
 
-def _headline(ours: dict, theirs: dict, years: np.ndarray, base: int, focus: str, rate: float) -> pd.DataFrame:
+def _headline(
+    ours: dict, theirs: dict, years: np.ndarray, base: int, focus: str, rate: float
+) -> pd.DataFrame:
     """Policy effects in 2035 and 2040 (median and 5-95 % range), then the benefit-cost ratios."""
     projected = years > base
     extra_spend = np.cumsum(np.where(projected, ours["spend"] - theirs["spend"], 0.0), axis=1)
@@ -261,8 +335,18 @@ def _headline(ours: dict, theirs: dict, years: np.ndarray, base: int, focus: str
         rows += [
             _row(f"{focus} MVA gain", year, gain, "USD million, constant 2015 prices"),
             _row(f"{focus} MVA gain, percent", year, 100 * gain / theirs["mva"][:, i], "%"),
-            _row("Extra institutes active", year, ours["institutes"][:, i] - theirs["institutes"][:, i], "count"),
-            _row("Extra federal spend since the base year", year, extra_spend[:, i], "USD million, constant 2015 prices"),
+            _row(
+                "Extra institutes active",
+                year,
+                ours["institutes"][:, i] - theirs["institutes"][:, i],
+                "count",
+            ),
+            _row(
+                "Extra federal spend since the base year",
+                year,
+                extra_spend[:, i],
+                "USD million, constant 2015 prices",
+            ),
         ]
     factor = (1 + rate) ** -(years[projected] - base).astype(float)
 

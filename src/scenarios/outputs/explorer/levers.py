@@ -74,15 +74,31 @@ def _lever(spec: Spec, path: str, value: float, group: str, years: tuple[int, in
     else:
         low, high, step, integer = RANGES[key]
     low, high = min(low, value), max(high, value)
-    return Lever(path, label.label, label.units, int(value) if integer else float(value), low, high, step,
-                 integer, group, dict(dist) if dist is not None else None)
+    return Lever(
+        path,
+        label.label,
+        label.units,
+        int(value) if integer else float(value),
+        low,
+        high,
+        step,
+        integer,
+        group,
+        dict(dist) if dist is not None else None,
+    )
 
 
 def _budget_paths(prefix: str, budget: Any) -> list[str]:
     if not isinstance(budget, Budget):  # a list of segments has no single total to move
         return []
-    amount = "total" if budget.total is not None else "annual" if budget.annual is not None else None
-    return [f"{prefix}.{key}" for key in (amount, "start", "end") if key and getattr(budget, key) is not None]
+    amount = (
+        "total" if budget.total is not None else "annual" if budget.annual is not None else None
+    )
+    return [
+        f"{prefix}.{key}"
+        for key in (amount, "start", "end")
+        if key and getattr(budget, key) is not None
+    ]
 
 
 def levers_for(spec: Spec, growth: dict[str, float]) -> list[Lever]:
@@ -95,11 +111,17 @@ def levers_for(spec: Spec, growth: dict[str, float]) -> list[Lever]:
     paths: list[tuple[str, str]] = []
     for key, program in spec.programs.items():
         group = program.label
-        paths += [(p, group) for p in _budget_paths(f"programs.{key}.new_institute_budget",
-                                                    program.new_institute_budget)]
-        paths += [(f"programs.{key}.{name}", group) for name in
-                  ("cost_per_institute", "match_ratio", "cap", "survival")
-                  if getattr(program, name) is not None]
+        paths += [
+            (p, group)
+            for p in _budget_paths(
+                f"programs.{key}.new_institute_budget", program.new_institute_budget
+            )
+        ]
+        paths += [
+            (f"programs.{key}.{name}", group)
+            for name in ("cost_per_institute", "match_ratio", "cap", "survival")
+            if getattr(program, name) is not None
+        ]
     impact = {"rate_of_return": ["rho"], "elasticity": ["theta"]}.get(spec.impact.kind, [])
     paths += [(f"impact.{name}", "Impact") for name in (*impact, "delta")]
     for code, country in spec.countries.items():
@@ -147,7 +169,9 @@ def setting_changes(levers: list[Lever], values: dict[str, float]) -> dict[str, 
         value = round(value) if lever.integer else float(value)
         changes = deep_merge(changes, nested(lever.path, value))
         if lever.dist is not None:
-            changes.setdefault("uncertainties", {})[lever.path] = shift(lever.dist, lever.start, value)
+            changes.setdefault("uncertainties", {})[lever.path] = shift(
+                lever.dist, lever.start, value
+            )
     return changes
 
 
@@ -159,9 +183,18 @@ def extends_name(config_file: str | Path) -> str:
     return str(path.resolve())
 
 
-def export_yaml(config_file: str | Path, name: str, changes: dict[str, Any], *, samples: int, seed: int) -> str:
+def export_yaml(
+    config_file: str | Path, name: str, changes: dict[str, Any], *, samples: int, seed: int
+) -> str:
     """A config that extends the starting one with only the changed keys (and the seed)."""
-    document = {"extends": extends_name(config_file), "name": f"{name}_explore", "seed": seed, **changes}
-    header = (f"# Made with 'scenarios explore'. Reproduce its numbers with:\n"
-              f"#   scenarios run THIS_FILE.yaml --samples {samples}\n")
+    document = {
+        "extends": extends_name(config_file),
+        "name": f"{name}_explore",
+        "seed": seed,
+        **changes,
+    }
+    header = (
+        f"# Made with 'scenarios explore'. Reproduce its numbers with:\n"
+        f"#   scenarios run THIS_FILE.yaml --samples {samples}\n"
+    )
     return header + yaml.safe_dump(document, sort_keys=False)

@@ -22,26 +22,50 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def app_factory(config: str | Path, *, samples: int, seed: int | None) -> Callable[[], pn.viewable.Viewable]:
+def app_factory(
+    config: str | Path, *, samples: int, seed: int | None
+) -> Callable[[], pn.viewable.Viewable]:
     """A function that builds a fresh page (its own state) for every browser session."""
+
     def build() -> pn.viewable.Viewable:
         return ExplorerPage(config, samples=samples, seed=seed).layout()
 
     return build
 
 
-def make_server(config: str | Path, *, port: int | None = None, samples: int = 1000, seed: int | None = None,
-                open_browser: bool = False):
+def make_server(
+    config: str | Path,
+    *,
+    port: int | None = None,
+    samples: int = 1000,
+    seed: int | None = None,
+    open_browser: bool = False,
+):
     """A started-but-not-running Bokeh server for the explorer, bound to 127.0.0.1 only."""
     pn.extension(inline=True, design="native")  # every asset from this server, none from a CDN
     port = port or free_port()
-    return pn.serve({"/": app_factory(config, samples=samples, seed=seed)}, address=HOST, port=port,
-                    websocket_origin=[f"{HOST}:{port}", f"localhost:{port}"], show=open_browser,
-                    start=False, title="scenarios explore", threaded=False, verbose=False)
+    return pn.serve(
+        {"/": app_factory(config, samples=samples, seed=seed)},
+        address=HOST,
+        port=port,
+        websocket_origin=[f"{HOST}:{port}", f"localhost:{port}"],
+        show=open_browser,
+        start=False,
+        title="scenarios explore",
+        threaded=False,
+        verbose=False,
+    )
 
 
-def serve(config: str | Path, *, port: int | None = None, samples: int = 1000, seed: int | None = None,
-          open_browser: bool = False, echo: Callable[[str], None] = print) -> None:
+def serve(
+    config: str | Path,
+    *,
+    port: int | None = None,
+    samples: int = 1000,
+    seed: int | None = None,
+    open_browser: bool = False,
+    echo: Callable[[str], None] = print,
+) -> None:
     """Run the explorer until Ctrl-C; prints its address first.
 
     The config is checked before the server starts, so a bad one fails here with the schema's
@@ -54,6 +78,7 @@ def serve(config: str | Path, *, port: int | None = None, samples: int = 1000, s
     echo(f"scenarios explore: {url}  (Ctrl-C stops)")
     if open_browser:
         server.io_loop.add_callback(server.show, "/")
+
     def stop(signum: int, frame: object) -> None:  # Ctrl-C or SIGTERM: finish the loop, then stop
         server.io_loop.add_callback(server.io_loop.stop)
 

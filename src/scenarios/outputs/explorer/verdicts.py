@@ -48,10 +48,14 @@ def claims_for(scenario: str, reference: str | None, config_file: str | Path) ->
     return [c for c in claims if c.scenario == scenario and c.metric.reference in (None, reference)]
 
 
-def _values(claim: Claim, results: xr.Dataset, reference: xr.Dataset, year: int | None) -> np.ndarray:
+def _values(
+    claim: Claim, results: xr.Dataset, reference: xr.Dataset, year: int | None
+) -> np.ndarray:
     values = future_metric(results, claim.metric, year)
     if claim.metric.reference:
-        values = policy_effect(values, future_metric(reference, claim.metric, year), claim.metric.change)
+        values = policy_effect(
+            values, future_metric(reference, claim.metric, year), claim.metric.change
+        )
     return values
 
 
@@ -59,7 +63,9 @@ def judge(claim: Claim, results: xr.Dataset, reference: xr.Dataset) -> Verdict:
     """The claim over the ensemble (``by_year``: met in any year up to the claim's year)."""
     if claim.metric.by_year:
         years = [int(y) for y in results["year"].values if y <= claim.metric.year]
-        met = np.stack([claim.holds_if.holds(_values(claim, results, reference, y)) for y in years], axis=1)
+        met = np.stack(
+            [claim.holds_if.holds(_values(claim, results, reference, y)) for y in years], axis=1
+        )
         holds = met.any(axis=1)
     else:
         holds = claim.holds_if.holds(_values(claim, results, reference, None))
