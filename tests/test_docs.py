@@ -66,6 +66,7 @@ def test_cli_reference_names_every_command():
     assert not missing, f"docs/cli.md lacks an example of: {missing}"
 
 
+@pytest.mark.slow
 def test_site_builds_strictly(tmp_path: Path):
     """`mkdocs build --strict`: a broken link, a page missing from the nav or an equation that does
     not typeset fails here. The notebooks are rendered as committed (DOCS_EXECUTE_NOTEBOOKS=0; their

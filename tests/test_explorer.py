@@ -18,6 +18,8 @@ import pytest
 from scenarios import api
 from scenarios.errors import ConfigError
 
+pytestmark = pytest.mark.slow  # the explorer in a real browser
+
 CHROMIUM = Path("/usr/bin/chromium")
 if not CHROMIUM.exists():
     pytest.skip(
