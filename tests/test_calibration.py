@@ -294,3 +294,10 @@ def test_backtest_section_is_one_html_section() -> None:
     html = backtest_section(backtest("baseline", (2004, 2015), (2016, 2023)))
     assert html.startswith("<section") and html.rstrip().endswith("</section>")
     assert html.count("<tr>") == 1 + 4 and "<b>" in html
+
+
+def test_backtest_writes_under_runs_like_every_other_command(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["backtest", "baseline"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "runs" / "backtest" / "backtest.csv").is_file()

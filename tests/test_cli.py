@@ -301,3 +301,33 @@ def test_usage_errors_exit_2_not_internal_error(
     assert info.value.code == 2
     assert text in out.out + out.err
     assert "internal error" not in out.out + out.err
+
+
+def test_an_ensemble_summary_gives_the_median_and_its_5_to_95_range(tmp_path):
+    from scenarios.cli import _fmt, _with_range
+
+    result = CliRunner().invoke(
+        app,
+        ["run", "nnmi_full45", "-n", "200", "--seed", "1", "--no-plots", "--out", str(tmp_path)],
+        env={"COLUMNS": "200"},
+    )
+    assert result.exit_code == 0, result.output
+    assert "median [5 % to 95 %]" in result.output
+    metrics = pd.read_csv(tmp_path / "nnmi_full45" / "metrics.csv")
+    us_gain = (
+        (metrics["metric"] == "delta_mva")
+        & (metrics["end"] == 2040)
+        & (metrics["country"] == "USA")
+    )
+    gain = metrics[us_gain].set_index("statistic")["value"]
+    units = "USD million, constant 2015 prices"
+    expected = _with_range(*(_fmt(gain[s], units, delta=True) for s in ("p50", "p05", "p95")))
+    assert expected.endswith("] USD M") and expected in result.output
+
+
+def test_a_range_says_its_units_once():
+    from scenarios.cli import _with_range
+
+    assert _with_range("389 USD M", "169 USD M", "870 USD M") == "389 [169 to 870] USD M"
+    assert _with_range("2.01%/yr", "0.52%/yr", "3.23%/yr") == "2.01 [0.52 to 3.23] %/yr"
+    assert _with_range("42.6", "35", "43.5") == "42.6 [35 to 43.5]"

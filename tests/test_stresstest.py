@@ -150,3 +150,15 @@ def test_by_year_curve_is_monotone_and_ends_at_the_probability(dataset):
     # 29 MICs by 2023, 4 known in 2024, then 3.5 a year (launch lag 0): 36 in 2025, 40 in 2026.
     assert curve.set_index("year").loc[2025, "probability"] == 0
     assert curve.set_index("year").loc[2026, "probability"] == 1
+
+
+def test_a_shipped_claim_file_is_found_by_name_and_a_typo_gets_a_claim_hint():
+    from scenarios.analysis.claims import resolve_claim_path
+
+    found = resolve_claim_path("itif_full45")
+    assert found.name == "itif_full45.yaml" and found.is_file()
+    with pytest.raises(ConfigError) as caught:
+        resolve_claim_path("itif_ful")
+    message = str(caught.value)
+    assert "claim file not found" in message and "did you mean 'itif_full45'" in message
+    assert "nnmi_full45" not in message  # the hint names claim files, not scenarios

@@ -16,6 +16,7 @@ import xarray as xr
 from pydantic import ValidationError
 
 from scenarios.analysis.audit import audit as _audit
+from scenarios.analysis.claims import resolve_claim_path
 from scenarios.analysis.ensemble import run_chunked
 from scenarios.analysis.memory import ensemble_bytes, memory_budget
 from scenarios.analysis.metrics import HEADLINE, compute_metrics, headline
@@ -126,7 +127,8 @@ def save_stress(claim_results: list, claim_file: str | Path, out_dir: str | Path
     plots and report.html, atomically."""
     from scenarios.outputs.stress import write_stress_visuals  # matplotlib, on first use
 
-    name = f"stress_{Path(claim_file).stem}"
+    claim_file = resolve_claim_path(claim_file)
+    name = f"stress_{claim_file.stem}"
     summary = summary_table(claim_results)
     writers = {
         "claims.csv": lambda p: summary.to_csv(p, index=False),

@@ -159,18 +159,24 @@ def _print_summary(result: Run, path: Path) -> None:
         f"federal + non-federal (match) spend, discount rate {rate:.1%} a year",
         caption_justify="left",
     )
-    for column in ("metric", "country", "years", "value"):
+    ensemble = result.results.sizes["sample"] > 1
+    value_column = "median [5 % to 95 %]" if ensemble else "value"
+    for column in ("metric", "country", "years", value_column):
         table.add_column(
-            column, justify="right" if column == "value" else "left", no_wrap=column != "value"
+            column,
+            justify="right" if column == value_column else "left",
+            no_wrap=column != value_column,
         )
+    spread = _spread(result.metrics) if ensemble else {}
     for row in result.summary.itertuples():
         if row.metric.startswith("delta_") and row.value == 0:
             continue
-        years = _years(row.start, row.end)
-        value = row.note or _fmt(
-            row.value, row.units, delta=row.metric.startswith("delta")
-        )  # a note: no value
-        table.add_row(row.metric, row.country, years, value)
+        delta = row.metric.startswith("delta")
+        value = row.note or _fmt(row.value, row.units, delta=delta)  # a note: no value
+        low, high = spread.get((row.metric, row.country, row.start, row.end), (None, None))
+        if not row.note and low is not None and low != high:
+            value = _with_range(value, *(_fmt(v, row.units, delta=delta) for v in (low, high)))
+        table.add_row(row.metric, row.country, _years(row.start, row.end), value)
     console.print(table)
     _print_point_check(getattr(result, "point", None))
     if result.reference is not None:
@@ -186,6 +192,24 @@ def _print_summary(result: Run, path: Path) -> None:
     console.print(
         f"[green]wrote[/green] {path}  ({result.results.sizes['sample']} sample(s), {result.seconds:.2f} s)"
     )
+
+
+def _with_range(middle: str, low: str, high: str) -> str:
+    """``3,140 [2,686 to 3,728] USD M``: the range beside the median, the units said once."""
+    units = ""
+    while middle and middle[-1] == low[-1:] == high[-1:] and not middle[-1].isdigit():
+        units, middle, low, high = middle[-1] + units, middle[:-1], low[:-1], high[:-1]
+    return f"{middle.rstrip()} [{low.rstrip()} to {high.rstrip()}]" + (
+        f" {units.strip()}" if units.strip() else ""
+    )
+
+
+def _spread(metrics) -> dict[tuple, tuple[float, float]]:
+    """(metric, country, start, end) -> (5 %, 95 %) quantiles of an ensemble's metrics table."""
+    wide = metrics[metrics["statistic"].isin(["p05", "p95"])].pivot_table(
+        index=["metric", "country", "start", "end"], columns="statistic", values="value"
+    )
+    return {key: (row["p05"], row["p95"]) for key, row in wide.iterrows()}
 
 
 def _print_point_check(point) -> None:
@@ -289,7 +313,10 @@ def validate(
 
 @app.command()
 def stress(
-    claim_files: Annotated[list[Path], typer.Argument(help="Claim files (configs/claims/*.yaml).")],
+    claim_files: Annotated[
+        list[Path],
+        typer.Argument(help="Claim files (configs/claims/*.yaml) or shipped names (itif_full45)."),
+    ],
     samples: Annotated[
         int, typer.Option("--samples", "-n", help="Futures per sampling round.")
     ] = 500,
@@ -388,7 +415,7 @@ def backtest(
     out: Annotated[
         Path,
         typer.Option(help="Folder for backtest.csv and backtest.png (written like a run folder)."),
-    ] = Path("backtest"),
+    ] = Path("runs") / "backtest",
 ) -> None:
     """Score every growth component out of sample against naive benchmarks (MAPE, CAGR error).
 

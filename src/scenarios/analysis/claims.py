@@ -7,6 +7,7 @@ claim's metric; :mod:`scenarios.analysis.stress` turns that into probabilities, 
 
 from __future__ import annotations
 
+import difflib
 import operator
 from collections.abc import Callable
 from pathlib import Path
@@ -17,7 +18,7 @@ import xarray as xr
 from pydantic import Field, ValidationError, model_validator
 
 from scenarios.analysis import metrics as m
-from scenarios.config.load import config_problem, read_yaml
+from scenarios.config.load import PACKAGED_CONFIGS, config_problem, read_yaml
 from scenarios.config.schema import Strict
 from scenarios.data import Dataset
 from scenarios.errors import ConfigError, Problem
@@ -138,9 +139,34 @@ class ClaimFile(Strict):
     claims: list[Claim] = Field(min_length=1)
 
 
+def shipped_claim_files() -> list[str]:
+    """Names of the claim files that ship with the package (``scenarios stress NAME``)."""
+    folder = PACKAGED_CONFIGS / "claims"
+    return sorted(
+        p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml")
+    )
+
+
+def resolve_claim_path(name_or_path: str | Path) -> Path:
+    """A claim file as given, or the shipped claim file of that name (``itif_full45``)."""
+    path = Path(name_or_path)
+    if path.exists() or path.suffix in (".yaml", ".yml") or len(path.parts) > 1:
+        return path
+    if path.name in shipped_claim_files():
+        return Path(str(PACKAGED_CONFIGS / "claims" / f"{path.name}.yaml"))
+    close = difflib.get_close_matches(path.name, shipped_claim_files(), n=1)
+    raise ConfigError(
+        "claim file not found",
+        file=str(path),
+        hint=(f"did you mean '{close[0]}'? " if close else "")
+        + f"shipped claim files: {', '.join(shipped_claim_files())} (or a path to your own)",
+    )
+
+
 def load_claims(path: str | Path) -> ClaimFile:
-    """Read and validate a claim file (a single claim mapping or ``claims: [...]``)."""
-    path = Path(path)
+    """Read and validate a claim file (a path, or a shipped claim file's name; a single claim
+    mapping or ``claims: [...]``)."""
+    path = resolve_claim_path(path)
     data = read_yaml(path, "claim file")
     if "claims" not in data:
         data = {"source": data.get("source", ""), "claims": [data]}

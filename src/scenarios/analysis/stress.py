@@ -23,6 +23,7 @@ from scenarios.analysis.claims import (
     metric_argument_problems,
     past_metric,
     policy_effect,
+    resolve_claim_path,
     wilson_interval,
 )
 from scenarios.analysis.discovery import Box, find_box
@@ -373,7 +374,7 @@ def stress(
     check_option(max_samples, "--max-samples", minimum=1)
     check_option(ci_width, "--ci-width", minimum=0, maximum=1, integer=False, above=True)
     check_seed(seed)
-    path = Path(path)
+    path = resolve_claim_path(path)
     claim_file: ClaimFile = load_claims(path)
     dataset = dataset or load_dataset()
     return [
