@@ -191,3 +191,28 @@ def test_compare_report(tmp_path, plots):
 )
 def test_format_value(value, units, metric, expected):
     assert format_value(value, units, metric) == expected
+
+
+def test_compare_report_prints_years_as_years_and_small_rate_changes(tmp_path):
+    import pandas as pd
+
+    from scenarios.outputs.report import write_compare_report
+
+    table = pd.DataFrame(
+        {
+            "metric": ["cagr_gap", "mva"],
+            "country": ["CHN-USA", "USA"],
+            "start": [2025, 2040],
+            "end": [2035, 2040],
+            "units": ["fraction per year", "USD million, constant 2015 prices"],
+            "baseline": [0.0205, 3_150_995.0],
+            "policy": [0.020483, 3_151_444.0],
+            "policy - baseline": [-0.000017, 449.0],
+        }
+    )
+    page = write_compare_report(
+        tmp_path / "c.html", delta_table=table, plots={}, names=["baseline", "policy"]
+    ).read_text()
+    assert "<td>2025</td>" in page.replace(' class="num"', "") and "2,025" not in page
+    assert "percentage points per year" in page and "fraction per year" not in page
+    assert "-0.0017" in page  # -0.000017 a year is -0.0017 points, not "-0.00"

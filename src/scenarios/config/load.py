@@ -436,7 +436,11 @@ def policy_record(differences: dict[str, tuple[Any, Any]]) -> list[dict[str, Any
 
 def is_lever(override: str, policy: Iterable[str]) -> bool:
     """Whether an override touches a policy key: a key, its parent or its child."""
-    key = ".".join(parse_override(override)[0])
+    return touches_policy(".".join(parse_override(override)[0]), policy)
+
+
+def touches_policy(key: str, policy: Iterable[str]) -> bool:
+    """Whether a dotted key is a policy key, its parent or its child."""
     return any(p == key or p.startswith(f"{key}.") or key.startswith(f"{p}.") for p in policy)
 
 

@@ -80,7 +80,8 @@ def format_value(value: float, units: str = "", metric: str = "") -> tuple[str, 
     value = float(value)
     if units.startswith("fraction"):
         percent = "percentage points" if metric.endswith("_gap") else "percent"
-        return f"{100 * value:.2f}", units.replace("fraction", percent, 1)
+        shown = f"{100 * value:.2f}" if abs(value) >= 1e-3 or value == 0 else f"{100 * value:.2g}"
+        return shown, units.replace("fraction", percent, 1)
     if metric.endswith("_year") or units == "year":
         return f"{value:.0f}", units
     return (f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.3g}"), units
@@ -423,15 +424,7 @@ def write_compare_report(
         for i, c in enumerate(delta_table.columns)
         if pd.api.types.is_numeric_dtype(delta_table[c])
     }
-    rows = [
-        [
-            format_value(v, str(row.get("units", "")), str(row.get("metric", "")))[0]
-            if i in numeric
-            else ("" if pd.isna(v) else str(v))
-            for i, v in enumerate(row)
-        ]
-        for _, row in delta_table.iterrows()
-    ]
+    rows = [_compare_row(row) for _, row in delta_table.iterrows()]
     body = "\n".join(
         [
             f"<h1>{_e(title)}</h1>",
@@ -446,6 +439,22 @@ def write_compare_report(
         ]
     )
     return _write(path, _page(title, body))
+
+
+def _compare_row(row: pd.Series) -> list[str]:
+    """A delta-table row for people: years as years, rates in percent with their units said so."""
+    units, metric = str(row.get("units", "")), str(row.get("metric", ""))
+    cells = []
+    for column, value in row.items():
+        if column in ("start", "end"):
+            cells.append(format_value(value, "year")[0])
+        elif column == "units":
+            cells.append(format_value(0.0, units, metric)[1])
+        elif isinstance(value, int | float) and not isinstance(value, bool):
+            cells.append(format_value(value, units, metric)[0])
+        else:
+            cells.append("" if pd.isna(value) else str(value))
+    return cells
 
 
 def _frame_table(frame: pd.DataFrame) -> str:

@@ -26,6 +26,7 @@ from scenarios.config.load import (
     load_raw,
     policy_differences,
     resolve_config_path,
+    touches_policy,
     validate,
 )
 from scenarios.config.schema import Spec
@@ -111,9 +112,7 @@ def reference_changes(changes: dict[str, Any], policy: dict[str, Any]) -> dict[s
     draws."""
     shared: dict[str, Any] = {}
     for path, value in _leaves({k: v for k, v in changes.items() if k != "uncertainties"}):
-        if not any(
-            p == path or p.startswith(f"{path}.") or path.startswith(f"{p}.") for p in policy
-        ):
+        if not touches_policy(path, policy):
             shared = deep_merge(shared, nested(path, value))
     return shared
 
