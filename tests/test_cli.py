@@ -304,7 +304,7 @@ def test_usage_errors_exit_2_not_internal_error(
 
 
 def test_an_ensemble_summary_gives_the_median_and_its_5_to_95_range(tmp_path):
-    from scenarios.cli import _fmt, _with_range
+    from scenarios.cli.formatting import format_value as _fmt, with_range as _with_range
 
     result = CliRunner().invoke(
         app,
@@ -326,7 +326,7 @@ def test_an_ensemble_summary_gives_the_median_and_its_5_to_95_range(tmp_path):
 
 
 def test_a_range_says_its_units_once():
-    from scenarios.cli import _with_range
+    from scenarios.cli.formatting import with_range as _with_range
 
     assert _with_range("389 USD M", "169 USD M", "870 USD M") == "389 [169 to 870] USD M"
     assert _with_range("2.01%/yr", "0.52%/yr", "3.23%/yr") == "2.01 [0.52 to 3.23] %/yr"
