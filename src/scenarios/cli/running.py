@@ -113,10 +113,10 @@ def run(
             for line in getattr(result, "warnings", ()):
                 errors.print(f"[yellow]warning[/yellow]: {line}", highlight=False)
             if not quiet:
-                _print_summary(result, path)
+                print_summary(result, path)
 
 
-def _print_summary(result: Run, path: Path) -> None:
+def print_summary(result: Run, path: Path) -> None:
     rate = result.spec.metrics.discount_rate
     table = Table(
         title=f"{result.spec.name}: {result.spec.description}",
