@@ -65,25 +65,39 @@ def _degenerate(y: np.ndarray) -> str:
     return ""
 
 
-def _analyze_one(
+def analyzer_seed(seed: Seed) -> int:
+    """The nonzero int every analyzer gets (SALib tests some seeds with ``if seed:``)."""
+    return int(np.random.default_rng(seed).integers(1, 2**31 - 1))
+
+
+def analyze_rows(
     spec: Method,
     problem: dict,
     X: np.ndarray,
-    y: np.ndarray,
+    Y: np.ndarray,
     seed: int,
     conf: float,
     resamples: int,
-) -> tuple[dict[str, np.ndarray], str]:
+) -> tuple[list[dict[str, np.ndarray]], list[str]]:
+    """Indices of each row of ``Y`` (one output per row, one value per design row) and a note
+    per output; outputs without indices (constant, not finite) get NaN and the note says why."""
     d = problem["num_vars"]
-    note = _degenerate(y)
-    if note:
-        return {k: np.full((d, d) if k in PAIRWISE else d, np.nan) for k in spec.indices}, note
-    notes: list[str] = []
-    with _contained(notes):
-        result = spec.analyze(dict(problem), X, y, seed, conf, resamples)
-    notes.extend(result.get("notes", []))
-    values = {k: np.asarray(result[k], dtype=float) for k in spec.indices}
-    return values, "; ".join(dict.fromkeys(notes))
+    notes = [_degenerate(y) for y in Y]
+    values = [{k: np.full((d, d) if k in PAIRWISE else d, np.nan) for k in spec.indices} for _ in Y]
+    good = [i for i, note in enumerate(notes) if not note]
+    if spec.analyze_many is not None and good:
+        many = spec.analyze_many(dict(problem), X, Y[good], seed, conf, resamples)
+        for row, i in enumerate(good):
+            values[i] = {k: many[k][row] for k in spec.indices}
+        return values, notes
+    for i in good:
+        found: list[str] = []
+        with _contained(found):
+            result = spec.analyze(dict(problem), X, Y[i], seed, conf, resamples)
+        found.extend(result.get("notes", []))
+        values[i] = {k: np.asarray(result[k], dtype=float) for k in spec.indices}
+        notes[i] = "; ".join(dict.fromkeys(found))
+    return values, notes
 
 
 def analyze(
@@ -151,37 +165,50 @@ def analyze_with(
         raise ModelError("no outputs to analyse", hint="pass {output name: values}")
     X = as_unit_matrix(X)
     rows, names = X.shape[0], list(problem["names"])
-    seed_int = int(np.random.default_rng(seed).integers(1, 2**31 - 1))
-    values, notes = {}, {}
+    seed_int = analyzer_seed(seed)
     for out, y in Y.items():
-        y = np.asarray(y, dtype=float).ravel()
-        if y.size != rows:
+        if np.size(y) != rows:
             raise ModelError(
-                f"output '{out}' has {y.size} values for {rows} design rows",
+                f"output '{out}' has {np.size(y)} values for {rows} design rows",
                 hint="evaluate must return one value per row of the parameter matrix",
             )
-        values[out], notes[out] = _analyze_one(spec, problem, X, y, seed_int, conf_level, resamples)
     outputs = list(Y)
+    stacked = np.stack([np.asarray(Y[o], dtype=float).ravel() for o in outputs])
+    values, notes = analyze_rows(spec, problem, X, stacked, seed_int, conf_level, resamples)
+    attrs = {"method": method, "conf_level": conf_level, "resamples": resamples}
+    return indices_dataset(spec, names, rows, outputs, values, notes, attrs)
+
+
+def indices_dataset(
+    spec: Method,
+    names: list[str],
+    rows: int,
+    outputs: list[str],
+    values: list[dict[str, np.ndarray]],
+    notes: list[str],
+    attrs: dict,
+) -> xr.Dataset:
+    """The indices of each output (from :func:`analyze_rows`) as a Dataset, see :func:`analyze`."""
     data = {
         k: (
             ("output", "parameter", "parameter_2") if k in PAIRWISE else ("output", "parameter"),
-            np.stack([values[o][k] for o in outputs]),
+            np.stack([v[k] for v in values]),
         )
         for k in spec.indices
     }
     coords = {
         "output": outputs,
         "parameter": names,
-        "note": ("output", [notes[o] for o in outputs]),
+        "note": ("output", notes),
     }
     if PAIRWISE & set(spec.indices):
         coords["parameter_2"] = names
     attrs = {
-        "method": method,
+        "method": attrs["method"],
         "n": rows // spec.block(len(names)),
         "n_evaluations": rows,
-        "conf_level": conf_level,
-        "resamples": resamples,
+        "conf_level": attrs["conf_level"],
+        "resamples": attrs["resamples"],
         "caveat": spec.caveat,
     }
     return xr.Dataset(data, coords=coords, attrs=attrs)

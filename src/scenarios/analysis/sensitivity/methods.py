@@ -118,6 +118,9 @@ class Method:
         their largest value.
     caveat : str
         A note on the method, stored with its results.
+    analyze_many : callable or None
+        ``(problem, X, Y, seed, conf_level, resamples) -> {index: (outputs, d) array}`` for many
+        outputs at once (``Y``: one row per output), equal to ``analyze`` output by output.
     """
 
     sample: Callable[[dict, int, np.random.Generator], np.ndarray]
@@ -129,6 +132,7 @@ class Method:
     min_n: int = 64
     relative: bool = False
     caveat: str = ""
+    analyze_many: Callable[[dict, np.ndarray, np.ndarray, int, float, int], dict] | None = None
 
 
 METHODS: dict[str, Method] = {
@@ -139,6 +143,7 @@ METHODS: dict[str, Method] = {
         ("S1", "ST"),
         lambda d: d + 2,
         min_n=4,
+        analyze_many=sobol.analyze_many,
     ),
     "morris": Method(
         _morris_sample,

@@ -10,8 +10,13 @@ import xarray as xr
 
 from scenarios.analysis.sampling.designs import Seed, to_params
 from scenarios.analysis.sampling.distributions import Distribution
-from scenarios.analysis.sensitivity.design import evaluate_outputs, unit_design, unit_problem
-from scenarios.analysis.sensitivity.indices import analyze_with
+from scenarios.analysis.sensitivity.design import (
+    as_unit_matrix,
+    evaluate_outputs,
+    unit_design,
+    unit_problem,
+)
+from scenarios.analysis.sensitivity.indices import analyze_rows, analyzer_seed, indices_dataset
 from scenarios.analysis.sensitivity.methods import (
     OVER_TIME_RESAMPLES,
     Outputs,
@@ -64,18 +69,23 @@ def over_time(
                 f"{(len(params), len(years))} (rows, years)",
                 hint="return one row per sample and one column per year",
             )
-    analyze_seed = int(rng.integers(2**31))
+    analyze_seed = analyzer_seed(int(rng.integers(2**31)))
     main, unit, paths = main_indices_design(spec, len(dists), unit, paths)
+    outputs = list(paths)
+    by_year = np.concatenate([paths[o].T for o in outputs])  # rows (output, year)
+    values, notes = analyze_rows(
+        main, problem, as_unit_matrix(unit), by_year, analyze_seed, conf_level, resamples
+    )
+    attrs = {"method": method, "conf_level": conf_level, "resamples": resamples}
     per_year = [
-        analyze_with(
+        indices_dataset(
             main,
-            method,
-            problem,
-            unit,
-            {k: v[:, j] for k, v in paths.items()},
-            analyze_seed,
-            conf_level,
-            resamples,
+            list(problem["names"]),
+            len(unit),
+            outputs,
+            values[j :: len(years)],
+            notes[j :: len(years)],
+            attrs,
         )
         for j in range(len(years))
     ]
