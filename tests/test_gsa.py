@@ -96,6 +96,20 @@ def test_sobol_analyzer_equals_salib_bit_for_bit(second_order):
         np.testing.assert_array_equal(ours[index], direct[index])
 
 
+@pytest.mark.parametrize("second_order", [False, True])
+def test_saltelli_design_equals_salib_sample_value_for_value(second_order):
+    from SALib.sample import sobol as sobol_sample
+
+    from scenarios.analysis.sensitivity.sobol import saltelli
+
+    problem = {"num_vars": 4, "names": list("abcd"), "bounds": [[0.0, 1.0]] * 4}
+    ours = saltelli(problem, 256, np.random.default_rng(8), second_order)
+    theirs = sobol_sample.sample(
+        problem, 256, calc_second_order=second_order, seed=np.random.default_rng(8)
+    )
+    np.testing.assert_array_equal(ours, theirs)
+
+
 def test_sobol_many_outputs_at_once_equal_salib_output_by_output():
     # S1 and ST bit for bit; the bootstrap sums the same resamples in another order (counts
     # times values), so its half-widths agree to rounding.
