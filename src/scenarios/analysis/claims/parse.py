@@ -10,22 +10,25 @@ from pydantic import ValidationError
 from scenarios.analysis.claims.future import FUTURE_METRICS
 from scenarios.analysis.claims.language import Claim, ClaimFile
 from scenarios.analysis.claims.past import PAST_METRICS
-from scenarios.config.load import PACKAGED_CONFIGS, config_problem, read_yaml
+from scenarios.config.load import (
+    PACKAGED_CONFIGS,
+    config_problem,
+    names_a_file,
+    read_yaml,
+    shipped_names,
+)
 from scenarios.errors import ConfigError
 
 
 def shipped_claim_files() -> list[str]:
     """Names of the claim files that ship with the package (``scenarios stress NAME``)."""
-    folder = PACKAGED_CONFIGS / "claims"
-    return sorted(
-        p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml")
-    )
+    return shipped_names(PACKAGED_CONFIGS / "claims")
 
 
 def resolve_claim_path(name_or_path: str | Path) -> Path:
     """A claim file as given, or the shipped claim file of that name (``itif_full45``)."""
     path = Path(name_or_path)
-    if path.exists() or path.suffix in (".yaml", ".yml") or len(path.parts) > 1:
+    if names_a_file(path):
         return path
     if path.name in shipped_claim_files():
         return Path(str(PACKAGED_CONFIGS / "claims" / f"{path.name}.yaml"))

@@ -18,7 +18,7 @@ from scenarios.analysis.ensemble.store import (
     metric_values_template,
     zarr_ready,
 )
-from scenarios.analysis.ensemble.tasks import ChunkJob, _chunk_metrics, run_chunk
+from scenarios.analysis.ensemble.tasks import ChunkJob, chunk_metrics, run_chunk
 from scenarios.analysis.metrics import SPEND, Metric, summarize
 from scenarios.analysis.runs import draw_samples, manifest, point_check, resolve, uncertainties_of
 from scenarios.config.load import config_hash, policy_record
@@ -48,7 +48,7 @@ def _template(
     one-sample probe of the first chunk."""
     import dask.array as da
 
-    one, labels = _chunk_metrics(job, matrix.iloc[:1], states, ref_states, 0, 1)
+    one, labels = chunk_metrics(job, matrix.iloc[:1], states, ref_states, 0, 1)
     if job.reference is not None:
         ref = job.reference.deterministic
         _check_reference(

@@ -10,12 +10,14 @@ import xarray as xr
 
 from scenarios.analysis.blockwise import Side
 from scenarios.analysis.ensemble.store import zarr_ready
-from scenarios.analysis.metrics import Metric, bcr_metrics, metric_set
+from scenarios.analysis.metrics import Metric, bcr_metrics, metric_deltas, metric_set
 from scenarios.config.schema import MetricSettings
 
 
 @dataclass(frozen=True)
 class ChunkJob:
+    """Everything a chunk's task needs besides its rows: both sides of the run and the stores."""
+
     main: Side
     reference: Side | None
     n: int
@@ -28,16 +30,11 @@ def _delta_values(
     results: xr.Dataset, reference: xr.Dataset, ours: list[Metric], settings: MetricSettings
 ) -> tuple[list[Metric], list[Metric]]:
     """As :func:`scenarios.analysis.metrics.delta_metrics`, before summarizing: (deltas, BCR candidates)."""
-    theirs = metric_set(reference, settings)
-    deltas = [
-        Metric(f"delta_{a.metric}", a.country, a.start, a.end, a.units, a.values - b.values)
-        for a, b in zip(ours, theirs, strict=True)
-        if a.metric != "crossover_year"
-    ]
+    deltas = metric_deltas(ours, metric_set(reference, settings))
     return deltas, bcr_metrics(results, reference, settings.discount_rate)
 
 
-def _chunk_metrics(
+def chunk_metrics(
     job: ChunkJob, rows: pd.DataFrame | None, states: dict, ref_states: dict, start: int, stop: int
 ) -> tuple[xr.Dataset, list[Metric]]:
     """One chunk's results and its metric values (main, deltas, BCR candidates), in order."""
@@ -63,7 +60,7 @@ def run_chunk(
     """The dask task: compute a chunk, write it; returns whether each metric row is finite."""
     import zarr
 
-    results, values = _chunk_metrics(job, rows, states, ref_states, start, stop)
+    results, values = chunk_metrics(job, rows, states, ref_states, start, stop)
     region = zarr_ready(
         results.drop_vars([v for v in results.variables if "sample" not in results[v].dims])
     )

@@ -19,7 +19,7 @@ from scenarios.analysis.metrics.measures import (
     program_intensity,
     world_share,
 )
-from scenarios.analysis.metrics.sets import SPEND, Metric, bcr_metrics, metric_set
+from scenarios.analysis.metrics.sets import SPEND, Metric, bcr_metrics, metric_deltas, metric_set
 from scenarios.analysis.metrics.table import (
     COLUMNS,
     HEADLINE,
@@ -51,6 +51,7 @@ __all__ = [
     "headline",
     "intensity_index",
     "long_name",
+    "metric_deltas",
     "metric_set",
     "mva_ratio",
     "point_vs_ensemble",

@@ -145,3 +145,13 @@ def _program_metrics(
                 "intensity_index", index, year, year, f"index, {settings.reference_country} = 1"
             )
     return out
+
+
+def metric_deltas(ours: list[Metric], theirs: list[Metric]) -> list[Metric]:
+    """Each metric of a run minus the same metric of its reference, sample by sample, named
+    ``delta_<metric>`` (a crossover year has no difference)."""
+    return [
+        Metric(f"delta_{a.metric}", a.country, a.start, a.end, a.units, a.values - b.values)
+        for a, b in zip(ours, theirs, strict=True)
+        if a.metric != "crossover_year"
+    ]

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from scenarios.analysis.metrics.sets import Metric, bcr_metrics, metric_set
+from scenarios.analysis.metrics.sets import Metric, bcr_metrics, metric_deltas, metric_set
 from scenarios.config.schema import MetricSettings
 
 COLUMNS = [
@@ -125,11 +125,7 @@ def delta_metrics(
     """Every metric as a difference against a reference run (sample by sample), plus both
     benefit-cost ratios where they are finite in every sample."""
     ours, theirs = metric_set(results, settings), metric_set(reference, settings)
-    deltas = [
-        Metric(f"delta_{a.metric}", a.country, a.start, a.end, a.units, a.values - b.values)
-        for a, b in zip(ours, theirs, strict=True)
-        if a.metric != "crossover_year"
-    ]
+    deltas = metric_deltas(ours, theirs)
     ratios = bcr_metrics(results, reference, settings.discount_rate)
     deltas += [m for m in ratios if np.all(np.isfinite(m.values))]
     return summarize(results.attrs["scenario"], deltas)

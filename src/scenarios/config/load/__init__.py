@@ -16,7 +16,13 @@ from scenarios.config.load.policy import (
     shared_overrides,
     touches_policy,
 )
-from scenarios.config.load.shipped import PACKAGED_CONFIGS, available_configs, resolve_config_path
+from scenarios.config.load.shipped import (
+    PACKAGED_CONFIGS,
+    available_configs,
+    names_a_file,
+    resolve_config_path,
+    shipped_names,
+)
 from scenarios.config.load.validation import config_problem, validate
 from scenarios.config.load.yaml_reader import (
     MAX_DEPTH,
@@ -40,12 +46,14 @@ __all__ = [
     "is_lever",
     "load_raw",
     "load_yaml_text",
+    "names_a_file",
     "parse_override",
     "policy_differences",
     "policy_record",
     "read_yaml",
     "resolve_config_path",
     "shared_overrides",
+    "shipped_names",
     "touches_policy",
     "validate",
 ]
