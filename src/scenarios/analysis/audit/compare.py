@@ -1,4 +1,4 @@
-"""The audit: the registry loaded and checked, each figure recomputed and compared with the printed number."""
+"""The audit: the registry loaded and checked, each figure recomputed beside its printed number."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Recomputing a figure: plain kernels, the bases (edition, prices, year shift, world total) and the kinds."""
+"""Recomputing a figure: kernels, bases (edition, prices, year shift, world total) and kinds."""
 
 from __future__ import annotations
 
@@ -12,6 +12,9 @@ from scenarios.data import Dataset
 
 SHIFTS = (0, -1, 1)
 UNIT_SCALE = {"%": 100.0, "USD billion": 1e-3}
+
+
+# --- kernels: plain numbers in, a number out ---------------------------------------------------
 
 
 def share(part: float, whole: float) -> float:

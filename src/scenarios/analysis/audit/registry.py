@@ -1,4 +1,4 @@
-"""The registry of published figures (``data/published_figures.yaml``): what each figure is and how to recompute it."""
+"""The published figures (``published_figures.yaml``): each figure and how to recompute it."""
 
 from __future__ import annotations
 

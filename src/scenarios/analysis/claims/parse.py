@@ -1,4 +1,4 @@
-"""Claim files: found by name, read, validated, and each metric checked against those a claim may name."""
+"""Claim files: found by name, read, validated, each metric checked against those a claim names."""
 
 from __future__ import annotations
 

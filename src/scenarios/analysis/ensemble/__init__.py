@@ -14,7 +14,8 @@ from positions of the same random stream).
 With ``scheduler`` the workers write to ``out_dir`` directly: it must be on a file system they share.
 
 `store` sizes the chunks and reads a chunked run back, `tasks` is what one chunk's dask task
-does, and `driver` lays out the stores, runs the tasks and summarizes the metrics (`run_chunked`).
+does, and `driver` lays out the stores, runs the tasks and summarizes the metrics
+(`run_chunked`).
 """
 
 from scenarios.analysis.ensemble.driver import run_chunked

@@ -1,4 +1,4 @@
-"""A chunked ensemble on disk: how many chunks, the run's record, and its results read back lazily."""
+"""A chunked ensemble on disk: how many chunks, the run's record, its results read lazily."""
 
 from __future__ import annotations
 

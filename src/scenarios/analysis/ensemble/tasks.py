@@ -1,4 +1,4 @@
-"""One chunk's dask task: its rows run (with the reference), its results and metric values written."""
+"""One chunk's dask task: its rows run with the reference, results and metric values written."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The metrics a run reports: the configured set and the benefit-cost ratios, per sample, with labels."""
+"""The metrics a run reports: the configured set and the benefit-cost ratios, per sample."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""A scenario run: its config and reference loaded, its samples drawn, the model run, and its manifest.
+"""A scenario run: config and reference loaded, samples drawn, the model run, its manifest.
 
 `loading` reads a scenario config (and the reference it is compared with), `execute` runs it
 (`run`, `draw_samples`), and `replay` records a run in a manifest and runs one again from it.

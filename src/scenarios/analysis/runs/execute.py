@@ -1,4 +1,4 @@
-"""Running a scenario: the samples drawn, the model run, the metrics and, in one world, its reference."""
+"""Running a scenario: samples drawn, the model run, the metrics and, in one world, the deltas."""
 
 from __future__ import annotations
 

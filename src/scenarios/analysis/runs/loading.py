@@ -1,4 +1,4 @@
-"""A scenario's config: found, loaded with its overrides and checks, its uncertainties, its reference."""
+"""A scenario's config loaded with its overrides and checks; its uncertainties; its reference."""
 
 from __future__ import annotations
 

@@ -46,7 +46,7 @@ from scenarios.data import Dataset, load_dataset
 from scenarios.errors import ModelError
 from scenarios.results import MONEY
 
-# the outputs are named in engine_outputs; this module is where callers find them with the run
+# the names of engine_outputs are found here too, beside the run that measures them
 __all__ = [
     "GAP_PATH",
     "PATH_PREFIX",

@@ -1,4 +1,4 @@
-"""A future claim's metric over sampled futures: the evaluator, adaptive sampling, drivers, the yearly curve."""
+"""A future claim's metric over sampled futures: evaluator, adaptive sampling, drivers, curve."""
 
 from __future__ import annotations
 

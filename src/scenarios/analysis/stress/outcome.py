@@ -1,4 +1,4 @@
-"""What a stress test finds: a claim's result (probability, interval, verdict, breakevens) and its tables."""
+"""What a stress test finds: a claim's probability, interval, verdict, breakevens; the tables."""
 
 from __future__ import annotations
 

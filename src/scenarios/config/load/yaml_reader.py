@@ -1,4 +1,4 @@
-"""One YAML mapping from a bounded file: duplicate keys and alias bombs refused, errors with their line."""
+"""One YAML mapping from a bounded file: duplicate keys and alias bombs refused, errors located."""
 
 from __future__ import annotations
 

@@ -1,8 +1,8 @@
 """Rebuild the embedded dataset from the staged raw files: ``python -m scenarios.data.build DIR``.
 
-`inputs` names the staged files and fingerprints them (``vintage.json``), `national_accounts` builds the MVA
-and GDP series and the country codes, `programs` the institutes, Fraunhofer and literature
-tables, and `rebuild` writes them all (`build`, and `main` for the command line).
+`inputs` names the staged files and fingerprints them (``vintage.json``), `national_accounts`
+builds the MVA and GDP series and the country codes, `programs` the institutes, Fraunhofer and
+literature tables, and `rebuild` writes them all (`build`, and `main` for the command line).
 """
 
 from scenarios.data.build.inputs import (

@@ -1,4 +1,4 @@
-"""Innovation programs and literature: Manufacturing USA and China's MICs, Fraunhofer, impact parameters."""
+"""Programs and literature: Manufacturing USA, China's MICs, Fraunhofer, impact parameters."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The dataset's CSV files: their columns, reading and checking them, and writing them atomically."""
+"""The dataset's CSV files: their columns, reading and checking them, writing them atomically."""
 
 from __future__ import annotations
 

@@ -132,9 +132,6 @@ def embedded_iso3_codes() -> dict[int, str]:
     return dict(zip(codes["un_country_id"].astype(int), codes["iso3"], strict=True))
 
 
-# --- UN AMA -----------------------------------------------------------------------------------
-
-
 def _read_un_xlsx(path: Path, iso3_codes: dict[int, str]) -> tuple[pd.DataFrame, list[int], str]:
     import openpyxl  # a dependency, imported here so that `import scenarios` stays light
     from openpyxl.utils.exceptions import InvalidFileException

@@ -1,4 +1,4 @@
-"""The distribution families (uniform, triangular, normal, lognormal, PERT, beta, choice) as config models."""
+"""The distribution families: uniform, triangular, normal, lognormal, PERT, beta, choice."""
 
 from __future__ import annotations
 
