@@ -22,8 +22,6 @@ COLUMNS = [
     "note",
 ]
 """``note`` is empty but where a value needs words: a crossover ``not by 2040`` (value empty)."""
-
-
 LONG_NAMES = {
     "mva": "manufacturing value added",
     "cagr": "compound annual growth rate of MVA",

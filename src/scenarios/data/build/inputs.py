@@ -30,8 +30,6 @@ RELEASES = {
 }
 SEED_NIST = "001_017d06697d5ead08.txt"
 SEED_CASTED = "004_c28e45fc07610c43.txt"
-
-
 WDI_FILE = "wdi_mva_gdp_selected_long.csv"
 CURATED_FILES = (
     WDI_FILE,

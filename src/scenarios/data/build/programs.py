@@ -22,8 +22,6 @@ TABLE1 = {
     "IACMI": ("70", "180", "122+"),
 }
 STATES = {"Minnesota": "MN", "Arizona": "AZ"}
-
-
 MIC_NOTES = {
     24: ["province as printed in the seed ('Guandong' = Guangdong)"],
     33: ["'Al' in the seed's name is 'AI' (embodied AI)"],

@@ -24,8 +24,6 @@ SERIES_COLUMNS = [
     "source",
 ]
 PRICE_BASES = ("constant_2015_usd", "current_usd")
-
-
 MAX_TITLE_ROWS = 10
 
 

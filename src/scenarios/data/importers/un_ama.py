@@ -24,11 +24,7 @@ from scenarios.data.importers.table import (
 from scenarios.errors import DataError
 
 UN_INDICATORS = {"Manufacturing (ISIC D)": "MVA", "Gross Domestic Product (GDP)": "GDP"}
-
-
 UN_PUBLISHER = "UN Statistics Division, National Accounts - Analysis of Main Aggregates (AMA)"
-
-
 _UN_HEADER = ("CountryID", "Country", "IndicatorName")
 _UN_CSV_HEADER = ("iso3", "un_country_id", "country", "indicator")
 _UN_LAYOUT = (

@@ -25,18 +25,12 @@ WDI_SERIES = {
     "NY.GDP.MKTP.KD": ("GDP", "constant_2015_usd"),
     "NY.GDP.MKTP.CD": ("GDP", "current_usd"),
 }
-
-
 WDI_PUBLISHER = "World Bank, World Development Indicators"
-
-
 _WDI_LAYOUT = (
     "World Bank WDI CSV: DataBank layout 'Country Name, Country Code, Series Name, Series Code, "
     "1990 [YR1990], ...' or API layout (metadata rows, then 'Country Name, Country Code, "
     "Indicator Name, Indicator Code, 1960, ...'); values in US dollars, '..' or blank for missing"
 )
-
-
 _ISO3 = re.compile(r"[A-Z]{3}")
 
 
