@@ -61,7 +61,15 @@ def _adoption_0(p: ParameterView, country: str) -> np.ndarray:
             hint=f"set impact.diffusion.adoption.{country} to a share between 0 and 1 "
             "(e.g. 0.324: US small and medium manufacturers using cloud technology, seed 001)",
         )
-    return p.get(path)
+    share = p.get(path)
+    if not ((share > 0) & (share < 1)).all():
+        raise ConfigError(
+            f"an adoption share must lie strictly between 0 and 1 (got {share.min():.4g} to "
+            f"{share.max():.4g})",
+            path=p.path(path),
+            hint="give the share of manufacturers that had adopted in the base year, e.g. 0.324",
+        )
+    return share
 
 
 def diffusion(

@@ -271,5 +271,5 @@ def run_pipeline(
     active_institutes(launched, funding_years, survival, pending, n_existing, years, out=out.active)
     np.multiply(out.spend_federal, 1 + match_ratio[:, None], out=out.spend_total)
     if sustained is not None:
-        out.spend_total += sustained
+        np.add(out.spend_total, sustained, out=out.spend_total)
     return out
