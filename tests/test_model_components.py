@@ -79,7 +79,9 @@ def test_mics_follow_the_plan_then_plateau() -> None:
         .sel(program="china_mic")["institutes_active"]
     )
     # 29 MICs by 2023, 4 known in 2024 (seed 001 Appendix A), 7 more in 2025 to meet the goal of 40
-    assert_array_equal(active.sel(year=[2023, 2024, 2025, 2026, 2030, 2040]), [29, 33, 40, 40, 40, 40])
+    assert_array_equal(
+        active.sel(year=[2023, 2024, 2025, 2026, 2030, 2040]), [29, 33, 40, 40, 40, 40]
+    )
 
 
 @pytest.mark.parametrize(
@@ -88,7 +90,10 @@ def test_mics_follow_the_plan_then_plateau() -> None:
         # a pace of 2 a year after 2025: 40 + 2 (t - 2025)
         (["programs.china_mic.plan.pace_after=2"], [40, 42, 50, 70]),
         # a new target of 45 by 2030 from 33 known: 12 over the six years 2025-2030, 2 a year
-        (["programs.china_mic.plan.target=45", "programs.china_mic.plan.by=2030"], [35, 37, 45, 45]),
+        (
+            ["programs.china_mic.plan.target=45", "programs.china_mic.plan.by=2030"],
+            [35, 37, 45, 45],
+        ),
         # a pace of 1.5 a year: whole centres, the fraction carried over (floor(1.5 (t - 2025)))
         (["programs.china_mic.plan.pace_after=1.5"], [40, 41, 47, 62]),
     ],
@@ -109,9 +114,7 @@ def test_logistic_closed_form_without_institutes() -> None:
 
 def test_bass_step_solves_the_ode_exactly() -> None:
     p, q, a0 = 0.03, 0.38, 0.2
-    solution = solve_ivp(
-        lambda t, a: (p + q * a) * (1 - a), (0, 1), [a0], rtol=1e-12, atol=1e-14
-    )
+    solution = solve_ivp(lambda t, a: (p + q * a) * (1 - a), (0, 1), [a0], rtol=1e-12, atol=1e-14)
     stepped = bass_step(np.array([a0]), np.array([p]), np.array([q]), out=np.empty(1))
     assert stepped[0] == pytest.approx(solution.y[0, -1], rel=1e-10)
 
@@ -140,6 +143,7 @@ def test_diffusion_by_hand_and_zero_without_a_change_in_institutes() -> None:
     assert_array_equal(unchanged, base)
     institutes = np.array([[18.0, 28.0, 28.0]])
     mva = diffusion(p, base, base, base[:, 0], institutes=institutes, country="USA")
+
     # one year by hand: (A + c)/(1 - A) grows by exp(p + q), c = p/q
     def step(a: float, p_: float) -> float:
         x = (a + p_ / 0.4) / (1 - a) * np.exp(p_ + 0.4)
@@ -158,7 +162,11 @@ def test_diffusion_needs_an_adoption_share_in_range() -> None:
     institutes = np.array([[1.0, 2.0, 3.0]])
     with pytest.raises(ConfigError, match=r"impact\.diffusion\.adoption\.CHN"):
         diffusion(
-            _diffusion_params().view("impact"), base, base, base[:, 0], institutes=institutes,
+            _diffusion_params().view("impact"),
+            base,
+            base,
+            base[:, 0],
+            institutes=institutes,
             country="CHN",
         )
 
@@ -180,8 +188,11 @@ def test_diffusion_ensemble_rows_equal_their_point_runs() -> None:
     assert "impact.diffusion.productivity" in sampled
     for i in (0, 5):
         row = ensemble.results.isel(sample=i)
-        overrides = [f"{path}={float(row[path])!r}" for path in ensemble.results.data_vars
-                     if "." in str(path)]
+        overrides = [
+            f"{path}={float(row[path])!r}"
+            for path in ensemble.results.data_vars
+            if "." in str(path)
+        ]
         point = api.run("nnmi_full45_diffusion", overrides=overrides, with_reference=False)
         assert_allclose(
             point.results["mva"].isel(sample=0).to_numpy(), row["mva"].to_numpy(), rtol=1e-12
@@ -206,7 +217,11 @@ def test_cli_runs_the_diffusion_config(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("config", "setting", "named"),
     [
-        ("nnmi_full45_diffusion", "impact.diffusion.adoption.USA=1.5", "impact.diffusion.adoption.USA"),
+        (
+            "nnmi_full45_diffusion",
+            "impact.diffusion.adoption.USA=1.5",
+            "impact.diffusion.adoption.USA",
+        ),
         ("nnmi_full45_diffusion", "impact.diffusion.imitation=0", "impact.diffusion.imitation"),
         ("baseline", "impact.kind=diffusion", "impact.diffusion.adoption.USA"),
         ("nnmi_full45", "programs.manufacturing_usa.sustainment=-5", "sustainment"),

@@ -288,7 +288,9 @@ def test_full45_federal_spend_of_new_institutes_is_launched_times_cost(full45_ru
     # 2027) exits in 2032; from then on its survivors' own budgets come on top
     # (tests/test_model_components.py checks them by hand)
     matched = ours["spend_federal"] * 3.375
-    assert_allclose(ours["spend_total"].sel(year=slice(2024, 2031)), matched.sel(year=slice(2024, 2031)))
+    assert_allclose(
+        ours["spend_total"].sel(year=slice(2024, 2031)), matched.sel(year=slice(2024, 2031))
+    )
     assert bool((ours["spend_total"] > matched + 1).sel(year=slice(2032, None)).all())
 
 

@@ -62,7 +62,10 @@ PARAMETERS: dict[str, tuple[str, str]] = {
         "USD million a year, constant 2015 prices",
     ),
     "programs.*.plan.target": ("{program}: planned institutes", "institutes"),
-    "programs.*.plan.pace_after": ("{program}: new institutes a year after the plan", "institutes a year"),
+    "programs.*.plan.pace_after": (
+        "{program}: new institutes a year after the plan",
+        "institutes a year",
+    ),
     "impact.diffusion.adoption.*": ("{country} technology adoption in the base year", "share"),
     "impact.diffusion.imitation": ("Imitation in technology adoption, q", "per year"),
     "impact.diffusion.external": ("External influence on adoption, p", "per year"),

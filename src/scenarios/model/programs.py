@@ -17,7 +17,7 @@ from scenarios.config.schema import Spec
 from scenarios.errors import ConfigError
 from scenarios.model.budgets import Funding, budget_path, take
 from scenarios.model.inputs import Inputs, ProgramHistory
-from scenarios.model.parameters import ParameterView, Parameters
+from scenarios.model.parameters import Parameters, ParameterView
 from scenarios.model.pipeline import PipelineResult, run_pipeline
 
 
