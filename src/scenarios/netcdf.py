@@ -64,6 +64,22 @@ def cf_units(name: str, units: str) -> tuple[str, str | None]:
     return unit, basis
 
 
+_COORD_NAMES = {
+    "country": "ISO 3166-1 alpha-3 country code (WLD: the world)",
+    "program": "innovation program key",
+    "program_country": "ISO 3166-1 alpha-3 code of the program's country",
+    "program_label": "program name",
+    "economy": "currency area of the deflator",
+    "projected": "projected year (not observed)",
+}
+
+
+def _mid_year_days(years: np.ndarray) -> np.ndarray:
+    """Days from 1970-01-01 to 1 July of each year."""
+    mid = np.array([f"{int(y):04d}-07-01" for y in years], dtype="datetime64[D]")
+    return (mid - np.datetime64("1970-01-01", "D")).astype(np.int32)
+
+
 def encode(ds: xr.Dataset, *, history: str) -> tuple[xr.Dataset, dict[str, dict[str, Any]]]:
     """``ds`` in the CF layout, and the per-variable encoding (compression, chunks, strings)."""
     out = ds.copy()
@@ -87,22 +103,6 @@ def encode(ds: xr.Dataset, *, history: str) -> tuple[xr.Dataset, dict[str, dict[
     if "sample" in out.coords:
         out["sample"].attrs = {"long_name": "ensemble member", "units": "1"}
     return out, encoding
-
-
-_COORD_NAMES = {
-    "country": "ISO 3166-1 alpha-3 country code (WLD: the world)",
-    "program": "innovation program key",
-    "program_country": "ISO 3166-1 alpha-3 code of the program's country",
-    "program_label": "program name",
-    "economy": "currency area of the deflator",
-    "projected": "projected year (not observed)",
-}
-
-
-def _mid_year_days(years: np.ndarray) -> np.ndarray:
-    """Days from 1970-01-01 to 1 July of each year."""
-    mid = np.array([f"{int(y):04d}-07-01" for y in years], dtype="datetime64[D]")
-    return (mid - np.datetime64("1970-01-01", "D")).astype(np.int32)
 
 
 def decode(ds: xr.Dataset) -> xr.Dataset:

@@ -115,7 +115,7 @@ def dask_steps(description: str, total: int, task_name: str) -> Iterator[None]:
 
     with steps(description, total) as advance:
 
-        class _Finished(Callback):  # type: ignore[misc]
+        class _Finished(Callback):
             def _posttask(self, key, result, dsk, state, worker_id) -> None:
                 name = key[0] if isinstance(key, tuple) else key
                 if str(name).startswith(prefix):
