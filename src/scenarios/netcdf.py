@@ -13,7 +13,6 @@ Schema versions: 1 wrote the readable units as ``units`` and variable-length str
 from __future__ import annotations
 
 import os
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -145,14 +144,13 @@ def _global_attrs(attrs: dict[str, Any], history: str) -> dict[str, Any]:
     if attrs.get("description"):
         title = f"{title}: {attrs['description']}"
     own = {key: _no_path(value) for key, value in attrs.items()}
-    stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     return {
         "Conventions": CONVENTIONS,
         "title": str(title),
         "institution": "scenarios: manufacturing-innovation policy scenarios",
         **own,
         "source": str(attrs.get("source", "scenarios projection engine")),
-        "history": f"{stamp} {history}",
+        "history": history,  # no time stamp: the same run gives the same file (manifest.json has the time)
         "schema_version": SCHEMA_VERSION,
     }
 
