@@ -40,6 +40,15 @@ class _Rate(ProgressColumn):
         return Text(shown, style="progress.data.speed")
 
 
+class _TimeLeft(TimeRemainingColumn):
+    """``0:00:12 left``; nothing for a task of unknown length."""
+
+    def render(self, task: Task) -> Text:
+        if task.total is None:
+            return Text("")
+        return Text.assemble(super().render(task), " left")
+
+
 @contextmanager
 def display(*, quiet: bool = False, console: Console | None = None) -> Iterator[None]:
     """Show the progress of what runs inside the block, on ``console`` (default: stderr).
@@ -57,8 +66,7 @@ def display(*, quiet: bool = False, console: Console | None = None) -> Iterator[
         BarColumn(),
         MofNCompleteColumn(),
         _Rate(),
-        TextColumn("left"),
-        TimeRemainingColumn(),
+        _TimeLeft(),
     )
     with Progress(*columns, console=console, transient=True) as bar:
         token = _bar.set(bar)

@@ -182,7 +182,8 @@ def evaluate(
     description = f"{label} ({len(matrix):,} rows)"
     if scheduler is None:
         job = (main, reference, reduce)
-        parts = [_evaluate_block(job, *b) for b in track(blocks, description, len(blocks))]
+        shown = track(blocks, description, len(blocks)) if len(blocks) > 1 else blocks
+        parts = [_evaluate_block(job, *b) for b in shown]
     else:
         parts = _on_cluster(scheduler, (main, reference, reduce), blocks, description)
     return {name: np.concatenate([part[name] for part in parts]) for name in parts[0]}
