@@ -1,7 +1,8 @@
 """``--json``: one JSON document on stdout with stable keys and units, logs and progress on stderr.
 
-The commands run as subprocesses, so stdout and stderr are pipes (not terminals): no progress
-unless FORCE_COLOR makes rich treat stderr as a terminal, as a user's terminal would be.
+Most commands run in process (typer's CliRunner keeps stdout and stderr apart); the progress test
+runs a subprocess whose stderr is a pipe, made to count as a terminal by FORCE_COLOR, as a user's
+terminal would be.
 """
 
 from __future__ import annotations
@@ -12,8 +13,10 @@ import subprocess
 import sys
 
 import pytest
+from typer.testing import CliRunner
 
 from scenarios import api
+from scenarios.cli import app
 from scenarios.results import MONEY
 
 ENV = {**os.environ, "COLUMNS": "200"}
@@ -32,6 +35,19 @@ def scenarios(*args: str, cwd, env=None) -> subprocess.CompletedProcess:
     )
 
 
+def in_process(*args: str, cwd) -> subprocess.CompletedProcess:
+    """The command run by CliRunner in ``cwd``, as a CompletedProcess."""
+    old = os.getcwd()
+    os.chdir(cwd)
+    try:
+        result = CliRunner().invoke(app, list(args))
+    finally:
+        os.chdir(old)
+    if result.exception and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return subprocess.CompletedProcess(args, result.exit_code, result.stdout, result.stderr)
+
+
 def document(done: subprocess.CompletedProcess, command: str) -> dict:
     assert done.returncode in (0, 2), done.stderr
     body = json.loads(done.stdout)  # the whole of stdout is one document
@@ -39,13 +55,13 @@ def document(done: subprocess.CompletedProcess, command: str) -> dict:
     return body
 
 
-def test_run_json_gives_the_summary_with_units(tmp_path):
-    done = scenarios("run", "nnmi_full45", "--no-plots", "--json", cwd=tmp_path)
+def test_run_json_gives_the_summary_with_units(tmp_path, full45_run):
+    done = in_process("run", "nnmi_full45", "--no-plots", "--json", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     [entry] = document(done, "run")["runs"]
     assert entry["scenario"] == "nnmi_full45" and entry["samples"] == 1
     assert entry["path"] == "runs/nnmi_full45"
-    expected = api.run("nnmi_full45").summary
+    expected = full45_run.summary
     mva = next(r for r in entry["summary"] if r["metric"] == "mva" and r["country"] == "USA")
     want = expected[(expected["metric"] == "mva") & (expected["country"] == "USA")].iloc[0]
     assert mva["value"] == pytest.approx(float(want["value"]), rel=1e-12)
@@ -57,7 +73,7 @@ def test_run_json_gives_the_summary_with_units(tmp_path):
 def test_validate_json_lists_problems_and_exits_2(tmp_path, shipped_dir):
     bad = tmp_path / "bad.yaml"
     bad.write_text("extends: baseline\nname: bad\nimpact:\n  rho: high\n")
-    done = scenarios(
+    done = in_process(
         "validate", str(shipped_dir / "baseline.yaml"), str(bad), "--json", cwd=tmp_path
     )
     assert done.returncode == 2
@@ -71,19 +87,18 @@ def test_validate_json_lists_problems_and_exits_2(tmp_path, shipped_dir):
 
 
 def test_compare_json_gives_each_difference_with_its_units(tmp_path):
-    done = scenarios("compare", "baseline", "nnmi_full45", "--json", cwd=tmp_path)
+    done = in_process("compare", "baseline", "nnmi_full45", "--json", cwd=tmp_path)
     body = document(done, "compare")
     rows = {(r["metric"], r["country"]): r for r in body["differences"]}
     row = rows[("mva", "USA")]
     assert (row["run"], row["against"]) == ("nnmi_full45", "baseline")
-    base = api.run("baseline").summary
-    full = api.run("nnmi_full45").summary
+    base = api.load_run(tmp_path / "runs" / "baseline")
+    full = api.load_run(tmp_path / "runs" / "nnmi_full45")
 
-    def usa_mva(summary):
-        hit = summary[(summary["metric"] == "mva") & (summary["country"] == "USA")]
-        return float(hit.iloc[0]["value"])
-
-    assert row["difference"] == pytest.approx(usa_mva(full) - usa_mva(base), rel=1e-9)
+    year = row["end"]
+    usa = {"country": "USA", "year": year, "sample": 0}
+    expected = float(full["mva"].sel(usa) - base["mva"].sel(usa))  # the runs compare wrote
+    assert row["difference"] == pytest.approx(expected, rel=1e-9)
     assert row["units"] == MONEY
 
 
@@ -105,7 +120,7 @@ def test_stress_json_stays_clean_while_progress_goes_to_a_terminal(tmp_path):
 
 @pytest.mark.slow
 def test_sensitivity_and_audit_json(tmp_path):
-    done = scenarios(
+    done = in_process(
         "sensitivity",
         "nnmi_full45",
         "--method",
@@ -119,6 +134,6 @@ def test_sensitivity_and_audit_json(tmp_path):
     body = document(done, "sensitivity")
     assert body["method"] == "morris" and body["n"] == 8
     assert {"output", "parameter", "index", "value", "conf", "units"} <= set(body["indices"][0])
-    audit = document(scenarios("audit", "--json", cwd=tmp_path), "audit")
+    audit = document(in_process("audit", "--json", cwd=tmp_path), "audit")
     assert audit["figures"] and audit["answer"]
     assert all("verdict" in f for f in audit["figures"])
