@@ -155,6 +155,15 @@ def _global_attrs(attrs: dict[str, Any], history: str) -> dict[str, Any]:
     }
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("mfg-scenarios")
+    except PackageNotFoundError:
+        return "unknown version"
+
+
 def _no_path(value: Any) -> Any:
     """A file path as its name: where a file was on one machine says nothing on another."""
     if isinstance(value, str) and value and os.path.isabs(value):
@@ -162,7 +171,8 @@ def _no_path(value: Any) -> Any:
     return value
 
 
-def write(ds: xr.Dataset, path: Path, *, history: str) -> None:
-    """``ds`` as CF-1.10 NetCDF4 (h5netcdf), zlib-compressed, chunked along ``sample``."""
-    encoded, encoding = encode(ds, history=history)
+def write(ds: xr.Dataset, path: Path, *, what: str) -> None:
+    """``ds`` as CF-1.10 NetCDF4 (h5netcdf), zlib-compressed, chunked along ``sample``; ``what``
+    it holds (a scenario's name) goes into ``history``."""
+    encoded, encoding = encode(ds, history=f"written by scenarios {_version()} ({what})")
     encoded.to_netcdf(path, engine="h5netcdf", encoding=encoding)

@@ -371,17 +371,7 @@ def _signals_held() -> Iterator[None]:
 
 def write_netcdf(results: xr.Dataset, path: Path) -> None:
     """``results`` as CF-1.10 NetCDF4 (see :mod:`scenarios.netcdf`)."""
-    what = results.attrs.get("scenario") or path.stem
-    netcdf.write(results, path, history=f"written by scenarios {_version()} ({what})")
-
-
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("mfg-scenarios")
-    except PackageNotFoundError:
-        return "unknown version"
+    netcdf.write(results, path, what=str(results.attrs.get("scenario") or path.stem))
 
 
 def read_results(run_dir: str | Path) -> xr.Dataset:
