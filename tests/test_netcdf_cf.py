@@ -15,11 +15,12 @@ import pytest
 import xarray as xr
 
 from scenarios import api
-from scenarios.netcdf import SCHEMA_VERSION
+from scenarios.config.labels import PARAMETERS
+from scenarios.netcdf import _UNITS, SCHEMA_VERSION, cf_units
 from scenarios.results import MONEY, read_results, write_netcdf
 
-UDUNITS = {"1", "1/yr", "count", "yr"}  # every non-money unit the results use
-MONEY_UNITS = {"USD_2015 million", "USD_2015 million/yr"}
+UDUNITS = {"1", "1/yr", "count", "count/yr", "yr"}  # every non-money unit the results use
+MONEY_UNITS = {"USD_2015 million", "USD_2015 million/yr", "USD million", "USD million/yr"}
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +60,10 @@ def test_every_variable_has_a_valid_unit(written):
             unit = var.attrs.get("units")
             assert unit in UDUNITS | MONEY_UNITS, (name, unit)
             if unit in MONEY_UNITS:
-                assert var.attrs["price_basis"] == "constant 2015 prices", name
+                assert var.attrs["price_basis"] in (
+                    "constant 2015 prices",
+                    "nominal (current) prices",
+                )
         assert ds["mva"].attrs["units"] == "USD_2015 million/yr"
         assert ds["innovation_capital"].attrs["units"] == "USD_2015 million"
         assert ds["growth"].attrs["units"] == "1/yr"
@@ -67,6 +71,13 @@ def test_every_variable_has_a_valid_unit(written):
         assert ds["year"].attrs["units"] == "1" and ds["year"].dtype == np.int32
         assert ds["time"].dims == ("year",)
         assert "ISO 3166" in ds["country"].attrs["long_name"]
+
+
+def test_every_parameter_unit_has_a_file_unit():
+    """A sampled parameter is written with its registry unit: each must have a CF/pint form."""
+    for _, readable in PARAMETERS.values():
+        assert readable in _UNITS, f"add {readable!r} to scenarios.netcdf._UNITS"
+        assert cf_units("x", readable)[0] in UDUNITS | MONEY_UNITS, readable
 
 
 def test_strings_fixed_width_and_data_compressed(written):

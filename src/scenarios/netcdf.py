@@ -27,15 +27,20 @@ MONEY_FLOWS = {"mva", "mva_baseline", "mva_observed", "spend_federal", "spend_to
 # readable unit -> (UDUNITS or pint unit, price basis or None)
 _UNITS: dict[str, tuple[str, str | None]] = {
     "USD million, constant 2015 prices": ("USD_2015 million", "constant 2015 prices"),
+    "USD million a year, constant 2015 prices": ("USD_2015 million/yr", "constant 2015 prices"),
     "USD million, nominal": ("USD million", "nominal (current) prices"),
     "USD million a year, nominal": ("USD million/yr", "nominal (current) prices"),
     "fraction per year": ("1/yr", None),
+    "per year": ("1/yr", None),
     "fraction": ("1", None),
+    "share": ("1", None),
     "index, 2015 = 1": ("1", None),
     "probability": ("1", None),
     "ratio": ("1", None),
     "x": ("1", None),
+    "1": ("1", None),
     "institutes": ("count", None),
+    "institutes a year": ("count/yr", None),
     "count": ("count", None),
     "years": ("yr", None),
     "year": ("1", None),  # a calendar year as a value (a budget's first year)
