@@ -91,11 +91,15 @@ def _write_visuals(run_: Run, plots_dir: Path, iamc_quantiles: tuple[float, ...]
     """plots/*.png, then report.html and iamc.csv/xlsx beside the plots folder."""
     from scenarios.outputs.iamc import write_iamc
     from scenarios.outputs.plotting import plot_run
-    from scenarios.outputs.report import point_section, policy_section, write_report
+    from scenarios.outputs.report import (
+        point_section,
+        policy_section,
+        resolved_yaml,
+        write_report,
+    )
 
     plots_dir.mkdir()
     figures = plot_run(run_.results, run_.metrics, plots_dir)
-    config_text = Path(run_.config_file).read_text() if Path(run_.config_file).exists() else ""
     lead = [] if run_.reference is None else [policy_section(run_.policy, run_.reference.spec.name)]
     if run_.point is not None:
         lead.append(point_section(run_.point))
@@ -103,9 +107,10 @@ def _write_visuals(run_: Run, plots_dir: Path, iamc_quantiles: tuple[float, ...]
         plots_dir.parent / "report.html",
         results=run_.results,
         metrics=run_.metrics,
-        config_text=config_text,
+        config_text=resolved_yaml(run_.spec),
         plots=figures,
         lead=lead,
+        reference=None if run_.reference is None else run_.reference.spec.name,
     )
     write_iamc(run_.results, plots_dir.parent, quantiles=iamc_quantiles)
 
@@ -247,7 +252,11 @@ def compare(items: list[str | Path], *, out_dir: str | Path = "runs") -> tuple[p
         plots_dir.mkdir()
         figures = plot_comparison(runs, plots_dir)
         write_compare_report(
-            plots_dir.parent / "report.html", delta_table=table, plots=figures, names=list(runs)
+            plots_dir.parent / "report.html",
+            delta_table=table,
+            plots=figures,
+            names=list(runs),
+            runs=runs,
         )
 
     writers = {"delta.csv": lambda p: table.to_csv(p, index=False), "plots": visuals}

@@ -1,4 +1,5 @@
-"""A backtest on the terminal and on disk: plots of the paths, the scores table and its page."""
+"""A backtest on the terminal and on disk: plots of the paths, the scores table and its page
+(report.html)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from scenarios.analysis.calibration.backtesting import score_backtest
 from scenarios.analysis.calibration.fit import BENCHMARKS, COMPONENTS, SOURCE, UNITS
 from scenarios.model.inputs import WORLD
 from scenarios.outputs.plotting.style import country_name
+from scenarios.outputs.report import write_backtest_report
 from scenarios.results import write_run
 
 _STYLES = {
@@ -124,13 +126,16 @@ def write_backtest(paths: pd.DataFrame, out_dir: str | Path) -> tuple[pd.DataFra
     table = score_backtest(paths)
     out = write_run(
         Path(out_dir),
-        {
+        {  # in order: the page embeds the plot written before it
             "backtest.csv": lambda p: table.to_csv(p, index=False),
             "backtest.png": lambda p: plt.close(plot_backtest(paths, p)),
+            "report.html": lambda p: write_backtest_report(
+                p, table_=table, plot=p.parent / "backtest.png", labels=_LABELS
+            ),
         },
         kind="backtest",
     )
-    return table, [out / "backtest.csv", out / "backtest.png"]
+    return table, [out / "backtest.csv", out / "backtest.png", out / "report.html"]
 
 
 def backtest_rich_table(table: pd.DataFrame) -> Any:

@@ -1,19 +1,16 @@
-"""A sensitivity analysis on the terminal and on disk: the drivers table, the report section and
+"""A sensitivity analysis on the terminal and on disk: the drivers table and
 ``runs/<name>_sensitivity/`` (indices, convergence, drivers, tornado table, yearly indices,
 manifest, plots, report.html)."""
 
 from __future__ import annotations
 
-import html
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 from rich.table import Table
 
 from scenarios import __version__
 from scenarios.analysis import runs, sensitivity as gsa
-from scenarios.analysis.sampling import Distribution
 from scenarios.analysis.sensitivity.run import (
     SensitivityRun,
     convergence_table,
@@ -21,44 +18,14 @@ from scenarios.analysis.sensitivity.run import (
 )
 from scenarios.config.load import config_hash
 from scenarios.outputs.plotting.sensitivity import CAPTIONS, plot_sensitivity
-from scenarios.outputs.report import write_report
+from scenarios.outputs.report import resolved_yaml, write_report
+from scenarios.outputs.report.sensitivity import driver_rows, report_section, sensitivity_answer
 from scenarios.results import write_json, write_netcdf, write_run
-
-
-def _fmt(value: float, conf: float | None) -> str:
-    text = f"{value:.3g}" if abs(value) >= 1000 else f"{value:.3f}"
-    return text if conf is None or np.isnan(conf) else f"{text} ± {conf:.3f}"
-
-
-def _settled(converged: object) -> str:
-    return "n/a" if pd.isna(converged) else ("yes" if converged else "NO")
-
-
-def _driver_rows(run: SensitivityRun) -> tuple[list[str], list[list[str]]]:
-    main = gsa.METHODS[run.method].main
-    header = ["output", "rank", "parameter", *[f"{k} (± 95 % CI)" for k in main], "settled"]
-    table, ds, rows = drivers(run), run.indices, []
-    for output, note in zip(ds["output"].to_numpy(), ds["note"].to_numpy(), strict=True):
-        group = table[table["output"] == output].to_dict("records")
-        if not group:
-            rows.append([str(output), "", f"no indices: {note}", *[""] * len(main), "n/a"])
-        for d in group:
-            first = d["rank"] == 1
-            rows.append(
-                [
-                    str(output) if first else "",
-                    str(d["rank"]),
-                    d["parameter"],
-                    *[_fmt(d[k], d.get(f"{k}_conf")) for k in main],
-                    _settled(run.analysis.converged[output]) if first else "",
-                ]
-            )
-    return header, rows
 
 
 def drivers_rich_table(run: SensitivityRun) -> Table:
     """The leading drivers of each output as a rich table for the terminal."""
-    header, rows = _driver_rows(run)
+    header, rows = driver_rows(run)
     table = Table(
         *header,
         title=f"{run.spec.name}: leading drivers ({run.method}, n={run.n}, "
@@ -70,64 +37,6 @@ def drivers_rich_table(run: SensitivityRun) -> Table:
     for row in rows:
         table.add_row(*row)
     return table
-
-
-def _html_table(header: list[str], rows: list[list[str]]) -> str:
-    head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
-    body = "".join(
-        "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>" for row in rows
-    )
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-
-
-def _describe(dist: Distribution) -> str:
-    fields = dist.model_dump(exclude_none=True)
-    kind = fields.pop("dist")
-    return f"{kind}({', '.join(f'{k}={v}' for k, v in fields.items())})"
-
-
-def report_section(run: SensitivityRun) -> str:
-    """The sensitivity section of report.html (everything escaped)."""
-    ds, e = run.indices, html.escape
-    facts = (
-        f"Method {run.method} (SALib), base sample size n = {run.n}, "
-        f"{ds.attrs['n_evaluations']:,} model evaluations, seed {run.seed}; "
-        f"{run.timings['total']:.1f} s in all, {run.timings['model']:.1f} s in the engine."
-    )
-    parts = [f"<p>{e(facts)}</p>"]
-    if ds.attrs.get("caveat"):
-        parts.append(f"<p>{e(ds.attrs['caveat'])}.</p>")
-    if run.warnings:
-        parts.append(
-            '<ul class="caveats">'
-            + "".join(f"<li><b>warning</b>: {e(w)}</li>" for w in run.warnings)
-            + "</ul>"
-        )
-    parts += ["<h3>Leading drivers</h3>", _html_table(*_driver_rows(run))]
-    noted = [
-        (str(o), str(n))
-        for o, n in zip(ds["output"].to_numpy(), ds["note"].to_numpy(), strict=True)
-        if n
-    ]
-    if noted:
-        parts += [
-            "<h3>Notes on outputs</h3>",
-            _html_table(["output", "note"], [list(x) for x in noted]),
-        ]
-    tornado = run.tornado.drop_duplicates("parameter")
-    parts += [
-        "<h3>Uncertain inputs</h3>",
-        _html_table(
-            ["parameter", "distribution", "5 % quantile", "95 % quantile"],
-            [
-                [p, _describe(run.dists[p]), f"{lo:.4g}", f"{hi:.4g}"]
-                for p, lo, hi in zip(
-                    tornado["parameter"], tornado["low_value"], tornado["high_value"], strict=True
-                )
-            ],
-        ),
-    ]
-    return "\n".join(parts)
 
 
 def manifest(run: SensitivityRun) -> dict:
@@ -169,16 +78,16 @@ def _write_visuals(run: SensitivityRun, plots_dir: Path) -> None:
         note=f"Scenario {run.spec.name}; {run.method}, n = {run.n}, seed {run.seed}.",
     )
     point = runs.run(run.spec, with_reference=False)
-    config = Path(run.config_file)
     write_report(
         plots_dir.parent / "report.html",
         results=point.results,
         metrics=point.metrics,
-        config_text=config.read_text(encoding="utf-8") if config.is_file() else "",
+        config_text=resolved_yaml(run.spec),
         plots=figures,
         captions=CAPTIONS,
         title=f"Sensitivity analysis: {run.spec.name}",
         extra_sections=[("Sensitivity analysis", report_section(run))],
+        answer=sensitivity_answer(run),
     )
 
 

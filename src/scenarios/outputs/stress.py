@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from scenarios.analysis.claims import metric_label
+from scenarios.analysis.claims import load_claims, metric_label
 from scenarios.analysis.stress import ClaimResult, breakeven_table, driver_table, summary_table
 from scenarios.outputs.plotting import claims as cp
 from scenarios.outputs.report import write_stress_report
@@ -47,9 +47,13 @@ def write_stress_visuals(results: list[ClaimResult], claim_file: Path, plots_dir
                 ),
                 f"{r.claim.id}_by_year",
             )
+    parsed = load_claims(claim_file)
     write_stress_report(
         plots_dir.parent / "report.html",
         claim_file=claim_file,
+        claims=[r.claim for r in results],
+        argument=parsed.argument,
+        source=parsed.source,
         summary=table,
         drivers=driver_table(results),
         breakevens=breakeven_table(results),
