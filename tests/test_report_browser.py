@@ -1,0 +1,142 @@
+"""Every kind of report in a real browser: Playwright drives the system's Chromium (nothing is
+downloaded) over the pages the command line writes. Each page must open with its answer above
+the fold at 1280x800, make no network request, log no console error, cite sources by name, print
+years as years and keep its tables inside a 1280 px window."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from scenarios.analysis.claims import load_claims, resolve_claim_path
+from scenarios.data.sources import FILE_NAME
+
+pytestmark = pytest.mark.slow  # the command line end to end, then a real browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+if not CHROMIUM.exists():
+    pytest.skip(
+        f"no Chromium at {CHROMIUM} (Debian: apt-get install chromium)", allow_module_level=True
+    )
+sync_api = pytest.importorskip(
+    "playwright.sync_api", reason="playwright is not installed (pip install '.[test]')"
+)
+
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+COMMANDS = [
+    ["run", "nnmi_full45", "--samples", "40", "--seed", "1"],
+    ["run", "baseline"],
+    ["compare", "runs/baseline", "runs/nnmi_full45"],
+    ["sensitivity", "nnmi_full45", "--method", "sobol", "-n", "32", "--seed", "1"],
+    ["stress", "itif_full45", "--samples", "100", "--max-samples", "200"],
+    ["audit"],
+    ["backtest", "baseline", "--fit", "2004", "2015", "--test", "2016", "2023"],
+]
+PAGES = {
+    "run": "runs/nnmi_full45/report.html",
+    "compare": "runs/compare_baseline_vs_nnmi_full45/report.html",
+    "sensitivity": "runs/nnmi_full45_sensitivity/report.html",
+    "stress": "runs/stress_itif_full45/report.html",
+    "audit": "runs/audit/report.html",
+    "backtest": "runs/backtest/report.html",
+}
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory) -> Path:
+    """A folder with every kind of report, written by the command line."""
+    cwd = tmp_path_factory.mktemp("reports")
+    for command in COMMANDS:
+        done = subprocess.run(
+            [sys.executable, "-m", "scenarios", *command, "--quiet"],
+            cwd=cwd,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "COLUMNS": "120"},
+            check=False,
+        )
+        assert done.returncode == 0, (command, done.stdout, done.stderr)
+    return cwd
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(params=list(PAGES))
+def opened(request, browser, folder):
+    """(kind, page, requests beyond the file, console errors) of one report at 1280x800."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    url = (folder / PAGES[request.param]).as_uri()
+    requests: list[str] = []
+    errors: list[str] = []
+    page.on(
+        "request",
+        lambda r: requests.append(r.url) if not r.url.startswith((url, "data:")) else None,
+    )
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(url)
+    page.wait_for_load_state("networkidle")
+    yield request.param, page, requests, errors
+    context.close()
+
+
+def test_no_console_error_and_no_network_request(opened):
+    _, page, requests, errors = opened
+    assert requests == []
+    assert errors == []
+
+
+def test_the_answer_comes_first_above_the_fold(opened):
+    kind, page, _, _ = opened
+    box = page.locator("#answer").bounding_box()
+    assert box is not None, kind
+    assert box["y"] < 300, (kind, box)  # starts under the title, well above the fold
+    assert page.locator("#answer li").count() >= 1, kind
+
+
+def test_the_stress_answer_gives_each_claim_in_words(opened):
+    kind, page, _, _ = opened
+    if kind != "stress":
+        pytest.skip("stress page only")
+    answer = page.locator("#answer").inner_text()
+    for claim in load_claims(resolve_claim_path("itif_full45")).claims:
+        assert claim.text in answer
+    assert "e-" not in answer  # no raw fractions like 4.337e-19
+
+
+def test_no_file_names_or_comma_years_in_the_visible_text(opened):
+    kind, page, _, _ = opened
+    text = page.locator("body").inner_text()
+    before_sources = text.split("\nSources\n")[0]
+    assert not FILE_NAME.search(before_sources), kind
+    assert not re.search(r"\b(19|20)\d,\d{3}\b|\b2,0\d\d\b", text), kind
+
+
+def test_tables_fit_a_1280_px_window(opened):
+    kind, page, _, _ = opened
+    widest = page.evaluate(
+        "Math.max(document.documentElement.scrollWidth,"
+        " ...[...document.querySelectorAll('table')].map(t => t.getBoundingClientRect().right))"
+    )
+    assert widest <= 1280, (kind, widest)
+
+
+def test_run_page_charts_are_interactive(opened):
+    kind, page, _, _ = opened
+    if kind not in ("run", "compare"):
+        pytest.skip("pages with interactive charts only")
+    page.wait_for_selector(".bk-Canvas, .bk-root, div[data-root-id]", state="attached")
+    assert page.locator("figure.interactive").count() >= 1
+    assert page.evaluate("typeof Bokeh") == "object"
