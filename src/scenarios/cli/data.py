@@ -17,11 +17,13 @@ def show(
         typer.Option(help="A dataset folder made by 'data import' (default: embedded)."),
     ] = None,
 ) -> None:
-    """Show the dataset's series and tables with their years, units and sources.
+    """Show the dataset's series and tables with their years, units and sources (each document
+    once, by short reference, its full reference below the table).
 
     Example: scenarios data show
     """
     from scenarios.data import load_dataset
+    from scenarios.data.sources import full_reference, sources_in
 
     dataset = load_dataset(path)
     sources = dataset.sources()
@@ -31,6 +33,8 @@ def show(
     for row in sources.itertuples(index=False):
         table.add_row(*[str(v) for v in row])
     console.print(table)
+    for source in sources_in(sources["source"].astype(str)):
+        console.print(f"- {full_reference(source)}", highlight=False)
 
 
 def import_download(

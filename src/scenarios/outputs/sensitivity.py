@@ -19,7 +19,12 @@ from scenarios.analysis.sensitivity.run import (
 from scenarios.config.load import config_hash
 from scenarios.outputs.plotting.sensitivity import CAPTIONS, plot_sensitivity
 from scenarios.outputs.report import resolved_yaml, write_report
-from scenarios.outputs.report.sensitivity import driver_rows, report_section, sensitivity_answer
+from scenarios.outputs.report.sensitivity import (
+    SETTLED,
+    driver_rows,
+    report_section,
+    sensitivity_answer,
+)
 from scenarios.results import write_json, write_netcdf, write_run
 
 
@@ -31,7 +36,7 @@ def drivers_rich_table(run: SensitivityRun) -> Table:
         title=f"{run.spec.name}: leading drivers ({run.method}, n={run.n}, "
         f"{run.indices.attrs['n_evaluations']:,} evaluations)",
         title_justify="left",
-        caption="settled: indices moved less than 0.05 between n/2 and n",
+        caption=SETTLED,
         caption_justify="left",
     )
     for row in rows:

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from scenarios.data.dataset.tables import COLUMNS, DEFAULT_EDITION
+from scenarios.data.sources import group_citations
 from scenarios.errors import DataError
 
 _UNITS = {
@@ -234,7 +235,7 @@ def _table_source(name: str, frame: pd.DataFrame) -> dict:
         "what": f"{len(frame)} rows",
         "edition": "",
         "years": _span(frame[year_col]) if year_col else "",
-        "source": "; ".join(cited),
+        "source": "\n".join(group_citations(cited)),
         "units": _UNITS[name],
     }
 

@@ -63,7 +63,21 @@ def compare_row(row: pd.Series) -> list[str]:
     return [_cell(str(column), value, row) for column, value in row.items()]
 
 
-def _answer(frame: pd.DataFrame, names: Sequence[str]) -> str:
+def _mixed_worlds(runs: Mapping[str, xr.Dataset] | None) -> str:
+    """A warning when the runs do not share their samples (one world, two policies fails)."""
+    sizes = {n: r.sizes.get("sample", 1) for n, r in (runs or {}).items()}
+    if len(set(sizes.values())) < 2:
+        return ""
+    listed = ", ".join(f"{n}: {s:,}" for n, s in sizes.items())
+    return (
+        f"Caution: the runs have different numbers of samples ({listed}), so the differences "
+        "mix the policy with the uncertain inputs. Run each scenario with the same --samples "
+        "and --seed, or read a run's own report, which compares it with its reference in one "
+        "world."
+    )
+
+
+def _answer(frame: pd.DataFrame, names: Sequence[str], caution: str = "") -> str:
     """Per compared scenario: the change of MVA by country at the last reported year."""
     reference, items = names[0], []
     mva = frame[(frame["metric"] == "mva") & (frame["country"] != "WLD")]
@@ -84,7 +98,9 @@ def _answer(frame: pd.DataFrame, names: Sequence[str]) -> str:
         )
     first = f"What each scenario changes against {reference} (medians for ensembles):"
     source = "Source: model runs on the embedded UN AMA data; deltas are scenario minus reference."
-    return answer_box([first], items) + f'<p class="muted">{esc(source)}</p>'
+    return answer_box([first, *([caution] if caution else [])], items) + (
+        f'<p class="muted">{esc(source)}</p>'
+    )
 
 
 def _tables(frame: pd.DataFrame) -> str:
@@ -158,7 +174,7 @@ def write_compare_report(
     body = "\n".join(
         [
             f"<h1>{esc(title)}</h1>",
-            _answer(delta_table, names) if has_deltas and len(names) > 1 else "",
+            _answer(delta_table, names, _mixed_worlds(runs)) if has_deltas and len(names) > 1 else "",
             f'<p class="lead">Reference scenario: {esc(names[0])}. Compared: '
             f"{esc(', '.join(names[1:]))}.</p>"
             if names

@@ -12,7 +12,7 @@ import xarray as xr
 from bokeh.embed import components
 from bokeh.models import ColumnDataSource, HoverTool
 from bokeh.plotting import figure
-from bokeh.resources import INLINE
+from bokeh.resources import Resources
 
 from scenarios.config.labels import COUNTRY_NAMES
 
@@ -24,8 +24,11 @@ HINT = (
 )
 
 
+RESOURCES = Resources(mode="inline", components=["bokeh"])  # plots only: 1.3 MB, not 4 MB
+
+
 def _head() -> str:
-    return INLINE.render_js() + INLINE.render_css()
+    return RESOURCES.render_js() + RESOURCES.render_css()
 
 
 def _embed(plot: figure, caption: str) -> tuple[str, str]:

@@ -60,10 +60,14 @@ def format_value(value: float, units: str = "", metric: str = "") -> tuple[str, 
 
 
 def probability(p: float) -> str:
-    """A probability for people: "< 0.1 %", "37 %", "> 99.9 %"; "n/a" when missing."""
+    """A probability for people: "0 %", "< 0.1 %", "37 %", "> 99.9 %"; "n/a" when missing."""
     if p is None or not math.isfinite(float(p)):
         return "n/a"
     p = float(p)
+    if p < 1e-9:
+        return "0 %"
+    if p > 1 - 1e-9:
+        return "100 %"
     if p < 0.001:
         return "< 0.1 %"
     if p > 0.999:

@@ -183,22 +183,30 @@ def point_section(frame: pd.DataFrame) -> str:
 
 
 def _effects(metrics: pd.DataFrame) -> list[str]:
-    """What the policy changes: MVA by country at each reported year, then the benefit-cost ratios."""
-    lines = []
-    deltas = metrics[metrics["metric"] == "delta_mva"]
-    for country in dict.fromkeys(deltas["country"]):
-        if country == "WLD":
+    """What the policy changes: MVA by country at the last two reported years (countries it
+    leaves unchanged in one line), then the benefit-cost ratios."""
+    lines, unchanged = [], []
+    deltas = metrics[(metrics["metric"] == "delta_mva") & (metrics["country"] != "WLD")]
+    for country, rows in deltas.groupby("country", sort=False):
+        name = COUNTRY_NAMES.get(str(country), str(country))
+        if (rows["value"].abs() < 1e-9).all():
+            unchanged.append(name)
             continue
         changes = [
-            f"{signed(quantity(metrics, 'delta_mva', country, year))} by {year}"
+            f"{signed(quantity(metrics, 'delta_mva', str(country), year))} by {year}"
             for year in years_of(deltas, "delta_mva")[-2:]
         ]
-        lines.append(f"{COUNTRY_NAMES.get(country, country)} MVA: " + "; ".join(changes) + ".")
+        lines.append(f"{name} MVA: " + "; ".join(changes) + ".")
+    if unchanged:
+        lines.append(f"MVA of {', '.join(unchanged)}: unchanged.")
     for metric, what in (("bcr_federal", "federal"), ("bcr_total", "federal + non-federal")):
         rows = metrics[metrics["metric"] == metric]
         if not rows.empty:
             text = quantity(metrics, metric, str(rows["country"].iloc[0]))
-            lines.append(f"Benefit-cost ratio against {what} spend: {text}.")
+            lines.append(
+                f"Benefit-cost ratio (discounted MVA gain per discounted dollar of {what} "
+                f"spend): {text}."
+            )
     return lines
 
 
@@ -213,13 +221,19 @@ def _levels(metrics: pd.DataFrame) -> list[str]:
         lines.append(f"{COUNTRY_NAMES.get(country, country)} MVA: " + "; ".join(levels) + ".")
     gap = metrics[metrics["metric"] == "cagr_gap"]
     if not gap.empty:
-        row = gap.iloc[-1]
+        pair = gap[gap["country"] == gap["country"].iloc[0]]
+        row = pair.loc[pair["end"].idxmax()]
         text = quantity(metrics, "cagr_gap", row["country"], int(row["end"]))
         lines.append(
             f"Growth gap {row['country']} {window(row['start'], row['end'])}: {text} "
             "(CAGR of the first country minus the second)."
         )
     return lines
+
+
+def _basis(results: xr.Dataset) -> str:
+    units = str(results["mva"].attrs.get("units", "")) if "mva" in results else ""
+    return units.removeprefix("USD million").strip(", ") or "the data's prices"
 
 
 def run_answer(results: xr.Dataset, metrics: pd.DataFrame, reference: str | None) -> str:
@@ -231,9 +245,10 @@ def run_answer(results: xr.Dataset, metrics: pd.DataFrame, reference: str | None
     )
     what = f"Scenario {a.get('scenario', '')}: {a.get('description', '')}".rstrip(": ")
     if reference and (metrics["metric"] == "delta_mva").any():
-        head, items = f"Against {reference}, this policy changes ({spread}):", _effects(metrics)
+        head = f"Against {reference}, this policy changes ({spread}; USD at {_basis(results)}):"
+        items = _effects(metrics)
     else:
-        head, items = f"Projection ({spread}):", _levels(metrics)
+        head, items = f"Projection ({spread}; USD at {_basis(results)}):", _levels(metrics)
     source = (
         f"Source: model projection on {a.get('data_source', 'the embedded data')}; "
         f"scenario from {cite(str(a.get('source', 'the config')))}."

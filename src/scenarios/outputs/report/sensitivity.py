@@ -21,9 +21,27 @@ def ci(value: float, conf: float | None) -> str:
     return text if conf is None or np.isnan(conf) else f"{text} ± {conf:.3f}"
 
 
-def settled(converged: object) -> str:
-    """"yes", "NO" or "n/a": whether the indices moved less than 0.05 between n/2 and n."""
-    return "n/a" if pd.isna(converged) else ("yes" if converged else "NO")
+SETTLED_CI = 0.1
+SETTLED = (
+    "settled: the indices moved less than 0.05 between n/2 and n and every 95 % CI half-width "
+    f"is at most {SETTLED_CI}"
+)
+
+
+def settled(converged: object, widest: float) -> str:
+    """"yes", "NO", "NO (CI ± w)" or "n/a": see :data:`SETTLED`."""
+    if pd.isna(converged):
+        return "n/a"
+    if not converged:
+        return "NO"
+    return "yes" if not widest > SETTLED_CI else f"NO (CI ± {widest:.2f})"
+
+
+def _widest(run: SensitivityRun, output: object) -> float:
+    """The widest 95 % CI half-width of an output's main indices."""
+    main = [f"{k}_conf" for k in gsa.METHODS[run.method].main if f"{k}_conf" in run.indices]
+    widths = [float(run.indices[k].sel(output=output).max()) for k in main]
+    return max(widths, default=float("nan"))
 
 
 def label(run: SensitivityRun, parameter: str) -> str:
@@ -50,7 +68,9 @@ def driver_rows(run: SensitivityRun) -> tuple[list[str], list[list[str]]]:
                     str(d["rank"]),
                     label(run, d["parameter"]),
                     *[ci(d[k], d.get(f"{k}_conf")) for k in main],
-                    settled(run.analysis.converged[output]) if first else "",
+                    settled(run.analysis.converged[output], _widest(run, output))
+                    if first
+                    else "",
                 ]
             )
     return header, rows

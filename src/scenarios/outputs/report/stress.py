@@ -47,12 +47,16 @@ def _caption(name: str) -> str:
     return name.replace("_", " ")
 
 
+OPS = {"<": "below", "<=": "at most", ">": "above", ">=": "at least"}
+
+
 def _value(claim: Claim, value: float) -> str:
-    """A claim's metric value in its units (a policy effect in percent is a fraction)."""
+    """A claim's metric value in its units: rates in percent (gaps in points), money in USD."""
     ref = claim.metric
     units = "fraction" if ref.reference and ref.change == "percent" else UNITS.get(ref.name, "")
     if units.startswith("fraction") and value == value:
-        return f"{100 * value:.3g} %" + (" a year" if units.endswith("per year") else "")
+        unit = "pp" if ref.name.endswith("_gap") else "%"
+        return f"{100 * value:.3g} {unit}" + (" a year" if units.endswith("per year") else "")
     return number(value, units, ref.name)
 
 
@@ -60,23 +64,33 @@ def _condition(claim: Claim) -> str:
     c = claim.holds_if
     if c.op == "between":
         return f"between {_value(claim, c.low)} and {_value(claim, c.high)}"
-    return f"{c.op} {_value(claim, c.value)}"
+    return f"{OPS[c.op]} {_value(claim, c.value)}"
+
+
+def _share(row: pd.Series) -> str:
+    n = int(row["n"])
+    if row["probability"] == 0:
+        return f"in none of {n:,} sampled futures"
+    if row["probability"] == 1:
+        return f"in all {n:,} sampled futures"
+    return f"in {probability(row['probability'])} of {n:,} sampled futures"
 
 
 def verdict(claim: Claim, row: pd.Series) -> str:
     """The verdict of one claim in words, probabilities and values for people."""
     if claim.scenario is None:
         holds = "holds" if row["probability"] >= 1 else "fails"
-        text = f"{holds} on the observed data: recomputed {_value(claim, row['metric_p50'])} (needs {_condition(claim)})"
+        text = (
+            f"{holds} on the observed data: {_value(claim, row['metric_p50'])}; the claim "
+            f"needs {_condition(claim)}"
+        )
         if claim.published is not None:
             text += f"; published {_value(claim, claim.published)}"
         return text
-    n = int(row["n"])
-    share = probability(row["probability"])
     low, high = probability(row["ci_low"]), probability(row["ci_high"])
     return (
-        f"holds in {share} of {n:,} sampled futures (95 % interval {low} to {high}); "
-        f"median of the metric {_value(claim, row['metric_p50'])}, needs {_condition(claim)}"
+        f"holds {_share(row)} (95 % interval {low} to {high}); median "
+        f"{_value(claim, row['metric_p50'])}, the claim needs {_condition(claim)}"
     )
 
 
