@@ -11,7 +11,13 @@ import pytest
 import xarray as xr
 
 from scenarios.errors import DataError
-from scenarios.outputs.report import format_value, write_compare_report, write_report
+from scenarios.outputs.report import (
+    format_value,
+    probability,
+    write_compare_report,
+    write_report,
+)
+from scenarios.outputs.report.numbers import money, quantity
 
 PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
@@ -222,3 +228,122 @@ def test_compare_report_prints_years_as_years_and_small_rate_changes(tmp_path):
     assert "<td>2025</td>" in page.replace(' class="num"', "") and "2,025" not in page
     assert "percentage points per year" in page and "fraction per year" not in page
     assert "-0.0017" in page  # -0.000017 a year is -0.0017 points, not "-0.00"
+
+
+@pytest.mark.parametrize(
+    ("p", "expected"),
+    [
+        (0.0, "0 %"),
+        (4.337e-19, "0 %"),
+        (0.0004, "< 0.1 %"),
+        (0.005, "0.5 %"),
+        (0.37, "37 %"),
+        (0.9995, "> 99.9 %"),
+        (1.0, "100 %"),
+        (float("nan"), "n/a"),
+    ],
+)
+def test_probability_is_formatted_for_people(p, expected):
+    assert probability(p) == expected
+
+
+def test_quantity_gives_median_and_range_with_units_once():
+    metrics = pd.DataFrame(
+        {
+            "metric": "delta_mva",
+            "country": "USA",
+            "start": 2035,
+            "end": 2035,
+            "statistic": ["p05", "p50", "p95"],
+            "value": [244.0, 512.0, 1090.0],  # USD million
+            "units": "USD million, constant 2015 prices",
+            "note": "",
+        }
+    )
+    # the scale follows the widest value: 1,090 million -> billion for all three
+    assert quantity(metrics, "delta_mva", "USA", 2035) == (
+        "USD 0.512 billion (90 % range 0.244 to 1.09)"
+    )
+    assert money(-4436.0, "USD million") == "-USD 4.44 billion"
+    assert money(368.0, "USD million") == "USD 368 million"
+    assert quantity(metrics, "delta_mva", "CHN") == ""
+
+
+def test_compare_folds_unchanged_rows_and_explains_a_missing_crossover(tmp_path):
+    table = pd.DataFrame(
+        {
+            "metric": ["mva", "crossover_year", "world_share"],
+            "country": ["USA", "USA-CHN", "DEU"],
+            "start": [2040, 2023, 2040],
+            "end": [2040, 2040, 2040],
+            "units": ["USD million, constant 2015 prices", "year", "fraction of world MVA"],
+            "baseline": [3_150_995.0, float("nan"), 0.0408],
+            "policy": [3_155_430.0, float("nan"), 0.0408],
+            "policy - baseline": [4436.0, float("nan"), 0.0],
+        }
+    )
+    page = write_compare_report(
+        tmp_path / "c.html", delta_table=table, plots={}, names=["baseline", "policy"]
+    ).read_text()
+    answer = page.split('id="answer"')[1].split("</section>")[0]
+    assert "United States +USD 4.44 billion" in answer
+    changed, folded = page.split("<details>")
+    assert "world_share" not in changed and "world_share" in folded
+    assert "2 metrics the scenarios leave unchanged" in folded
+    assert "none by 2040" in folded and "does not reach the second" in folded
+
+
+def test_stress_verdict_in_words():
+    from scenarios.analysis.claims import Claim
+    from scenarios.outputs.report.stress import verdict
+
+    claim = Claim.model_validate(
+        {
+            "id": "closes",
+            "text": "Growth within 1 point.",
+            "source": "000_d4a945767f502f36.txt",
+            "scenario": "nnmi_full45",
+            "metric": {"name": "cagr_gap", "a": "CHN", "b": "USA", "start": 2025, "end": 2035},
+            "holds_if": {"op": "<=", "value": 0.01},
+        }
+    )
+    row = pd.Series(
+        {
+            "probability": 0.0,
+            "ci_low": 4.337e-19,
+            "ci_high": 0.01885,
+            "n": 200,
+            "metric_p50": 0.02118,
+        }
+    )
+    assert verdict(claim, row) == (
+        "holds in none of 200 sampled futures (95 % interval 0 % to 1.9 %); median "
+        "2.12 pp a year, the claim needs at most 1 pp a year"
+    )
+
+
+def test_backtest_page_names_the_best_method_first(tmp_path):
+    from scenarios.outputs.report import write_backtest_report
+
+    (tmp_path / "b.png").write_bytes(PNG)
+    scores = pd.DataFrame(
+        {
+            "country": ["USA", "USA"],
+            "method": ["constant", "trend"],
+            "in_config": [False, True],
+            "fit_start": 2004,
+            "fit_end": 2015,
+            "test_start": 2016,
+            "test_end": 2023,
+            "mape": [0.016, 0.025],
+            "cagr_projected": [0.0103, 0.0054],
+            "cagr_actual": [0.0113, 0.0113],
+            "cagr_error": [-0.001, -0.0059],
+        }
+    )
+    page = write_backtest_report(
+        tmp_path / "r.html", table_=scores, plot=tmp_path / "b.png", labels={"trend": "trend"}
+    ).read_text()
+    answer = page.split('id="answer"')[1].split("</section>")[0]
+    assert "United States: best constant (MAPE 1.6%, CAGR error -0.10 pp)" in answer
+    assert "the config&#x27;s trend: MAPE 2.5%" in answer

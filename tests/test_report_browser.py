@@ -93,7 +93,7 @@ def opened(request, browser, folder):
 
 
 def test_no_console_error_and_no_network_request(opened):
-    _, page, requests, errors = opened
+    _, _, requests, errors = opened
     assert requests == []
     assert errors == []
 

@@ -43,8 +43,11 @@ def stress(
 
     Example: scenarios stress configs/claims/itif_full45.yaml --samples 1000
     """
+    from rich.markup import escape
+
     from scenarios import api
     from scenarios.analysis.stress import summary_table
+    from scenarios.outputs.report.stress import verdict
     from scenarios.outputs.summary_json import records
 
     files = []
@@ -57,9 +60,12 @@ def stress(
         files.append({"claim_file": str(claim_file), "path": str(path)})
         files[-1]["claims"] = records(summary_table(results))
         if not quiet and not json_:
-            table = Table("claim", "verdict", title=str(claim_file), title_justify="left")
-            for r in results:
-                table.add_row(r.claim.id, r.verdict)
+            table = Table("claim", "what it says, and the verdict", title=str(claim_file))
+            table.title_justify = "left"
+            rows = summary_table(results).to_dict("records")
+            for r, row in zip(results, rows, strict=True):
+                said = f"{escape(r.claim.text)}\n[bold]{escape(verdict(r.claim, row))}[/bold]"
+                table.add_row(r.claim.id, said)
             console.print(table)
             console.print(f"[green]wrote[/green] {path}")
     if json_:

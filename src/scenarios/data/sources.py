@@ -62,7 +62,9 @@ def cite(text: str) -> str:
             continue
         for alias in source.aliases:
             out = out.replace(f" {alias}", "")
-        out = re.sub(rf"{re.escape(file)}(?= (?:Table|Appendix|section|row|p\.))", f"{source.short},", out)
+        out = re.sub(
+            rf"{re.escape(file)}(?= (?:Table|Appendix|section|row|p\.))", f"{source.short},", out
+        )
         out = out.replace(file, source.short)
     return out
 
@@ -87,7 +89,7 @@ def _split(citation: str) -> tuple[str, str]:
 
 
 def _rows(locations: list[str]) -> list[str]:
-    """"Appendix A.1, row 3", "..., row 4" -> "Appendix A.1, rows 3-4" (other locations kept)."""
+    """ "Appendix A.1, row 3", "..., row 4" -> "Appendix A.1, rows 3-4" (other locations kept)."""
     rows: dict[str, list[int]] = {}
     out: list[str] = []
     for location in locations:

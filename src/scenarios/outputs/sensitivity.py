@@ -32,13 +32,19 @@ def drivers_rich_table(run: SensitivityRun) -> Table:
     """The leading drivers of each output as a rich table for the terminal."""
     header, rows = driver_rows(run)
     table = Table(
-        *header,
         title=f"{run.spec.name}: leading drivers ({run.method}, n={run.n}, "
-        f"{run.indices.attrs['n_evaluations']:,} evaluations)",
+        f"{run.indices.attrs['n_evaluations']:,} evaluations; ± 95 % CI)",
         title_justify="left",
         caption=SETTLED,
         caption_justify="left",
     )
+    output, _, parameter, *indices, settled = header
+    table.add_column(output, ratio=2)
+    table.add_column("#", no_wrap=True)
+    table.add_column(parameter, ratio=4)
+    for name in indices:
+        table.add_column(name.removesuffix(" (± 95 % CI)"), no_wrap=True, justify="right")
+    table.add_column(settled, ratio=1)
     for row in rows:
         table.add_row(*row)
     return table

@@ -51,7 +51,7 @@ def _cell(column: str, value: object, row: pd.Series) -> str:
     if column == "units":
         return format_value(0.0, units, metric)[1]
     if metric == "crossover_year" and pd.isna(value):
-        return "–" if " - " in column else f"none by {row['end']:.0f}"
+        return "\N{EN DASH}" if " - " in column else f"none by {row['end']:.0f}"
     if isinstance(value, int | float) and not isinstance(value, bool):
         return format_value(value, units, metric)[0]
     return "" if pd.isna(value) else str(value)
@@ -116,8 +116,8 @@ def _tables(frame: pd.DataFrame) -> str:
             "</summary>" + table(columns, rows, numeric) + "</details>"
         )
     note = (
-        "<p class=\"muted\">A crossover year reads \"none by <i>year</i>\" when the first country's "
-        "MVA does not reach the second's by that year; the difference is then undefined (–). "
+        '<p class="muted">A crossover year reads "none by <i>year</i>" when the first country\'s '
+        "MVA does not reach the second's by that year; the difference is then undefined (&ndash;). "
         'The full table is in <a href="delta.csv">delta.csv</a> beside this page.</p>'
     )
     return changed + folded + note
@@ -174,13 +174,17 @@ def write_compare_report(
     body = "\n".join(
         [
             f"<h1>{esc(title)}</h1>",
-            _answer(delta_table, names, _mixed_worlds(runs)) if has_deltas and len(names) > 1 else "",
+            _answer(delta_table, names, _mixed_worlds(runs))
+            if has_deltas and len(names) > 1
+            else "",
             f'<p class="lead">Reference scenario: {esc(names[0])}. Compared: '
             f"{esc(', '.join(names[1:]))}.</p>"
             if names
             else "",
             "<h2>Differences against the reference</h2>",
-            _tables(delta_table) if has_deltas else table(
+            _tables(delta_table)
+            if has_deltas
+            else table(
                 [str(c) for c in delta_table.columns],
                 [compare_row(r) for _, r in delta_table.iterrows()],
                 set(),

@@ -62,7 +62,10 @@ def _band(plot: figure, years: np.ndarray, draws: np.ndarray, colour: str, legen
 
 
 def _series(
-    plot: figure, years: np.ndarray, lines: Mapping[str, np.ndarray], draws: Mapping[str, np.ndarray]
+    plot: figure,
+    years: np.ndarray,
+    lines: Mapping[str, np.ndarray],
+    draws: Mapping[str, np.ndarray],
 ) -> None:
     """One median line per name (hover: name, year, value), with its 5-95 % band when sampled."""
     for i, (name, line) in enumerate(lines.items()):
@@ -89,13 +92,13 @@ def run_chart(results: xr.Dataset) -> tuple[str, str]:
     lines, draws = {}, {}
     for c in countries:
         values = mva.sel(country=c)
-        lines[names[c]] = (values.median("sample") if "sample" in values.dims else values).to_numpy()
+        lines[names[c]] = (
+            values.median("sample") if "sample" in values.dims else values
+        ).to_numpy()
         if sampled:
             draws[names[c]] = values.transpose("sample", "year").to_numpy()
     basis = _basis(results)
-    plot = _new_figure(
-        "Manufacturing value added", f"USD billion ({basis})"
-    )
+    plot = _new_figure("Manufacturing value added", f"USD billion ({basis})")
     _series(plot, years, lines, draws)
     base = results.attrs.get("base_year")
     caption = (
@@ -106,9 +109,7 @@ def run_chart(results: xr.Dataset) -> tuple[str, str]:
     return _embed(plot, caption)
 
 
-def compare_chart(
-    runs: Mapping[str, xr.Dataset], country: str, reference: str
-) -> tuple[str, str]:
+def compare_chart(runs: Mapping[str, xr.Dataset], country: str, reference: str) -> tuple[str, str]:
     """MVA of one country under each scenario minus the reference (USD billion), head and body."""
     ref = runs[reference]["mva"].sel(country=country) / BILLION
     years = ref["year"].to_numpy()

@@ -72,7 +72,11 @@ def probability(p: float) -> str:
         return "< 0.1 %"
     if p > 0.999:
         return "> 99.9 %"
-    return f"{100 * p:.0f} %" if 0.01 <= p <= 0.99 else f"{100 * p:.1f} %"
+    if p < 0.1:  # two significant digits where the size matters: 1.9 %, not 2 %
+        return f"{100 * p:.2g} %"
+    if p > 0.9:
+        return f"{100 - float(f'{100 * (1 - p):.2g}'):g} %"
+    return f"{100 * p:.0f} %"
 
 
 def table(header: Sequence[str], rows: Iterable[Sequence[str]], numeric: set[int]) -> str:

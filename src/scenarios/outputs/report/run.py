@@ -12,8 +12,8 @@ import xarray as xr
 import yaml
 from pydantic import BaseModel
 
-from scenarios.data.sources import cite
 from scenarios.config.labels import COUNTRY_NAMES
+from scenarios.data.sources import cite
 from scenarios.outputs.report import interactive
 from scenarios.outputs.report.numbers import quantity, signed, years_of
 from scenarios.outputs.report.page import (
@@ -372,7 +372,9 @@ def write_report(
         "<h2>Data and caveats</h2>",
         f"<p>Manufacturing value added: {esc(results.attrs.get('data_source', 'not recorded'))}. "
         f"Scenario source: {cited(results.attrs.get('source', 'not recorded'))}.</p>",
-        '<ul class="caveats">' + "".join(f"<li>{cited(c)}</li>" for c in caveats(results)) + "</ul>",
+        '<ul class="caveats">'
+        + "".join(f"<li>{cited(c)}</li>" for c in caveats(results))
+        + "</ul>",
         sources_section([str(results.attrs.get("source", "")), *caveats(results)]),
         "<h2>Resolved configuration</h2>",
         f"<pre>{esc(config_text)}</pre>",

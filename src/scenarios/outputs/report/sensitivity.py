@@ -29,7 +29,7 @@ SETTLED = (
 
 
 def settled(converged: object, widest: float) -> str:
-    """"yes", "NO", "NO (CI ± w)" or "n/a": see :data:`SETTLED`."""
+    """ "yes", "NO", "NO (CI ± w)" or "n/a": see :data:`SETTLED`."""
     if pd.isna(converged):
         return "n/a"
     if not converged:
@@ -68,9 +68,7 @@ def driver_rows(run: SensitivityRun) -> tuple[list[str], list[list[str]]]:
                     str(d["rank"]),
                     label(run, d["parameter"]),
                     *[ci(d[k], d.get(f"{k}_conf")) for k in main],
-                    settled(run.analysis.converged[output], _widest(run, output))
-                    if first
-                    else "",
+                    settled(run.analysis.converged[output], _widest(run, output)) if first else "",
                 ]
             )
     return header, rows

@@ -169,7 +169,10 @@ def write_stress_report(
     ]
     opening = argument or f"The claims of {claim_file.name}"
     answer = answer_box(
-        [f"{opening} ({cite(source)})" if source else opening, "What the model says of each claim:"],
+        [
+            f"{opening} ({cite(source)})" if source else opening,
+            "What the model says of each claim:",
+        ],
         items,
     )
     body = "\n".join(
