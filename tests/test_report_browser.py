@@ -53,7 +53,7 @@ def folder(tmp_path_factory) -> Path:
     cwd = tmp_path_factory.mktemp("reports")
     for command in COMMANDS:
         done = subprocess.run(
-            [sys.executable, "-m", "scenarios", *command, "--quiet"],
+            [sys.executable, "-m", "scenarios", *command],
             cwd=cwd,
             capture_output=True,
             text=True,

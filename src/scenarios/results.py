@@ -25,6 +25,7 @@ import xarray as xr
 
 from scenarios import netcdf
 from scenarios.config.schema import Spec
+from scenarios.data.sources import cite
 from scenarios.errors import OutputError, ScenariosError, shorten
 from scenarios.files import output_error
 from scenarios.model.engine import ModelOutput
@@ -206,7 +207,8 @@ def _dataset_attrs(spec: Spec, inputs: Inputs) -> dict[str, object]:
     return {
         "scenario": spec.name,
         "description": spec.description,
-        "source": spec.source,
+        "source": cite(spec.source),  # by short reference: "ITIF (2016)"
+        "source_file": spec.source,
         "data_source": inputs.data_source,
         "data_hash": inputs.data_hash,
         "base_year": int(inputs.base_year),
