@@ -293,17 +293,23 @@ def validate(
 
 
 def list_configs() -> None:
-    """List the scenario configs that ship with the package.
+    """List the scenario configs that ship with the package, with the full reference of each
+    source document below.
 
     Example: scenarios list
     """
     from scenarios import api
+    from scenarios.data.sources import cite, full_reference, sources_in
 
     table = Table("name", "description", "source")
+    cited = []
     for name in api.available_configs():
         spec = api.load_config(name)
-        table.add_row(name, spec.description, spec.source)
+        table.add_row(name, spec.description, cite(spec.source))
+        cited.append(spec.source)
     console.print(table)
+    for source in sources_in(cited):
+        console.print(f"- {full_reference(source)}", highlight=False)
 
 
 def schema(

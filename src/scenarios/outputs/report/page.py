@@ -26,7 +26,7 @@ h1{font-size:1.5rem;margin:0 0 .3rem}h2{font-size:1.2rem;border-bottom:1px solid
 padding-bottom:.2rem;margin-top:2rem}
 table{border-collapse:collapse;font-size:.85rem;margin:.5rem 0;max-width:100%}
 th,td{border-bottom:1px solid #e3e3e3;padding:.25rem .6rem;text-align:left;vertical-align:top}
-td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}th{background:#f4f4f4}
+td.num{text-align:right;font-variant-numeric:tabular-nums}th{background:#f4f4f4}
 .wide{overflow-x:auto;max-width:100%}
 figure{margin:1.2rem 0}figure img{max-width:100%;height:auto;border:1px solid #eee}
 figcaption{font-size:.85rem;color:#555}
