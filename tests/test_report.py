@@ -157,7 +157,7 @@ def test_ensemble_report_pivots_statistics(tmp_path, plots):
         "p95",
         "units",
     ]
-    assert "<td>cagr_gap</td><td>CHN-USA</td><td>2023-2030</td>" in text
+    assert '<td>cagr_gap</td><td>CHN-USA</td><td class="nw">2023-2030</td>' in text
     assert ">1.17<" in text and ">3.51<" in text  # p05 and p95 of the gap, in points
     assert "<h2>Uncertain inputs</h2>" in text and "impact.rho" in text
     assert "All metrics (16 rows" in text  # the mva rows are not key metrics

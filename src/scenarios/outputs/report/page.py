@@ -27,6 +27,7 @@ padding-bottom:.2rem;margin-top:2rem}
 table{border-collapse:collapse;font-size:.85rem;margin:.5rem 0;max-width:100%}
 th,td{border-bottom:1px solid #e3e3e3;padding:.25rem .6rem;text-align:left;vertical-align:top}
 td.num{text-align:right;font-variant-numeric:tabular-nums}th{background:#f4f4f4}
+td.nw{white-space:nowrap}
 .wide{overflow-x:auto;max-width:100%}
 figure{margin:1.2rem 0}figure img{max-width:100%;height:auto;border:1px solid #eee}
 figcaption{font-size:.85rem;color:#555}
@@ -79,18 +80,24 @@ def probability(p: float) -> str:
     return f"{100 * p:.0f} %"
 
 
-def table(header: Sequence[str], rows: Iterable[Sequence[str]], numeric: set[int]) -> str:
-    """An HTML table (escaped), scrolling inside the page when wider than it."""
+def table(
+    header: Sequence[str],
+    rows: Iterable[Sequence[str]],
+    numeric: set[int],
+    nowrap: Iterable[int] = (),
+) -> str:
+    """An HTML table (escaped), scrolling inside the page when wider than it; ``numeric``
+    columns align right, ``nowrap`` columns (years) never break."""
     head = "".join(f"<th>{esc(h)}</th>" for h in header)
     head = f"<thead><tr>{head}</tr></thead>" if head else ""
+    keep = set(nowrap)
+
+    def cell(i: int, c: str) -> str:
+        classes = " ".join(k for k, on in (("num", i in numeric), ("nw", i in keep)) if on)
+        return f'<td class="{classes}">{esc(c)}</td>' if classes else f"<td>{esc(c)}</td>"
+
     body = "".join(
-        "<tr>"
-        + "".join(
-            f'<td class="num">{esc(c)}</td>' if i in numeric else f"<td>{esc(c)}</td>"
-            for i, c in enumerate(row)
-        )
-        + "</tr>"
-        for row in rows
+        "<tr>" + "".join(cell(i, c) for i, c in enumerate(row)) + "</tr>" for row in rows
     )
     return f'<div class="wide"><table>{head}<tbody>{body}</tbody></table></div>'
 

@@ -12,7 +12,7 @@ import xarray as xr
 import yaml
 from pydantic import BaseModel
 
-from scenarios.config.labels import COUNTRY_NAMES
+from scenarios.config.labels import COUNTRY_NAMES, describe
 from scenarios.data.sources import cite
 from scenarios.outputs.report import interactive
 from scenarios.outputs.report.numbers import quantity, signed, years_of
@@ -88,7 +88,7 @@ def metrics_table(metrics: pd.DataFrame) -> str:
         ]
         rows.append([metric, country, years, *[t for t, _ in shown], shown[0][1]])
     header = ["metric", "country", "years", *stats, "units"]
-    return table(header, rows, numeric=set(range(3, 3 + len(stats))))
+    return table(header, rows, numeric=set(range(3, 3 + len(stats))), nowrap={2})
 
 
 def caveats(results: xr.Dataset) -> list[str]:
@@ -283,8 +283,11 @@ def _parameters(results: xr.Dataset) -> str:
     rows = []
     for name in names:
         q = results[name].quantile([0.05, 0.5, 0.95]).to_numpy()
-        rows.append([name, *(format_value(x)[0] for x in q), results[name].attrs.get("units", "")])
-    body = table(["parameter", "p05", "p50", "p95", "units"], rows, numeric={1, 2, 3})
+        label = describe(name)
+        units = label.units or str(results[name].attrs.get("units", ""))
+        rows.append([label.label, name, *(format_value(x)[0] for x in q), units])
+    header = ["assumption", "key", "p05", "p50", "p95", "units"]
+    body = table(header, rows, numeric={2, 3, 4})
     return f"<h2>Uncertain inputs</h2>{body}"
 
 
