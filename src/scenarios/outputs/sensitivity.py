@@ -39,12 +39,12 @@ def drivers_rich_table(run: SensitivityRun) -> Table:
         caption_justify="left",
     )
     output, _, parameter, *indices, settled = header
-    table.add_column(output, ratio=2)
+    table.add_column(output, ratio=2, overflow="fold")
     table.add_column("#", no_wrap=True)
-    table.add_column(parameter, ratio=4)
+    table.add_column(parameter, ratio=5)
     for name in indices:
         table.add_column(name.removesuffix(" (± 95 % CI)"), no_wrap=True, justify="right")
-    table.add_column(settled, ratio=1)
+    table.add_column(settled, no_wrap=True)
     for row in rows:
         table.add_row(*row)
     return table
