@@ -94,6 +94,15 @@ def verdict(claim: Claim, row: pd.Series) -> str:
     )
 
 
+def _leading_driver(drivers: pd.DataFrame, claim: str) -> str:
+    """"; driven most by <label> (Spearman +0.67)", or "" when nothing was sampled."""
+    rows = drivers[drivers["claim"] == claim]
+    if rows.empty or rows["spearman"].abs().max() < 0.1:
+        return ""
+    top = rows.loc[rows["spearman"].abs().idxmax()]
+    return f"; driven most by {describe(top['parameter']).label} (Spearman {top['spearman']:+.2f})"
+
+
 def _claims_table(summary: pd.DataFrame, claims: Mapping[str, Claim]) -> str:
     rows = []
     for _, r in summary.iterrows():
@@ -163,14 +172,15 @@ def write_stress_report(
     by_id = {c.id: c for c in claims}
     title = f"Stress test: {claim_file.stem}"
     items = [
-        f"“{by_id[r['claim']].text}” {verdict(by_id[r['claim']], r)}."
+        f"“{by_id[r['claim']].text}” {verdict(by_id[r['claim']], r)}"
+        f"{_leading_driver(drivers, r['claim'])}."
         for _, r in summary.iterrows()
         if r["claim"] in by_id
     ]
     opening = argument or f"The claims of {claim_file.name}"
     answer = answer_box(
         [
-            f"{opening} ({cite(source)})" if source else opening,
+            f"{cite(source)} argues: {opening}" if source and argument else opening,
             "What the model says of each claim:",
         ],
         items,
