@@ -95,7 +95,7 @@ def verdict(claim: Claim, row: pd.Series) -> str:
 
 
 def _leading_driver(drivers: pd.DataFrame, claim: str) -> str:
-    """"; driven most by <label> (Spearman +0.67)", or "" when nothing was sampled."""
+    """ "; driven most by <label> (Spearman +0.67)", or "" when nothing was sampled."""
     rows = drivers[drivers["claim"] == claim]
     if rows.empty or rows["spearman"].abs().max() < 0.1:
         return ""
