@@ -70,11 +70,25 @@ def quantiles(values: np.ndarray, qs: list[float], axis: int = 0) -> np.ndarray:
         return np.nanquantile(values, qs, axis=axis)
 
 
-def source_text(results: Results) -> str:
-    """The source line: data source, then scenario(s) and config file(s)."""
+INSTITUTES = (
+    "institutes to the base year: NIST AMS 600-17 (2025), Appendix A.1 (China MICs), the "
+    "Manufacturing USA awards (manufacturing_usa_institutes.csv) and Fraunhofer's annual reports "
+    "(fraunhofer_by_year.csv); later years: the model, from the scenario's budgets"
+)
+"""Where the institute counts come from (the ``data`` of :func:`source_text`)."""
+BUDGETS = "program budgets: the scenario's config and the document it cites ({document})"
+"""Where program spend comes from; ``{document}`` is the config's source."""
+
+
+def source_text(results: Results, data: str | None = None) -> str:
+    """The source line: the data the plot shows (default: the MVA data source), then
+    scenario(s) and config file(s). ``data`` may name ``{mva}`` (the MVA data source) and
+    ``{document}`` (the first run's seed document)."""
     runs = as_mapping(results)
     first = next(iter(runs.values()))
-    data = first.attrs.get("data_source", "data source not recorded")
+    mva = first.attrs.get("data_source", "data source not recorded")
+    document = first.attrs.get("source") or "not recorded"
+    data = mva if data is None else data.format(mva=mva, document=document)
     parts = []
     for name, ds in runs.items():
         config = Path(ds.attrs["config_file"]).name if ds.attrs.get("config_file") else None
@@ -134,12 +148,14 @@ def finish(
     ylabel: str,
     legend: bool = True,
     legend_loc: str = "best",
+    data: str | None = None,
 ) -> Axes:
-    """Title, labels with units, tick sizes, legend and source note: the same on every plot."""
+    """Title, labels with units, tick sizes, legend and source note: the same on every plot
+    (``data``: the sources of the plot's data, see :func:`source_text`)."""
     style_axes(ax, title=title, xlabel=xlabel, ylabel=ylabel)
     if legend:
         legend_with_bands(ax, False, legend_loc)
-    add_note(ax, source_text(results))
+    add_note(ax, source_text(results, data))
     return ax
 
 

@@ -9,6 +9,7 @@ import xarray as xr
 from matplotlib.axes import Axes
 
 from scenarios.outputs.plotting._common import (
+    INSTITUTES,
     base_year,
     draw_path,
     ensemble_note,
@@ -115,4 +116,5 @@ def plot_institutes_active(
         xlabel="Year",
         ylabel="Institutes active (count)",
         legend=False,
+        data=INSTITUTES,
     )

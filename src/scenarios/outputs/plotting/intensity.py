@@ -7,7 +7,7 @@ import xarray as xr
 from matplotlib.axes import Axes
 
 from scenarios.errors import ConfigError
-from scenarios.outputs.plotting._common import base_year, finish, new_axes, quantiles
+from scenarios.outputs.plotting._common import BUDGETS, base_year, finish, new_axes, quantiles
 from scenarios.outputs.plotting.institutes import program_color, program_label
 from scenarios.outputs.plotting.style import FONTSIZE
 
@@ -122,6 +122,7 @@ def plot_intensity_index(
         xlabel=f"Program (country); intensity = {which} spend / country MVA",
         ylabel=f"Intensity index (ratio to {reference} program, {reference} = 1)",
         legend=False,
+        data=f"{BUDGETS}; MVA: {{mva}}",
     )
     ax.grid(False, axis="x")
     return ax

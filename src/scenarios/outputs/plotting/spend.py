@@ -10,6 +10,7 @@ from matplotlib.axes import Axes
 from matplotlib.patches import Patch
 
 from scenarios.outputs.plotting._common import (
+    BUDGETS,
     base_year,
     finish,
     mark_projection,
@@ -137,4 +138,5 @@ def plot_spend(
         xlabel="Year",
         ylabel=f"Spend ({unit}, constant 2015 prices)",
         legend=False,
+        data=BUDGETS,
     )
