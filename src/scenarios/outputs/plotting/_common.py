@@ -13,6 +13,7 @@ from matplotlib.axes import Axes
 from matplotlib.patches import Patch
 from matplotlib.ticker import Formatter, MaxNLocator
 
+from scenarios.data.sources import cite
 from scenarios.outputs.plotting.style import (
     BAND_ALPHA,
     DPI,
@@ -87,7 +88,7 @@ def source_text(results: Results, data: str | None = None) -> str:
     runs = as_mapping(results)
     first = next(iter(runs.values()))
     mva = first.attrs.get("data_source", "data source not recorded")
-    document = first.attrs.get("source") or "not recorded"
+    document = cite(str(first.attrs.get("source") or "not recorded"))
     data = mva if data is None else data.format(mva=mva, document=document)
     parts = []
     for name, ds in runs.items():
