@@ -213,7 +213,7 @@ class CalibrationResult:
                 path="--window",
                 value=sorted(set(self.windows.values()))[0],
                 hint=f"hold it at the config's value ({' '.join(f'--fix {n}' for n in names)}) "
-                "or fit a longer window (e.g. --window 2004 2023); nothing was written",
+                "or fit over other years (--window START END); nothing was written",
             )
 
     def to_yaml(self) -> str:
