@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from pathlib import Path
 
 import numpy as np
@@ -247,16 +248,29 @@ def test_unidentified_parameter_is_flagged() -> None:
     assert result.fits["CHN"].status["g_lr"] == "at bound"
     assert np.isnan(result.fits["CHN"].std_err["g_lr"])
     assert "countries.CHN.growth.g_lr" not in result.fragment()["uncertainties"]
-    assert "--fix g_lr" in result.warnings()[0] and "# WARNING: CHN g_lr" in result.to_yaml()
+    stuck = re.escape("not identified: CHN g_lr = -0.2 is on its bound")
+    with pytest.raises(ConfigError, match=stuck) as info:
+        result.to_yaml()
+    assert "--fix g_lr" in str(info.value) and "nothing was written" in str(info.value)
+
+
+def test_cli_calibrate_refuses_a_parameter_on_a_bound(tmp_path: Path) -> None:
+    out = tmp_path / "calibrated.yaml"
+    cli = CliRunner().invoke(
+        app, ["calibrate", "baseline", "--window", "2004", "2015", "--out", str(out)]
+    )
+    assert cli.exit_code != 0 and not out.exists()
+    assert "CHN g_lr" in str(cli.exception) and "--fix g_lr" in str(cli.exception)
 
 
 def test_cli_calibrate_matches_the_api(tmp_path: Path) -> None:
     out = tmp_path / "calibrated.yaml"
     cli = CliRunner().invoke(
-        app, ["calibrate", "baseline", "--window", "2004", "2015", "--out", str(out)]
+        app,
+        ["calibrate", "baseline", "--window", "2004", "2015", "--fix", "g_lr", "--out", str(out)],
     )
     assert cli.exit_code == 0, cli.output
-    result = calibrate("baseline", (2004, 2015))
+    result = calibrate("baseline", (2004, 2015), fix=("g_lr",))
     assert yaml.safe_load(out.read_text()) == result.fragment()
     for row in result.table.itertuples():
         assert (

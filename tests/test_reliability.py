@@ -1144,7 +1144,14 @@ def test_missing_output_folders_are_clean_errors(tmp_path, monkeypatch, capsys):
     )
     assert code == 2 and "cannot write here: Not a directory" in text and "afile" in text
     code, text = main_exit(
-        monkeypatch, capsys, "calibrate", "baseline", "--out", "/nonexistent/dir/out.yaml"
+        monkeypatch,
+        capsys,
+        "calibrate",
+        "baseline",
+        "--fix",
+        "g_lr",
+        "--out",
+        "/nonexistent/dir/out.yaml",
     )
     assert (
         code == 2

@@ -36,7 +36,7 @@ NOTES: dict[str, str] = {
     "Spec.horizon": "Last projected year.",
     "Spec.base_year": "Last observed year used as the launch point; default: the last year in "
     "which every modelled country has MVA data.",
-    "Spec.history_start": "First observed year carried into the results.",
+    "Spec.history_start": "First observed year carried into the results (growth `from_data` windows may start earlier).",
     "Spec.seed": "Random seed of ensembles and AR(1) shocks: same config + same seed, same numbers.",
     "Spec.reference": "Name of the scenario this one is compared with (delta metrics, BCR).",
     "Spec.data": "Which dataset and edition to read.",

@@ -7,7 +7,8 @@ from typing import Annotated
 
 import typer
 
-from scenarios.cli.app import QuietOption, complete_config, console, errors, progress
+from scenarios.cli.app import QuietOption, complete_config, console, progress
+from scenarios.cli.rolling import rolling_backtest
 
 
 def calibrate(
@@ -44,8 +45,7 @@ def calibrate(
         )
     if not quiet:
         console.print(result.rich_table())
-    for line in result.warnings():
-        errors.print(f"[yellow]warning[/yellow]: {line}", highlight=False)
+    result.check_identified()
     if out is None:
         console.print(result.to_yaml(), markup=False, highlight=False, soft_wrap=True)
     else:
@@ -60,16 +60,60 @@ def backtest(
     ],
     fit: Annotated[tuple[int, int], typer.Option(help="Fit window START END.")] = (2004, 2015),
     test: Annotated[tuple[int, int], typer.Option(help="Test window START END.")] = (2016, 2023),
+    rolling: Annotated[
+        bool,
+        typer.Option(
+            "--rolling",
+            help="Rolling origins instead: every country of --data, every origin from "
+            "--first-origin on, horizons 1-10; writes skill.csv and the growth defaults.",
+        ),
+    ] = False,
+    data: Annotated[
+        Path | None,
+        typer.Option(
+            help="With --rolling: a UN AMA constant-price download (xlsx or wide CSV) or a "
+            "dataset folder (default: the embedded dataset's countries)."
+        ),
+    ] = None,
+    first_origin: Annotated[int, typer.Option(help="With --rolling: the first origin.")] = 1995,
+    ets: Annotated[
+        bool,
+        typer.Option(
+            "--ets",
+            help='With --rolling: score AutoETS too (pip install "mfg-scenarios[forecast]").',
+        ),
+    ] = False,
+    keep_methods: Annotated[
+        bool,
+        typer.Option(
+            "--keep-methods",
+            help="With --rolling: keep the config's growth methods and windows; learn only "
+            "their uncertainty.",
+        ),
+    ] = False,
     out: Annotated[
         Path,
-        typer.Option(help="Folder for backtest.csv and backtest.png (written like a run folder)."),
+        typer.Option(help="Folder for the tables and plots (written like a run folder)."),
     ] = Path("runs") / "backtest",
     quiet: QuietOption = False,
 ) -> None:
-    """Score every growth component out of sample against naive benchmarks (MAPE, CAGR error).
+    """Score every growth component out of sample against naive benchmarks (MAPE, CAGR error),
+    or with --rolling from every origin for every country (MASE, coverage, CRPS, bias).
 
     Example: scenarios backtest baseline --fit 2004 2015 --test 2016 2023
     """
+    if rolling:
+        with progress(quiet):
+            rolling_backtest(
+                config,
+                data,
+                first_origin=first_origin,
+                ets=ets,
+                choose=not keep_methods,
+                out=out,
+                quiet=quiet,
+            )
+        return
     from scenarios.analysis.calibration import backtest_paths
     from scenarios.outputs.backtest import backtest_rich_table, write_backtest
 

@@ -36,9 +36,7 @@ class Inputs:
     history_years: np.ndarray
     projected_years: np.ndarray
     mva_history: pd.DataFrame  # year x country, constant 2015 USD million, WLD as rest of world
-    mva_observed: (
-        pd.DataFrame
-    )  # year x country, observed from history_start - 1 to the last data year
+    mva_observed: pd.DataFrame  # year x country, observed from the first data year to the last
     deflators: dict[str, pd.Series]  # economy -> deflator through the horizon
     programs: dict[str, ProgramHistory]
     data_source: str
@@ -51,10 +49,11 @@ class Inputs:
 
     @functools.cached_property
     def growth_histories(self) -> dict[str, pd.Series]:
-        """The MVA each country's growth component reads: observed through the base year (WLD: its
-        rest-of-world history)."""
-        observed = self.mva_observed.loc[: self.base_year]
-        return {c: self.mva_history[c] if c == WORLD else observed[c] for c in self.countries}
+        """The MVA each country's growth component reads: its whole observed record through the
+        base year, before ``history_start`` too (WLD: the rest of the world, from the first year
+        every modelled country is observed)."""
+        observed = rest_of_world(self.mva_observed.loc[: self.base_year, self.countries])
+        return {c: observed[c].dropna() for c in self.countries}
 
     @functools.cached_property
     def base_mva(self) -> dict[str, float]:
@@ -157,8 +156,9 @@ def build_inputs(spec: Spec, dataset: Dataset) -> Inputs:
             value=spec.history_start,
         )
     history_years = np.arange(spec.history_start, base_year + 1)
+    span = table.dropna(how="all").index
     observed = table.reindex(
-        np.arange(spec.history_start - 1, int(table.dropna(how="all").index.max()) + 1)
+        np.arange(min(int(span.min()), spec.history_start - 1), int(span.max()) + 1)
     )
     gaps = observed.loc[spec.history_start : base_year].isna()
     if gaps.to_numpy().any():

@@ -184,25 +184,52 @@ class CalibrationResult:
                     uncertainties[f"countries.{country}.growth.{name}"] = entry
         return {"countries": countries, "uncertainties": uncertainties}
 
-    def warnings(self) -> list[str]:
+    def unidentified(self) -> list[str]:
         """One line per parameter the data did not pin down (its estimate sits on a bound)."""
         return [
-            f"{country} {name} = {fit.params[name]:g} is on its bound {BOUNDS[name]}: "
-            "the window does not "
-            f"identify it; consider --fix {name} (hold the config's value)"
+            f"{country} {name} = {fit.params[name]:g} is on its bound {BOUNDS[name]}: the window "
+            f"{self.windows[country][0]}-{self.windows[country][1]} does not identify it"
             for country, fit in self.fits.items()
             for name, status in fit.status.items()
             if status == "at bound"
         ]
 
+    def check_identified(self) -> None:
+        """Refuse a fit with a parameter on a bound: its value says nothing about the data.
+
+        Raises
+        ------
+        ConfigError
+            Naming each parameter, with what to fix: hold it at the config's value (``--fix``)
+            or fit a longer window.
+        """
+        stuck = self.unidentified()
+        if stuck:
+            names = sorted(
+                {n for f in self.fits.values() for n, st in f.status.items() if st == "at bound"}
+            )
+            raise ConfigError(
+                "not identified: " + "; ".join(stuck),
+                path="--window",
+                value=sorted(set(self.windows.values()))[0],
+                hint=f"hold it at the config's value ({' '.join(f'--fix {n}' for n in names)}) "
+                "or fit over other years (--window START END); nothing was written",
+            )
+
     def to_yaml(self) -> str:
-        """:meth:`fragment` as YAML with a header saying where the numbers come from."""
+        """:meth:`fragment` as YAML with a header saying where the numbers come from.
+
+        Raises
+        ------
+        ConfigError
+            A parameter is on a bound (:meth:`check_identified`).
+        """
+        self.check_identified()
         windows = ", ".join(f"{c} {s}-{e}" for c, (s, e) in self.windows.items())
         header = [
             f"Calibrated by 'scenarios calibrate' by least squares in log MVA ({windows}).",
             f"convergence g0 is the rate in the base year {self.base_year}; normals are truncated "
             "to sensible bounds.",
-            *(f"WARNING: {w}" for w in self.warnings()),
         ]
         return "".join(f"# {line}\n" for line in header) + yaml.safe_dump(
             self.fragment(), sort_keys=False

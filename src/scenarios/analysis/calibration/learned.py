@@ -1,0 +1,241 @@
+"""Growth defaults from the rolling backtest: the method and window per country, and the growth
+uncertainty learned from the chosen method's out-of-sample errors.
+
+The rule (written by `scenarios backtest CONFIG --rolling` as growth_defaults.yaml):
+
+* **Method.** Among the growth a config writes as ``constant`` ``from_data`` a window (the last 5,
+  10, 15 or 20 years, or the whole record: the random walk with drift), a country takes the one
+  with its lowest mean MASE over horizons 1-10, when it has at least :data:`MIN_OWN_ORIGINS`
+  scored origins at horizon 10; otherwise (a short record, or a country outside the backtest
+  such as the rest of the world) the one with the lowest median MASE over all countries.
+* **Uncertainty.** The 10-year errors of that method, divided by each country's volatility (a robust sd
+  of its last 20 annual log growth rates) and pooled over all countries and origins, give 20 quantiles
+  (2.5 %, 7.5 %, ..., 97.5 %); a country's growth rate is its point plus its own volatility times
+  a quantile over 10 years, drawn with equal weights (``dist: choice``). The ensemble holds the
+  drawn rate over the horizon, so its level intervals at 10 years are the learned ones.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from scenarios.analysis.calibration.config_fit import observed_mva, spec_and_data
+from scenarios.analysis.calibration.rolling import (
+    CONSTANT_WINDOWS,
+    HORIZONS,
+    actuals,
+    volatility,
+)
+from scenarios.analysis.calibration.skill import RollingResult
+from scenarios.config.schema import Spec
+from scenarios.data import Dataset
+from scenarios.errors import DataError
+from scenarios.model.growth import observed_cagr
+
+CANDIDATES = ("random_walk", *CONSTANT_WINDOWS)
+MIN_OWN_ORIGINS = 10
+DRAW_LEVELS = (np.arange(20) + 0.5) / 20
+GUESSED_SD = 0.006
+"""The guessed growth uncertainty the learned one replaces: N(g, 0.6 %) on the rate (USA)."""
+Z_80, Z_90 = 1.2815515655446004, 1.6448536269514722
+
+
+@dataclass(frozen=True)
+class MethodChoice:
+    """One country's chosen method: name, window in years (None: whole record) and why."""
+
+    iso3: str
+    method: str
+    window: int | None
+    basis: str
+
+
+def choose_method(result: RollingResult, iso3: str, record: int | None = None) -> MethodChoice:
+    """The country's growth method by the rule of this module, among the windows that fit in a
+    ``record`` of that many years of growth (None: any)."""
+    feasible = [m for m in CANDIDATES if record is None or CONSTANT_WINDOWS.get(m, 0) <= record]
+    table = result.by_country[result.by_country["method"].isin(feasible)]
+    own = table[table["iso3"] == iso3]
+    long_enough = own[(own["horizon"] == HORIZONS) & (own["origins"] >= MIN_OWN_ORIGINS)]
+    if len(long_enough):
+        means = own.groupby("method")["mase"].mean()
+        basis = f"own record: lowest mean MASE over horizons 1-{HORIZONS}"
+    else:
+        means = result.skill.set_index("method").loc[feasible, "mase_median"]
+        means = means.groupby(level=0).mean()
+        basis = f"all countries: lowest median MASE over horizons 1-{HORIZONS}"
+    method = str(means.idxmin())
+    return MethodChoice(iso3, method, CONSTANT_WINDOWS.get(method), basis)
+
+
+def pooled_errors(result: RollingResult, method: str, horizon: int = HORIZONS) -> np.ndarray:
+    """Standardized out-of-sample errors (actual - forecast, over volatility) at ``horizon``,
+    every country and origin the method is scored on (:meth:`RollingResult.cells`)."""
+    s = result.scores[method]
+    h = horizon - 1
+    actual = actuals(result.panel.log)[:, :, h]
+    z = (actual - s.forecast[:, :, h]) / volatility(result.panel.log)
+    z = z[result.cells(method)[:, :, h]]
+    return z[np.isfinite(z)]
+
+
+def growth_draws(result: RollingResult, method: str, g_point: float, vol: float) -> list[float]:
+    """The 20 equally likely growth rates of a country with point ``g_point`` and volatility."""
+    if not np.isfinite(vol):
+        raise DataError(
+            "no volatility: fewer than 8 annual growth rates in the last 20 years",
+            hint="extend the country's data, or give its growth uncertainty by hand",
+        )
+    q = np.quantile(pooled_errors(result, method), DRAW_LEVELS)
+    return [round(float(v), 5) for v in np.expm1(np.log1p(g_point) + vol * q / HORIZONS)]
+
+
+def series_volatility(series: pd.Series) -> float:
+    """:func:`~.rolling.volatility` of an MVA series at its last year."""
+    return float(volatility(np.log(series.to_numpy(float))[None, :])[0, -1])
+
+
+def interval_coverage(result: RollingResult, method: str) -> pd.DataFrame:
+    """Coverage of the ensemble's growth-draw intervals against the guessed normal, by horizon.
+
+    ``learned``: at each origin, the 10-year standardized errors known by then (pooled over
+    countries) set the growth-rate draw, held over the horizon: the level interval at ``h`` is the
+    forecast plus ``h / 10`` times the learned 10-year error interval. ``guessed``: the rate drawn
+    from N(point, 0.6 %), the level interval ``forecast +- z 0.006 h`` (log).
+
+    Returns
+    -------
+    pandas.DataFrame
+        method, interval (learned | guessed), horizon, cells, coverage_80, coverage_90.
+    """
+    s, own = result.scores[method], result.cells(method)
+    actual = actuals(result.panel.log)
+    spread10 = s.quantiles[:, :, HORIZONS - 1, :] - s.forecast[:, :, HORIZONS - 1, None]
+    rows = []
+    for h in range(1, HORIZONS + 1):
+        cells = own[:, :, h - 1]
+        f, a = s.forecast[:, :, h - 1], actual[:, :, h - 1]
+        learned = f[..., None] + spread10 * h / HORIZONS
+        ok = cells & np.isfinite(learned).all(-1)
+        for name, (lo80, hi80, lo90, hi90), where in (
+            ("learned", (learned[..., i] for i in (1, 17, 0, 18)), ok),
+            ("guessed", _normal_bounds(f, GUESSED_SD * h), cells),
+        ):
+            inside80 = (lo80 <= a) & (a <= hi80)
+            inside90 = (lo90 <= a) & (a <= hi90)
+            rows.append(
+                {
+                    "method": method,
+                    "interval": name,
+                    "horizon": h,
+                    "cells": int(where.sum()),
+                    "coverage_80": float(inside80[where].mean()),
+                    "coverage_90": float(inside90[where].mean()),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def _normal_bounds(centre: np.ndarray, sd: float) -> tuple[np.ndarray, ...]:
+    return centre - Z_80 * sd, centre + Z_80 * sd, centre - Z_90 * sd, centre + Z_90 * sd
+
+
+@dataclass(frozen=True)
+class GrowthDefault:
+    """A country's default growth: the choice, its window, point rate, volatility and draws of
+    the sampled rate ``param`` (``g``, or ``g0`` of a convergence whose ``g_lr``/``tau`` stay)."""
+
+    choice: MethodChoice
+    window: tuple[int, int]
+    g: float
+    volatility: float
+    draws: list[float]
+    param: str = "g"
+    kept: dict[str, float] | None = None
+
+
+def growth_defaults(
+    result: RollingResult,
+    spec_or_name: Spec | str | Path,
+    *,
+    choose: bool = True,
+    dataset: Dataset | None = None,
+) -> dict[str, GrowthDefault]:
+    """Each country of a config: growth method and window by the backtest, its learned draws.
+
+    The window ends at the config's base year (default: the last observed year); the point rate
+    and volatility are read from the config's own data, as the engine reads them. A
+    ``convergence`` country keeps its component (no 20-year record to backtest it on: China's
+    MVA starts in 2004) with ``g0`` from the last 5 years and draws from the 5-year window's
+    errors. ``choose=False`` keeps every country's method and window and learns only the draws.
+    """
+    spec, dataset = spec_and_data(spec_or_name, dataset)
+    table = observed_mva(spec, dataset)
+    out = {}
+    for iso3, entry in spec.countries.items():
+        series = table[iso3].dropna().loc[: spec.base_year or table.index.max()]
+        end = int(series.index.max())
+        growth = entry.growth
+        if choose and growth.kind != "convergence":
+            choice = choose_method(result, iso3, record=len(series) - 1)
+            start = int(series.index.min()) if choice.window is None else end - choice.window
+        else:
+            window = growth.from_data.window if growth.from_data and not choose else None
+            start, end = window if window else (end - 5, end)
+            choice = MethodChoice(iso3, _method_of(start, end, series), end - start, _KEPT)
+        g = observed_cagr(series, (start, end), path=f"countries.{iso3}.growth.from_data.window")
+        vol = series_volatility(series.loc[:end])
+        kept = {"g_lr": growth.g_lr, "tau": growth.tau} if growth.kind == "convergence" else None
+        out[iso3] = GrowthDefault(
+            choice,
+            (start, end),
+            g,
+            vol,
+            growth_draws(result, choice.method, g, vol),
+            "g0" if kept else "g",
+            kept,
+        )
+    return out
+
+
+_KEPT = "the config's method and window kept; draws from the errors of that window"
+
+
+def _method_of(start: int, end: int, series: pd.Series) -> str:
+    """The scored method nearest a window: the whole record, or the closest window length."""
+    if start <= int(series.index.min()):
+        return "random_walk"
+    return min(CONSTANT_WINDOWS, key=lambda m: abs(CONSTANT_WINDOWS[m] - (end - start)))
+
+
+def defaults_yaml(defaults: dict[str, GrowthDefault], source: str) -> str:
+    """A config fragment (``countries`` growth and ``uncertainties``) with the rule in comments."""
+    lines = [
+        "# Growth defaults chosen by the rolling backtest "
+        "(scenarios.analysis.calibration.learned; rule in its docstring).",
+        f"# Data: {source}",
+        "countries:",
+    ]
+    for iso3, d in defaults.items():
+        growth = f"from_data: {{window: [{d.window[0]}, {d.window[1]}]}}"
+        if d.kept:
+            growth = (
+                f"kind: convergence, {growth}, g_lr: {d.kept['g_lr']:g}, tau: {d.kept['tau']:g}"
+            )
+        else:
+            growth = f"kind: constant, {growth}"
+        lines += [
+            f"  # {d.choice.method} ({d.choice.basis}); CAGR {d.window[0]}-{d.window[1]} "
+            f"= {d.g:.4%}, volatility {d.volatility:.4f}",
+            f"  {iso3}:",
+            f"    growth: {{{growth}}}",
+        ]
+    lines.append("uncertainties:")
+    for iso3, d in defaults.items():
+        values = ", ".join(f"{v:.5f}" for v in d.draws)
+        lines.append(f"  countries.{iso3}.growth.{d.param}: {{dist: choice, values: [{values}]}}")
+    return "\n".join(lines) + "\n"
