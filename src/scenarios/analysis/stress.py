@@ -10,28 +10,22 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import xarray as xr
 from scipy import optimize, stats
 
-from scenarios.analysis import blockwise
 from scenarios.analysis.claims import (
     Claim,
     ClaimFile,
     Condition,
-    future_metric,
     load_claims,
-    metric_argument_problems,
     past_metric,
-    policy_effect,
     resolve_claim_path,
     wilson_interval,
 )
 from scenarios.analysis.discovery import Box, find_box
-from scenarios.analysis.runs import draw_samples, load_config, uncertainties_of
+from scenarios.analysis.evaluator import Evaluator, claim_outcome
 from scenarios.config.checks import check_option, check_seed
-from scenarios.config.load import PACKAGED_CONFIGS, available_configs
 from scenarios.data import Dataset, load_dataset
-from scenarios.errors import ConfigError, ScenariosError, in_file
+from scenarios.errors import ScenariosError, in_file
 
 GRID_POINTS = 41
 
@@ -108,106 +102,6 @@ class ClaimResult:
         return text
 
 
-def _scenario_path(name: str, claim_file: Path) -> Path | str:
-    for folder in (claim_file.parent, claim_file.parent.parent):
-        candidate = folder / f"{name}.yaml"
-        if candidate.exists():
-            return candidate
-    if (PACKAGED_CONFIGS / f"{name}.yaml").is_file():
-        return name
-    raise ConfigError(
-        f"scenario {name!r} not found",
-        file=str(claim_file),
-        path="scenario",
-        value=name,
-        hint=f"shipped scenarios: {', '.join(available_configs())}",
-    )
-
-
-class Evaluator:
-    """Evaluates one future claim's metric for a parameter matrix (scenario and reference runs,
-    a block of rows at a time: :func:`scenarios.analysis.blockwise.evaluate`)."""
-
-    def __init__(self, claim: Claim, claim_file: Path, dataset: Dataset) -> None:
-        self.claim = claim
-        self.file = str(_scenario_path(claim.scenario, claim_file))
-        self.spec = load_config(self.file)
-        self.dists = uncertainties_of(self.spec, None)
-        columns = list(self.dists)  # the columns of every matrix drawn or built from dists
-        reference = claim.metric.reference
-        try:
-            self.main = blockwise.Side.of(self.spec, dataset, columns)
-            self.reference = None
-            if reference:  # run with the scenario's seed: the same shocks, as in api.run
-                spec = load_config(_scenario_path(reference, claim_file))
-                self.reference = blockwise.Side.of(
-                    spec.model_copy(update={"seed": self.spec.seed}), dataset, columns
-                )
-        except ScenariosError as exc:
-            raise in_file(exc, self.file) from None
-        self.years = self.main.inputs.years
-        inputs = self.main.inputs
-        problems = metric_argument_problems(
-            claim,
-            {
-                "country": list(inputs.countries),
-                "year": list(self.years),
-                "program": list(self.spec.programs),
-            },
-            str(claim_file),
-        )
-        if problems:
-            raise ConfigError(
-                "the claim's metric asks for values its scenario does not have", problems=problems
-            )
-
-    def _reduce(self, years: np.ndarray | None) -> blockwise.Reduce:
-        metric = self.claim.metric
-
-        def one(results: xr.Dataset, base: xr.Dataset | None, year: int | None) -> np.ndarray:
-            values = future_metric(results, metric, year)
-            if base is not None:
-                values = policy_effect(values, future_metric(base, metric, year), metric.change)
-            return values
-
-        def reduce(results: xr.Dataset, base: xr.Dataset | None) -> dict[str, np.ndarray]:
-            if years is None:
-                return {"values": one(results, base, None)}
-            return {
-                "values": np.stack(
-                    np.broadcast_arrays(*[one(results, base, int(y)) for y in years]), axis=1
-                )
-            }
-
-        return reduce
-
-    def __call__(self, samples: pd.DataFrame, years: np.ndarray | None = None) -> np.ndarray:
-        """The metric per sample, shape (n,); with ``years``, in each of them, shape (n, len(years))."""
-        try:
-            return blockwise.evaluate(self.main, self.reference, samples, self._reduce(years))[
-                "values"
-            ]
-        except ScenariosError as exc:
-            raise in_file(exc, self.file) from None
-
-    def years_until(self, year: int) -> np.ndarray:
-        """The result years up to ``year`` (the span of a ``by_year`` claim)."""
-        return self.years[self.years <= year]
-
-    def draw(self, n: int, seed: int) -> pd.DataFrame:
-        return draw_samples(self.spec, n, seed=seed)
-
-
-def _holds(
-    claim: Claim, evaluator: Evaluator, samples: pd.DataFrame
-) -> tuple[np.ndarray, np.ndarray]:
-    if not claim.metric.by_year:
-        values = evaluator(samples)
-        return values, claim.holds_if.holds(values)
-    yearly = evaluator(samples, evaluator.years_until(claim.metric.year))
-    return yearly[:, -1], claim.holds_if.holds(yearly).any(axis=1)
-
-
 def sample_until(
     claim: Claim, evaluator: Evaluator, *, n: int, seed: int, ci_width: float, max_samples: int
 ) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
@@ -216,7 +110,7 @@ def sample_until(
     batch = 0
     while True:
         samples = evaluator.draw(n, seed + batch)
-        v, h = _holds(claim, evaluator, samples)
+        v, h = claim_outcome(claim, evaluator, samples)
         frames.append(samples)
         values.append(v)
         holds.append(h)
@@ -328,15 +222,17 @@ def stress_claim(
     ci_width: float = 0.05,
     max_samples: int = 8000,
     n_breakeven: int = 3,
+    overrides: list[str] | None = None,
 ) -> ClaimResult:
-    """Stress-test one claim (past claims: a recomputation from the data)."""
+    """Stress-test one claim (past claims: a recomputation from the data); ``overrides`` change
+    a future claim's world as ``--set`` does (:class:`ClaimWorld`)."""
     if claim.scenario is None:
         try:
             value = past_metric(dataset, claim.metric)
         except ScenariosError as exc:
             raise in_file(exc, str(claim_file)) from None
         return ClaimResult(claim, np.array([value]), claim.holds_if.holds(np.array([value])))
-    evaluator = Evaluator(claim, claim_file, dataset)
+    evaluator = Evaluator(claim, claim_file, dataset, overrides)
     matrix, values, holds = sample_until(
         claim, evaluator, n=samples, seed=seed, ci_width=ci_width, max_samples=max_samples
     )
@@ -362,8 +258,13 @@ def stress(
     ci_width: float = 0.05,
     max_samples: int = 8000,
     dataset: Dataset | None = None,
+    overrides: list[str] | None = None,
 ) -> list[ClaimResult]:
     """Stress-test every claim in a claim file.
+
+    ``overrides`` (``dotted.path=value``) change each future claim's scenario as ``--set``
+    does: a policy lever the scenario alone, any other key its reference too; a sampled key is
+    held at the value.
 
     Example
     -------
@@ -379,7 +280,14 @@ def stress(
     dataset = dataset or load_dataset()
     return [
         stress_claim(
-            c, path, dataset, samples=samples, seed=seed, ci_width=ci_width, max_samples=max_samples
+            c,
+            path,
+            dataset,
+            samples=samples,
+            seed=seed,
+            ci_width=ci_width,
+            max_samples=max_samples,
+            overrides=overrides,
         )
         for c in claim_file.claims
     ]

@@ -1,0 +1,539 @@
+"""What would it take: the value of a policy lever at which a claim holds with probability at
+least p over its scenario's uncertainty ensemble, and in the point run.
+
+Every lever value runs on the same draws of the uncertain parameters (common random numbers), so
+the probability moves only with the lever: where the model is monotone in the lever, so is the
+probability. A coarse grid over the range brackets each answer; a larger ensemble (``refine`` x
+``samples`` futures) then bisects the bracket, so the answer's probability and its interval come
+from more futures than the scan. Nothing is extrapolated past the range: when no value in it
+makes the claim hold, the answer says so with the best probability reached and where.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from scenarios.analysis.claims import Claim, load_claims, resolve_claim_path, wilson_interval
+from scenarios.analysis.evaluator import (
+    ClaimWorld,
+    Evaluator,
+    claim_outcome,
+    held_keys,
+    scenario_path,
+)
+from scenarios.analysis.levers import Lever, lever_of, setting_text
+from scenarios.analysis.runs import load_config
+from scenarios.config.checks import check_option, check_seed, check_spec
+from scenarios.config.load import (
+    deep_merge,
+    load_raw,
+    resolve_config_path,
+    shared_overrides,
+    validate,
+)
+from scenarios.config.schema import Spec
+from scenarios.data import Dataset, load_dataset
+from scenarios.errors import ConfigError
+
+BISECTION_STEPS = (
+    12  # the bracket (a grid step) shrinks 4096-fold: far below any reading's precision
+)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One answer: for a target probability (``target``), or for the point run (``target`` None).
+
+    ``value`` is the lever value found (None when nothing in the range makes the claim hold);
+    ``probability`` and its 95 % Wilson interval are at ``value``, or at ``best_value``, where
+    the range comes closest, when nothing is found. For the point run they are 1 or 0.
+    """
+
+    target: float | None
+    found: bool
+    value: float | None
+    probability: float
+    ci_low: float
+    ci_high: float
+    n: int
+    best_value: float
+    at_bound: bool = False  # the claim already holds at the range's first value
+
+    @property
+    def kind(self) -> str:
+        return "point" if self.target is None else "ensemble"
+
+
+@dataclass
+class Solution:
+    """What :func:`solve` learned about one claim and one or two levers."""
+
+    claim: Claim
+    claim_file: Path
+    levers: list[Lever]
+    direction: str  # "smallest" or "largest" value of the (first) lever
+    answers: list[Answer]
+    curve: pd.DataFrame  # every evaluated value: lever value(s), probability, interval, n, point
+    samples: int
+    refine_samples: int
+    seed: int
+    seconds: float
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def lever(self) -> Lever:
+        return self.levers[0]
+
+    def table(self) -> pd.DataFrame:
+        """solve.csv: one row per answer."""
+        rows = [
+            {
+                "claim": self.claim.id,
+                "lever": self.lever.path,
+                "kind": a.kind,
+                "target": a.target,
+                "direction": self.direction,
+                "value": a.value,
+                "probability": a.probability,
+                "ci_low": a.ci_low,
+                "ci_high": a.ci_high,
+                "n": a.n,
+                "found": a.found,
+                "best_value": a.best_value,
+                "range_low": self.lever.low,
+                "range_high": self.lever.high,
+                "units": self.lever.units,
+                "seconds": round(self.seconds, 2),
+            }
+            for a in self.answers
+        ]
+        return pd.DataFrame(rows)
+
+    def sentences(self) -> list[str]:
+        """Each answer as a line a reader can quote."""
+        return [describe_answer(self, a) for a in self.answers]
+
+
+def _number(lever: Lever, value: float) -> str:
+    return f"{round(value):,}" if lever.integer or abs(value) >= 100 else f"{value:.4g}"
+
+
+def describe_answer(solution: Solution, answer: Answer) -> str:
+    """ "the smallest ... at which ... holds with P >= 0.9: 4,210 (P = 0.90 [0.89-0.91])", or the
+    plain statement that nothing in the range does."""
+    lever, claim = solution.lever, solution.claim
+    units = f" {lever.units}" if lever.units else ""
+    span = f"[{_number(lever, lever.low)}, {_number(lever, lever.high)}]{units}"
+    if answer.target is None:
+        if not answer.found:
+            return (
+                f"point run: no {lever.label} in {span} makes {claim.id} hold "
+                f"(not even at {_number(lever, answer.best_value)})"
+            )
+        where = " (the range's first value)" if answer.at_bound else ""
+        return (
+            f"point run: {claim.id} holds from {lever.label} = "
+            f"{_number(lever, answer.value)}{units}{where} ({solution.direction} value)"
+        )
+    interval = f"[{answer.ci_low:.2f}-{answer.ci_high:.2f}]"
+    if not answer.found:
+        return (
+            f"P >= {answer.target:g}: no {lever.label} in {span} makes {claim.id} hold with "
+            f"that probability; the most it reaches is P = {answer.probability:.2f} {interval} "
+            f"at {_number(lever, answer.best_value)}{units}"
+        )
+    where = " (already at the range's first value)" if answer.at_bound else ""
+    return (
+        f"P >= {answer.target:g}: the {solution.direction} {lever.label} is "
+        f"{_number(lever, answer.value)}{units}{where}: P = {answer.probability:.2f} {interval} "
+        f"over {answer.n:,} futures"
+    )
+
+
+class LeverWorlds:
+    """The claim's world at any setting of the levers: the configs are read once; each setting
+    is applied as ``--set`` would (:class:`scenarios.analysis.evaluator.ClaimWorld`)."""
+
+    def __init__(self, claim: Claim, claim_file: Path, dataset: Dataset | None = None) -> None:
+        self.claim, self.claim_file = claim, claim_file
+        self.file = str(scenario_path(claim.scenario or "", claim_file))
+        self.raw = load_raw(resolve_config_path(self.file))
+        self.spec = load_config(self.file)
+        self.dataset = dataset or load_dataset(self.spec.data.path)
+        self.reference_raw: dict[str, Any] | None = None
+        self.reference: Spec | None = None
+        if claim.metric.reference:
+            where = resolve_config_path(scenario_path(claim.metric.reference, claim_file))
+            self.reference_raw = load_raw(where)
+            self.reference = load_config(where)
+        self._cache: dict[tuple, tuple[Evaluator, Evaluator]] = {}
+        self._points: dict[tuple, bool] = {}
+
+    def evaluators(self, setting: dict[str, float]) -> tuple[Evaluator, Evaluator]:
+        """(ensemble, point run) evaluators of the claim at ``setting`` (lever path -> value)."""
+        key = tuple(sorted(setting.items()))
+        if key not in self._cache:
+            world = self.world(setting)
+            ensemble = Evaluator(self.claim, self.claim_file, self.dataset, world=world)
+            point = Evaluator(self.claim, self.claim_file, self.dataset, world=world, point=True)
+            self._cache[key] = (ensemble, point)
+        return self._cache[key]
+
+    def point_holds(self, setting: dict[str, float]) -> bool:
+        """Whether the claim holds in the point run at ``setting``."""
+        key = tuple(sorted(setting.items()))
+        if key not in self._points:
+            _, point = self.evaluators(setting)
+            one = pd.DataFrame(index=range(1))
+            self._points[key] = bool(claim_outcome(self.claim, point, one)[1][0])
+        return self._points[key]
+
+    def world(self, setting: dict[str, float]) -> ClaimWorld:
+        """The claim's scenario and reference with the levers at ``setting``."""
+        texts = [setting_text(path, value) for path, value in setting.items()]
+        spec = self._apply(self.raw, setting, self.file, texts)
+        reference = None
+        if self.reference_raw is not None and self.reference is not None:
+            shared = shared_overrides(texts, self.spec, self.reference)
+            both = {p: v for p, v in setting.items() if setting_text(p, v) in shared}
+            reference = self._apply(self.reference_raw, both, self.file, texts)
+        return ClaimWorld(self.file, spec, reference, held_keys(spec, texts))
+
+    @staticmethod
+    def _apply(raw: dict[str, Any], setting: dict[str, float], file: str, texts: list[str]) -> Spec:
+        data = raw
+        for path, value in setting.items():
+            data = deep_merge(data, _tree(path, value))
+        spec = validate(data, file=file, overrides=texts)
+        check_spec(spec, file=file)
+        return spec
+
+
+def _tree(path: str, value: Any) -> dict[str, Any]:
+    for key in reversed(path.split(".")):
+        value = {key: value}
+    return value
+
+
+@dataclass
+class _Scan:
+    """Outcomes of the claim at lever values on one parameter matrix (common random numbers)."""
+
+    worlds: LeverWorlds
+    matrix: pd.DataFrame
+    fixed: dict[str, float] = field(default_factory=dict)  # the other lever's value, if any
+    holds: dict[float, np.ndarray] = field(default_factory=dict)
+
+    def outcome(self, path: str, value: float) -> np.ndarray:
+        if value not in self.holds:
+            ensemble, _ = self.worlds.evaluators({**self.fixed, path: value})
+            self.holds[value] = claim_outcome(self.worlds.claim, ensemble, self.matrix)[1]
+        return self.holds[value]
+
+    def probability(self, path: str, value: float) -> float:
+        return float(self.outcome(path, value).mean())
+
+
+def point_holds(worlds: LeverWorlds, setting: dict[str, float]) -> bool:
+    """Whether the claim holds in the point run at ``setting``."""
+    return worlds.point_holds(setting)
+
+
+def _bisect(holds, fails_at: float, holds_at: float, lever: Lever) -> float:
+    """The value next to ``fails_at`` from which ``holds`` is true, between the two."""
+    for _ in range(BISECTION_STEPS):
+        if lever.integer and abs(holds_at - fails_at) <= 1:
+            break
+        middle = 0.5 * (fails_at + holds_at)
+        middle = float(round(middle)) if lever.integer else middle
+        if holds(middle):
+            holds_at = middle
+        else:
+            fails_at = middle
+    return holds_at
+
+
+def _ordered(grid: np.ndarray, direction: str) -> np.ndarray:
+    return grid if direction == "smallest" else grid[::-1]
+
+
+def _direction(probabilities: np.ndarray, points: np.ndarray) -> str:
+    """``smallest`` when the claim holds more often as the lever rises, else ``largest``."""
+    for series in (probabilities, points.astype(float)):
+        if series[-1] != series[0]:
+            return "smallest" if series[-1] > series[0] else "largest"
+    half = len(probabilities) // 2
+    rising = probabilities[half:].mean() >= probabilities[:half].mean()
+    return "smallest" if rising else "largest"
+
+
+def _solve_target(
+    target: float, lever: Lever, grid: np.ndarray, coarse: _Scan, fine: _Scan, direction: str
+) -> Answer:
+    order = _ordered(grid, direction)
+    p = np.array([coarse.probability(lever.path, v) for v in order])
+    reached = np.flatnonzero(p >= target)
+    if len(reached) == 0:
+        best = order[int(np.argmax(p))]
+        return _answer(target, False, None, fine, lever, best)
+    i = int(reached[0])
+    if i == 0:
+        return _answer(target, True, order[0], fine, lever, order[0], at_bound=True)
+    hold, fail = i, i - 1
+    # the larger ensemble may put the crossing a grid step away: move the bracket until it holds
+    while hold < len(order) and fine.probability(lever.path, order[hold]) < target:
+        hold += 1
+    while fail > 0 and fine.probability(lever.path, order[fail]) >= target:
+        fail -= 1
+    if hold == len(order):
+        best = max(order, key=lambda v: fine.probability(lever.path, v))
+        return _answer(target, False, None, fine, lever, best)
+    if fail == 0 and fine.probability(lever.path, order[0]) >= target:
+        return _answer(target, True, order[0], fine, lever, order[0], at_bound=True)
+    value = _bisect(
+        lambda v: fine.probability(lever.path, v) >= target, order[fail], order[hold], lever
+    )
+    return _answer(target, True, value, fine, lever, value)
+
+
+def _answer(
+    target: float,
+    found: bool,
+    value: float | None,
+    scan: _Scan,
+    lever: Lever,
+    best: float,
+    *,
+    at_bound: bool = False,
+) -> Answer:
+    holds = scan.outcome(lever.path, best)
+    low, high = wilson_interval(int(holds.sum()), len(holds))
+    return Answer(target, found, value, float(holds.mean()), low, high, len(holds), best, at_bound)
+
+
+def _solve_point(lever: Lever, grid: np.ndarray, worlds: LeverWorlds, direction: str) -> Answer:
+    order = _ordered(grid, direction)
+    outcome = np.array([point_holds(worlds, {lever.path: v}) for v in order])
+    reached = np.flatnonzero(outcome)
+    if len(reached) == 0:
+        return Answer(None, False, None, 0.0, 0.0, 0.0, 1, order[-1])
+    i = int(reached[0])
+    value = (
+        order[0]
+        if i == 0
+        else _bisect(lambda v: point_holds(worlds, {lever.path: v}), order[i - 1], order[i], lever)
+    )
+    return Answer(None, True, value, 1.0, 1.0, 1.0, 1, value, at_bound=i == 0)
+
+
+def monotone_warning(lever: Lever, values: np.ndarray, probabilities: np.ndarray) -> list[str]:
+    """A warning when the probability (on common random numbers) both rises and falls."""
+    steps = np.diff(probabilities)
+    if (steps > 0).any() and (steps < 0).any():
+        k = int(np.argmax(-steps if probabilities[-1] >= probabilities[0] else steps))
+        return [
+            f"the probability is not monotone in {lever.path}: it goes from "
+            f"{probabilities[k]:.3f} at {values[k]:.4g} to {probabilities[k + 1]:.3f} at "
+            f"{values[k + 1]:.4g}; each answer is the first crossing in the solving direction"
+        ]
+    return []
+
+
+def _curve(lever: Lever, scan: _Scan, worlds: LeverWorlds, grid: np.ndarray) -> pd.DataFrame:
+    rows = []
+    for value in sorted(scan.holds):
+        holds = scan.holds[value]
+        low, high = wilson_interval(int(holds.sum()), len(holds))
+        rows.append(
+            {
+                lever.path: value,
+                "probability": float(holds.mean()),
+                "ci_low": low,
+                "ci_high": high,
+                "n": len(holds),
+                "point_holds": point_holds(worlds, {lever.path: value}),
+                "grid": bool(np.isin(value, grid)),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def select_claim(claim_file: Path, claim_id: str) -> Claim:
+    """The claim ``claim_id`` of a claim file: one with a scenario for a lever to move."""
+    claims = load_claims(claim_file).claims
+    ids = [c.id for c in claims]
+    if claim_id not in ids:
+        raise ConfigError(
+            "no claim with this id in the claim file",
+            file=str(claim_file),
+            path="--claim",
+            value=claim_id,
+            hint=f"claims in this file: {', '.join(ids)}",
+        )
+    claim = next(c for c in claims if c.id == claim_id)
+    if claim.scenario is None:
+        raise ConfigError(
+            "this claim is about the observed data: no policy lever moves it",
+            file=str(claim_file),
+            path=f"claims[{claim_id}].scenario",
+            hint="solve a claim with a scenario: "
+            + ", ".join(c.id for c in claims if c.scenario is not None),
+        )
+    return claim
+
+
+def check_arguments(
+    levers: list[str],
+    probabilities: list[float] | tuple[float, ...],
+    ranges: list[tuple[float, float]] | None,
+    samples: int,
+    grid: int,
+    seed: int,
+) -> None:
+    """Refuse bad solver options before anything runs."""
+    if len(levers) not in (1, 2):
+        raise ConfigError(
+            f"solve takes one or two levers, not {len(levers)}",
+            path="--lever",
+            value=levers,
+            hint="one lever gives the value at which the claim holds; two give a grid",
+        )
+    if ranges is not None and len(ranges) != len(levers):
+        raise ConfigError(
+            f"{len(ranges)} ranges for {len(levers)} levers",
+            path="--range",
+            value=[list(r) for r in ranges],
+            hint="give one --range LOW HIGH per --lever, in the same order, or none",
+        )
+    for p in probabilities:
+        check_option(p, "--probability", minimum=0, maximum=1, integer=False, above=True)
+    check_option(samples, "--samples", minimum=1)
+    check_option(grid, "--grid", minimum=3)
+    check_seed(seed)
+
+
+def prepare(
+    claim_file: str | Path,
+    claim_id: str,
+    levers: list[str],
+    ranges: list[tuple[float, float]] | None,
+    dataset: Dataset | None,
+) -> tuple[Claim, Path, LeverWorlds, list[Lever]]:
+    """The claim, its file, its world at any lever setting, and the levers."""
+    path = resolve_claim_path(claim_file)
+    claim = select_claim(path, claim_id)
+    worlds = LeverWorlds(claim, path, dataset)
+    chosen = [
+        lever_of(
+            worlds.spec,
+            worlds.file,
+            lever,
+            None if ranges is None else ranges[i],
+            i,
+            worlds.reference,
+        )
+        for i, lever in enumerate(levers)
+    ]
+    if len(chosen) == 2 and chosen[0].path == chosen[1].path:
+        raise ConfigError("the two levers are the same", path="--lever", value=levers)
+    return claim, path, worlds, chosen
+
+
+def solve(
+    claim_file: str | Path,
+    claim_id: str,
+    lever: str,
+    *,
+    probabilities: list[float] | tuple[float, ...] = (0.5, 0.9),
+    bounds: tuple[float, float] | None = None,
+    samples: int = 1000,
+    refine: int = 4,
+    grid: int = 17,
+    seed: int = 0,
+    dataset: Dataset | None = None,
+) -> Solution:
+    """The value of a policy lever at which a claim holds with probability at least each of
+    ``probabilities``, and the value at which it holds in the point run.
+
+    Parameters
+    ----------
+    claim_file
+        A claim file or a shipped claim file's name (``itif_full45``).
+    claim_id
+        The claim's ``id`` in that file (a claim with a scenario).
+    lever
+        A dotted config path of the claim's scenario (a ``--set`` path).
+    probabilities
+        Target probabilities, each in (0, 1].
+    bounds
+        (low, high) to search; default 0 to ten times the scenario's value (a year: the
+        history's start to the horizon).
+    samples, refine
+        Futures of the scan; the ensemble that bisects each bracket has ``refine`` times more.
+    grid
+        Lever values on the scan.
+    seed
+        Seed of the draws, common to every lever value.
+
+    Returns
+    -------
+    Solution
+        ``answers`` (one per target, then the point run), ``curve`` (every value run),
+        ``table()`` (solve.csv) and ``sentences()``.
+
+    Raises
+    ------
+    ConfigError
+        Unknown claim id or lever (the hint lists valid ones), a claim about the data, a bad
+        range, probability or sample size.
+
+    Example
+    -------
+    >>> s = solve("itif_full45", "full45_completes_network",
+    ...           "programs.manufacturing_usa.new_institute_budget.total",
+    ...           bounds=(0, 10000))                                 # doctest: +SKIP
+    >>> print(s.sentences()[-1])                                     # doctest: +SKIP
+    """
+    started = time.perf_counter()
+    check_arguments(
+        [lever], probabilities, None if bounds is None else [bounds], samples, grid, seed
+    )
+    check_option(refine, "--refine", minimum=1)
+    claim, path, worlds, (chosen,) = prepare(
+        claim_file, claim_id, [lever], None if bounds is None else [bounds], dataset
+    )
+    base = Evaluator(claim, path, worlds.dataset, world=worlds.world({}))
+    coarse = _Scan(worlds, base.draw(samples, seed))
+    fine = _Scan(worlds, base.draw(samples * refine, seed))
+    values = chosen.grid(grid)
+    scanned = np.array([coarse.probability(chosen.path, v) for v in values])
+    points = np.array([point_holds(worlds, {chosen.path: v}) for v in values])
+    direction = _direction(scanned, points)
+    answers = [_solve_target(p, chosen, values, coarse, fine, direction) for p in probabilities]
+    answers.append(_solve_point(chosen, values, worlds, direction))
+    curve = pd.concat(
+        [
+            _curve(chosen, coarse, worlds, values).assign(ensemble="scan"),
+            _curve(chosen, fine, worlds, values).assign(ensemble="refine"),
+        ],
+        ignore_index=True,
+    )
+    return Solution(
+        claim,
+        path,
+        [chosen],
+        direction,
+        answers,
+        curve,
+        samples,
+        samples * refine,
+        seed,
+        time.perf_counter() - started,
+        chosen.notes + monotone_warning(chosen, values, scanned),
+    )
