@@ -516,3 +516,43 @@ def write_audit_report(
         ]
     )
     return _write(path, _page(title, body))
+
+
+def write_solve_report(
+    path: Path | str,
+    *,
+    claim,
+    levers: Sequence,
+    sentences: Sequence[str],
+    notes: Sequence[str],
+    table: pd.DataFrame,
+    curve: pd.DataFrame,
+    plots: Mapping[str, Path],
+) -> Path:
+    """Write one self-contained page with what it would take for a claim to hold: the answers,
+    the levers, the table of solve.csv, the plot and every lever value run."""
+    title = f"What would it take: {claim.id}"
+    lever_rows = "".join(
+        f"<li><code>{_e(lever.path)}</code>: {_e(lever.label)}"
+        f"{f' ({_e(lever.units)})' if lever.units else ''}, searched over "
+        f"{lever.low:,.6g} to {lever.high:,.6g}; the scenario's value {lever.start:,.6g}</li>"
+        for lever in levers
+    )
+    body = "\n".join(
+        [
+            f"<h1>{_e(title)}</h1>",
+            f'<p class="lead">{_e(claim.text)} <small>({_e(claim.source)})</small></p>',
+            "<h2>Answers</h2><ul>" + "".join(f"<li>{_e(s)}</li>" for s in sentences) + "</ul>",
+            "<h2>Levers</h2><ul>"
+            + lever_rows
+            + "".join(f"<li>{_e(n)}</li>" for n in notes)
+            + "</ul>",
+            "<h2>Plot</h2>",
+            _figures(plots, {}),
+            "<h2>solve.csv</h2>",
+            _frame_table(table),
+            "<h2>Every lever value run</h2>",
+            _frame_table(curve),
+        ]
+    )
+    return _write(path, _page(title, body))
