@@ -132,7 +132,27 @@ def lever_of(
             f"{path} is not a key in which {spec.name} differs from {reference.name}: as with "
             f"--set, it changes {reference.name} too (one world)"
         )
-    return Lever(path, float(low), float(high), integer, value, label.label, label.units, notes)
+    return Lever(
+        path,
+        float(low),
+        float(high),
+        integer,
+        value,
+        label.label,
+        _units(spec, path, label.units),
+        notes,
+    )
+
+
+def _units(spec: Spec, path: str, units: str) -> str:
+    """The registry's units, with the prices of a budget appropriated in one year's dollars."""
+    parent = path.rsplit(".", 1)[0]
+    budget = spec.model_dump()
+    for key in parent.split("."):
+        budget = budget.get(key) if isinstance(budget, dict) else None
+    if isinstance(budget, dict) and budget.get("dollar_year") and units.endswith("nominal"):
+        return units.replace("nominal", f"{budget['dollar_year']} prices")
+    return units
 
 
 def setting_text(path: str, value: float) -> str:

@@ -143,10 +143,15 @@ def describe_answer(solution: Solution, answer: Answer) -> str:
         )
     interval = f"[{answer.ci_low:.2f}-{answer.ci_high:.2f}]"
     if not answer.found:
+        where = (
+            "at every value run"
+            if answer.probability == 0
+            else f"at {_number(lever, answer.best_value)}{units}"
+        )
         return (
             f"P >= {answer.target:g}: no {lever.label} in {span} makes {claim.id} hold with "
             f"that probability; the most it reaches is P = {answer.probability:.2f} {interval} "
-            f"at {_number(lever, answer.best_value)}{units}"
+            f"{where}"
         )
     where = " (already at the range's first value)" if answer.at_bound else ""
     return (

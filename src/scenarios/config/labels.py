@@ -53,6 +53,10 @@ PARAMETERS: dict[str, tuple[str, str]] = {
         "{program}: annual budget for new institutes",
         "USD million a year, nominal",
     ),
+    "programs.*.new_institute_budget.institutes_per_year": (
+        "{program}: pace of new institutes",
+        "institutes a year",
+    ),
     "programs.*.new_institute_budget.scale": ("{program}: budget for new institutes, scale", "x"),
     "programs.*.new_institute_budget.start": ("{program}: first budget year", "year"),
     "programs.*.new_institute_budget.end": ("{program}: last budget year", "year"),
