@@ -39,10 +39,12 @@ class Lever:
 
 
 def numeric_leaves(tree: Any, prefix: str = "") -> dict[str, float]:
-    """Dotted path -> value of every number in a nested mapping (lists and booleans left out)."""
-    if isinstance(tree, dict):
+    """Dotted path -> value of every number in a nested mapping (a list element by its index;
+    booleans left out)."""
+    if isinstance(tree, dict | list):
+        items = tree.items() if isinstance(tree, dict) else enumerate(tree)
         out: dict[str, float] = {}
-        for key, value in tree.items():
+        for key, value in items:
             out.update(numeric_leaves(value, f"{prefix}{key}."))
         return out
     if isinstance(tree, int | float) and not isinstance(tree, bool):
@@ -146,10 +148,12 @@ def lever_of(
 
 def _units(spec: Spec, path: str, units: str) -> str:
     """The registry's units, with the prices of a budget appropriated in one year's dollars."""
-    parent = path.rsplit(".", 1)[0]
-    budget = spec.model_dump()
-    for key in parent.split("."):
-        budget = budget.get(key) if isinstance(budget, dict) else None
+    budget: Any = spec.model_dump()
+    for key in path.split(".")[:-1]:
+        if isinstance(budget, list) and key.isdigit():
+            budget = budget[int(key)]
+        else:
+            budget = budget.get(key) if isinstance(budget, dict) else None
     if isinstance(budget, dict) and budget.get("dollar_year") and units.endswith("nominal"):
         return units.replace("nominal", f"{budget['dollar_year']} prices")
     return units

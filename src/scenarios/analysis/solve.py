@@ -12,6 +12,7 @@ makes the claim hold, the answer says so with the best probability reached and w
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,9 +32,9 @@ from scenarios.analysis.levers import Lever, lever_of, setting_text
 from scenarios.analysis.runs import load_config
 from scenarios.config.checks import check_option, check_seed, check_spec
 from scenarios.config.load import (
-    deep_merge,
     load_raw,
     resolve_config_path,
+    set_path,
     shared_overrides,
     validate,
 )
@@ -53,6 +54,8 @@ class Answer:
     ``value`` is the lever value found (None when nothing in the range makes the claim hold);
     ``probability`` and its 95 % Wilson interval are at ``value``, or at ``best_value``, where
     the range comes closest, when nothing is found. For the point run they are 1 or 0.
+    ``value_maybe`` and ``value_sure`` bound the answer for sampling error: the values from which
+    the target lies inside the interval, and from which the interval lies wholly above it.
     """
 
     target: float | None
@@ -64,6 +67,8 @@ class Answer:
     n: int
     best_value: float
     at_bound: bool = False  # the claim already holds at the range's first value
+    value_maybe: float | None = None  # from here the target is inside the 95 % interval
+    value_sure: float | None = None  # from here the whole 95 % interval is above the target
 
     @property
     def kind(self) -> str:
@@ -105,6 +110,8 @@ class Solution:
                 "ci_high": a.ci_high,
                 "n": a.n,
                 "found": a.found,
+                "value_maybe": a.value_maybe,
+                "value_sure": a.value_sure,
                 "best_value": a.best_value,
                 "range_low": self.lever.low,
                 "range_high": self.lever.high,
@@ -154,10 +161,15 @@ def describe_answer(solution: Solution, answer: Answer) -> str:
             f"{where}"
         )
     where = " (already at the range's first value)" if answer.at_bound else ""
+    sure = (
+        f"; the whole interval is above {answer.target:g} from {_number(lever, answer.value_sure)}"
+        if answer.value_sure is not None and answer.value_sure != answer.value
+        else ""
+    )
     return (
         f"P >= {answer.target:g}: the {solution.direction} {lever.label} is "
         f"{_number(lever, answer.value)}{units}{where}: P = {answer.probability:.2f} {interval} "
-        f"over {answer.n:,} futures"
+        f"over {answer.n:,} futures{sure}"
     )
 
 
@@ -214,16 +226,10 @@ class LeverWorlds:
     def _apply(raw: dict[str, Any], setting: dict[str, float], file: str, texts: list[str]) -> Spec:
         data = raw
         for path, value in setting.items():
-            data = deep_merge(data, _tree(path, value))
+            data = set_path(data, path.split("."), value)
         spec = validate(data, file=file, overrides=texts)
         check_spec(spec, file=file)
         return spec
-
-
-def _tree(path: str, value: Any) -> dict[str, Any]:
-    for key in reversed(path.split(".")):
-        value = {key: value}
-    return value
 
 
 @dataclass
@@ -278,48 +284,70 @@ def _direction(probabilities: np.ndarray, points: np.ndarray) -> str:
     return "smallest" if rising else "largest"
 
 
+def _threshold(
+    met: Callable[[float], bool], order: np.ndarray, i: int, lever: Lever
+) -> float | None:
+    """The first value along ``order`` from which ``met`` holds, starting from the scan's crossing
+    at ``order[i]`` (the larger ensemble may put it a grid step away: the bracket moves first)."""
+    hold, fail = i, i - 1
+    while hold < len(order) and not met(order[hold]):
+        hold += 1
+    if hold == len(order):
+        return None
+    while fail >= 0 and met(order[fail]):
+        fail -= 1
+    return order[0] if fail < 0 else _bisect(met, order[fail], order[hold], lever)
+
+
 def _solve_target(
     target: float, lever: Lever, grid: np.ndarray, coarse: _Scan, fine: _Scan, direction: str
 ) -> Answer:
     order = _ordered(grid, direction)
     p = np.array([coarse.probability(lever.path, v) for v in order])
     reached = np.flatnonzero(p >= target)
-    if len(reached) == 0:
-        best = order[int(np.argmax(p))]
-        return _answer(target, False, None, fine, lever, best)
-    i = int(reached[0])
-    if i == 0:
-        return _answer(target, True, order[0], fine, lever, order[0], at_bound=True)
-    hold, fail = i, i - 1
-    # the larger ensemble may put the crossing a grid step away: move the bracket until it holds
-    while hold < len(order) and fine.probability(lever.path, order[hold]) < target:
-        hold += 1
-    while fail > 0 and fine.probability(lever.path, order[fail]) >= target:
-        fail -= 1
-    if hold == len(order):
-        best = max(order, key=lambda v: fine.probability(lever.path, v))
-        return _answer(target, False, None, fine, lever, best)
-    if fail == 0 and fine.probability(lever.path, order[0]) >= target:
-        return _answer(target, True, order[0], fine, lever, order[0], at_bound=True)
-    value = _bisect(
-        lambda v: fine.probability(lever.path, v) >= target, order[fail], order[hold], lever
+    i = int(reached[0]) if len(reached) else len(order) - 1
+
+    def interval(v: float) -> tuple[float, float]:
+        holds = fine.outcome(lever.path, v)
+        return wilson_interval(int(holds.sum()), len(holds))
+
+    value = (
+        _threshold(lambda v: fine.probability(lever.path, v) >= target, order, i, lever)
+        if len(reached)
+        else None
     )
-    return _answer(target, True, value, fine, lever, value)
+    maybe = _threshold(lambda v: interval(v)[1] >= target, order, i, lever)
+    sure = _threshold(lambda v: interval(v)[0] >= target, order, i, lever)
+    if value is None:
+        best = max(order, key=lambda v: fine.probability(lever.path, v))
+        return _answer(target, None, fine, lever, best, (maybe, sure))
+    return _answer(target, value, fine, lever, value, (maybe, sure), at_bound=value == order[0])
 
 
 def _answer(
     target: float,
-    found: bool,
     value: float | None,
     scan: _Scan,
     lever: Lever,
     best: float,
+    within: tuple[float | None, float | None],
     *,
     at_bound: bool = False,
 ) -> Answer:
     holds = scan.outcome(lever.path, best)
     low, high = wilson_interval(int(holds.sum()), len(holds))
-    return Answer(target, found, value, float(holds.mean()), low, high, len(holds), best, at_bound)
+    return Answer(
+        target,
+        value is not None,
+        value,
+        float(holds.mean()),
+        low,
+        high,
+        len(holds),
+        best,
+        at_bound,
+        *within,
+    )
 
 
 def _solve_point(lever: Lever, grid: np.ndarray, worlds: LeverWorlds, direction: str) -> Answer:

@@ -61,6 +61,14 @@ PARAMETERS: dict[str, tuple[str, str]] = {
     "programs.*.new_institute_budget.start": ("{program}: first budget year", "year"),
     "programs.*.new_institute_budget.end": ("{program}: last budget year", "year"),
     "programs.*.base_funding.scale": ("{program}: base funding, scale", "x"),
+    "programs.*.base_funding.annual": (
+        "{program}: base funding",
+        "USD million a year, nominal",
+    ),
+    "programs.*.base_funding.*.annual": (
+        "{program}: base funding",
+        "USD million a year, nominal",
+    ),
     "impact.rho": ("Return on innovation capital, rho", "fraction per year"),
     "impact.theta": ("Elasticity of MVA to innovation capital, theta", "1"),
     "impact.delta": ("Depreciation of innovation capital, delta", "fraction per year"),
