@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -42,9 +42,8 @@ from scenarios.config.schema import Spec
 from scenarios.data import Dataset, load_dataset
 from scenarios.errors import ConfigError
 
-BISECTION_STEPS = (
-    12  # the bracket (a grid step) shrinks 4096-fold: far below any reading's precision
-)
+BISECTION_STEPS = 12
+"""Halvings of a grid step: an answer's precision is the range / (grid - 1) / 4096."""
 
 
 @dataclass(frozen=True)
@@ -69,6 +68,7 @@ class Answer:
     at_bound: bool = False  # the claim already holds at the range's first value
     value_maybe: float | None = None  # from here the target is inside the 95 % interval
     value_sure: float | None = None  # from here the whole 95 % interval is above the target
+    flat: bool = False  # the probability is the same at every value run
 
     @property
     def kind(self) -> str:
@@ -151,8 +151,8 @@ def describe_answer(solution: Solution, answer: Answer) -> str:
     interval = f"[{answer.ci_low:.2f}-{answer.ci_high:.2f}]"
     if not answer.found:
         where = (
-            "at every value run"
-            if answer.probability == 0
+            "at every value run: the lever does not move it"
+            if answer.flat
             else f"at {_number(lever, answer.best_value)}{units}"
         )
         return (
@@ -320,7 +320,8 @@ def _solve_target(
     sure = _threshold(lambda v: interval(v)[0] >= target, order, i, lever)
     if value is None:
         best = max(order, key=lambda v: fine.probability(lever.path, v))
-        return _answer(target, None, fine, lever, best, (maybe, sure))
+        answer = _answer(target, None, fine, lever, best, (maybe, sure))
+        return replace(answer, flat=bool(np.ptp(p) == 0))
     return _answer(target, value, fine, lever, value, (maybe, sure), at_bound=value == order[0])
 
 

@@ -129,6 +129,8 @@ def solve_grid(
                 }
             )
     table = pd.DataFrame(rows)
+    notes = [note for lever in chosen for note in lever.notes]
+    notes += _not_monotone(table, first, second) + _not_monotone(table, second, first)
     by_second = table.groupby(second.path)["probability"].mean()
     direction = "smallest" if by_second.iloc[-1] >= by_second.iloc[0] else "largest"
     return GridSolution(
@@ -141,8 +143,20 @@ def solve_grid(
         samples,
         seed,
         time.perf_counter() - started,
-        [note for lever in chosen for note in lever.notes],
+        notes,
     )
+
+
+def _not_monotone(table: pd.DataFrame, along: Lever, given: Lever) -> list[str]:
+    """A note when, at some value of ``given``, the probability both rises and falls ``along``."""
+    for value, cells in table.groupby(given.path, sort=True):
+        steps = np.diff(cells.sort_values(along.path)["probability"].to_numpy())
+        if (steps > 0).any() and (steps < 0).any():
+            return [
+                f"the probability is not monotone in {along.path} (at {given.path} = {value:g}, "
+                "among others): a frontier value is the first grid value that reaches the target"
+            ]
+    return []
 
 
 def probability_surface(solution: GridSolution) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -6,11 +6,15 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.ticker import FuncFormatter
 
 from scenarios.outputs.plotting._common import add_note, new_axes, style_axes
 from scenarios.outputs.plotting.style import FONTSIZE, OKABE_ITO
 
 TARGET_COLOURS = [OKABE_ITO["vermillion"], OKABE_ITO["orange"], OKABE_ITO["reddish_purple"]]
+
+
+THOUSANDS = FuncFormatter(lambda value, _: f"{value:,.6g}")
 
 
 def _axis_label(label: str, units: str) -> str:
@@ -84,6 +88,7 @@ def plot_solve_curve(
             label=f"point run holds from {point.value:,.4g}",
         )
     ax.set_ylim(-2, 102)
+    ax.xaxis.set_major_formatter(THOUSANDS)
     ax.legend(fontsize=FONTSIZE["legend"], frameon=False, loc="best")
     style_axes(
         ax,
@@ -128,6 +133,8 @@ def plot_solve_contour(
             label=f"P = {target:.0%}" + ("" if probability.max() >= target else " (not reached)"),
         )
     ax.legend(fontsize=FONTSIZE["legend"], frameon=True, loc="lower right")
+    ax.xaxis.set_major_formatter(THOUSANDS)
+    ax.yaxis.set_major_formatter(THOUSANDS)
     style_axes(ax, title=f"What would it take: {claim}", xlabel=labels[0], ylabel=labels[1])
     add_note(ax, note)
     return ax
