@@ -187,20 +187,22 @@ def solve(
             levers,
             probabilities=targets,
             ranges=ranges,
-            samples=samples or 500,
-            grid=grid or 9,
+            samples=500 if samples is None else samples,
+            grid=9 if grid is None else grid,
             seed=seed,
         )
-    check_arguments(levers, targets, ranges, samples or 1000, grid or 17, seed)
+    samples = 1000 if samples is None else samples
+    grid = 17 if grid is None else grid
+    check_arguments(levers, targets, ranges, samples, grid, seed)
     return _solve(
         claim_file,
         claim,
         levers[0],
         probabilities=targets,
         bounds=None if ranges is None else ranges[0],
-        samples=samples or 1000,
+        samples=samples,
         refine=refine,
-        grid=grid or 17,
+        grid=grid,
         seed=seed,
     )
 

@@ -161,4 +161,4 @@ def _units(spec: Spec, path: str, units: str) -> str:
 
 def setting_text(path: str, value: float) -> str:
     """A lever setting as a ``--set`` override."""
-    return f"{path}={value!r}"
+    return f"{path}={float(value)!r}"

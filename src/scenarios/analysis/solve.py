@@ -226,9 +226,18 @@ class LeverWorlds:
     def _apply(raw: dict[str, Any], setting: dict[str, float], file: str, texts: list[str]) -> Spec:
         data = raw
         for path, value in setting.items():
-            data = set_path(data, path.split("."), value)
-        spec = validate(data, file=file, overrides=texts)
-        check_spec(spec, file=file)
+            data = set_path(data, path.split("."), float(value))
+        try:
+            spec = validate(data, file=file)
+            check_spec(spec, file=file)
+        except ConfigError as exc:
+            raise ConfigError(
+                f"the config refuses a lever value of the range: {exc.problems[0].message}",
+                file=file,
+                path="--range",
+                value=", ".join(texts),
+                hint="keep --range within the values the key accepts",
+            ) from None
         return spec
 
 
@@ -412,12 +421,13 @@ def select_claim(claim_file: Path, claim_id: str) -> Claim:
         )
     claim = next(c for c in claims if c.id == claim_id)
     if claim.scenario is None:
+        future = [c.id for c in claims if c.scenario is not None]
         raise ConfigError(
             "this claim is about the observed data: no policy lever moves it",
             file=str(claim_file),
             path=f"claims[{claim_id}].scenario",
             hint="solve a claim with a scenario: "
-            + ", ".join(c.id for c in claims if c.scenario is not None),
+            + (", ".join(future) if future else "this file has none"),
         )
     return claim
 
