@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from scenarios.analysis.audit import audit as _audit
 from scenarios.analysis.claims import resolve_claim_path
 from scenarios.analysis.ensemble import run_chunked
+from scenarios.analysis.lever_worlds import check_arguments
 from scenarios.analysis.memory import ensemble_bytes, memory_budget
 from scenarios.analysis.metrics import HEADLINE, compute_metrics, headline
 from scenarios.analysis.runs import (
@@ -30,7 +31,7 @@ from scenarios.analysis.runs import (
     run_from_manifest,
 )
 from scenarios.analysis.sensitivity.run import run_sensitivity
-from scenarios.analysis.solve import Solution, check_arguments, solve as _solve
+from scenarios.analysis.solve import Solution, solve as _solve
 from scenarios.analysis.solve_grid import GridSolution, solve_grid
 from scenarios.analysis.stress import (
     breakeven_table,

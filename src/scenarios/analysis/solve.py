@@ -15,32 +15,19 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from scenarios.analysis.claims import Claim, load_claims, resolve_claim_path, wilson_interval
+from scenarios.analysis.claims import Claim, wilson_interval
 from scenarios.analysis.evaluator import (
-    ClaimWorld,
     Evaluator,
     claim_outcome,
-    held_keys,
-    scenario_path,
 )
-from scenarios.analysis.levers import Lever, lever_of, setting_text
-from scenarios.analysis.runs import load_config
-from scenarios.config.checks import check_option, check_seed, check_spec
-from scenarios.config.load import (
-    load_raw,
-    resolve_config_path,
-    set_path,
-    shared_overrides,
-    validate,
-)
-from scenarios.config.schema import Spec
-from scenarios.data import Dataset, load_dataset
-from scenarios.errors import ConfigError
+from scenarios.analysis.lever_worlds import LeverWorlds, check_arguments, prepare
+from scenarios.analysis.levers import Lever
+from scenarios.config.checks import check_option
+from scenarios.data import Dataset
 
 BISECTION_STEPS = 12
 """Halvings of a grid step: an answer's precision is the range / (grid - 1) / 4096."""
@@ -173,96 +160,22 @@ def describe_answer(solution: Solution, answer: Answer) -> str:
     )
 
 
-class LeverWorlds:
-    """The claim's world at any setting of the levers: the configs are read once; each setting
-    is applied as ``--set`` would (:class:`scenarios.analysis.evaluator.ClaimWorld`)."""
-
-    def __init__(self, claim: Claim, claim_file: Path, dataset: Dataset | None = None) -> None:
-        self.claim, self.claim_file = claim, claim_file
-        self.file = str(scenario_path(claim.scenario or "", claim_file))
-        self.raw = load_raw(resolve_config_path(self.file))
-        self.spec = load_config(self.file)
-        self.dataset = dataset or load_dataset(self.spec.data.path)
-        self.reference_raw: dict[str, Any] | None = None
-        self.reference: Spec | None = None
-        if claim.metric.reference:
-            where = resolve_config_path(scenario_path(claim.metric.reference, claim_file))
-            self.reference_raw = load_raw(where)
-            self.reference = load_config(where)
-        self._cache: dict[tuple, tuple[Evaluator, Evaluator]] = {}
-        self._points: dict[tuple, bool] = {}
-
-    def evaluators(self, setting: dict[str, float]) -> tuple[Evaluator, Evaluator]:
-        """(ensemble, point run) evaluators of the claim at ``setting`` (lever path -> value)."""
-        key = tuple(sorted(setting.items()))
-        if key not in self._cache:
-            world = self.world(setting)
-            ensemble = Evaluator(self.claim, self.claim_file, self.dataset, world=world)
-            point = Evaluator(self.claim, self.claim_file, self.dataset, world=world, point=True)
-            self._cache[key] = (ensemble, point)
-        return self._cache[key]
-
-    def point_holds(self, setting: dict[str, float]) -> bool:
-        """Whether the claim holds in the point run at ``setting``."""
-        key = tuple(sorted(setting.items()))
-        if key not in self._points:
-            _, point = self.evaluators(setting)
-            one = pd.DataFrame(index=range(1))
-            self._points[key] = bool(claim_outcome(self.claim, point, one)[1][0])
-        return self._points[key]
-
-    def world(self, setting: dict[str, float]) -> ClaimWorld:
-        """The claim's scenario and reference with the levers at ``setting``."""
-        texts = [setting_text(path, value) for path, value in setting.items()]
-        spec = self._apply(self.raw, setting, self.file, texts)
-        reference = None
-        if self.reference_raw is not None and self.reference is not None:
-            shared = shared_overrides(texts, self.spec, self.reference)
-            both = {p: v for p, v in setting.items() if setting_text(p, v) in shared}
-            reference = self._apply(self.reference_raw, both, self.file, texts)
-        return ClaimWorld(self.file, spec, reference, held_keys(spec, texts))
-
-    @staticmethod
-    def _apply(raw: dict[str, Any], setting: dict[str, float], file: str, texts: list[str]) -> Spec:
-        data = raw
-        for path, value in setting.items():
-            data = set_path(data, path.split("."), float(value))
-        try:
-            spec = validate(data, file=file)
-            check_spec(spec, file=file)
-        except ConfigError as exc:
-            raise ConfigError(
-                f"the config refuses a lever value of the range: {exc.problems[0].message}",
-                file=file,
-                path="--range",
-                value=", ".join(texts),
-                hint="keep --range within the values the key accepts",
-            ) from None
-        return spec
-
-
 @dataclass
 class _Scan:
     """Outcomes of the claim at lever values on one parameter matrix (common random numbers)."""
 
     worlds: LeverWorlds
     matrix: pd.DataFrame
-    fixed: dict[str, float] = field(default_factory=dict)  # the other lever's value, if any
     holds: dict[float, np.ndarray] = field(default_factory=dict)
 
     def outcome(self, path: str, value: float) -> np.ndarray:
         if value not in self.holds:
-            ensemble, _ = self.worlds.evaluators({**self.fixed, path: value})
+            ensemble, _ = self.worlds.evaluators({path: value})
             self.holds[value] = claim_outcome(self.worlds.claim, ensemble, self.matrix)[1]
         return self.holds[value]
 
     def probability(self, path: str, value: float) -> float:
         return float(self.outcome(path, value).mean())
-
-
-def point_holds(worlds: LeverWorlds, setting: dict[str, float]) -> bool:
-    """Whether the claim holds in the point run at ``setting``."""
-    return worlds.point_holds(setting)
 
 
 def _bisect(holds, fails_at: float, holds_at: float, lever: Lever) -> float:
@@ -362,7 +275,7 @@ def _answer(
 
 def _solve_point(lever: Lever, grid: np.ndarray, worlds: LeverWorlds, direction: str) -> Answer:
     order = _ordered(grid, direction)
-    outcome = np.array([point_holds(worlds, {lever.path: v}) for v in order])
+    outcome = np.array([worlds.point_holds({lever.path: v}) for v in order])
     reached = np.flatnonzero(outcome)
     if len(reached) == 0:
         return Answer(None, False, None, 0.0, 0.0, 0.0, 1, order[-1])
@@ -370,7 +283,7 @@ def _solve_point(lever: Lever, grid: np.ndarray, worlds: LeverWorlds, direction:
     value = (
         order[0]
         if i == 0
-        else _bisect(lambda v: point_holds(worlds, {lever.path: v}), order[i - 1], order[i], lever)
+        else _bisect(lambda v: worlds.point_holds({lever.path: v}), order[i - 1], order[i], lever)
     )
     return Answer(None, True, value, 1.0, 1.0, 1.0, 1, value, at_bound=i == 0)
 
@@ -400,93 +313,11 @@ def _curve(lever: Lever, scan: _Scan, worlds: LeverWorlds, grid: np.ndarray) -> 
                 "ci_low": low,
                 "ci_high": high,
                 "n": len(holds),
-                "point_holds": point_holds(worlds, {lever.path: value}),
+                "point_holds": worlds.point_holds({lever.path: value}),
                 "grid": bool(np.isin(value, grid)),
             }
         )
     return pd.DataFrame(rows)
-
-
-def select_claim(claim_file: Path, claim_id: str) -> Claim:
-    """The claim ``claim_id`` of a claim file: one with a scenario for a lever to move."""
-    claims = load_claims(claim_file).claims
-    ids = [c.id for c in claims]
-    if claim_id not in ids:
-        raise ConfigError(
-            "no claim with this id in the claim file",
-            file=str(claim_file),
-            path="--claim",
-            value=claim_id,
-            hint=f"claims in this file: {', '.join(ids)}",
-        )
-    claim = next(c for c in claims if c.id == claim_id)
-    if claim.scenario is None:
-        future = [c.id for c in claims if c.scenario is not None]
-        raise ConfigError(
-            "this claim is about the observed data: no policy lever moves it",
-            file=str(claim_file),
-            path=f"claims[{claim_id}].scenario",
-            hint="solve a claim with a scenario: "
-            + (", ".join(future) if future else "this file has none"),
-        )
-    return claim
-
-
-def check_arguments(
-    levers: list[str],
-    probabilities: list[float] | tuple[float, ...],
-    ranges: list[tuple[float, float]] | None,
-    samples: int,
-    grid: int,
-    seed: int,
-) -> None:
-    """Refuse bad solver options before anything runs."""
-    if len(levers) not in (1, 2):
-        raise ConfigError(
-            f"solve takes one or two levers, not {len(levers)}",
-            path="--lever",
-            value=levers,
-            hint="one lever gives the value at which the claim holds; two give a grid",
-        )
-    if ranges is not None and len(ranges) != len(levers):
-        raise ConfigError(
-            f"{len(ranges)} ranges for {len(levers)} levers",
-            path="--range",
-            value=[list(r) for r in ranges],
-            hint="give one --range LOW HIGH per --lever, in the same order, or none",
-        )
-    for p in probabilities:
-        check_option(p, "--probability", minimum=0, maximum=1, integer=False, above=True)
-    check_option(samples, "--samples", minimum=1)
-    check_option(grid, "--grid", minimum=3)
-    check_seed(seed)
-
-
-def prepare(
-    claim_file: str | Path,
-    claim_id: str,
-    levers: list[str],
-    ranges: list[tuple[float, float]] | None,
-    dataset: Dataset | None,
-) -> tuple[Claim, Path, LeverWorlds, list[Lever]]:
-    """The claim, its file, its world at any lever setting, and the levers."""
-    path = resolve_claim_path(claim_file)
-    claim = select_claim(path, claim_id)
-    worlds = LeverWorlds(claim, path, dataset)
-    chosen = [
-        lever_of(
-            worlds.spec,
-            worlds.file,
-            lever,
-            None if ranges is None else ranges[i],
-            i,
-            worlds.reference,
-        )
-        for i, lever in enumerate(levers)
-    ]
-    if len(chosen) == 2 and chosen[0].path == chosen[1].path:
-        raise ConfigError("the two levers are the same", path="--lever", value=levers)
-    return claim, path, worlds, chosen
 
 
 def solve(
@@ -557,7 +388,7 @@ def solve(
     fine = _Scan(worlds, base.draw(samples * refine, seed))
     values = chosen.grid(grid)
     scanned = np.array([coarse.probability(chosen.path, v) for v in values])
-    points = np.array([point_holds(worlds, {chosen.path: v}) for v in values])
+    points = np.array([worlds.point_holds({chosen.path: v}) for v in values])
     direction = _direction(scanned, points)
     answers = [_solve_target(p, chosen, values, coarse, fine, direction) for p in probabilities]
     answers.append(_solve_point(chosen, values, worlds, direction))

@@ -13,8 +13,8 @@ import pandas as pd
 
 from scenarios.analysis.claims import Claim, wilson_interval
 from scenarios.analysis.evaluator import Evaluator, claim_outcome
+from scenarios.analysis.lever_worlds import check_arguments, prepare
 from scenarios.analysis.levers import Lever
-from scenarios.analysis.solve import check_arguments, prepare
 from scenarios.data import Dataset
 
 

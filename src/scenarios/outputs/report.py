@@ -518,6 +518,14 @@ def write_audit_report(
     return _write(path, _page(title, body))
 
 
+SOLVE_CAPTIONS = {
+    "probability": "the probability that the claim holds against the lever, with its 95 % "
+    "interval, each target and the value found, and where the point run starts to hold",
+    "contour": "the probability that the claim holds over the two levers; the target contours "
+    "drawn",
+}
+
+
 def write_solve_report(
     path: Path | str,
     *,
@@ -548,7 +556,7 @@ def write_solve_report(
             + "".join(f"<li>{_e(n)}</li>" for n in notes)
             + "</ul>",
             "<h2>Plot</h2>",
-            _figures(plots, {}),
+            _figures(plots, SOLVE_CAPTIONS),
             "<h2>solve.csv</h2>",
             _frame_table(table),
             "<h2>Every lever value run</h2>",
