@@ -64,7 +64,8 @@ class Answer:
 
 @dataclass
 class Solution:
-    """What :func:`solve` learned about one claim and one or two levers."""
+    """What :func:`solve` learned about one claim and one lever (``levers`` holds it, as a
+    :class:`scenarios.analysis.solve_grid.GridSolution` holds its two)."""
 
     claim: Claim
     claim_file: Path
@@ -119,8 +120,8 @@ def _number(lever: Lever, value: float) -> str:
 
 
 def describe_answer(solution: Solution, answer: Answer) -> str:
-    """ "the smallest ... at which ... holds with P >= 0.9: 4,210 (P = 0.90 [0.89-0.91])", or the
-    plain statement that nothing in the range does."""
+    """One answer as a sentence: the value found with its probability and interval, or the plain
+    statement that nothing in the range does, with the best probability reached."""
     lever, claim = solution.lever, solution.claim
     units = f" {lever.units}" if lever.units else ""
     span = f"[{_number(lever, lever.low)}, {_number(lever, lever.high)}]{units}"
