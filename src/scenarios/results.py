@@ -50,13 +50,19 @@ PROGRAM_VARIABLES = {
 }
 
 
+def _sample_block(n: int, width: int, n_years: int) -> np.ndarray:
+    """An empty (sample, country or program, year) array laid out as the engine's arrays are:
+    each year's samples contiguous, so filling it copies runs of memory instead of transposing."""
+    return np.empty((n_years, width, n)).transpose(2, 1, 0)
+
+
 def _country_block(
     inputs: Inputs, model: dict[str, np.ndarray], history: pd.DataFrame | None
 ) -> np.ndarray:
     """(sample, country, year): observed history (or NaN) followed by the model's projected years."""
     n = next(iter(model.values())).shape[0]
     n_hist = len(inputs.history_years)
-    block = np.empty((n, len(inputs.countries), n_hist + len(inputs.projected_years)))
+    block = _sample_block(n, len(inputs.countries), n_hist + len(inputs.projected_years))
     block[..., :n_hist] = (
         np.nan if history is None else history[inputs.countries].to_numpy().T[None]
     )
@@ -87,7 +93,7 @@ def _program_block(
 ) -> np.ndarray:
     n = output.years.size and next(iter(output.mva.values())).shape[0]
     n_hist = len(inputs.history_years)
-    block = np.empty((n, len(programs), n_hist + len(inputs.projected_years)))
+    block = _sample_block(n, len(programs), n_hist + len(inputs.projected_years))
     for i, key in enumerate(programs):
         history = inputs.programs[key]
         model = getattr(output.programs[key], field)

@@ -9,15 +9,15 @@ from typing import Any
 import pandas as pd
 
 from scenarios.analysis.claims import Claim, load_claims, resolve_claim_path
-from scenarios.analysis.evaluator import (
+from scenarios.analysis.levers import Lever, lever_of, setting_text
+from scenarios.analysis.runs import load_config
+from scenarios.analysis.stress.evaluator import (
     ClaimWorld,
     Evaluator,
     claim_outcome,
     held_keys,
     scenario_path,
 )
-from scenarios.analysis.levers import Lever, lever_of, setting_text
-from scenarios.analysis.runs import load_config
 from scenarios.config.checks import check_option, check_seed, check_spec
 from scenarios.config.load import (
     load_raw,
@@ -33,7 +33,7 @@ from scenarios.errors import ConfigError
 
 class LeverWorlds:
     """The claim's world at any setting of the levers: the configs are read once; each setting
-    is applied as ``--set`` would (:class:`scenarios.analysis.evaluator.ClaimWorld`)."""
+    is applied as ``--set`` would (:class:`scenarios.analysis.stress.ClaimWorld`)."""
 
     def __init__(self, claim: Claim, claim_file: Path, dataset: Dataset | None = None) -> None:
         self.claim, self.claim_file = claim, claim_file

@@ -20,12 +20,12 @@ import numpy as np
 import pandas as pd
 
 from scenarios.analysis.claims import Claim, wilson_interval
-from scenarios.analysis.evaluator import (
+from scenarios.analysis.lever_worlds import LeverWorlds, check_arguments, prepare
+from scenarios.analysis.levers import Lever
+from scenarios.analysis.stress.evaluator import (
     Evaluator,
     claim_outcome,
 )
-from scenarios.analysis.lever_worlds import LeverWorlds, check_arguments, prepare
-from scenarios.analysis.levers import Lever
 from scenarios.config.checks import check_option
 from scenarios.data import Dataset
 

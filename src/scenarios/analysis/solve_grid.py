@@ -12,9 +12,9 @@ import numpy as np
 import pandas as pd
 
 from scenarios.analysis.claims import Claim, wilson_interval
-from scenarios.analysis.evaluator import Evaluator, claim_outcome
 from scenarios.analysis.lever_worlds import check_arguments, prepare
 from scenarios.analysis.levers import Lever
+from scenarios.analysis.stress.evaluator import Evaluator, claim_outcome
 from scenarios.data import Dataset
 
 

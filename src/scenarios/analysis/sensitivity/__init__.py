@@ -9,6 +9,7 @@ Sobol' indices assume independent parameters: config ``correlations`` are not ap
 - :mod:`~.methods`: the registry of methods (:data:`METHODS`); :mod:`~.sobol`: Sobol' itself;
 - :mod:`~.design`: designs in real units; :mod:`~.indices`: indices and the convergence check;
 - :mod:`~.yearly`: indices along yearly paths, and the tornado table.
+- :mod:`~.engine_outputs` and :mod:`~.run`: a scenario's outputs and its sensitivity run.
 """
 
 from scenarios.analysis.sensitivity.design import design

@@ -1,10 +1,7 @@
-"""A scenario run: config -> inputs -> samples -> model -> results -> metrics, against its
-reference in one world. Every analysis builds on these; :mod:`scenarios.api` offers them."""
+"""Running a scenario: samples drawn, the model run, the metrics and, in one world, the deltas."""
 
 from __future__ import annotations
 
-import importlib.metadata
-import json
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,32 +10,23 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from scenarios import __version__
 from scenarios.analysis.memory import PROCESS_BYTES, ensemble_bytes, memory_budget
 from scenarios.analysis.metrics import compute_metrics, delta_metrics, headline, point_vs_ensemble
-from scenarios.analysis.sampling import DESIGNS, correlation_matrix, sample, validate_uncertainties
-from scenarios.config.checks import check_seed, check_spec, metric_year_warnings
+from scenarios.analysis.runs.loading import load_reference, resolve, uncertainties_of
+from scenarios.analysis.sampling import DESIGNS, sample
+from scenarios.config.checks import metric_year_warnings
 from scenarios.config.load import (
-    apply_overrides,
     config_hash,
-    load_raw,
     policy_differences,
-    policy_record,
-    resolve_config_path,
-    shared_overrides,
-    validate,
 )
 from scenarios.config.schema import Spec
-from scenarios.data import Dataset, load_dataset
-from scenarios.errors import ConfigError, ScenariosError, in_file, shorten
-from scenarios.files import read_text
+from scenarios.data import Dataset
+from scenarios.errors import ConfigError, ScenariosError, in_file
 from scenarios.model.engine import run_model
 from scenarios.model.growth import observed_cagr
 from scenarios.model.inputs import Inputs, build_inputs
 from scenarios.model.parameters import lookup
 from scenarios.results import to_dataset
-
-DEPENDENCIES = ("numpy", "scipy", "pandas", "xarray", "SALib", "pydantic", "h5netcdf")
 
 
 @dataclass
@@ -69,29 +57,6 @@ class Run:
         """The keys in which the scenario differs from its reference: dotted path -> (scenario
         value, reference value); empty without a reference."""
         return {} if self.reference is None else policy_differences(self.spec, self.reference.spec)
-
-
-def load_config(name_or_path: str | Path, overrides: list[str] | None = None) -> Spec:
-    """Load a scenario config (a path or a shipped name), apply overrides, validate.
-
-    Raises
-    ------
-    ConfigError
-        Naming the file, key path, bad value and a hint for every problem.
-    """
-    path = resolve_config_path(name_or_path)
-    spec = validate(
-        apply_overrides(load_raw(path), overrides or []), file=str(path), overrides=overrides
-    )
-    check_spec(spec, file=str(path))
-    dists = uncertainties_of(spec, str(path))
-    if spec.correlations:
-        correlation_matrix(spec.correlations, list(dists), file=str(path))
-    return spec
-
-
-def uncertainties_of(spec: Spec, file: str | None) -> dict:
-    return validate_uncertainties(spec.uncertainties, file=file)
 
 
 def point_value(spec: Spec, inputs: Inputs, path: str) -> object:
@@ -248,23 +213,6 @@ def point_check(
     return headline(metrics)[keys].merge(point_vs_ensemble(metrics, point.metrics), on=keys)
 
 
-def resolve(
-    config: str | Path | Spec,
-    overrides: list[str] | None,
-    seed: int | None,
-    dataset: Dataset | None,
-) -> tuple[str, Spec, Dataset]:
-    """The config's file name (for messages), its validated spec with any seed override, and the
-    dataset it reads."""
-    file = str(resolve_config_path(config)) if not isinstance(config, Spec) else "<Spec>"
-    if seed is not None:
-        check_seed(seed)
-    spec = config if isinstance(config, Spec) else load_config(config, overrides)
-    if seed is not None:
-        spec = spec.model_copy(update={"seed": seed})
-    return file, spec, dataset or load_dataset(spec.data.path)
-
-
 def check_ensemble_size(
     n_samples: int, n_years: int, n_countries: int, n_programs: int, *, with_reference: bool
 ) -> None:
@@ -283,24 +231,6 @@ def check_ensemble_size(
             hint=f"use at most {max(fitting, 0):,} samples, or --chunks to run it "
             "in chunks with dask",
         )
-
-
-def load_reference(file: str, spec: Spec, overrides: list[str] | None = None) -> Spec | None:
-    """The reference scenario of ``spec`` in the same world: its config (beside ``file``, else a
-    shipped one) with every override that is not a policy lever, and ``spec``'s seed.
-
-    One world, two policies: an override of an assumption applies to both sides; an override of
-    a key in which the scenario differs from its reference (the policy) applies to the scenario
-    alone (:func:`scenarios.config.load.shared_overrides`). None when ``spec`` names no reference.
-    """
-    if not spec.reference:
-        return None
-    beside = Path(file).parent / f"{spec.reference}.yaml"
-    where = beside if beside.exists() else spec.reference
-    shared: list[str] = []
-    if overrides and file != "<Spec>":  # a Spec given ready-made carries its overrides already
-        shared = shared_overrides(overrides, load_config(file), load_config(where))
-    return load_config(where, shared).model_copy(update={"seed": spec.seed})
 
 
 def _run_reference(
@@ -343,92 +273,3 @@ def _deltas(results: xr.Dataset, reference: Run, spec: Spec) -> pd.DataFrame:
             sample=results["sample"]
         )
     return delta_metrics(results, ref, spec.metrics)
-
-
-def manifest(run_: Run) -> dict:
-    """Everything needed to re-run: resolved config, hash, seed, versions, data vintage, timing."""
-    versions = {}
-    for name in DEPENDENCIES:
-        try:
-            versions[name] = importlib.metadata.version(name)
-        except importlib.metadata.PackageNotFoundError:
-            versions[name] = None
-    return {
-        "scenario": run_.spec.name,
-        "config_file": run_.config_file,
-        "config": run_.spec.model_dump(mode="json"),
-        "config_hash": config_hash(run_.spec),
-        "seed": run_.spec.seed,
-        "n_samples": int(run_.results.sizes["sample"]),
-        "package_version": __version__,
-        "dependencies": versions,
-        "data_vintage": run_.inputs.data_vintage,
-        "data_hash": run_.inputs.data_hash,
-        "base_year": int(run_.inputs.base_year),
-        "run_seconds": round(run_.seconds, 4),
-        "ensemble": run_.samples is not None,
-        "method": run_.method,
-        "reference_config": None
-        if run_.reference is None
-        else run_.reference.spec.model_dump(mode="json"),
-        "policy": policy_record(run_.policy),
-    }
-
-
-def run_from_manifest(path: str | Path, overrides: list[str] | None = None) -> Run:
-    """Re-run exactly what a run's manifest.json records (config, reference, seed, samples).
-
-    ``overrides`` change the recorded world as ``--set`` does: both sides, except the policy
-    levers, which change the scenario alone (:func:`load_reference`). Refuses a manifest whose
-    config no longer has its recorded ``config_hash`` (edited by hand) or whose data changed
-    since: the re-run would not be the recorded run.
-    """
-    path = Path(path)
-    if not path.exists():
-        raise ConfigError(
-            "manifest not found", file=str(path), hint="pass runs/<name>/manifest.json"
-        )
-    try:
-        record = json.loads(read_text(path, "run manifest"))
-        recorded = validate(record["config"], file=str(path))
-    except (json.JSONDecodeError, KeyError, TypeError) as exc:
-        raise ConfigError(f"not a run manifest ({shorten(str(exc))})", file=str(path)) from None
-    if config_hash(recorded) != record.get("config_hash"):
-        raise ConfigError(
-            "the config in this manifest does not match its config_hash: it was edited "
-            "after the run",
-            file=str(path),
-            path="config_hash",
-            value=record.get("config_hash"),
-            hint="to run a changed config, put it in a YAML file and run that: scenarios run FILE",
-        )
-    dataset = load_dataset(recorded.data.path)
-    if dataset.hash != record.get("data_hash"):
-        raise ConfigError(
-            "the data changed since this run",
-            file=str(path),
-            path="data_hash",
-            value=dataset.hash[:12],
-            hint=f"the run used data {str(record.get('data_hash'))[:12]}; "
-            "re-run from the config instead",
-        )
-    overrides = overrides or []
-    spec = validate(apply_overrides(record["config"], overrides), file=str(path))
-    spec = spec.model_copy(update={"seed": int(record.get("seed", spec.seed))})
-    reference = record.get("reference_config")
-    if reference is not None:
-        shared = shared_overrides(overrides, recorded, validate(reference, file=str(path)))
-        reference = validate(apply_overrides(reference, shared), file=str(path))
-    n = record.get("n_samples", 1)
-    if not isinstance(n, int) or isinstance(n, bool):
-        raise ConfigError(
-            "n_samples must be a whole number", file=str(path), path="n_samples", value=n
-        )
-    return run(
-        spec,
-        samples=n if record.get("ensemble") else None,
-        method=record.get("method", "random"),
-        dataset=dataset,
-        reference=reference,
-        with_reference=reference is not None,
-    )

@@ -1,6 +1,7 @@
-"""A future claim evaluated on parameter matrices: its scenario and reference in one world
-(:class:`ClaimWorld`, with ``--set`` overrides), the metric per sample (:class:`Evaluator`) and
-whether the claim holds (:func:`claim_outcome`). Stress tests and the solver build on these."""
+"""A future claim's metric over sampled futures: its scenario and reference in one world
+(:class:`ClaimWorld`, with ``--set`` overrides), the metric per sample (:class:`Evaluator`),
+whether the claim holds (:func:`claim_outcome`), adaptive sampling, drivers and the by-year curve.
+Stress tests and the solver build on these."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import xarray as xr
+from scipy import stats
 
 from scenarios.analysis import blockwise
 from scenarios.analysis.claims import (
@@ -18,6 +20,7 @@ from scenarios.analysis.claims import (
     future_metric_by_year,
     metric_argument_problems,
     policy_effect,
+    wilson_interval,
 )
 from scenarios.analysis.runs import draw_samples, load_config, uncertainties_of
 from scenarios.config.load import (
@@ -180,3 +183,46 @@ def claim_outcome(
         return values, claim.holds_if.holds(values)
     yearly = evaluator(samples, evaluator.years_until(claim.metric.year))
     return yearly[:, -1], claim.holds_if.holds(yearly).any(axis=1)
+
+
+def sample_until(
+    claim: Claim, evaluator: Evaluator, *, n: int, seed: int, ci_width: float, max_samples: int
+) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """Draw batches of ``n`` futures until the Wilson interval is narrower than ``ci_width``."""
+    frames, values, holds = [], [], []
+    batch = 0
+    while True:
+        samples = evaluator.draw(n, seed + batch)
+        v, h = claim_outcome(claim, evaluator, samples)
+        frames.append(samples)
+        values.append(v)
+        holds.append(h)
+        batch += 1
+        all_holds = np.concatenate(holds)
+        low, high = wilson_interval(int(all_holds.sum()), len(all_holds))
+        if high - low <= ci_width or len(all_holds) + n > max_samples:
+            break
+    return pd.concat(frames, ignore_index=True), np.concatenate(values), np.concatenate(holds)
+
+
+def drivers(samples: pd.DataFrame, values: np.ndarray) -> pd.DataFrame:
+    """Spearman rank correlation of the claim's metric with each sampled assumption."""
+    rows = []
+    for name in samples.select_dtypes("number").columns:
+        x = samples[name].to_numpy()
+        if np.ptp(x) == 0 or np.ptp(values) == 0:
+            continue
+        rho = stats.spearmanr(x, values).statistic
+        rows.append((name, float(rho)))
+    table = pd.DataFrame(rows, columns=["parameter", "spearman"])
+    return table.reindex(table["spearman"].abs().sort_values(ascending=False).index).reset_index(
+        drop=True
+    )
+
+
+def probability_curve(claim: Claim, evaluator: Evaluator, samples: pd.DataFrame) -> pd.DataFrame:
+    """P(condition met by year y) for each year up to the claim's year."""
+    years = evaluator.years_until(claim.metric.year)
+    met = claim.holds_if.holds(evaluator(samples, years))
+    by_year = np.maximum.accumulate(met, axis=1).mean(axis=0)
+    return pd.DataFrame({"year": years, "probability": by_year})

@@ -1,14 +1,7 @@
-"""Readers for public MVA and GDP downloads: UN AMA (xlsx or wide CSV) and World Bank WDI (CSV).
-
-Every reader returns the same long table (`SERIES_COLUMNS`): one row per country, indicator, price
-basis and year, in USD million, with the edition and the source of each row.
-"""
+"""UN AMA downloads (xlsx, or a wide CSV extract) -> the long series table, with a derived WLD."""
 
 from __future__ import annotations
 
-import csv
-import math
-import os
 import re
 import zipfile
 from importlib import resources
@@ -17,41 +10,29 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from scenarios.data.importers.table import (
+    MAX_TITLE_ROWS,
+    PRICE_BASES,
+    check_unique,
+    column_letter,
+    csv_rows,
+    existing_download,
+    finish_series,
+    melt_years,
+    parse_number,
+)
 from scenarios.errors import DataError
-from scenarios.files import check_input_file
 
-SERIES_COLUMNS = [
-    "iso3",
-    "country",
-    "indicator",
-    "price_basis",
-    "year",
-    "value_usd_millions",
-    "edition",
-    "source",
-]
-PRICE_BASES = ("constant_2015_usd", "current_usd")
 UN_INDICATORS = {"Manufacturing (ISIC D)": "MVA", "Gross Domestic Product (GDP)": "GDP"}
-WDI_SERIES = {
-    "NV.IND.MANF.KD": ("MVA", "constant_2015_usd"),
-    "NV.IND.MANF.CD": ("MVA", "current_usd"),
-    "NY.GDP.MKTP.KD": ("GDP", "constant_2015_usd"),
-    "NY.GDP.MKTP.CD": ("GDP", "current_usd"),
-}
 UN_PUBLISHER = "UN Statistics Division, National Accounts - Analysis of Main Aggregates (AMA)"
-WDI_PUBLISHER = "World Bank, World Development Indicators"
-
 _UN_HEADER = ("CountryID", "Country", "IndicatorName")
 _UN_CSV_HEADER = ("iso3", "un_country_id", "country", "indicator")
 _UN_LAYOUT = (
     "UN AMA download: first sheet with a few title rows, then a header row "
     "'CountryID, Country, IndicatorName, 1970, 1971, ...' and values in US dollars"
 )
-_WDI_LAYOUT = (
-    "World Bank WDI CSV: DataBank layout 'Country Name, Country Code, Series Name, Series Code, "
-    "1990 [YR1990], ...' or API layout (metadata rows, then 'Country Name, Country Code, "
-    "Indicator Name, Indicator Code, 1960, ...'); values in US dollars, '..' or blank for missing"
-)
+
+
 # UN M49 code of a former state -> codes of the states that succeeded it. While the former state
 # still reports, its successors' rows (where the UN backfills them) would count output twice.
 _SUCCESSORS = {
@@ -68,8 +49,8 @@ _SUCCESSORS = {
 _WLD_MIN_AREAS = 150
 # A world sum missing one of these economies is not a world total (China's MVA starts in 2004).
 _WLD_REQUIRES = {156: "CHN", 840: "USA", 276: "DEU", 392: "JPN"}
-_MAX_TITLE_ROWS = 10
-_ISO3 = re.compile(r"[A-Z]{3}")
+
+
 # Words of the xlsx title or file name that give the price basis away.
 _PRICE_BASIS_KEYS = {
     "constant_2015_usd": ("constant 2015", "constant_2015", "gdpconstant"),
@@ -118,7 +99,7 @@ def read_un_ama_xlsx(
     --------
     >>> un = read_un_ama_xlsx("Download-GDPconstant-USD-countries.xlsx")  # doctest: +SKIP
     """
-    path = _existing(path)
+    path = existing_download(path)
     if path.suffix.lower() == ".csv":
         wide, years, title = _read_un_csv(path)
     else:
@@ -128,81 +109,16 @@ def read_un_ama_xlsx(
             f"no {' or '.join(map(repr, UN_INDICATORS))} rows", file=str(path), hint=_UN_LAYOUT
         )
     price_basis = _un_price_basis(path, title, price_basis)
-    _check_unique(wide, ["un_id", "indicator"], path)
+    check_unique(wide, ["un_id", "indicator"], path)
     edition = f"UN AMA through{max(years)}"
     source = f"{UN_PUBLISHER}, download {path.name}"
-    countries = _melt(wide[wide["iso3"] != ""], years)
+    countries = melt_years(wide[wide["iso3"] != ""], years)
     countries["source"] = source
     world = _world(wide, years, source) if wide["un_id"].nunique() >= _WLD_MIN_AREAS else None
     long = pd.concat([countries, world], ignore_index=True)
     long["price_basis"] = price_basis
     long["edition"] = edition
-    return _finish(long)
-
-
-def read_wdi_csv(path: str | Path, *, vintage: str | None = None) -> pd.DataFrame:
-    """Read a World Bank WDI CSV download (DataBank or API layout) into the long series table.
-
-    Keeps the series in `WDI_SERIES` (NV.IND.MANF.KD/CD, NY.GDP.MKTP.KD/CD) and ignores the
-    others; converts US dollars to USD million. WDI aggregates keep their WDI codes (WLD = the
-    World Bank's own world total).
-
-    Parameters
-    ----------
-    path
-        ``Data.csv`` from DataBank or ``API_<code>_DS2_en_csv_v2_<n>.csv`` from the API.
-    vintage
-        Edition label after "WDI "; default: the file's "Last Updated" date, else its name.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns `SERIES_COLUMNS`; edition ``"WDI <vintage>"``.
-
-    Raises
-    ------
-    DataError
-        Missing file, unknown layout, no supported series, non-numeric cell or duplicated
-        country-series row; the message names the file, row and column.
-
-    Examples
-    --------
-    >>> wdi = read_wdi_csv("Data.csv", vintage="2025-07")  # doctest: +SKIP
-    """
-    path = _existing(path)
-    rows = _csv_rows(path)
-    header_at, header = _wdi_header(rows, path)
-    header_line = rows[header_at - 1][0]
-    code_col = header.index("Series Code" if "Series Code" in header else "Indicator Code")
-    years = {i: int(m.group(1)) for i, h in enumerate(header) if (m := _WDI_YEAR.match(h))}
-    if not years:
-        raise DataError(
-            "no year columns in the header",
-            file=str(path),
-            path=f"row {header_line}",
-            value=header,
-            hint=_WDI_LAYOUT,
-        )
-    records = [
-        _wdi_record(line, row, header, code_col, years, path)
-        for line, row in rows[header_at:]
-        if len(row) > code_col and row[code_col].strip() in WDI_SERIES
-    ]
-    if not records:
-        raise DataError(
-            "no supported series in the file",
-            file=str(path),
-            hint=f"download one of {', '.join(WDI_SERIES)}",
-        )
-    wide = pd.DataFrame(records)
-    _check_unique(wide, ["iso3", "code"], path)
-    long = _melt(wide, sorted(years.values()))
-    long["value_usd_millions"] /= 1e6
-    long["indicator"] = long["code"].map(lambda c: WDI_SERIES[c][0])
-    long["price_basis"] = long["code"].map(lambda c: WDI_SERIES[c][1])
-    long["edition"] = f"WDI {vintage or _wdi_updated(rows) or path.stem}"
-    long["source"] = WDI_PUBLISHER + " (" + long["code"] + "), download " + path.name
-    return _finish(long)
+    return finish_series(long)
 
 
 def embedded_iso3_codes() -> dict[int, str]:
@@ -210,9 +126,6 @@ def embedded_iso3_codes() -> dict[int, str]:
     with resources.files("scenarios.data").joinpath("country_codes.csv").open("rb") as f:
         codes = pd.read_csv(f, dtype={"iso3": str}, keep_default_na=False)
     return dict(zip(codes["un_country_id"].astype(int), codes["iso3"], strict=True))
-
-
-# --- UN AMA -----------------------------------------------------------------------------------
 
 
 def _read_un_xlsx(path: Path, iso3_codes: dict[int, str]) -> tuple[pd.DataFrame, list[int], str]:
@@ -248,11 +161,11 @@ def _un_header(rows, path: Path) -> tuple[int, tuple, str]:
             return line, row, title
         if not title and row and row[0]:
             title = str(row[0])
-        if line >= _MAX_TITLE_ROWS:
+        if line >= MAX_TITLE_ROWS:
             break
     raise DataError(
         f"no header row 'CountryID, Country, IndicatorName, <years>' in the first "
-        f"{_MAX_TITLE_ROWS} rows of the first sheet",
+        f"{MAX_TITLE_ROWS} rows of the first sheet",
         file=str(path),
         hint=_UN_LAYOUT,
     )
@@ -268,7 +181,7 @@ def _header_years(cells, first_col: int, line: int, path: Path) -> dict[int, int
             raise DataError(
                 "header cell is not a year",
                 file=str(path),
-                path=f"row {line}, column {_letter(col)}",
+                path=f"row {line}, column {column_letter(col)}",
                 value=cell,
                 hint=_UN_LAYOUT,
             )
@@ -301,13 +214,13 @@ def _un_record(line, row, years, iso3_codes, path: Path) -> dict:
     }
     for col, year in years.items():
         cell = row[col] if col < len(row) else None
-        where = f"row {line}, column {_letter(col + 1)} ({year})"
-        record[year] = _number(cell, path, where) / 1e6
+        where = f"row {line}, column {column_letter(col + 1)} ({year})"
+        record[year] = parse_number(cell, path, where) / 1e6
     return record
 
 
 def _read_un_csv(path: Path) -> tuple[pd.DataFrame, list[int], str]:
-    rows = _csv_rows(path)
+    rows = csv_rows(path)
     if not rows or tuple(rows[0][1][:4]) != _UN_CSV_HEADER:
         raise DataError(
             "not a UN AMA wide extract",
@@ -322,7 +235,7 @@ def _read_un_csv(path: Path) -> tuple[pd.DataFrame, list[int], str]:
     for line, row in rows[1:]:
         if len(row) < 4 or row[3] not in UN_INDICATORS.values():
             continue
-        un_id = _number(row[1], path, f"row {line}, column B (un_country_id)")
+        un_id = parse_number(row[1], path, f"row {line}, column B (un_country_id)")
         if not float(un_id).is_integer():
             raise DataError(
                 "un_country_id is not an integer UN M49 code",
@@ -339,7 +252,9 @@ def _read_un_csv(path: Path) -> tuple[pd.DataFrame, list[int], str]:
         }
         for col, year in years.items():
             cell = row[col] if col < len(row) else ""
-            record[year] = _number(cell, path, f"row {line}, column {_letter(col + 1)} ({year})")
+            record[year] = parse_number(
+                cell, path, f"row {line}, column {column_letter(col + 1)} ({year})"
+            )
         records.append(record)
     return pd.DataFrame(records), list(years.values()), ""
 
@@ -414,162 +329,3 @@ def _world_source(source: str, indicator: str, count, drop, missing) -> list[str
         f"double counted){note}"
         for n in count.to_numpy()
     ]
-
-
-# --- World Bank WDI ---------------------------------------------------------------------------
-
-_WDI_YEAR = re.compile(r"^\s*(\d{4})(?: \[YR\d{4}\])?\s*$")
-_WDI_UPDATED = re.compile(r"^Last Updated(?: Date)?:?(.*)$")
-
-
-def _wdi_header(rows, path: Path) -> tuple[int, list[str]]:
-    """Index of the first data row in `rows`, and the stripped header cells."""
-    for i, (line, row) in enumerate(rows[:_MAX_TITLE_ROWS]):
-        if row and row[0].strip() == "Country Name":
-            header = [h.strip() for h in row]
-            if header[1:4] in (
-                ["Country Code", "Series Name", "Series Code"],
-                ["Country Code", "Indicator Name", "Indicator Code"],
-            ):
-                return i + 1, header
-            raise DataError(
-                "unexpected header columns",
-                file=str(path),
-                path=f"row {line}",
-                value=header[:4],
-                hint=_WDI_LAYOUT,
-            )
-    raise DataError(
-        f"no header row starting with 'Country Name' in the first {_MAX_TITLE_ROWS} rows",
-        file=str(path),
-        hint=_WDI_LAYOUT,
-    )
-
-
-def _wdi_record(line, row, header, code_col, years, path: Path) -> dict:
-    record = {
-        "iso3": row[1].strip(),
-        "country": row[0].strip(),
-        "code": row[code_col].strip(),
-        "line": line,
-    }
-    if not _ISO3.fullmatch(record["iso3"]):
-        raise DataError(
-            "not a country code: three capital letters A-Z",
-            file=str(path),
-            path=f"row {line}, column B ({header[1]})",
-            value=record["iso3"],
-            hint="WDI codes are ISO3 (USA, CHN) or World Bank aggregates (WLD)",
-        )
-    for col, year in years.items():
-        cell = row[col].strip() if col < len(row) else ""
-        where = f"row {line}, column {_letter(col + 1)} ({header[col]})"
-        record[year] = value = _number(None if cell == ".." else cell, path, where)
-        if value <= 0:
-            raise DataError(
-                "MVA and GDP must be positive",
-                file=str(path),
-                path=where,
-                value=cell,
-                hint="leave a missing value blank or '..'",
-            )
-    return record
-
-
-def _wdi_updated(rows) -> str | None:
-    """The "Last Updated" date: a metadata row of the API layout or a footer line of DataBank's."""
-    for _, row in rows:
-        match = _WDI_UPDATED.match(row[0].strip())
-        if match:
-            value = match.group(1).strip() or (row[1].strip() if len(row) > 1 else "")
-            return value or None
-    return None
-
-
-# --- shared helpers ---------------------------------------------------------------------------
-
-
-def _existing(path: str | Path) -> Path:
-    """A download to import: a regular file under the input size limit."""
-    path = Path(path)
-    if not os.path.lexists(path):
-        raise DataError(
-            "file not found",
-            file=str(path),
-            hint="give the path of a downloaded UN AMA xlsx or WDI CSV file",
-        )
-    check_input_file(path, "download", DataError)
-    return path
-
-
-def _csv_rows(path: Path) -> list[tuple[int, list[str]]]:
-    """Rows with their 1-based line numbers; blank lines dropped."""
-    try:
-        with path.open(newline="", encoding="utf-8-sig") as f:
-            reader = csv.reader(f)
-            return [(reader.line_num, row) for row in reader if any(c.strip() for c in row)]
-    except (UnicodeDecodeError, csv.Error) as exc:
-        raise DataError(f"cannot read as a UTF-8 CSV file ({exc})", file=str(path)) from None
-
-
-def _number(cell, path: Path, where: str) -> float:
-    if cell is None or (isinstance(cell, str) and cell.strip() == ""):
-        return np.nan
-    if isinstance(cell, bool):
-        raise DataError("not a number", file=str(path), path=where, value=cell)
-    try:
-        value = float(cell)
-    except (TypeError, ValueError):
-        raise DataError(
-            "not a number",
-            file=str(path),
-            path=where,
-            value=cell,
-            hint="leave missing values blank (or '..' in WDI files)",
-        ) from None
-    if not math.isfinite(value):
-        raise DataError(
-            "not a finite number",
-            file=str(path),
-            path=where,
-            value=cell,
-            hint="leave missing values blank (or '..' in WDI files)",
-        )
-    return value
-
-
-def _check_unique(wide: pd.DataFrame, keys: list[str], path: Path) -> None:
-    dup = wide[wide.duplicated(keys, keep=False)]
-    if not dup.empty:
-        lines = ", ".join(str(n) for n in dup["line"])
-        raise DataError(
-            f"duplicated {' / '.join(keys)} rows",
-            file=str(path),
-            path=f"rows {lines}",
-            value=dup[keys].iloc[0].tolist(),
-            hint="each country must appear once per indicator",
-        )
-
-
-def _melt(wide: pd.DataFrame, years: list[int]) -> pd.DataFrame:
-    ids = [c for c in wide.columns if c not in years]
-    long = wide.melt(
-        id_vars=ids, value_vars=years, var_name="year", value_name="value_usd_millions"
-    )
-    return long.dropna(subset=["value_usd_millions"])
-
-
-def _finish(long: pd.DataFrame) -> pd.DataFrame:
-    long = long.dropna(subset=["value_usd_millions"])
-    long = long.astype({"year": int, "value_usd_millions": float})
-    keys = ["edition", "price_basis", "indicator", "iso3", "year"]
-    return long[SERIES_COLUMNS].sort_values(keys, ignore_index=True)
-
-
-def _letter(col: int) -> str:
-    """Spreadsheet column letter of a 1-based column number."""
-    letters = ""
-    while col:
-        col, rem = divmod(col - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters

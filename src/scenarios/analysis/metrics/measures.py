@@ -1,0 +1,120 @@
+"""The metric functions: a results dataset in, a ``DataArray`` over ``sample`` out."""
+
+from __future__ import annotations
+
+import xarray as xr
+
+from scenarios.errors import ConfigError
+
+WORLD = "WLD"
+
+
+def _check_years(results: xr.Dataset, *years: int) -> None:
+    have = results["year"].values
+    missing = [y for y in years if y not in have]
+    if missing:
+        raise ConfigError(
+            f"year {missing[0]} is outside the results ({have.min()}-{have.max()})",
+            path="metrics",
+            value=missing[0],
+            hint="pick years between history_start and horizon",
+        )
+
+
+def _check_country(results: xr.Dataset, *countries: str) -> None:
+    missing = [c for c in countries if c not in results["country"].values]
+    if missing:
+        raise ConfigError(
+            f"country {missing[0]} is not modelled in this scenario",
+            path="metrics",
+            value=missing[0],
+            hint=f"modelled: {', '.join(results['country'].values)}",
+        )
+
+
+def cagr(results: xr.Dataset, start: int, end: int, variable: str = "mva") -> xr.DataArray:
+    """Compound annual growth rate between two years, per sample and country (fraction per year)."""
+    _check_years(results, start, end)
+    values = results[variable]
+    return (values.sel(year=end) / values.sel(year=start)) ** (1.0 / (end - start)) - 1
+
+
+def cagr_gap(results: xr.Dataset, a: str, b: str, start: int, end: int) -> xr.DataArray:
+    """CAGR of ``a`` minus CAGR of ``b`` over the window (fraction per year)."""
+    _check_country(results, a, b)
+    rates = cagr(results, start, end)
+    return rates.sel(country=a) - rates.sel(country=b)
+
+
+def mva_ratio(results: xr.Dataset, a: str, b: str, year: int) -> xr.DataArray:
+    """MVA of ``a`` divided by MVA of ``b`` in a year."""
+    _check_country(results, a, b)
+    _check_years(results, year)
+    mva = results["mva"].sel(year=year)
+    return mva.sel(country=a) / mva.sel(country=b)
+
+
+def world_share(results: xr.Dataset, year: int) -> xr.DataArray:
+    """Each country's share of world MVA (needs WLD among the countries)."""
+    _check_country(results, WORLD)
+    mva = results["mva"].sel(year=year)
+    return (mva / mva.sel(country=WORLD)).drop_sel(country=WORLD)
+
+
+def crossover_year(results: xr.Dataset, a: str, b: str) -> xr.DataArray:
+    """First year from the base year on in which ``a``'s MVA is at least ``b``'s.
+
+    "Not by the horizon" is horizon + 1 per sample, so quantiles stay meaningful; the metrics
+    table shows such a statistic as an empty value noted ``not by <horizon>`` (:func:`summarize`).
+    """
+    _check_country(results, a, b)
+    mva = results["mva"].sel(year=results["year"] >= results.attrs["base_year"])
+    reached = mva.sel(country=a) >= mva.sel(country=b)
+    years = mva["year"]
+    never = int(years.max()) + 1
+    first = xr.where(reached, years, never).min("year")
+    return first.astype(float)
+
+
+def program_intensity(results: xr.Dataset, year: int) -> xr.DataArray:
+    """Total program spend over the MVA of the program's country (fraction), per program."""
+    _check_years(results, year)
+    mva = results["mva"].sel(year=year).sel(country=results["program_country"])
+    return results["spend_total"].sel(year=year) / mva
+
+
+def intensity_index(results: xr.Dataset, year: int, reference_country: str = "USA") -> xr.DataArray:
+    """Program intensity indexed to the program of ``reference_country`` (NIST Table 2 style)."""
+    intensity = program_intensity(results, year)
+    reference = intensity.where(results["program_country"] == reference_country, drop=True)
+    if reference.sizes["program"] != 1:
+        raise ConfigError(
+            f"need exactly one program of {reference_country} to index against",
+            path="metrics.reference_country",
+            value=reference_country,
+        )
+    return intensity / reference.isel(program=0)
+
+
+def benefit_cost_ratio(
+    results: xr.Dataset,
+    reference: xr.Dataset,
+    country: str,
+    discount_rate: float,
+    spend: str = "spend_federal",
+) -> xr.DataArray:
+    """Discounted MVA gain over the discounted extra ``spend`` of the country's programs, against
+    a reference scenario: ``spend_federal`` (federal cost) or ``spend_total`` (federal + match).
+
+    Sums run over the projected years and discount to the base year.
+    """
+    projected = results["year"].values[results["projected"].values]
+    factor = xr.DataArray(
+        (1 + discount_rate) ** -(projected - results.attrs["base_year"]), coords={"year": projected}
+    )
+    gain = (results["mva"] - reference["mva"]).sel(country=country, year=projected)
+    own = results["program_country"] == country
+    paid = results[spend].where(own).sum("program")
+    ref_paid = reference[spend].where(reference["program_country"] == country).sum("program")
+    cost = (paid - ref_paid).sel(year=projected)
+    return (gain * factor).sum("year") / (cost * factor).sum("year")
