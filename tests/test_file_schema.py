@@ -63,7 +63,7 @@ def test_the_shipped_schema_file_is_what_scenarios_schema_writes():
     ("words", "expected"),
     [
         ("scenarios sens", ["sensitivity"]),
-        ("scenarios run nnmi", ["nnmi_full45", "nnmi_full45_2017"]),
+        ("scenarios run nnmi", ["nnmi_full45", "nnmi_full45_2017", "nnmi_full45_diffusion"]),
         ("scenarios sensitivity fraun", ["fraunhofer_parity"]),
     ],
 )

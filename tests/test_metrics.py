@@ -329,7 +329,13 @@ def test_bcr_of_nnmi_full45_by_hand_from_the_results(full45_run) -> None:
     total = (gain * discount).sum() / (extra("spend_total") * discount).sum()
     assert table["bcr_federal"] == pytest.approx(federal, rel=1e-12)
     assert table["bcr_total"] == pytest.approx(total, rel=1e-12)
-    match = full45_run.spec.programs["manufacturing_usa"].match_ratio
+    program = full45_run.spec.programs["manufacturing_usa"]
+    # S_tot = (1 + m) S_fed + the survivors' own budgets: each new institute (launched from 2027)
+    # exits after 5 years and survives with probability s, keeping its sustainment budget a year
+    launched = extra("institutes_launched")
+    exited = np.concatenate([np.zeros(5), np.cumsum(launched)[:-5]])
+    survivors = program.survival * program.sustainment * exited
+    federal_spend = (extra("spend_federal") * discount).sum()
     assert table["bcr_federal"] / table["bcr_total"] == pytest.approx(
-        1 + match, rel=1e-12
-    )  # S_tot = (1 + m) S_fed
+        1 + program.match_ratio + (survivors * discount).sum() / federal_spend, rel=1e-12
+    )

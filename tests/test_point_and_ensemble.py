@@ -19,7 +19,9 @@ from scenarios.cli import app
 from scenarios.data import load_dataset
 from scenarios.model.inputs import build_inputs
 
-NOT_CENTRED = {"programs.china_mic.base_funding.scale"}  # baseline.yaml says why
+# baseline.yaml says why: the MIC budget's one report is a floor; the plateau after the MICs' 2025
+# goal is the choice's most likely value (weight 0.5), its median sits on the boundary with 1.75
+NOT_CENTRED = {"programs.china_mic.base_funding.scale", "programs.china_mic.plan.pace_after"}
 
 
 def _points(name: str) -> tuple[dict, dict]:

@@ -147,9 +147,12 @@ def test_by_year_curve_is_monotone_and_ends_at_the_probability(dataset):
     curve = result.curve
     assert np.all(np.diff(curve["probability"]) >= 0)
     assert curve["probability"].iloc[-1] == result.probability
-    # 29 MICs by 2023, 4 known in 2024, then 3.5 a year (launch lag 0): 36 in 2025, 40 in 2026.
-    assert curve.set_index("year").loc[2025, "probability"] == 0
-    assert curve.set_index("year").loc[2026, "probability"] == 1
+    # china_mic_pace: 29 MICs by 2023, 4 known in 2024, then a pace of 3.0-4.0 a year (launch
+    # lag 0): 36 in 2025; 40 in 2026 only at a pace of 3.5 or more; 42 or more in 2027.
+    by_year = curve.set_index("year")["probability"]
+    assert by_year.loc[2025] == 0
+    assert 0 < by_year.loc[2026] < 1
+    assert by_year.loc[2027] == 1
 
 
 def test_a_shipped_claim_file_is_found_by_name_and_a_typo_gets_a_claim_hint():

@@ -71,9 +71,16 @@ __all__ = [
 ]
 
 
-def save(run_: Run, out_dir: str | Path = "runs", *, plots: bool = True) -> Path:
+def save(
+    run_: Run,
+    out_dir: str | Path = "runs",
+    *,
+    plots: bool = True,
+    iamc_quantiles: tuple[float, ...] = (0.05, 0.5, 0.95),
+) -> Path:
     """Write ``<out_dir>/<name>/`` atomically: results.nc, metrics.csv, summary.csv, manifest.json
-    (and the plots, report.html and IAMC export when ``plots``)."""
+    (and the plots, report.html and IAMC export when ``plots``; an ensemble's IAMC export adds
+    the ``iamc_quantiles`` as scenarios of their own)."""
     writers = {
         "results.nc": lambda p: write_netcdf(run_.results, p),
         "metrics.csv": lambda p: run_.metrics.to_csv(p, index=False),
@@ -81,11 +88,11 @@ def save(run_: Run, out_dir: str | Path = "runs", *, plots: bool = True) -> Path
         "manifest.json": lambda p: write_json(manifest(run_), p),
     }
     if plots:
-        writers["plots"] = lambda p: _write_visuals(run_, p)
+        writers["plots"] = lambda p: _write_visuals(run_, p, iamc_quantiles)
     return write_run(Path(out_dir) / run_.spec.name, writers)
 
 
-def _write_visuals(run_: Run, plots_dir: Path) -> None:
+def _write_visuals(run_: Run, plots_dir: Path, iamc_quantiles: tuple[float, ...]) -> None:
     """plots/*.png, then report.html and iamc.csv/xlsx beside the plots folder."""
     from scenarios.outputs.iamc import write_iamc
     from scenarios.outputs.plotting import plot_run
@@ -105,7 +112,7 @@ def _write_visuals(run_: Run, plots_dir: Path) -> None:
         plots=figures,
         lead=lead,
     )
-    write_iamc(run_.results, plots_dir.parent)
+    write_iamc(run_.results, plots_dir.parent, quantiles=iamc_quantiles)
 
 
 def load_run(run_dir: str | Path) -> xr.Dataset:

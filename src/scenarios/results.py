@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from scenarios import netcdf
 from scenarios.config.schema import Spec
 from scenarios.errors import OutputError, ScenariosError, shorten
 from scenarios.files import output_error
@@ -369,8 +370,8 @@ def _signals_held() -> Iterator[None]:
 
 
 def write_netcdf(results: xr.Dataset, path: Path) -> None:
-    """results.nc (NetCDF4 via h5netcdf)."""
-    results.to_netcdf(path, engine="h5netcdf")
+    """``results`` as CF-1.10 NetCDF4 (see :mod:`scenarios.netcdf`)."""
+    netcdf.write(results, path, what=str(results.attrs.get("scenario") or path.stem))
 
 
 def read_results(run_dir: str | Path) -> xr.Dataset:
@@ -391,7 +392,7 @@ def read_results(run_dir: str | Path) -> xr.Dataset:
         )
     try:
         with xr.open_dataset(path, engine="h5netcdf") as ds:
-            return ds.load()
+            return netcdf.decode(ds.load())
     except (OSError, ValueError, KeyError) as exc:
         raise ScenariosError(
             f"cannot read results.nc: truncated or not NetCDF ({shorten(str(exc))})",

@@ -30,6 +30,7 @@ from scenarios.data import Dataset
 from scenarios.model.engine import run_model
 from scenarios.model.inputs import Inputs, build_inputs
 from scenarios.model.parameters import Parameters
+from scenarios.progress import gather_with_progress, track
 from scenarios.results import to_dataset
 
 BLOCK_ROWS = 16384
@@ -141,6 +142,7 @@ def evaluate(
     *,
     rows: int | None = None,
     scheduler: str | None = None,
+    label: str = "model runs",
 ) -> dict[str, np.ndarray]:
     """Per-row values of ``reduce(results, reference_results)`` over the matrix, block by block.
 
@@ -159,6 +161,8 @@ def evaluate(
     scheduler
         A dask.distributed scheduler address: the blocks become tasks on that cluster (which
         needs ``reduce`` to pickle). Default: one block after another in this process.
+    label
+        What the progress bar calls the blocks (shown on a terminal only).
 
     Returns
     -------
@@ -175,10 +179,13 @@ def evaluate(
         (matrix.iloc[start:stop], states, ref_state)
         for (start, stop), states, ref_state in zip(bounds, main_states, ref_states, strict=True)
     ]
+    description = f"{label} ({len(matrix):,} rows)"
     if scheduler is None:
-        parts = [_evaluate_block((main, reference, reduce), *block) for block in blocks]
+        job = (main, reference, reduce)
+        shown = track(blocks, description, len(blocks)) if len(blocks) > 1 else blocks
+        parts = [_evaluate_block(job, *b) for b in shown]
     else:
-        parts = _on_cluster(scheduler, (main, reference, reduce), blocks)
+        parts = _on_cluster(scheduler, (main, reference, reduce), blocks, description)
     return {name: np.concatenate([part[name] for part in parts]) for name in parts[0]}
 
 
@@ -198,7 +205,9 @@ def _evaluate_block(
     return out
 
 
-def _on_cluster(scheduler: str, job: Job, blocks: list[tuple]) -> list[dict[str, np.ndarray]]:
+def _on_cluster(
+    scheduler: str, job: Job, blocks: list[tuple], description: str
+) -> list[dict[str, np.ndarray]]:
     """The blocks as dask tasks on a dask.distributed cluster, results in block order."""
     import dask
     from distributed import Client
@@ -206,4 +215,4 @@ def _on_cluster(scheduler: str, job: Job, blocks: list[tuple]) -> list[dict[str,
     shared = dask.delayed(job, pure=True, traverse=False)
     tasks = [dask.delayed(_evaluate_block, pure=True)(shared, *block) for block in blocks]
     with Client(scheduler) as client:
-        return client.gather(client.compute(tasks))
+        return gather_with_progress(client, client.compute(tasks), description)

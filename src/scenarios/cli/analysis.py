@@ -8,7 +8,16 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from scenarios.cli.app import SetOption, complete_config, console, errors
+from scenarios.cli.app import (
+    JsonOption,
+    QuietOption,
+    SetOption,
+    complete_config,
+    console,
+    errors,
+    print_json,
+    progress,
+)
 
 
 def stress(
@@ -28,30 +37,39 @@ def stress(
     out: Annotated[Path, typer.Option(help="Folder that receives runs/stress_<file>/.")] = Path(
         "runs"
     ),
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
+    quiet: QuietOption = False,
+    json_: JsonOption = False,
 ) -> None:
     """Stress-test claims: probability they hold, drivers, breakevens, PRIM boxes, verdicts.
 
     Example: scenarios stress configs/claims/itif_full45.yaml --samples 1000
     """
     from scenarios import api
+    from scenarios.analysis.stress import summary_table
+    from scenarios.outputs.summary_json import records
 
+    files = []
     for claim_file in claim_files:
-        results = api.stress(
-            claim_file,
-            samples=samples,
-            seed=seed,
-            ci_width=ci_width,
-            max_samples=max_samples,
-            overrides=set_,
-        )
-        path = api.save_stress(results, claim_file, out)
-        if not quiet:
+        with progress(quiet):
+            results = api.stress(
+                claim_file,
+                samples=samples,
+                seed=seed,
+                ci_width=ci_width,
+                max_samples=max_samples,
+                overrides=set_,
+            )
+            path = api.save_stress(results, claim_file, out)
+        files.append({"claim_file": str(claim_file), "path": str(path)})
+        files[-1]["claims"] = records(summary_table(results))
+        if not quiet and not json_:
             table = Table("claim", "verdict", title=str(claim_file), title_justify="left")
             for r in results:
                 table.add_row(r.claim.id, r.verdict)
             console.print(table)
             console.print(f"[green]wrote[/green] {path}")
+    if json_:
+        print_json("stress", files=files)
 
 
 def sensitivity(
@@ -86,6 +104,8 @@ def sensitivity(
         typer.Option(help="dask.distributed scheduler address: run the design on that cluster."),
     ] = None,
     no_plots: Annotated[bool, typer.Option("--no-plots", help="Skip plots and report.")] = False,
+    quiet: QuietOption = False,
+    json_: JsonOption = False,
 ) -> None:
     """Which assumptions drive the key outputs: indices with CIs, convergence, plots, report.
 
@@ -94,21 +114,36 @@ def sensitivity(
     from scenarios import api
     from scenarios.outputs.sensitivity import drivers_rich_table
 
-    result = api.sensitivity(
-        config,
-        method=method,
-        n=n,
-        seed=seed,
-        outputs=output,
-        overrides=set_,
-        second_order=second_order,
-        scheduler=scheduler,
-    )
-    path = api.save_sensitivity(result, out, plots=not no_plots)
-    console.print(drivers_rich_table(result))
+    with progress(quiet):
+        result = api.sensitivity(
+            config,
+            method=method,
+            n=n,
+            seed=seed,
+            outputs=output,
+            overrides=set_,
+            second_order=second_order,
+            scheduler=scheduler,
+        )
+        path = api.save_sensitivity(result, out, plots=not no_plots)
     for line in result.warnings:
         errors.print(f"[yellow]warning[/yellow]: {line}", highlight=False)
-    console.print(f"[green]wrote[/green] {path}  ({result.timings['total']:.1f} s)")
+    if json_:
+        from scenarios.outputs.summary_json import records
+
+        print_json(
+            "sensitivity",
+            scenario=result.spec.name,
+            method=result.method,
+            n=result.n,
+            path=path,
+            seconds=round(result.timings["total"], 3),
+            warnings=list(result.warnings),
+            indices=records(result.to_frame()),
+        )
+    elif not quiet:
+        console.print(drivers_rich_table(result))
+        console.print(f"[green]wrote[/green] {path}  ({result.timings['total']:.1f} s)")
 
 
 def audit(
@@ -116,6 +151,7 @@ def audit(
         Path | None, typer.Option(help="A dataset folder (default: the embedded dataset).")
     ] = None,
     out: Annotated[Path, typer.Option(help="Folder that receives runs/audit/.")] = Path("runs"),
+    json_: JsonOption = False,
 ) -> None:
     """Recompute every published figure of the sources from the data: reproduces or not, and what does.
 
@@ -127,6 +163,12 @@ def audit(
     from scenarios.outputs.audit import rich_table
 
     table = run_audit(data=data, out_dir=out)
+    if json_:
+        from scenarios.outputs.audit import answer
+        from scenarios.outputs.summary_json import records
+
+        print_json("audit", path=out / "audit", answer=answer(table)[0], figures=records(table))
+        return
     terminal = Console()
     terminal.print(rich_table(table))
     terminal.print(f"[green]wrote[/green] {out / 'audit'}")

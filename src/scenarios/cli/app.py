@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import sys
+from contextlib import AbstractContextManager
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -39,6 +41,31 @@ SetOption = Annotated[
     list[str] | None,
     typer.Option("--set", help="Override a config value: dotted.path=value (repeatable)."),
 ]
+
+
+QuietOption = Annotated[
+    bool, typer.Option("--quiet", "-q", help="Print nothing but errors (no progress bar).")
+]
+JsonOption = Annotated[
+    bool,
+    typer.Option(
+        "--json", help="Print the summary as JSON on stdout (keys: docs/cli.md); logs on stderr."
+    ),
+]
+
+
+def progress(quiet: bool = False) -> AbstractContextManager[None]:
+    """Progress of what runs inside, on stderr when it is a terminal, unless ``quiet``."""
+    from scenarios.progress import display
+
+    return display(quiet=quiet, console=errors)
+
+
+def print_json(command: str, **fields: Any) -> None:
+    """The command's summary as one JSON document on stdout (see outputs.summary_json)."""
+    from scenarios.outputs.summary_json import document
+
+    sys.stdout.write(document(command, **fields))
 
 
 def print_error(exc: ScenariosError) -> None:

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from scenarios.cli.app import complete_config, console, errors
+from scenarios.cli.app import QuietOption, complete_config, console, errors, progress
 
 
 def calibrate(
@@ -29,6 +29,7 @@ def calibrate(
     ] = 0,
     seed: Annotated[int, typer.Option(help="Seed of the bootstrap.")] = 0,
     out: Annotated[Path | None, typer.Option(help="Write the YAML config fragment here.")] = None,
+    quiet: QuietOption = False,
 ) -> None:
     """Fit each country's growth component to observed MVA; print estimates and a config fragment.
 
@@ -37,17 +38,20 @@ def calibrate(
     from scenarios.analysis import calibration
     from scenarios.files import write_text
 
-    result = calibration.calibrate(
-        config, window, fix=tuple(fix or ()), bootstrap=bootstrap, seed=seed
-    )
-    console.print(result.rich_table())
+    with progress(quiet):
+        result = calibration.calibrate(
+            config, window, fix=tuple(fix or ()), bootstrap=bootstrap, seed=seed
+        )
+    if not quiet:
+        console.print(result.rich_table())
     for line in result.warnings():
         errors.print(f"[yellow]warning[/yellow]: {line}", highlight=False)
     if out is None:
         console.print(result.to_yaml(), markup=False, highlight=False, soft_wrap=True)
     else:
         write_text(out, result.to_yaml())
-        console.print(f"[green]wrote[/green] {out}")
+        if not quiet:
+            console.print(f"[green]wrote[/green] {out}")
 
 
 def backtest(
@@ -60,6 +64,7 @@ def backtest(
         Path,
         typer.Option(help="Folder for backtest.csv and backtest.png (written like a run folder)."),
     ] = Path("runs") / "backtest",
+    quiet: QuietOption = False,
 ) -> None:
     """Score every growth component out of sample against naive benchmarks (MAPE, CAGR error).
 
@@ -68,6 +73,8 @@ def backtest(
     from scenarios.analysis.calibration import backtest_paths
     from scenarios.outputs.backtest import backtest_rich_table, write_backtest
 
-    table, files = write_backtest(backtest_paths(config, fit, test), out)
-    console.print(backtest_rich_table(table))
-    console.print(f"[green]wrote[/green] {', '.join(map(str, files))}")
+    with progress(quiet):
+        table, files = write_backtest(backtest_paths(config, fit, test), out)
+    if not quiet:
+        console.print(backtest_rich_table(table))
+        console.print(f"[green]wrote[/green] {', '.join(map(str, files))}")

@@ -9,7 +9,17 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from scenarios.cli.app import SetOption, complete_config, console, errors, print_error
+from scenarios.cli.app import (
+    JsonOption,
+    QuietOption,
+    SetOption,
+    complete_config,
+    console,
+    errors,
+    print_error,
+    print_json,
+    progress,
+)
 from scenarios.cli.formatting import ensemble_range, format_value, with_range, year_span
 from scenarios.errors import ConfigError, ScenariosError
 
@@ -44,7 +54,16 @@ def run(
     no_plots: Annotated[
         bool, typer.Option("--no-plots", help="Skip plots, report and IAMC export.")
     ] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
+    quiet: QuietOption = False,
+    json_: JsonOption = False,
+    iamc_quantiles: Annotated[
+        str,
+        typer.Option(
+            "--iamc-quantiles",
+            help="Ensemble percentiles exported to iamc.csv as scenarios <name>|p05 "
+            "(comma-separated; '' for the median only).",
+        ),
+    ] = "5,50,95",
     chunks: Annotated[
         int | None,
         typer.Option(
@@ -66,10 +85,10 @@ def run(
 
     Example: scenarios run configs/nnmi_full45.yaml --set impact.rho=0.3
     """
-    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
     from scenarios import api
+    from scenarios.progress import steps
 
+    quantiles = _percentiles(iamc_quantiles)
     if from_manifest is not None:
         results = [api.run_from_manifest(from_manifest, overrides=set_)]
     elif configs:
@@ -92,28 +111,38 @@ def run(
             path="run",
             hint="e.g. scenarios run nnmi_full45",
         )
-    with Progress(
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TimeElapsedColumn(),
-        console=errors,
-        transient=True,
-        disable=quiet,
-    ) as progress:
-        task = progress.add_task("running", total=len(configs or [None]))
+    done = []
+    with progress(quiet), steps("scenarios", total=len(configs or [None])) as advance:
         for result in results:
-            progress.update(task, description=f"writing {result.spec.name}")
             path = (
                 result.path
                 if not isinstance(result, api.Run)
-                else api.save(result, out, plots=not no_plots)
+                else api.save(result, out, plots=not no_plots, iamc_quantiles=quantiles)
             )
-            progress.advance(task)
+            advance()
             for line in getattr(result, "warnings", ()):
                 errors.print(f"[yellow]warning[/yellow]: {line}", highlight=False)
-            if not quiet:
+            if json_:
+                done.append((result, path))
+            elif not quiet:
                 print_summary(result, path)
+    if json_:
+        from scenarios.outputs.summary_json import run_entry
+
+        print_json("run", runs=[run_entry(result, path) for result, path in done])
+
+
+def _percentiles(text: str) -> tuple[float, ...]:
+    """``"5,50,95"`` -> (0.05, 0.5, 0.95), each a whole percentile from 1 to 99."""
+    parts = [p.strip() for p in text.split(",") if p.strip()]
+    if not all(p.isdigit() and 1 <= int(p) <= 99 for p in parts):
+        raise ConfigError(
+            f"percentiles must be whole numbers from 1 to 99, not {text!r}",
+            path="--iamc-quantiles",
+            value=text,
+            hint="e.g. --iamc-quantiles 5,50,95",
+        )
+    return tuple(int(p) / 100 for p in parts)
 
 
 def print_summary(result: Run, path: Path) -> None:
@@ -192,6 +221,7 @@ def compare(
     out: Annotated[Path, typer.Option(help="Folder that receives runs/compare_<names>/.")] = Path(
         "runs"
     ),
+    json_: JsonOption = False,
 ) -> None:
     """Compare runs against the first: overlay plots, a delta table and report.html.
 
@@ -200,6 +230,11 @@ def compare(
     from scenarios import api
 
     table, path = api.compare(runs, out_dir=out)
+    if json_:
+        from scenarios.outputs.summary_json import compare_rows
+
+        print_json("compare", path=path, differences=compare_rows(table, api.HEADLINE))
+        return
     names = [c for c in table.columns if " - " in c]
     view = table[table["metric"].isin(api.HEADLINE)]
     rich_table = Table(
@@ -226,6 +261,7 @@ def compare(
 def validate(
     paths: Annotated[list[Path], typer.Argument(help="Config files or folders of configs.")],
     set_: SetOption = None,
+    json_: JsonOption = False,
 ) -> None:
     """Check configs without writing anything; every problem with file, key path and a hint.
 
@@ -234,18 +270,25 @@ def validate(
     from scenarios import api
 
     files = [f for p in paths for f in (sorted(p.glob("*.yaml")) if p.is_dir() else [p])]
-    failed = 0
+    checked_files = []
     for file in files:
+        entry: dict = {"file": str(file), "ok": True, "problem": None, "warnings": []}
+        checked_files.append(entry)
         try:
             checked = api.run(file, overrides=set_, with_reference=False)
         except ScenariosError as exc:
-            failed += 1
-            print_error(exc)
+            entry.update(ok=False, problem={"kind": type(exc).__name__, "message": str(exc)})
+            if not json_:
+                print_error(exc)
             continue
-        console.print(f"[green]ok[/green] {file}")
-        for line in api.off_centre(checked.spec, checked.inputs):
-            errors.print(f"[yellow]warning[/yellow]: {file}: {line}", highlight=False)
-    if failed:
+        entry["warnings"] = api.off_centre(checked.spec, checked.inputs)
+        if not json_:
+            console.print(f"[green]ok[/green] {file}")
+            for line in entry["warnings"]:
+                errors.print(f"[yellow]warning[/yellow]: {file}: {line}", highlight=False)
+    if json_:
+        print_json("validate", ok=all(e["ok"] for e in checked_files), files=checked_files)
+    if not all(e["ok"] for e in checked_files):
         raise typer.Exit(2)
 
 

@@ -69,6 +69,23 @@ PARAMETERS: dict[str, tuple[str, str]] = {
         "{program}: base funding",
         "USD million a year, nominal",
     ),
+    "programs.*.sustainment": (
+        "{program}: operating budget of a survivor after federal exit",
+        "USD million a year, constant 2015 prices",
+    ),
+    "programs.*.plan.target": ("{program}: planned institutes", "institutes"),
+    "programs.*.plan.pace_after": (
+        "{program}: new institutes a year after the plan",
+        "institutes a year",
+    ),
+    "impact.diffusion.adoption.*": ("{country} technology adoption in the base year", "share"),
+    "impact.diffusion.imitation": ("Imitation in technology adoption, q", "per year"),
+    "impact.diffusion.external": ("External influence on adoption, p", "per year"),
+    "impact.diffusion.per_institute": ("External influence added per institute", "per year"),
+    "impact.diffusion.productivity": (
+        "Productivity growth per unit of adoption, beta",
+        "fraction per year",
+    ),
     "impact.rho": ("Return on innovation capital, rho", "fraction per year"),
     "impact.theta": ("Elasticity of MVA to innovation capital, theta", "1"),
     "impact.delta": ("Depreciation of innovation capital, delta", "fraction per year"),
@@ -97,7 +114,7 @@ def describe(path: str, program_names: dict[str, str] | None = None) -> Label:
     parts = path.split(".")
     for pattern, (label, units) in PARAMETERS.items():
         if fnmatch.fnmatchcase(path, pattern) and len(parts) == pattern.count(".") + 1:
-            key = parts[1]
+            key = parts[pattern.split(".").index("*")] if "*" in pattern else parts[1]
             names = {
                 "country": COUNTRY_NAMES.get(key, key),
                 "program": {**PROGRAM_NAMES, **(program_names or {})}.get(key, key),

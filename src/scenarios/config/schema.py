@@ -110,6 +110,15 @@ class Budget(Strict):
 BudgetPath = Budget | list[Budget]
 
 
+class Plan(Strict):
+    """A stated plan for the network: ``target`` institutes by year ``by`` (launched evenly over the
+    years after the last known launch), then ``pace_after`` new institutes a year (0: a plateau)."""
+
+    target: float = Field(ge=0)
+    by: Year
+    pace_after: float = Field(default=0.0, ge=0)
+
+
 class Program(Strict):
     """An innovation-institute program: history from data plus a pipeline of new institutes.
 
@@ -117,6 +126,8 @@ class Program(Strict):
     sets the steady-state innovation capital); ``new_institute_budget`` funds new institutes at
     ``cost_per_institute`` (constant 2015 USD million of federal money over ``funding_years``).
     A list of budgets adds up segments (e.g. the status quo until 2025, then a new level).
+    ``sustainment``: the non-federal operating budget a year (constant 2015 USD million) of each
+    newly funded institute that survives its federal exit. ``plan``: launches by a stated plan.
     """
 
     country: str
@@ -131,7 +142,21 @@ class Program(Strict):
     launch_lag: int = Field(default=1, ge=0, le=10)
     cap: int | None = Field(default=None, ge=0)
     survival: float = Field(default=1.0, ge=0, le=1)
+    sustainment: float = Field(default=0.0, ge=0)
+    plan: Plan | None = None
     unknown: list[str] = []
+
+
+class Diffusion(Strict):
+    """Bass adoption dA/dt = (p + q A)(1 - A) with p = ``external`` + ``per_institute`` x active
+    institutes and q = ``imitation``; productivity growth rises by ``productivity`` x the change in
+    adoption. ``adoption``: the base-year adoption share by country (ISO3 -> share in (0, 1))."""
+
+    adoption: dict[str, Annotated[float, Field(gt=0, lt=1)]] = {}
+    external: float = Field(default=0.02, ge=0)
+    per_institute: float = Field(default=0.0005, ge=0)
+    imitation: float = Field(default=0.38, gt=0)
+    productivity: float = Field(default=0.02, ge=0)
 
 
 class Impact(Strict):
@@ -143,6 +168,7 @@ class Impact(Strict):
     delta: float = Field(default=0.15, gt=0, le=1)
     lag: int = Field(default=1, ge=0, le=10)
     spend: Literal["total", "federal"] = "total"
+    diffusion: Diffusion = Diffusion()
     params: dict[str, float] = {}
 
 

@@ -3,19 +3,34 @@
 Capital follows the perpetual inventory K_t = (1 - delta) K_{t-1} + S_{t-lag}, starting from the
 steady state of base-year spend, K_0 = S_0 / delta: the capital already embodied in the observed
 trend. Impact components have the signature ``(params, mva_base, capital, capital_0) -> mva`` and
-are registered in :data:`IMPACT`.
+are registered in :data:`IMPACT`; a component that also needs the country's active institutes
+(summed over its programs, (n, T+1)) or the country's code declares the keyword-only arguments
+``institutes`` or ``country`` (as :func:`scenarios.model.diffusion.diffusion` does).
 """
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 
 import numpy as np
 
 from scenarios.errors import ConfigError
+from scenarios.model.diffusion import diffusion
 from scenarios.model.parameters import ParameterView
 
-ImpactFn = Callable[[ParameterView, np.ndarray, np.ndarray, np.ndarray], np.ndarray]
+ImpactFn = Callable[..., np.ndarray]
+EXTRA_INPUTS = ("institutes", "country")  # keyword-only inputs a component may declare
+
+
+def impact_keywords(fn: ImpactFn) -> frozenset[str]:
+    """The extra inputs (:data:`EXTRA_INPUTS`) that ``fn`` declares as keyword-only arguments."""
+    parameters = inspect.signature(fn).parameters
+    return frozenset(
+        name
+        for name in EXTRA_INPUTS
+        if name in parameters and parameters[name].kind is inspect.Parameter.KEYWORD_ONLY
+    )
 
 
 def innovation_capital(
@@ -86,6 +101,7 @@ def no_impact(
 IMPACT: dict[str, ImpactFn] = {
     "rate_of_return": rate_of_return,
     "elasticity": elasticity,
+    "diffusion": diffusion,
     "none": no_impact,
 }
 
@@ -93,8 +109,9 @@ IMPACT: dict[str, ImpactFn] = {
 def register_impact(name: str) -> Callable[[ImpactFn], ImpactFn]:
     """Register an impact component under ``name`` (selected in a config by ``impact.kind``).
 
-    The function takes ``(params, mva_base, capital, capital_0)`` and returns MVA of the same
-    shape as ``mva_base``; read its own parameters with ``params.get("params.<name>")`` so that
+    The function takes ``(params, mva_base, capital, capital_0)`` (and, if it declares them as
+    keyword-only arguments, ``institutes`` and ``country``) and returns MVA of the same shape as
+    ``mva_base``; read its own parameters with ``params.get("params.<name>")`` so that
     ``impact.params.<name>`` can be set, overridden and sampled.
     """
 

@@ -197,6 +197,16 @@ def new_institute_spend(
     return spend
 
 
+def sustained_spend(
+    funded: np.ndarray, funding_years: np.ndarray, survival: np.ndarray, sustainment: np.ndarray
+) -> np.ndarray:
+    """Non-federal operating spend of the funded institutes that survive their federal exit:
+    ``sustainment`` a year for each expected survivor, from the year its federal funding ends."""
+    exited = _shifted(_cumsum(funded), funding_years.astype(int))
+    exited *= (survival * sustainment)[:, None]
+    return exited
+
+
 def funds_nothing(cost: np.ndarray, room: np.ndarray) -> bool:
     """Whether a zero budget launches nothing and spends exactly 0.0 (no NaN from 0 / 0 or 0 x inf)."""
     return bool((np.isfinite(cost) & (cost != 0) & ~np.isnan(room)).all())
@@ -218,6 +228,7 @@ def run_pipeline(
     base_year: int,
     years: np.ndarray,
     scheduled: np.ndarray | None = None,
+    sustainment: np.ndarray | None = None,
     out: PipelineResult | None = None,
 ) -> PipelineResult:
     """Project one program over ``years`` (the projected years, after ``base_year``).
@@ -225,10 +236,13 @@ def run_pipeline(
     Per-sample arguments are (n,), or (1,) for one value shared by every sample. ``budget`` None
     means no new-institute budget. ``scheduled`` counts institutes known to launch
     in each projected year (observed after the base year); they take room under the cap but are
-    funded from the existing base, not the new-institute budget. ``out`` receives the results
+    funded from the existing base, not the new-institute budget. ``sustainment`` is the non-federal
+    operating budget a year of each funded institute that survives its federal exit (constant 2015
+    USD million; it adds to total spend, not federal). ``out`` receives the results
     (``out.spend_federal`` may be ``base_funding`` itself).
     """
     n, n_years = base_funding.shape
+    sustained = None
     out = out or PipelineResult(*(_empty((n, n_years)) for _ in range(4)))
     scheduled = np.zeros(n_years) if scheduled is None else scheduled
     room = cap - n_existing - scheduled.sum()
@@ -252,6 +266,10 @@ def run_pipeline(
             funded, cost, funding_profile(profile, funding_years), out=out.active
         )
         np.add(base_funding, spend, out=out.spend_federal)
+        if sustainment is not None and sustainment.any():
+            sustained = sustained_spend(funded, funding_years, survival, sustainment)
     active_institutes(launched, funding_years, survival, pending, n_existing, years, out=out.active)
     np.multiply(out.spend_federal, 1 + match_ratio[:, None], out=out.spend_total)
+    if sustained is not None:
+        np.add(out.spend_total, sustained, out=out.spend_total)
     return out

@@ -1,7 +1,9 @@
 """IAMC-format export (model, scenario, region, variable, unit, one column per year).
 
-The integrated-assessment community's tools (pyam, the nomenclature package) read this layout.
-Ensembles are reduced to one statistic over samples (median by default).
+The integrated-assessment community's tools (pyam, the nomenclature package) read this layout:
+units pint and iam-units parse, flows per year, a variable hierarchy whose parents are the sums
+of their components, the counterfactual and ensemble quantiles as scenarios of their own, and
+nomenclature-style definitions beside the table.
 """
 
 from __future__ import annotations
@@ -11,30 +13,42 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import xarray as xr
+import yaml
 
 from scenarios.errors import DataError
 
 INDEX = ["model", "scenario", "region", "variable", "unit"]
+# results variable -> (IAMC variable, unit, description); flows are per year, stocks are not
 COUNTRY_VARIABLES = {
-    "mva": "Value Added|Manufacturing",
-    "mva_baseline": "Value Added|Manufacturing|Baseline",
-    "innovation_capital": "Capital Stock|Innovation",
+    "mva": (
+        "Value Added|Manufacturing",
+        "USD_2015 million/yr",
+        "Manufacturing value added (ISIC C), constant 2015 prices",
+    ),
+    "innovation_capital": (
+        "Capital Stock|Innovation",
+        "USD_2015 million",
+        "Innovation capital stock built by program spend, constant 2015 prices",
+    ),
 }
+# per program (``<name>|<program label>``) and, as their sum, per region (``<name>``)
 PROGRAM_VARIABLES = {
-    "institutes_active": "Institutes|Active",
-    "institutes_launched": "Institutes|Launched",
-    "spend_federal": "Expenditure|Federal",
-    "spend_total": "Expenditure|Total",
+    "institutes_active": ("Institutes|Active", "count", "Expected active institutes"),
+    "institutes_launched": ("Institutes|Launched", "count/yr", "Institutes launched in the year"),
+    "spend_federal": (
+        "Expenditure|Federal",
+        "USD_2015 million/yr",
+        "Federal program spend, constant 2015 prices",
+    ),
+    "spend_total": (
+        "Expenditure|Total",
+        "USD_2015 million/yr",
+        "Program spend, federal plus non-federal match, constant 2015 prices",
+    ),
 }
 REGIONS = {"WLD": "World"}  # the IAMC name of the world region
-
-
-def iamc_unit(units: str) -> str:
-    """IAMC unit of a results ``units`` attribute ("USD million, constant 2015 prices" ->
-    "USD_2015 million")."""
-    if units.startswith("USD million") and "2015" in units:
-        return "USD_2015 million"
-    return units
+COUNTERFACTUAL = "{scenario}|counterfactual"  # the same world without the program impact
+QUANTILE = "{scenario}|p{percent:02d}"  # an ensemble quantile, e.g. nnmi_full45|p05
 
 
 def _reduce(da: xr.DataArray, statistic: str | float) -> xr.DataArray:
@@ -45,7 +59,8 @@ def _reduce(da: xr.DataArray, statistic: str | float) -> xr.DataArray:
     if statistic == "mean":
         return da.mean("sample")
     if isinstance(statistic, float) and 0.0 <= statistic <= 1.0:
-        return da.quantile(statistic, "sample").drop_vars("quantile")
+        # skipna=False: a year unobserved in every sample (spend before the base year) stays NaN
+        return da.quantile(statistic, "sample", skipna=False).drop_vars("quantile")
     raise DataError(
         f"unknown statistic {statistic!r}",
         value=statistic,
@@ -63,13 +78,69 @@ def _rows(values: xr.DataArray, dim: str, regions: list[str], names: list[str]) 
     return frame
 
 
+def _country_rows(results: xr.Dataset, statistic: str | float, var: str, name: str) -> pd.DataFrame:
+    countries = [str(c) for c in results["country"].to_numpy()]
+    regions = [REGIONS.get(c, c) for c in countries]
+    frame = _rows(_reduce(results[var], statistic), "country", regions, [name] * len(countries))
+    frame.insert(2, "unit", COUNTRY_VARIABLES["mva" if var == "mva_baseline" else var][1])
+    return frame
+
+
+def _program_rows(results: xr.Dataset, statistic: str | float) -> list[pd.DataFrame]:
+    """Each program's rows, then each region's sum over its programs (the parent variable)."""
+    labels = [str(x) for x in results["program_label"].to_numpy()]
+    regions = [REGIONS.get(str(c), str(c)) for c in results["program_country"].to_numpy()]
+    parts = []
+    for var, (name, unit, _) in PROGRAM_VARIABLES.items():
+        if var not in results:
+            continue
+        values = _reduce(results[var], statistic)
+        frame = _rows(values, "program", regions, [f"{name}|{label}" for label in labels])
+        totals = frame.drop(columns="variable").groupby("region", sort=False).sum(min_count=1)
+        totals = totals.reset_index()
+        totals.insert(1, "variable", name)
+        for part in (frame, totals):
+            part.insert(2, "unit", unit)
+            parts.append(part)
+    return parts
+
+
+def _scenario_rows(
+    results: xr.Dataset, statistic: str | float
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(the scenario's rows, its counterfactual's rows) for one statistic over samples."""
+    parts = [
+        _country_rows(results, statistic, var, name)
+        for var, (name, _, _) in COUNTRY_VARIABLES.items()
+        if var in results and "country" in results.dims
+    ]
+    if "program" in results.dims and results.sizes["program"]:
+        parts += _program_rows(results, statistic)
+    counterfactual = (
+        _country_rows(results, statistic, "mva_baseline", COUNTRY_VARIABLES["mva"][0])
+        if "mva_baseline" in results and "country" in results.dims
+        else pd.DataFrame()
+    )
+    return pd.concat(parts, ignore_index=True), counterfactual
+
+
 def to_iamc(
-    results: xr.Dataset, *, model: str = "scenarios", statistic: str | float = "median"
+    results: xr.Dataset,
+    *,
+    model: str = "scenarios",
+    statistic: str | float = "median",
+    quantiles: tuple[float, ...] = (),
 ) -> pd.DataFrame:
     """Results as an IAMC-format table.
 
     Country variables go to their ISO3 region (``WLD`` becomes ``World``); program variables go
-    to the program's country, named by program label (``Institutes|Active|Manufacturing USA``).
+    to the program's country, named by program label (``Institutes|Active|Manufacturing USA``),
+    and their sum over a region's programs is the parent (``Institutes|Active``), so every parent
+    equals the sum of its components. Flows carry ``/yr`` (``USD_2015 million/yr``).
+
+    The MVA without the program impact is its own scenario, ``<scenario>|counterfactual``.
+    Ensemble quantiles are scenarios too (``<scenario>|p05``): pyam's own ``compute.quantiles``
+    returns quantiles the same way, one scenario per quantile.
 
     Parameters
     ----------
@@ -78,7 +149,9 @@ def to_iamc(
     model : str, default "scenarios"
         Value of the ``model`` column.
     statistic : {"median", "mean"} or float, default "median"
-        Reduction over samples; a float is a quantile (0.05 for the 5th percentile).
+        Reduction over samples for the scenario itself; a float is a quantile (0.05: 5 %).
+    quantiles : tuple of float, default ()
+        Quantiles (between 0 and 1) of an ensemble, each written as its own scenario.
 
     Returns
     -------
@@ -88,42 +161,57 @@ def to_iamc(
     Raises
     ------
     DataError
-        If ``statistic`` is not recognised.
+        If ``statistic`` or a quantile is not recognised.
 
     Examples
     --------
-    >>> table = to_iamc(results, statistic=0.95)  # doctest: +SKIP
+    >>> table = to_iamc(results, quantiles=(0.05, 0.5, 0.95))  # doctest: +SKIP
     """
-    parts = []
-    countries = [str(c) for c in results["country"].to_numpy()] if "country" in results.dims else []
-    for var, name in COUNTRY_VARIABLES.items():
-        if var in results:
-            frame = _rows(
-                _reduce(results[var], statistic),
-                "country",
-                [REGIONS.get(c, c) for c in countries],
-                [name] * len(countries),
-            )
-            frame.insert(2, "unit", iamc_unit(results[var].attrs.get("units", "")))
-            parts.append(frame)
-    if "program" in results.dims:
-        labels = [str(x) for x in results["program_label"].to_numpy()]
-        regions = [REGIONS.get(str(c), str(c)) for c in results["program_country"].to_numpy()]
-        for var, name in PROGRAM_VARIABLES.items():
-            if var in results:
-                frame = _rows(
-                    _reduce(results[var], statistic),
-                    "program",
-                    regions,
-                    [f"{name}|{label}" for label in labels],
-                )
-                frame.insert(2, "unit", iamc_unit(results[var].attrs.get("units", "")))
-                parts.append(frame)
-    table = pd.concat(parts, ignore_index=True)
+    name = str(results.attrs.get("scenario", "scenario"))
+    ensemble = "sample" in results.dims and results.sizes["sample"] > 1
+    blocks = [(name, statistic)]
+    if ensemble:
+        blocks += [(QUANTILE.format(scenario=name, percent=_percent(q)), q) for q in quantiles]
+    frames = []
+    for scenario, stat in blocks:
+        own, counterfactual = _scenario_rows(results, stat)
+        frames.append(own.assign(scenario=scenario))
+        if len(counterfactual):
+            frames.append(counterfactual.assign(scenario=COUNTERFACTUAL.format(scenario=scenario)))
+    table = pd.concat(frames, ignore_index=True)
     table.insert(0, "model", model)
-    table.insert(1, "scenario", str(results.attrs.get("scenario", "scenario")))
     years = [c for c in table.columns if c not in INDEX]
     return table[INDEX + years]
+
+
+def _percent(q: float) -> int:
+    if not isinstance(q, float | int) or not 0 < q < 1 or round(q * 100) != q * 100:
+        raise DataError(
+            f"quantile {q!r} is not a whole percentile between 0 and 1",
+            path="--iamc-quantiles",
+            value=q,
+            hint="give percentiles 1 to 99, e.g. --iamc-quantiles 5,50,95",
+        )
+    return round(q * 100)
+
+
+def definitions(table: pd.DataFrame) -> dict[str, list]:
+    """Nomenclature-style codelists of an export: ``variable`` (names, units, descriptions)
+    and ``region`` (the regions used), as the ``nomenclature`` package reads them."""
+    described = {name: text for name, _, text in COUNTRY_VARIABLES.values()}
+    parents = {name: text for name, _, text in PROGRAM_VARIABLES.values()}
+    variables = []
+    for variable, unit in table[["variable", "unit"]].drop_duplicates().itertuples(index=False):
+        parent, _, label = variable.rpartition("|")
+        if variable in described:
+            text = described[variable]
+        elif variable in parents:
+            text = f"{parents[variable]}, all programs of the region"
+        else:
+            text = f"{parents[parent]}, {label}"
+        variables.append({variable: {"description": text, "unit": unit}})
+    regions = sorted(set(table["region"]))
+    return {"variable": variables, "region": [{"scenarios regions": regions}]}
 
 
 def write_iamc(
@@ -132,8 +220,10 @@ def write_iamc(
     *,
     model: str = "scenarios",
     statistic: str | float = "median",
+    quantiles: tuple[float, ...] = (),
 ) -> tuple[Path, Path]:
-    """Write ``iamc.csv`` and ``iamc.xlsx`` (sheet ``data``, as pyam expects) into ``out_dir``.
+    """Write ``iamc.csv``, ``iamc.xlsx`` (sheet ``data``, as pyam expects) and the definitions
+    (``iamc_definitions/variable/variables.yaml``, ``iamc_definitions/region/regions.yaml``).
 
     Parameters
     ----------
@@ -141,7 +231,7 @@ def write_iamc(
         Results of a run.
     out_dir : path
         Folder (created if missing).
-    model, statistic
+    model, statistic, quantiles
         As in :func:`to_iamc`.
 
     Returns
@@ -155,10 +245,15 @@ def write_iamc(
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    table = to_iamc(results, model=model, statistic=statistic)
+    table = to_iamc(results, model=model, statistic=statistic, quantiles=quantiles)
     csv, xlsx = out / "iamc.csv", out / "iamc.xlsx"
     table.to_csv(csv, index=False)
     table.to_excel(xlsx, sheet_name="data", index=False)
+    for kind, codes in definitions(table).items():
+        folder = out / "iamc_definitions" / kind
+        folder.mkdir(parents=True, exist_ok=True)
+        text = yaml.safe_dump(codes, sort_keys=False, allow_unicode=True)
+        (folder / f"{kind}s.yaml").write_text(text, encoding="utf-8")
     return csv, xlsx
 
 

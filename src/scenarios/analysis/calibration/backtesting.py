@@ -21,6 +21,7 @@ from scenarios.analysis.calibration.fit import (
 from scenarios.config.schema import Spec
 from scenarios.data import Dataset
 from scenarios.errors import ConfigError
+from scenarios.progress import track
 
 
 def naive_rates(history: pd.Series) -> dict[str, float]:
@@ -72,7 +73,8 @@ def backtest_paths(
             hint=f"e.g. --test {fit[1] + 1} {max(test[1], fit[1] + 2)}",
         )
     table = observed_mva(spec, dataset)
-    frames = [_country_paths(table, country, fit, test) for country in spec.countries]
+    countries = track(spec.countries, "backtest: countries", len(spec.countries))
+    frames = [_country_paths(table, country, fit, test) for country in countries]
     paths = pd.concat(frames, ignore_index=True)
     paths.attrs.update(
         fit=tuple(fit),

@@ -25,6 +25,7 @@ from scenarios.config.schema import Spec
 from scenarios.data import Dataset, load_dataset
 from scenarios.errors import ConfigError, DataError
 from scenarios.model.inputs import mva_table, rest_of_world
+from scenarios.progress import track
 
 
 def observed_mva(spec: Spec, dataset: Dataset) -> pd.DataFrame:
@@ -270,7 +271,9 @@ def calibrate(
     table = observed_mva(spec, dataset)
     base_year = spec.base_year or int(table.dropna().index.max())
     fits, windows = {}, {}
-    for country, entry in spec.countries.items():
+    countries = spec.countries.items()
+    fitting = f"fitting growth{f' ({bootstrap} bootstrap refits each)' if bootstrap else ''}"
+    for country, entry in track(countries, fitting, len(countries)):
         span = window or (int(table[country].first_valid_index()), base_year)
         series = window_series(table, country, span, option="--window")
         fit = fit_growth(

@@ -25,6 +25,7 @@ from scenarios.config.load import config_hash, policy_record
 from scenarios.config.schema import Spec
 from scenarios.errors import ConfigError, ScenariosError, in_file
 from scenarios.model.inputs import build_inputs
+from scenarios.progress import dask_steps, gather_with_progress
 from scenarios.results import write_json, write_run
 
 
@@ -151,13 +152,15 @@ def run_chunked(
             )
             for i, (a, b) in enumerate(bounds)
         ]
+        description = f"{spec.name}: {n:,} samples in {len(tasks)} chunks"
         if scheduler is None:
-            finite = dask.compute(*tasks, scheduler="threads")
+            with dask_steps(description, len(tasks), run_chunk.__name__):
+                finite = dask.compute(*tasks, scheduler="threads")
         else:
             from distributed import Client
 
             with Client(scheduler) as client:
-                finite = client.gather(client.compute(tasks))
+                finite = gather_with_progress(client, client.compute(tasks), description)
         for written in (store, job.metric_store):  # one read of the metadata opens each store
             zarr.consolidate_metadata(written)
         outcome["metrics"] = _summarize(

@@ -208,7 +208,12 @@ class EngineOutputs:
         included."""
         try:
             everything = blockwise.evaluate(
-                self.main, self.reference, params, self._reduce, scheduler=self.scheduler
+                self.main,
+                self.reference,
+                params,
+                self._reduce,
+                scheduler=self.scheduler,
+                label=f"{self.main.spec.name}: model runs",
             )
         except ScenariosError as exc:
             raise in_file(exc, self.file) from None

@@ -44,6 +44,7 @@ from scenarios.config.load import resolve_config_path
 from scenarios.config.schema import Spec
 from scenarios.data import Dataset, load_dataset
 from scenarios.errors import ModelError
+from scenarios.progress import steps
 from scenarios.results import MONEY
 
 # the names of engine_outputs are found here too, beside the run that measures them
@@ -203,7 +204,10 @@ def run_sensitivity(
     tic = time.perf_counter()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", gsa.ConvergenceWarning)
-        analysis = gsa.sensitivity(dists, evaluate, method, n, seed=seed, second_order=second_order)
+        with steps(f"{method}: design, runs and indices", total=None):
+            analysis = gsa.sensitivity(
+                dists, evaluate, method, n, seed=seed, second_order=second_order
+            )
     analysis_seconds = time.perf_counter() - tic - sum(model_seconds)
     for w in caught:
         if issubclass(w.category, gsa.ConvergenceWarning):

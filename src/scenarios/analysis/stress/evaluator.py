@@ -159,9 +159,11 @@ class Evaluator:
     def __call__(self, samples: pd.DataFrame, years: np.ndarray | None = None) -> np.ndarray:
         """The metric per sample, shape (n,); with ``years``, in each of them, shape (n, len(years))."""
         try:
-            return blockwise.evaluate(self.main, self.reference, samples, self._reduce(years))[
-                "values"
-            ]
+            label = f"{self.claim.id}: futures"
+            values = blockwise.evaluate(
+                self.main, self.reference, samples, self._reduce(years), label=label
+            )
+            return values["values"]
         except ScenariosError as exc:
             raise in_file(exc, self.file) from None
 

@@ -20,6 +20,7 @@ from scenarios.analysis.stress.outcome import ClaimResult
 from scenarios.config.checks import check_option, check_seed
 from scenarios.data import Dataset, load_dataset
 from scenarios.errors import ScenariosError, in_file
+from scenarios.progress import steps
 
 
 def stress_claim(
@@ -88,16 +89,21 @@ def stress(
     path = resolve_claim_path(path)
     claim_file: ClaimFile = load_claims(path)
     dataset = dataset or load_dataset()
-    return [
-        stress_claim(
-            c,
-            path,
-            dataset,
-            samples=samples,
-            seed=seed,
-            ci_width=ci_width,
-            max_samples=max_samples,
-            overrides=overrides,
-        )
-        for c in claim_file.claims
-    ]
+    claims = claim_file.claims
+    with steps(f"{path.stem}: claims", len(claims)) as advance:
+        results = []
+        for claim in claims:
+            results.append(
+                stress_claim(
+                    claim,
+                    path,
+                    dataset,
+                    samples=samples,
+                    seed=seed,
+                    ci_width=ci_width,
+                    max_samples=max_samples,
+                    overrides=overrides,
+                )
+            )
+            advance()
+    return results

@@ -1,4 +1,4 @@
-"""Program spending per year: federal and matched (non-federal) money stacked."""
+"""Program spending per year: federal and non-federal money (the match, survivors' own budgets) stacked."""
 
 from __future__ import annotations
 
@@ -34,7 +34,12 @@ def _legend_handles(programs: list[Patch]) -> list[Patch]:
     """Programs on the first legend row, federal / matched styles below (legends fill by column)."""
     styles = [
         Patch(facecolor="#777777", label="federal"),
-        Patch(facecolor="white", edgecolor="#777777", hatch="/////", label="matched (non-federal)"),
+        Patch(
+            facecolor="white",
+            edgecolor="#777777",
+            hatch="/////",
+            label="non-federal (match, survivors' own budgets)",
+        ),
     ]
     if len(programs) == 1:  # the title names the program
         return styles
@@ -128,7 +133,7 @@ def plot_spend(
     return finish(
         ax,
         results,
-        title=f"{who} spending, federal and matched{ranges}",
+        title=f"{who} spending, federal and non-federal{ranges}",
         xlabel="Year",
         ylabel=f"Spend ({unit}, constant 2015 prices)",
         legend=False,

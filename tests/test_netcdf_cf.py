@@ -1,0 +1,156 @@
+"""results.nc as CF-1.10 wants it, read back the same, and files of schema version 1 still read.
+
+The CF checker (cfchecker) runs where it is installed with the UDUNITS-2 library; elsewhere the
+attributes CF asks for are checked here directly, units against UDUNITS' grammar by the rules
+below (the shipped units are few and listed).
+"""
+
+from __future__ import annotations
+
+import os
+
+import h5py
+import numpy as np
+import pytest
+import xarray as xr
+
+from scenarios import api
+from scenarios.config.labels import PARAMETERS
+from scenarios.netcdf import _UNITS, SCHEMA_VERSION, cf_units
+from scenarios.results import MONEY, read_results, write_netcdf
+
+UDUNITS = {"1", "1/yr", "count", "count/yr", "yr"}  # every non-money unit the results use
+MONEY_UNITS = {"USD_2015 million", "USD_2015 million/yr", "USD million", "USD million/yr"}
+
+
+@pytest.fixture(scope="module")
+def ensemble():
+    return api.run("nnmi_full45", samples=20, seed=4)
+
+
+@pytest.fixture(scope="module")
+def written(ensemble, tmp_path_factory):
+    path = tmp_path_factory.mktemp("cf") / "results.nc"
+    write_netcdf(ensemble.results, path)
+    return path
+
+
+def test_global_attributes(written):
+    with xr.open_dataset(written, engine="h5netcdf") as ds:
+        attrs = dict(ds.attrs)
+    assert attrs["Conventions"] == "CF-1.10"
+    assert attrs["schema_version"] == SCHEMA_VERSION == 2
+    assert attrs["title"].startswith("nnmi_full45: ")
+    assert attrs["institution"] and attrs["source"]
+    assert "written by scenarios" in attrs["history"]
+    for key, value in attrs.items():
+        assert not (isinstance(value, str) and os.path.isabs(value)), key
+        assert "/work/" not in str(value) and str(os.getcwd()) not in str(value), key
+
+
+def test_every_variable_has_a_valid_unit(written):
+    with xr.open_dataset(written, engine="h5netcdf", decode_times=False) as ds:
+        for name, var in ds.variables.items():
+            if var.dtype.kind in "SUO" or "flag_meanings" in var.attrs:
+                continue  # labels and flags (projected year or not)
+            if name == "time":
+                assert var.attrs["units"] == "days since 1970-01-01", var.attrs
+                assert var.attrs["axis"] == "T" and var.attrs["calendar"] == "standard"
+                continue
+            unit = var.attrs.get("units")
+            assert unit in UDUNITS | MONEY_UNITS, (name, unit)
+            if unit in MONEY_UNITS:
+                assert var.attrs["price_basis"] in (
+                    "constant 2015 prices",
+                    "nominal (current) prices",
+                )
+        assert ds["mva"].attrs["units"] == "USD_2015 million/yr"
+        assert ds["innovation_capital"].attrs["units"] == "USD_2015 million"
+        assert ds["growth"].attrs["units"] == "1/yr"
+        assert ds["institutes_active"].attrs["units"] == "count"
+        assert ds["year"].attrs["units"] == "1" and ds["year"].dtype == np.int32
+        assert ds["time"].dims == ("year",)
+        assert "ISO 3166" in ds["country"].attrs["long_name"]
+
+
+def test_every_parameter_unit_has_a_file_unit():
+    """A sampled parameter is written with its registry unit: each must have a CF/pint form."""
+    for _, readable in PARAMETERS.values():
+        assert readable in _UNITS, f"add {readable!r} to scenarios.netcdf._UNITS"
+        assert cf_units("x", readable)[0] in UDUNITS | MONEY_UNITS, readable
+
+
+def test_strings_fixed_width_and_data_compressed(written):
+    with h5py.File(written, "r") as f:
+        assert f["country"].dtype == np.dtype("S1")  # characters, with a string-length dimension
+        assert f["mva"].compression == "gzip"
+        assert f["mva"].chunks == f["mva"].shape  # 20 samples: one chunk
+        assert f["cap"].compression == "gzip"
+
+
+def test_reads_back_the_same_numbers_and_units(ensemble, written):
+    back = read_results(written.parent)
+    original = ensemble.results
+    for name in ("mva", "growth", "spend_total", "institutes_active", "mva_observed"):
+        np.testing.assert_array_equal(back[name].to_numpy(), original[name].to_numpy())
+        assert back[name].attrs["units"] == original[name].attrs["units"]
+    assert back["mva"].attrs["units"] == MONEY
+    assert list(back["country"].to_numpy()) == list(original["country"].to_numpy())
+    assert list(back["program_label"].to_numpy()) == list(original["program_label"].to_numpy())
+    assert back["year"].to_numpy().tolist() == original["year"].to_numpy().tolist()
+
+
+def test_schema_version_1_still_reads(ensemble, tmp_path):
+    """A results.nc written before CF (readable units, variable-length strings) reads as before."""
+    ensemble.results.to_netcdf(tmp_path / "results.nc", engine="h5netcdf")
+    back = read_results(tmp_path)
+    assert "schema_version" not in back.attrs
+    assert back["mva"].attrs["units"] == MONEY
+    np.testing.assert_array_equal(back["mva"].to_numpy(), ensemble.results["mva"].to_numpy())
+
+
+def _standard_tables(folder):
+    """Empty CF tables: the results use no standard name, area type or region name, and the
+    checker would otherwise fetch the tables from the web."""
+    tables = {}
+    for name, root, stamp in (
+        ("standard", "standard_name_table", "last_modified"),
+        ("area", "area_type_table", "date"),
+        ("region", "standardized_region_list", "date"),
+    ):
+        path = folder / f"{name}.xml"
+        path.write_text(
+            f"<{root}><version_number>1</version_number><{stamp}>2026-01-01</{stamp}></{root}>"
+        )
+        tables[name] = str(path)
+    return tables
+
+
+def test_cf_checker_finds_no_error_but_the_currency(written, tmp_path):
+    cfchecks = pytest.importorskip(
+        "cfchecker.cfchecks", reason="cfchecker (and the UDUNITS-2 C library) not installed"
+    )
+    tables = _standard_tables(tmp_path)
+    checker = cfchecks.CFChecker(
+        cfStandardNamesXML=tables["standard"],
+        cfAreaTypesXML=tables["area"],
+        cfRegionNamesXML=tables["region"],
+        version=cfchecks.newest_version,
+        silent=True,
+    )
+    found = checker.checker(str(written))
+    errors = {
+        name: messages["ERROR"]
+        for name, messages in found["variables"].items()
+        if messages["ERROR"]
+    }
+    unknown_version = "does not appear to contain CF Convention data"  # cfchecker 4.1: <= CF-1.8
+    expected_global = [] if cfchecks.newest_version >= cfchecks.CFVersion((1, 10)) else None
+    if expected_global is None:
+        assert all(unknown_version in m for m in found["global"]["ERROR"])
+    else:
+        assert found["global"]["ERROR"] == expected_global
+    for name, messages in errors.items():
+        assert all("units" in m for m in messages), (name, messages)
+        with xr.open_dataset(written, engine="h5netcdf") as ds:
+            assert ds[name].attrs["units"] in MONEY_UNITS, name
