@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from scenarios.cli.app import console, errors
+from scenarios.cli.app import JsonOption, QuietOption, console, errors, print_json, progress
 from scenarios.errors import ConfigError
 
 
@@ -60,7 +60,8 @@ def solve(
     out: Annotated[Path, typer.Option(help="Folder that receives runs/solve_<claim>/.")] = Path(
         "runs"
     ),
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
+    quiet: QuietOption = False,
+    json_: JsonOption = False,
 ) -> None:
     """What would it take: the lever value at which a claim holds with probability p.
 
@@ -69,21 +70,33 @@ def solve(
     """
     from scenarios import api
 
-    solution = api.solve(
-        claim_file,
-        claim,
-        lever,
-        probability=probability or [0.5, 0.9],
-        range=_ranges(lever, range_, range2),
-        samples=samples,
-        seed=seed,
-        grid=grid,
-        refine=refine,
-    )
-    path = api.save_solve(solution, out)
+    with progress(quiet):
+        solution = api.solve(
+            claim_file,
+            claim,
+            lever,
+            probability=probability or [0.5, 0.9],
+            range=_ranges(lever, range_, range2),
+            samples=samples,
+            seed=seed,
+            grid=grid,
+            refine=refine,
+        )
+        path = api.save_solve(solution, out)
     for line in solution.warnings:
         errors.print(f"[yellow]note[/yellow]: {line}", highlight=False)
-    if not quiet:
+    if json_:
+        from scenarios.outputs.summary_json import records
+
+        print_json(
+            "solve",
+            claim=claim,
+            path=str(path),
+            seconds=solution.seconds,
+            answers=solution.sentences(),
+            rows=records(solution.table()),
+        )
+    elif not quiet:
         table = Table("answer", title=f"{claim} ({claim_file})", title_justify="left")
         for line in solution.sentences():
             table.add_row(line)
