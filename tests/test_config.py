@@ -8,7 +8,13 @@ import pytest
 from conftest import SHIPPED
 
 from scenarios import api
-from scenarios.config.load import config_hash, deep_merge, load_raw, parse_override
+from scenarios.config.load import (
+    apply_overrides,
+    config_hash,
+    deep_merge,
+    load_raw,
+    parse_override,
+)
 from scenarios.errors import ConfigError
 
 # --- extends and overrides -----------------------------------------------------------------------
@@ -247,3 +253,19 @@ def test_a_child_distribution_replaces_the_parents_whole(write_config) -> None:
         "mean": 11,
         "sd": 2,
     }
+
+
+def test_an_override_enters_a_list_by_index():
+    data = {"p": {"budget": [{"annual": 160, "start": 2023}, {"annual": 3156, "start": 2026}]}}
+    changed = apply_overrides(data, ["p.budget.1.annual=5000"])
+    assert changed["p"]["budget"] == [
+        {"annual": 160, "start": 2023},
+        {"annual": 5000, "start": 2026},
+    ]
+    assert data["p"]["budget"][1]["annual"] == 3156  # a copy: the original is untouched
+    spec = api.load_config(
+        "fraunhofer_parity", ["programs.manufacturing_usa.base_funding.1.annual=5000"]
+    )
+    assert [b.annual for b in spec.programs["manufacturing_usa"].base_funding] == [160, 5000]
+    with pytest.raises(ConfigError, match="a list element is addressed by its index, 0 to 1"):
+        apply_overrides(data, ["p.budget.2.annual=1"])

@@ -29,6 +29,7 @@ def test_notebooks_exist():
         "02_sensitivity.ipynb",
         "03_stress_test.ipynb",
         "04_add_a_country_or_component.ipynb",
+        "05_what_would_it_take.ipynb",
     ]
 
 

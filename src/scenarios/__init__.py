@@ -1,7 +1,7 @@
 """Scenario and projection engine for manufacturing-innovation policy.
 
 The Python API mirrors the command line: :func:`load_config`, :func:`run`, :func:`compare`,
-:func:`sensitivity`, :func:`stress`, :func:`audit`; results are ``xarray.Dataset`` and ``pandas.DataFrame``.
+:func:`sensitivity`, :func:`stress`, :func:`solve`, :func:`audit`; results are ``xarray.Dataset`` and ``pandas.DataFrame``.
 
 The names below are imported on first use, so that ``import scenarios`` (and the command line's
 ``--help``) does not pay for numpy, pandas and xarray until something needs them.
@@ -23,8 +23,10 @@ _WHERE = {
     "run": "scenarios.api",
     "save": "scenarios.api",
     "save_sensitivity": "scenarios.api",
+    "save_solve": "scenarios.api",
     "save_stress": "scenarios.api",
     "sensitivity": "scenarios.api",
+    "solve": "scenarios.api",
     "stress": "scenarios.api",
     "ConfigError": "scenarios.errors",
     "DataError": "scenarios.errors",
@@ -46,8 +48,10 @@ if TYPE_CHECKING:
         run as run,
         save as save,
         save_sensitivity as save_sensitivity,
+        save_solve as save_solve,
         save_stress as save_stress,
         sensitivity as sensitivity,
+        solve as solve,
         stress as stress,
     )
     from scenarios.errors import (

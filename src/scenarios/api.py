@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from scenarios.analysis.audit import audit as _audit
 from scenarios.analysis.claims import resolve_claim_path
 from scenarios.analysis.ensemble import run_chunked
+from scenarios.analysis.lever_worlds import check_arguments
 from scenarios.analysis.memory import ensemble_bytes, memory_budget
 from scenarios.analysis.metrics import HEADLINE, compute_metrics, headline
 from scenarios.analysis.runs import (
@@ -30,6 +31,8 @@ from scenarios.analysis.runs import (
     run_from_manifest,
 )
 from scenarios.analysis.sensitivity.run import run_sensitivity
+from scenarios.analysis.solve import Solution, solve as _solve
+from scenarios.analysis.solve_grid import GridSolution, solve_grid
 from scenarios.analysis.stress import (
     breakeven_table,
     driver_table,
@@ -60,8 +63,10 @@ __all__ = [
     "run_from_manifest",
     "save",
     "save_sensitivity",
+    "save_solve",
     "save_stress",
     "sensitivity",
+    "solve",
     "stress",
 ]
 
@@ -127,11 +132,106 @@ def stress(
     seed: int = 0,
     ci_width: float = 0.05,
     max_samples: int = 8000,
+    overrides: list[str] | None = None,
 ):
-    """Stress-test every claim of a claim file; see :func:`scenarios.analysis.stress.stress`."""
+    """Stress-test every claim of a claim file; see :func:`scenarios.analysis.stress.stress`.
+
+    ``overrides`` (``dotted.path=value``) change each claim's scenario as ``--set`` does (a
+    policy lever the scenario alone, any other key its reference too; a sampled key is held).
+    """
     return _stress(
-        claim_file, samples=samples, seed=seed, ci_width=ci_width, max_samples=max_samples
+        claim_file,
+        samples=samples,
+        seed=seed,
+        ci_width=ci_width,
+        max_samples=max_samples,
+        overrides=overrides,
     )
+
+
+def solve(
+    claim_file: str | Path,
+    claim: str,
+    lever: str | list[str],
+    *,
+    probability: float | list[float] = (0.5, 0.9),
+    range: tuple[float, float] | list[tuple[float, float]] | None = None,
+    samples: int | None = None,
+    seed: int = 0,
+    grid: int | None = None,
+    refine: int = 4,
+) -> Solution | GridSolution:
+    """What would it take: the smallest (or largest) value of a policy lever at which a claim
+    holds with probability at least ``probability``, and in the point run; with two levers, the
+    probability over a grid of both. See :func:`scenarios.analysis.solve.solve` and
+    :func:`scenarios.analysis.solve_grid.solve_grid`.
+
+    Parameters
+    ----------
+    claim_file
+        A claim file or a shipped claim file's name (``itif_full45``).
+    claim
+        The claim's id.
+    lever
+        A dotted config path of the claim's scenario, or a list of two.
+    probability
+        One target probability or several.
+    range
+        (low, high) of the lever, or one pair per lever; default 0 to ten times its value.
+    samples
+        Futures of the scan (default 1,000 for one lever, 500 for two).
+    grid
+        Values per lever on the scan (default 17 for one lever, 9 for two).
+
+    Examples
+    --------
+    >>> s = solve("itif_full45", "full45_completes_network",
+    ...           "programs.manufacturing_usa.new_institute_budget.total",
+    ...           probability=0.9, range=(0, 10000))                 # doctest: +SKIP
+    >>> s.table()                                                    # doctest: +SKIP
+    """
+    levers = [lever] if isinstance(lever, str) else list(lever)
+    targets = [probability] if isinstance(probability, int | float) else list(probability)
+    ranges = None if range is None else _ranges(range, len(levers))
+    if len(levers) == 2:
+        return solve_grid(
+            claim_file,
+            claim,
+            levers,
+            probabilities=targets,
+            ranges=ranges,
+            samples=500 if samples is None else samples,
+            grid=9 if grid is None else grid,
+            seed=seed,
+        )
+    samples = 1000 if samples is None else samples
+    grid = 17 if grid is None else grid
+    check_arguments(levers, targets, ranges, samples, grid, seed)
+    return _solve(
+        claim_file,
+        claim,
+        levers[0],
+        probabilities=targets,
+        bounds=None if ranges is None else ranges[0],
+        samples=samples,
+        refine=refine,
+        grid=grid,
+        seed=seed,
+    )
+
+
+def _ranges(given, n: int) -> list[tuple[float, float]]:
+    """One (low, high) per lever from a pair or a list of pairs."""
+    pairs = [given] if len(given) == 2 and not isinstance(given[0], list | tuple) else given
+    return [(float(low), float(high)) for low, high in pairs]
+
+
+def save_solve(solution: Solution | GridSolution, out_dir: str | Path = "runs") -> Path:
+    """Write ``<out_dir>/solve_<claim>/`` atomically: solve.csv, curve.csv or grid.csv,
+    answers.txt, plots and report.html."""
+    from scenarios.outputs.solve import save_solve as write  # matplotlib, on first use
+
+    return write(solution, out_dir)
 
 
 def save_stress(claim_results: list, claim_file: str | Path, out_dir: str | Path = "runs") -> Path:

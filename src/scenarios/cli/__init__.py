@@ -5,7 +5,7 @@ it hold the commands by what they do; below they are registered in the order ``-
 :mod:`~scenarios.cli.main` runs a command and turns failures into messages and exit codes.
 """
 
-from scenarios.cli import analysis, calibration, data, running
+from scenarios.cli import analysis, calibration, data, running, solve
 from scenarios.cli.app import app, data_app
 from scenarios.cli.main import main
 
@@ -14,6 +14,7 @@ COMMANDS = {
     "compare": running.compare,
     "validate": running.validate,
     "stress": analysis.stress,
+    "solve": solve.solve,
     "sensitivity": analysis.sensitivity,
     "audit": analysis.audit,
     "explore": analysis.explore,

@@ -33,6 +33,7 @@ def stress(
         float, typer.Option(help="Sample until the 95 % interval is this narrow.")
     ] = 0.05,
     max_samples: Annotated[int, typer.Option(help="Cap on futures per claim.")] = 8000,
+    set_: SetOption = None,
     out: Annotated[Path, typer.Option(help="Folder that receives runs/stress_<file>/.")] = Path(
         "runs"
     ),
@@ -54,7 +55,12 @@ def stress(
     for claim_file in claim_files:
         with progress(quiet):
             results = api.stress(
-                claim_file, samples=samples, seed=seed, ci_width=ci_width, max_samples=max_samples
+                claim_file,
+                samples=samples,
+                seed=seed,
+                ci_width=ci_width,
+                max_samples=max_samples,
+                overrides=set_,
             )
             path = api.save_stress(results, claim_file, out)
         files.append({"claim_file": str(claim_file), "path": str(path)})

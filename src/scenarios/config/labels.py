@@ -53,10 +53,22 @@ PARAMETERS: dict[str, tuple[str, str]] = {
         "{program}: annual budget for new institutes",
         "USD million a year, nominal",
     ),
+    "programs.*.new_institute_budget.institutes_per_year": (
+        "{program}: pace of new institutes",
+        "institutes a year",
+    ),
     "programs.*.new_institute_budget.scale": ("{program}: budget for new institutes, scale", "x"),
     "programs.*.new_institute_budget.start": ("{program}: first budget year", "year"),
     "programs.*.new_institute_budget.end": ("{program}: last budget year", "year"),
     "programs.*.base_funding.scale": ("{program}: base funding, scale", "x"),
+    "programs.*.base_funding.annual": (
+        "{program}: base funding",
+        "USD million a year, nominal",
+    ),
+    "programs.*.base_funding.*.annual": (
+        "{program}: base funding",
+        "USD million a year, nominal",
+    ),
     "programs.*.sustainment": (
         "{program}: operating budget of a survivor after federal exit",
         "USD million a year, constant 2015 prices",

@@ -9,6 +9,7 @@ reads and checks claim files, and `future` and `past` evaluate a claim's metric;
 from scenarios.analysis.claims.future import (
     FUTURE_METRICS,
     future_metric,
+    future_metric_by_year,
     metric_argument_problems,
     policy_effect,
     wilson_interval,
@@ -35,6 +36,7 @@ __all__ = [
     "Condition",
     "MetricRef",
     "future_metric",
+    "future_metric_by_year",
     "load_claims",
     "metric_argument_problems",
     "metric_label",

@@ -82,6 +82,31 @@ FUTURE_METRICS: dict[str, tuple[Callable, tuple[str, ...]]] = {
 }
 
 
+def _established_by_year(r: xr.Dataset, ref: MetricRef, years: np.ndarray) -> np.ndarray:
+    """:func:`_established` in every one of ``years`` at once, shape (samples, years)."""
+    base = r.attrs["base_year"]
+    launched = r["institutes_launched"].sel(program=ref.program)
+    since = launched.where(launched["year"] > base, 0.0).cumsum("year").sel(year=years)
+    active = r["institutes_active"].sel(program=ref.program, year=np.minimum(years, base))
+    active = active.assign_coords(year=years)
+    return (active + since).transpose("sample", "year").values
+
+
+BY_YEAR: dict[str, Callable[[xr.Dataset, MetricRef, np.ndarray], np.ndarray]] = {
+    "institutes_established": _established_by_year,
+}
+"""Yearly metrics computed for many years in one pass (the others go a year at a time)."""
+
+
+def future_metric_by_year(results: xr.Dataset, ref: MetricRef, years: np.ndarray) -> np.ndarray:
+    """A yearly metric in each of ``years``, shape (samples, years)."""
+    if ref.name in BY_YEAR:
+        return np.asarray(BY_YEAR[ref.name](results, ref, np.asarray(years)), dtype=float)
+    return np.stack(
+        np.broadcast_arrays(*[future_metric(results, ref, int(y)) for y in years]), axis=1
+    )
+
+
 def future_metric(results: xr.Dataset, ref: MetricRef, year: int | None = None) -> np.ndarray:
     """The metric per sample (for ``by_year`` metrics, in ``year`` instead of ``ref.year``)."""
     fn, _ = FUTURE_METRICS[ref.name]

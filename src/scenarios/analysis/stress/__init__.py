@@ -7,7 +7,16 @@ or a claim file, and `outcome` holds the result and its tables.
 """
 
 from scenarios.analysis.stress.breakevens import GRID_POINTS, breakeven
-from scenarios.analysis.stress.evaluator import Evaluator, drivers, probability_curve, sample_until
+from scenarios.analysis.stress.evaluator import (
+    ClaimWorld,
+    Evaluator,
+    claim_outcome,
+    drivers,
+    held_keys,
+    probability_curve,
+    sample_until,
+    scenario_path,
+)
 from scenarios.analysis.stress.outcome import (
     Breakeven,
     ClaimResult,
@@ -21,13 +30,17 @@ __all__ = [
     "GRID_POINTS",
     "Breakeven",
     "ClaimResult",
+    "ClaimWorld",
     "Evaluator",
     "breakeven",
     "breakeven_table",
+    "claim_outcome",
     "driver_table",
     "drivers",
+    "held_keys",
     "probability_curve",
     "sample_until",
+    "scenario_path",
     "stress",
     "stress_claim",
     "summary_table",

@@ -1,7 +1,11 @@
-"""A future claim's metric over sampled futures: evaluator, adaptive sampling, drivers, curve."""
+"""A future claim's metric over sampled futures: its scenario and reference in one world
+(:class:`ClaimWorld`, with ``--set`` overrides), the metric per sample (:class:`Evaluator`),
+whether the claim holds (:func:`claim_outcome`), adaptive sampling, drivers and the by-year curve.
+Stress tests and the solver build on these."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -13,17 +17,25 @@ from scenarios.analysis import blockwise
 from scenarios.analysis.claims import (
     Claim,
     future_metric,
+    future_metric_by_year,
     metric_argument_problems,
     policy_effect,
     wilson_interval,
 )
 from scenarios.analysis.runs import draw_samples, load_config, uncertainties_of
-from scenarios.config.load import PACKAGED_CONFIGS, available_configs
+from scenarios.config.load import (
+    PACKAGED_CONFIGS,
+    available_configs,
+    parse_override,
+    shared_overrides,
+)
+from scenarios.config.schema import Spec
 from scenarios.data import Dataset
 from scenarios.errors import ConfigError, ScenariosError, in_file
 
 
-def _scenario_path(name: str, claim_file: Path) -> Path | str:
+def scenario_path(name: str, claim_file: Path) -> Path | str:
+    """A claim's scenario: beside the claim file, one folder up, else a shipped config."""
     for folder in (claim_file.parent, claim_file.parent.parent):
         candidate = folder / f"{name}.yaml"
         if candidate.exists():
@@ -39,24 +51,76 @@ def _scenario_path(name: str, claim_file: Path) -> Path | str:
     )
 
 
+@dataclass(frozen=True)
+class ClaimWorld:
+    """A future claim's scenario and the reference its metric names, in one world.
+
+    ``held`` are the overridden keys that the scenario samples: an override holds them at its
+    value, so they leave the ensemble (see :meth:`Evaluator.draw`).
+    """
+
+    file: str
+    spec: Spec
+    reference: Spec | None
+    held: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, claim: Claim, claim_file: Path, overrides: list[str] | None = None) -> ClaimWorld:
+        """The claim's scenario with ``overrides`` (``dotted.path=value``) and its reference with
+        those that are not policy levers (:func:`scenarios.config.load.shared_overrides`)."""
+        overrides = overrides or []
+        file = str(scenario_path(claim.scenario, claim_file))
+        spec = load_config(file, overrides)
+        reference = None
+        if claim.metric.reference:
+            where = scenario_path(claim.metric.reference, claim_file)
+            shared = shared_overrides(overrides, load_config(file), load_config(where))
+            reference = load_config(where, shared)
+        return cls(file, spec, reference, held_keys(spec, overrides))
+
+
+def held_keys(spec: Spec, overrides: list[str]) -> tuple[str, ...]:
+    """The keys of ``overrides`` that ``spec`` samples (held at the override's value)."""
+    keys = [".".join(parse_override(text)[0]) for text in overrides]
+    return tuple(key for key in keys if key in spec.uncertainties)
+
+
 class Evaluator:
     """Evaluates one future claim's metric for a parameter matrix (scenario and reference runs,
-    a block of rows at a time: :func:`scenarios.analysis.blockwise.evaluate`)."""
+    a block of rows at a time: :func:`scenarios.analysis.blockwise.evaluate`).
 
-    def __init__(self, claim: Claim, claim_file: Path, dataset: Dataset) -> None:
+    ``overrides`` change the claim's world as ``--set`` does; ``world`` gives it ready-made.
+    ``point`` evaluates the point run instead (the config's values; a matrix of one empty row).
+    """
+
+    def __init__(
+        self,
+        claim: Claim,
+        claim_file: Path,
+        dataset: Dataset,
+        overrides: list[str] | None = None,
+        *,
+        world: ClaimWorld | None = None,
+        point: bool = False,
+    ) -> None:
+        world = world or ClaimWorld.of(claim, claim_file, overrides)
         self.claim = claim
-        self.file = str(_scenario_path(claim.scenario, claim_file))
-        self.spec = load_config(self.file)
-        self.dists = uncertainties_of(self.spec, None)
-        columns = list(self.dists)  # the columns of every matrix drawn or built from dists
-        reference = claim.metric.reference
+        self.file = world.file
+        self.spec = world.spec
+        self.held = world.held
+        self.dists = {
+            k: v for k, v in uncertainties_of(self.spec, None).items() if k not in world.held
+        }
+        # the columns of every matrix drawn or built from dists; none for the point run
+        columns = [] if point else list(self.dists)
         try:
             self.main = blockwise.Side.of(self.spec, dataset, columns)
             self.reference = None
-            if reference:  # run with the scenario's seed: the same shocks, as in api.run
-                spec = load_config(_scenario_path(reference, claim_file))
+            if (
+                world.reference is not None
+            ):  # run with the scenario's seed: the same shocks, as in api.run
                 self.reference = blockwise.Side.of(
-                    spec.model_copy(update={"seed": self.spec.seed}), dataset, columns
+                    world.reference.model_copy(update={"seed": self.spec.seed}), dataset, columns
                 )
         except ScenariosError as exc:
             raise in_file(exc, self.file) from None
@@ -79,20 +143,16 @@ class Evaluator:
     def _reduce(self, years: np.ndarray | None) -> blockwise.Reduce:
         metric = self.claim.metric
 
-        def one(results: xr.Dataset, base: xr.Dataset | None, year: int | None) -> np.ndarray:
-            values = future_metric(results, metric, year)
-            if base is not None:
-                values = policy_effect(values, future_metric(base, metric, year), metric.change)
-            return values
+        def of(results: xr.Dataset) -> np.ndarray:
+            if years is None:
+                return future_metric(results, metric)
+            return future_metric_by_year(results, metric, years)
 
         def reduce(results: xr.Dataset, base: xr.Dataset | None) -> dict[str, np.ndarray]:
-            if years is None:
-                return {"values": one(results, base, None)}
-            return {
-                "values": np.stack(
-                    np.broadcast_arrays(*[one(results, base, int(y)) for y in years]), axis=1
-                )
-            }
+            values = of(results)
+            if base is not None:
+                values = policy_effect(values, of(base), metric.change)
+            return {"values": values}
 
         return reduce
 
@@ -112,10 +172,12 @@ class Evaluator:
         return self.years[self.years <= year]
 
     def draw(self, n: int, seed: int) -> pd.DataFrame:
-        return draw_samples(self.spec, n, seed=seed)
+        """``n`` futures of the scenario's uncertainties, without the held keys (the other
+        columns are those of the same draw without overrides: common random numbers)."""
+        return draw_samples(self.spec, n, seed=seed).drop(columns=list(self.held))
 
 
-def _holds(
+def claim_outcome(
     claim: Claim, evaluator: Evaluator, samples: pd.DataFrame
 ) -> tuple[np.ndarray, np.ndarray]:
     if not claim.metric.by_year:
@@ -133,7 +195,7 @@ def sample_until(
     batch = 0
     while True:
         samples = evaluator.draw(n, seed + batch)
-        v, h = _holds(claim, evaluator, samples)
+        v, h = claim_outcome(claim, evaluator, samples)
         frames.append(samples)
         values.append(v)
         holds.append(h)

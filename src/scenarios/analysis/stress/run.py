@@ -33,15 +33,17 @@ def stress_claim(
     ci_width: float = 0.05,
     max_samples: int = 8000,
     n_breakeven: int = 3,
+    overrides: list[str] | None = None,
 ) -> ClaimResult:
-    """Stress-test one claim (past claims: a recomputation from the data)."""
+    """Stress-test one claim (past claims: a recomputation from the data); ``overrides`` change
+    a future claim's world as ``--set`` does (:class:`~scenarios.analysis.stress.ClaimWorld`)."""
     if claim.scenario is None:
         try:
             value = past_metric(dataset, claim.metric)
         except ScenariosError as exc:
             raise in_file(exc, str(claim_file)) from None
         return ClaimResult(claim, np.array([value]), claim.holds_if.holds(np.array([value])))
-    evaluator = Evaluator(claim, claim_file, dataset)
+    evaluator = Evaluator(claim, claim_file, dataset, overrides)
     matrix, values, holds = sample_until(
         claim, evaluator, n=samples, seed=seed, ci_width=ci_width, max_samples=max_samples
     )
@@ -67,8 +69,13 @@ def stress(
     ci_width: float = 0.05,
     max_samples: int = 8000,
     dataset: Dataset | None = None,
+    overrides: list[str] | None = None,
 ) -> list[ClaimResult]:
     """Stress-test every claim in a claim file.
+
+    ``overrides`` (``dotted.path=value``) change each future claim's scenario as ``--set``
+    does: a policy lever the scenario alone, any other key its reference too; a sampled key is
+    held at the value.
 
     Example
     -------
@@ -95,6 +102,7 @@ def stress(
                     seed=seed,
                     ci_width=ci_width,
                     max_samples=max_samples,
+                    overrides=overrides,
                 )
             )
             advance()

@@ -6,7 +6,13 @@ bounded YAML mapping, `merge` follows the ``extends`` chain and applies ``--set`
 sets a scenario apart from its reference.
 """
 
-from scenarios.config.load.merge import apply_overrides, deep_merge, load_raw, parse_override
+from scenarios.config.load.merge import (
+    apply_overrides,
+    deep_merge,
+    load_raw,
+    parse_override,
+    set_path,
+)
 from scenarios.config.load.policy import (
     METADATA,
     config_hash,
@@ -52,6 +58,7 @@ __all__ = [
     "policy_record",
     "read_yaml",
     "resolve_config_path",
+    "set_path",
     "shared_overrides",
     "shipped_names",
     "touches_policy",

@@ -107,14 +107,38 @@ def parse_override(text: str) -> tuple[list[str], Any]:
 
 
 def apply_overrides(data: dict[str, Any], overrides: list[str]) -> dict[str, Any]:
-    """Set each ``dotted.path=value`` into a copy of ``data`` (unknown keys are caught by the schema)."""
+    """Set each ``dotted.path=value`` into a copy of ``data`` (unknown keys are caught by the schema).
+
+    A number in the path picks an element of a list: ``programs.manufacturing_usa.base_funding.1.annual``
+    is the ``annual`` of the second budget of a list of budgets.
+    """
     for text in overrides:
         keys, value = parse_override(text)
-        data = deep_merge(data, _nested(keys, value))
+        data = set_path(data, keys, value, text)
     return data
 
 
-def _nested(keys: list[str], value: Any) -> dict[str, Any]:
-    for key in reversed(keys):
-        value = {key: value}
-    return value
+def set_path(data: Any, keys: list[str], value: Any, text: str = "") -> Any:
+    """A copy of ``data`` with ``value`` merged in at ``keys`` (mappings merge as in
+    :func:`deep_merge`; a list is entered by an element's index)."""
+    if not keys:
+        return deep_merge(data, value) if _merges(data, value) else value
+    key, rest = keys[0], keys[1:]
+    if isinstance(data, list):
+        if not (key.isdigit() and int(key) < len(data)):
+            raise ConfigError(
+                f"'{key}' does not index this list of {len(data)}",
+                path="--set",
+                value=text,
+                hint=f"a list element is addressed by its index, 0 to {len(data) - 1}",
+            )
+        copy = list(data)
+        copy[int(key)] = set_path(data[int(key)], rest, value, text)
+        return copy
+    if not isinstance(data, dict):
+        data = {}
+    return {**data, key: set_path(data.get(key), rest, value, text)}
+
+
+def _merges(old: Any, new: Any) -> bool:
+    return isinstance(old, dict) and isinstance(new, dict) and "dist" not in new

@@ -1,6 +1,6 @@
 """Report pages, one self-contained HTML file each, the answer first: ``page`` holds the shared
 chrome (CSS, the answer box, tables, figures, sources), and one module per kind of report
-(run, compare, sensitivity, stress, audit, backtest) writes its page."""
+(run, compare, sensitivity, stress, audit, backtest, solve) writes its page."""
 
 from scenarios.outputs.report.audit import write_audit_report
 from scenarios.outputs.report.backtest import write_backtest_report
@@ -19,6 +19,7 @@ from scenarios.outputs.report.run import (
     resolved_yaml,
     write_report,
 )
+from scenarios.outputs.report.solve import SOLVE_CAPTIONS, write_solve_report
 from scenarios.outputs.report.stress import write_stress_report
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "CSS",
     "KEY_METRICS",
     "MIC_CAVEAT",
+    "SOLVE_CAPTIONS",
     "STATISTICS",
     "caveats",
     "compare_row",
@@ -41,5 +43,6 @@ __all__ = [
     "write_backtest_report",
     "write_compare_report",
     "write_report",
+    "write_solve_report",
     "write_stress_report",
 ]
