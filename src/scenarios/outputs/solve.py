@@ -7,6 +7,7 @@ from pathlib import Path
 from scenarios.analysis.claims import metric_label
 from scenarios.analysis.solve import Solution
 from scenarios.analysis.solve_grid import GridSolution, probability_surface
+from scenarios.data.sources import cite
 from scenarios.outputs.plotting import solve as sp
 from scenarios.outputs.report import write_solve_report
 from scenarios.results import write_run
@@ -14,7 +15,7 @@ from scenarios.results import write_run
 
 def _note(solution: Solution | GridSolution) -> str:
     return (
-        f"Source: claim {solution.claim.id} ({solution.claim_file.name}, {solution.claim.source}); "
+        f"Source: claim {solution.claim.id} ({solution.claim_file.name}, {cite(solution.claim.source)}); "
         f"metric {metric_label(solution.claim.metric)} {solution.claim.holds_if}; every lever "
         f"value on the same {solution.samples:,} futures (seed {solution.seed}); model runs on "
         "the embedded UN AMA data."

@@ -21,6 +21,23 @@ def _axis_label(label: str, units: str) -> str:
     return f"{label} ({units})" if units else label
 
 
+def _where_it_changes(
+    scan: pd.DataFrame, fine: pd.DataFrame, path: str, values: list[float]
+) -> tuple[float, float] | None:
+    """The lever interval where the scan's probability changes (with the refining points and the
+    answers), padded; None when that is most of the range anyway."""
+    x, p = scan[path].to_numpy(), scan["probability"].to_numpy()
+    steps = np.flatnonzero(np.diff(p) != 0)
+    if not len(steps):
+        return None
+    inside = [x[steps[0]], x[steps[-1] + 1], *fine[path], *values]
+    low, high = min(inside), max(inside)
+    if high - low > 0.3 * (x.max() - x.min()):
+        return None
+    pad = 0.1 * (high - low) or 1.0
+    return low - pad, high + pad
+
+
 def plot_solve_curve(
     curve: pd.DataFrame,
     answers: list,
@@ -40,21 +57,18 @@ def plot_solve_curve(
     ax = new_axes(ax)
     scan = curve[curve["ensemble"] == "scan"].sort_values(path)
     x = scan[path].to_numpy()
-    ax.fill_between(
+    probability = scan["probability"].to_numpy() * 100
+    ax.errorbar(
         x,
-        scan["ci_low"] * 100,
-        scan["ci_high"] * 100,
-        color=OKABE_ITO["sky_blue"],
-        alpha=0.4,
-        label="95 % interval (scan)",
-    )
-    ax.plot(
-        x,
-        scan["probability"] * 100,
+        probability,
+        yerr=np.clip(  # a Wilson bound may round to just past its estimate
+            [probability - scan["ci_low"] * 100, scan["ci_high"] * 100 - probability], 0, None
+        ),
+        fmt="o",
+        markersize=4,
         color=OKABE_ITO["blue"],
-        marker="o",
-        markersize=3,
-        label=f"P(claim holds), {int(scan['n'].iloc[0]):,} futures",
+        ecolor=OKABE_ITO["sky_blue"],
+        label=f"P(claim holds), {int(scan['n'].iloc[0]):,} futures (scan; bars: 95 % interval)",
     )
     fine = curve[curve["ensemble"] == "refine"]
     if len(fine):
@@ -88,6 +102,10 @@ def plot_solve_curve(
             label=f"point run holds from {point.value:,.4g}",
         )
     ax.set_ylim(-2, 102)
+    zoom = _where_it_changes(scan, fine, path, [a.value for a in answers if a.found])
+    if zoom is not None:
+        ax.set_xlim(*zoom)
+        note = f"{note} Zoomed to where the probability changes; the whole scan is in curve.csv."
     ax.xaxis.set_major_formatter(THOUSANDS)
     ax.legend(fontsize=FONTSIZE["legend"], frameon=False, loc="best")
     style_axes(
