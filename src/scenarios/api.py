@@ -8,7 +8,6 @@ over these functions, and nothing below imports this module.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pandas as pd
@@ -17,10 +16,11 @@ from pydantic import ValidationError
 
 from scenarios.analysis.audit import audit as _audit
 from scenarios.analysis.claims import resolve_claim_path
+from scenarios.analysis.comparison import check_comparable, delta_table, read_run_folder
 from scenarios.analysis.ensemble import run_chunked
 from scenarios.analysis.lever_worlds import check_arguments
 from scenarios.analysis.memory import ensemble_bytes, memory_budget
-from scenarios.analysis.metrics import HEADLINE, compute_metrics, headline
+from scenarios.analysis.metrics import HEADLINE, headline
 from scenarios.analysis.runs import (
     Run,
     draw_samples,
@@ -40,10 +40,9 @@ from scenarios.analysis.stress import (
     summary_table,
 )
 from scenarios.config.load import available_configs
-from scenarios.config.schema import RUN_NAME, RUN_NAME_RULE, MetricSettings, Spec
+from scenarios.config.schema import MetricSettings, Spec
 from scenarios.data import Dataset, load_dataset
-from scenarios.errors import ConfigError, ScenariosError, shorten
-from scenarios.files import read_text
+from scenarios.errors import ConfigError
 from scenarios.results import read_results, write_json, write_netcdf, write_run
 
 __all__ = [
@@ -256,67 +255,11 @@ def save_stress(claim_results: list, claim_file: str | Path, out_dir: str | Path
 
 def _load_or_run(item: str | Path, out_dir: Path) -> tuple[str, xr.Dataset, dict]:
     """A finished run folder, or a config that is run (and saved) first."""
-    path = Path(item)
-    if path.is_dir():
-        results = read_results(path)
-        name = str(results.attrs.get("scenario", path.name))
-        if not RUN_NAME.fullmatch(name):
-            raise ScenariosError(
-                "results.nc names its scenario with an invalid run name",
-                file=str(path),
-                value=name,
-                hint=RUN_NAME_RULE,
-            )
-        return name, results, _manifest_config(path / "manifest.json")
+    if Path(item).is_dir():
+        return read_run_folder(Path(item))
     result = run(item)
     save(result, out_dir)
     return result.spec.name, result.results, result.spec.model_dump(mode="json")
-
-
-def _manifest_config(path: Path) -> dict:
-    """The resolved config a run's manifest records ({} when there is no manifest)."""
-    if not path.exists():
-        return {}
-    try:
-        config = json.loads(read_text(path, "run manifest"))["config"]
-    except (json.JSONDecodeError, KeyError, TypeError) as exc:
-        raise ConfigError(f"not a run manifest ({shorten(str(exc))})", file=str(path)) from None
-    return config if isinstance(config, dict) else {}
-
-
-def _compatibility(runs: dict[str, xr.Dataset]) -> None:
-    (first_name, first), *others = runs.items()
-    for name, other in others:
-        for dim in ("country", "year", "program"):
-            a, b = list(first[dim].values), list(other[dim].values)
-            if a != b:
-                only_a, only_b = sorted(set(a) - set(b)), sorted(set(b) - set(a))
-                detail = (
-                    f"only in {first_name}: {only_a}; only in {name}: {only_b}"
-                    if (only_a or only_b)
-                    else "order differs"
-                )
-                raise ConfigError(
-                    f"runs {first_name} and {name} have different {dim} ({detail})",
-                    path=dim,
-                    hint="compare scenarios that extend the same parent config",
-                )
-
-
-def delta_table(runs: dict[str, xr.Dataset], settings: MetricSettings) -> pd.DataFrame:
-    """Key metrics of every run (median over samples) and their difference from the first run."""
-    frames = {name: compute_metrics(results, settings) for name, results in runs.items()}
-    central = {
-        name: f[f["statistic"].isin(["value", "p50"])].set_index(
-            ["metric", "country", "start", "end", "units"]
-        )["value"]
-        for name, f in frames.items()
-    }
-    table = pd.DataFrame(central)
-    reference = next(iter(runs))
-    for name in list(runs)[1:]:
-        table[f"{name} - {reference}"] = table[name] - table[reference]
-    return table.reset_index()
 
 
 def compare(items: list[str | Path], *, out_dir: str | Path = "runs") -> tuple[pd.DataFrame, Path]:
@@ -333,7 +276,7 @@ def compare(items: list[str | Path], *, out_dir: str | Path = "runs") -> tuple[p
         raise ConfigError(
             "two of the runs have the same scenario name", value=[n for n, _, _ in loaded]
         )
-    _compatibility(runs)
+    check_comparable(runs)
     try:
         settings = MetricSettings.model_validate(loaded[0][2].get("metrics", {}))
     except ValidationError:
