@@ -13,9 +13,7 @@ from typer.testing import CliRunner
 
 from scenarios import ConfigError
 from scenarios.analysis.claims import load_claims
-from scenarios.analysis.lever_worlds import LeverWorlds
-from scenarios.analysis.solve import solve
-from scenarios.analysis.solve_grid import solve_grid
+from scenarios.analysis.solve import LeverWorlds, solve, solve_grid
 from scenarios.analysis.stress import stress
 from scenarios.analysis.stress.evaluator import Evaluator, claim_outcome
 from scenarios.cli import app

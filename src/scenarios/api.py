@@ -18,7 +18,6 @@ from scenarios.analysis.audit import audit as _audit
 from scenarios.analysis.claims import resolve_claim_path
 from scenarios.analysis.comparison import check_comparable, delta_table, read_run_folder
 from scenarios.analysis.ensemble import run_chunked
-from scenarios.analysis.lever_worlds import check_arguments
 from scenarios.analysis.memory import ensemble_bytes, memory_budget
 from scenarios.analysis.metrics import HEADLINE, headline
 from scenarios.analysis.runs import (
@@ -31,8 +30,13 @@ from scenarios.analysis.runs import (
     run_from_manifest,
 )
 from scenarios.analysis.sensitivity.run import run_sensitivity
-from scenarios.analysis.solve import Solution, solve as _solve
-from scenarios.analysis.solve_grid import GridSolution, solve_grid
+from scenarios.analysis.solve import (
+    GridSolution,
+    Solution,
+    check_arguments,
+    solve as _solve,
+    solve_grid,
+)
 from scenarios.analysis.stress import (
     breakeven_table,
     driver_table,
@@ -163,7 +167,7 @@ def solve(
     """What would it take: the smallest (or largest) value of a policy lever at which a claim
     holds with probability at least ``probability``, and in the point run; with two levers, the
     probability over a grid of both. See :func:`scenarios.analysis.solve.solve` and
-    :func:`scenarios.analysis.solve_grid.solve_grid`.
+    :func:`scenarios.analysis.solve.solve_grid`.
 
     Parameters
     ----------

@@ -5,8 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from scenarios.analysis.claims import metric_label
-from scenarios.analysis.solve import Solution
-from scenarios.analysis.solve_grid import GridSolution, probability_surface
+from scenarios.analysis.solve import GridSolution, Solution, probability_surface
 from scenarios.data.sources import cite
 from scenarios.outputs.plotting import solve as sp
 from scenarios.outputs.report import write_solve_report

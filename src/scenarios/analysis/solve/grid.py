@@ -12,8 +12,8 @@ import numpy as np
 import pandas as pd
 
 from scenarios.analysis.claims import Claim, wilson_interval
-from scenarios.analysis.lever_worlds import check_arguments, prepare
-from scenarios.analysis.levers import Lever
+from scenarios.analysis.solve.levers import Lever
+from scenarios.analysis.solve.worlds import check_arguments, prepare
 from scenarios.analysis.stress.evaluator import Evaluator, claim_outcome
 from scenarios.data import Dataset
 

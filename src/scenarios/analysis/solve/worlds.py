@@ -9,8 +9,8 @@ from typing import Any
 import pandas as pd
 
 from scenarios.analysis.claims import Claim, load_claims, resolve_claim_path
-from scenarios.analysis.levers import Lever, lever_of, setting_text
 from scenarios.analysis.runs import load_config
+from scenarios.analysis.solve.levers import Lever, lever_of, setting_text
 from scenarios.analysis.stress.evaluator import (
     ClaimWorld,
     Evaluator,
