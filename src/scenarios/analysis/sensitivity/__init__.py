@@ -7,19 +7,14 @@ unit-cube design. The model is called once, vectorised, on the whole parameter m
 Sobol' indices assume independent parameters: config ``correlations`` are not applied here.
 
 - :mod:`~.methods`: the registry of methods (:data:`METHODS`); :mod:`~.sobol`: Sobol' itself;
-- :mod:`~.design`: designs in real units; :mod:`~.indices`: indices and the convergence check;
+- :mod:`~.design`: designs in real units; :mod:`~.indices`: indices of a design's results;
+- :mod:`~.study`: a whole analysis with its convergence check;
 - :mod:`~.yearly`: indices along yearly paths, and the tornado table.
 - :mod:`~.engine_outputs` and :mod:`~.run`: a scenario's outputs and its sensitivity run.
 """
 
 from scenarios.analysis.sensitivity.design import design
-from scenarios.analysis.sensitivity.indices import (
-    ConvergenceWarning,
-    SensitivityResult,
-    analyze,
-    sensitivity,
-    to_frame,
-)
+from scenarios.analysis.sensitivity.indices import analyze, to_frame
 from scenarios.analysis.sensitivity.methods import (
     CHECK_RESAMPLES,
     METHODS,
@@ -29,6 +24,7 @@ from scenarios.analysis.sensitivity.methods import (
     Method,
     Outputs,
 )
+from scenarios.analysis.sensitivity.study import ConvergenceWarning, SensitivityResult, sensitivity
 from scenarios.analysis.sensitivity.yearly import one_at_a_time, over_time
 
 __all__ = [
