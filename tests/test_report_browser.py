@@ -28,14 +28,18 @@ sync_api = pytest.importorskip(
 )
 
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-COMMANDS = [
-    ["run", "nnmi_full45", "--samples", "40", "--seed", "1"],
-    ["run", "baseline"],
-    ["compare", "runs/baseline", "runs/nnmi_full45"],
-    ["sensitivity", "nnmi_full45", "--method", "sobol", "-n", "32", "--seed", "1"],
-    ["stress", "itif_full45", "--samples", "100", "--max-samples", "200"],
-    ["audit"],
-    ["backtest", "baseline", "--fit", "2004", "2015", "--test", "2016", "2023"],
+COMMANDS = [  # two waves: the second reads the first's runs
+    [
+        ["run", "nnmi_full45", "--samples", "40", "--seed", "1"],
+        ["run", "baseline"],
+        ["sensitivity", "nnmi_full45", "--method", "sobol", "-n", "32", "--seed", "1"],
+        ["stress", "itif_full45", "--samples", "100", "--max-samples", "200"],
+    ],
+    [
+        ["compare", "runs/baseline", "runs/nnmi_full45"],
+        ["audit"],
+        ["backtest", "baseline", "--fit", "2004", "2015", "--test", "2016", "2023"],
+    ],
 ]
 PAGES = {
     "run": "runs/nnmi_full45/report.html",
@@ -49,18 +53,27 @@ PAGES = {
 
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory) -> Path:
-    """A folder with every kind of report, written by the command line."""
+    """A folder with every kind of report, written by the command line (a wave's commands at
+    once, as a user with several terminals would)."""
     cwd = tmp_path_factory.mktemp("reports")
-    for command in COMMANDS:
-        done = subprocess.run(
-            [sys.executable, "-m", "scenarios", *command],
-            cwd=cwd,
-            capture_output=True,
-            text=True,
-            env={**os.environ, "COLUMNS": "120"},
-            check=False,
-        )
-        assert done.returncode == 0, (command, done.stdout, done.stderr)
+    for wave in COMMANDS:
+        started = [
+            (
+                command,
+                subprocess.Popen(
+                    [sys.executable, "-m", "scenarios", *command],
+                    cwd=cwd,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE,
+                    text=True,
+                    env={**os.environ, "COLUMNS": "120"},
+                ),
+            )
+            for command in wave
+        ]
+        for command, process in started:
+            stdout, stderr = process.communicate()
+            assert process.returncode == 0, (command, stdout, stderr)
     return cwd
 
 
