@@ -28,7 +28,7 @@ import math
 
 import numpy as np
 
-from scenarios.model.engine import budget_path
+from scenarios.model.budgets import budget_path
 from scenarios.model.growth import initial_rate
 from scenarios.model.inputs import WORLD
 from scenarios.model.parameters import Parameters
