@@ -38,10 +38,7 @@ from scenarios.analysis.solve import (
     solve_grid,
 )
 from scenarios.analysis.stress import (
-    breakeven_table,
-    driver_table,
     stress as _stress,
-    summary_table,
 )
 from scenarios.config.load import available_configs
 from scenarios.config.schema import MetricSettings, Spec
@@ -240,21 +237,9 @@ def save_solve(solution: Solution | GridSolution, out_dir: str | Path = "runs") 
 def save_stress(claim_results: list, claim_file: str | Path, out_dir: str | Path = "runs") -> Path:
     """Write ``<out_dir>/stress_<file>/``: claims.csv, drivers.csv, breakevens.csv, verdicts.txt,
     plots and report.html, atomically."""
-    from scenarios.outputs.stress import write_stress_visuals  # matplotlib, on first use
+    from scenarios.outputs.stress import save_stress as write  # matplotlib, on first use
 
-    claim_file = resolve_claim_path(claim_file)
-    name = f"stress_{claim_file.stem}"
-    summary = summary_table(claim_results)
-    writers = {
-        "claims.csv": lambda p: summary.to_csv(p, index=False),
-        "drivers.csv": lambda p: driver_table(claim_results).to_csv(p, index=False),
-        "breakevens.csv": lambda p: breakeven_table(claim_results).to_csv(p, index=False),
-        "verdicts.txt": lambda p: p.write_text(
-            "".join(f"{r.claim.id}: {r.verdict}\n" for r in claim_results)
-        ),
-        "plots": lambda p: write_stress_visuals(claim_results, Path(claim_file), p),
-    }
-    return write_run(Path(out_dir) / name, writers, kind="stress")
+    return write(claim_results, resolve_claim_path(claim_file), Path(out_dir))
 
 
 def _load_or_run(item: str | Path, out_dir: Path) -> tuple[str, xr.Dataset, dict]:
@@ -292,22 +277,9 @@ def compare(items: list[str | Path], *, out_dir: str | Path = "runs") -> tuple[p
         ) from None
     table = delta_table(runs, settings)
 
-    def visuals(plots_dir: Path) -> None:
-        from scenarios.outputs.plotting import plot_comparison
-        from scenarios.outputs.report import write_compare_report
+    from scenarios.outputs.comparison import save_comparison  # matplotlib, on first use
 
-        plots_dir.mkdir()
-        figures = plot_comparison(runs, plots_dir)
-        write_compare_report(
-            plots_dir.parent / "report.html",
-            delta_table=table,
-            plots=figures,
-            names=list(runs),
-            runs=runs,
-        )
-
-    writers = {"delta.csv": lambda p: table.to_csv(p, index=False), "plots": visuals}
-    path = write_run(out_dir / ("compare_" + "_vs_".join(runs)), writers, kind="compare")
+    path = save_comparison(runs, table, out_dir)
     return table, path
 
 

@@ -8,6 +8,7 @@ from scenarios.analysis.claims import load_claims, metric_label
 from scenarios.analysis.stress import ClaimResult, breakeven_table, driver_table, summary_table
 from scenarios.outputs.plotting import claims as cp
 from scenarios.outputs.report import write_stress_report
+from scenarios.results import write_run
 
 
 def write_stress_visuals(results: list[ClaimResult], claim_file: Path, plots_dir: Path) -> None:
@@ -59,3 +60,19 @@ def write_stress_visuals(results: list[ClaimResult], claim_file: Path, plots_dir
         breakevens=breakeven_table(results),
         plots=figures,
     )
+
+
+def save_stress(results: list[ClaimResult], claim_file: Path, out_dir: Path) -> Path:
+    """Write ``<out_dir>/stress_<file>/``: claims.csv, drivers.csv, breakevens.csv, verdicts.txt,
+    plots and report.html, atomically."""
+    summary = summary_table(results)
+    writers = {
+        "claims.csv": lambda p: summary.to_csv(p, index=False),
+        "drivers.csv": lambda p: driver_table(results).to_csv(p, index=False),
+        "breakevens.csv": lambda p: breakeven_table(results).to_csv(p, index=False),
+        "verdicts.txt": lambda p: p.write_text(
+            "".join(f"{r.claim.id}: {r.verdict}\n" for r in results)
+        ),
+        "plots": lambda p: write_stress_visuals(results, claim_file, p),
+    }
+    return write_run(out_dir / f"stress_{claim_file.stem}", writers, kind="stress")
