@@ -93,7 +93,8 @@ def plot_breakeven(breakeven, *, metric_label: str, ax: Axes | None = None, note
 
 
 def plot_prim_tradeoff(box, *, ax: Axes | None = None, note: str = "") -> Axes:
-    """PRIM's peeling trajectory: coverage against density, the chosen box marked."""
+    """PRIM's peeling trajectory: coverage against density, the chosen step circled and the box the
+    verdict reports (that step's statistically significant restrictions only) starred."""
     ax = new_axes(ax)
     t = box.trajectory
     points = ax.scatter(t["coverage"], t["density"], c=t["res dim"], cmap="viridis", s=14)
@@ -105,7 +106,16 @@ def plot_prim_tradeoff(box, *, ax: Axes | None = None, note: str = "") -> Axes:
         edgecolors=OKABE_ITO["vermillion"],
         s=90,
         linewidths=1.5,
-        label="chosen box",
+        label=f"chosen peeling step ({int(chosen['res dim'])} restricted dimensions)",
+    )
+    ax.scatter(  # the box the verdict states: the chosen step's significant restrictions only
+        [box.coverage],
+        [box.density],
+        marker="*",
+        color=OKABE_ITO["vermillion"],
+        s=120,
+        zorder=3,
+        label=f"reported box ({len(box.limits)} significant restrictions)",
     )
     colorbar = ax.figure.colorbar(points, ax=ax)
     colorbar.set_label("restricted dimensions", fontsize=FONTSIZE["label"])
