@@ -497,3 +497,29 @@ def test_claim_probability_labels_clear_their_whiskers():
     )  # starts right of the 5 % whisker end
     assert to_data.transform(likely.get_window_extent())[1, 0] < 92  # ends left of the 92 % whisker
     assert likely.get_color() == "white"
+
+
+def test_prim_tradeoff_stars_the_box_the_verdict_reports():
+    # The chosen peeling step has 3 restrictions (density 0.31); only 2 are significant, and the
+    # box the verdict states has its own coverage and density: the star sits there, not on the step.
+    import matplotlib.pyplot as plt
+    import pandas as pd
+
+    from scenarios.analysis.discovery import Box
+    from scenarios.outputs.plotting.claims import plot_prim_tradeoff
+
+    trajectory = pd.DataFrame(
+        {"coverage": [1.0, 0.8, 0.6], "density": [0.1, 0.31, 0.5], "res dim": [0, 3, 4]}
+    )
+    limits = pd.DataFrame({"min": [0.0, 1.0], "max": [0.5, 2.0]}, index=["a", "b"])
+    box = Box(limits, 0.9, 0.13, 0.4, trajectory, 1, limits)
+    ax = plot_prim_tradeoff(box)
+    step, star = ax.collections[1], ax.collections[2]
+    assert step.get_offsets().tolist() == [[0.8, 0.31]]
+    assert star.get_offsets().tolist() == [[0.9, 0.13]]
+    labels = ax.get_legend_handles_labels()[1]
+    assert labels == [
+        "chosen peeling step (3 restricted dimensions)",
+        "reported box (2 significant restrictions)",
+    ]
+    plt.close(ax.figure)
