@@ -10,7 +10,6 @@ import pandas as pd
 import xarray as xr
 
 from scenarios.config.labels import COUNTRY_NAMES
-from scenarios.outputs.report import interactive
 from scenarios.outputs.report.numbers import number, signed
 from scenarios.outputs.report.page import (
     answer_box,
@@ -167,6 +166,8 @@ def write_compare_report(
     head, charts = "", ""
     if runs and len(runs) > 1:
         countries = [str(c) for c in runs[names[0]]["country"].to_numpy() if str(c) != "WLD"]
+        from scenarios.outputs.report import interactive  # bokeh, only for these pages
+
         head, charts = interactive.merge(
             [interactive.compare_chart(runs, c, names[0]) for c in countries[:2]]
         )

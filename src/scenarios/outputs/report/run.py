@@ -14,7 +14,6 @@ from pydantic import BaseModel
 
 from scenarios.config.labels import COUNTRY_NAMES, describe
 from scenarios.data.sources import cite
-from scenarios.outputs.report import interactive
 from scenarios.outputs.report.numbers import quantity, signed, years_of
 from scenarios.outputs.report.page import (
     answer_box,
@@ -352,6 +351,8 @@ def write_report(
     scenario = str(results.attrs.get("scenario", "scenario"))
     title = title or f"Scenario report: {scenario}"
     key = metrics[metrics["metric"].isin(KEY_METRICS)]
+    from scenarios.outputs.report import interactive  # bokeh, only for these pages
+
     head, chart = interactive.run_chart(results)
     sections = [
         f"<h1>{esc(title)}</h1>",
