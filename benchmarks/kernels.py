@@ -33,6 +33,7 @@ from scenarios.model.growth import initial_rate
 from scenarios.model.inputs import WORLD
 from scenarios.model.parameters import Parameters
 from scenarios.model.pipeline import LAUNCH_EPS, funding_profile, funds_nothing
+from scenarios.model.programs import plan_path
 
 
 def _budget_array(spec, key, field, params, inputs, years) -> np.ndarray:
@@ -123,6 +124,34 @@ def _compact_budget(spec, key, field, params, inputs, years) -> dict | None:
     return dict(path=budget.path, segments=segments, cost=budget.cost, scale=budget.scale)
 
 
+IMPACT_COMPONENTS = ("rate_of_return", "diffusion", "none")  # the impact components the kernel has
+
+
+def _compact_plan(p, history, base_year: int, years: np.ndarray) -> dict | None:
+    """A program's stated plan as the engine states it: the institutes still to launch per sample
+    (the engine's max(target - known, 0)), the pace after, and the years' shares of each."""
+    plan = plan_path(p, history, base_year, years)
+    if plan is None:
+        return None
+    return dict(
+        remaining=np.maximum(plan.target - plan.known, 0.0),
+        pace_after=plan.pace_after,
+        during=plan.during,
+        after=plan.after,
+    )
+
+
+def _diffusion_inputs(spec, impact, programs: dict) -> dict | None:
+    """The diffusion component's parameters, and each program country's base-year adoption."""
+    if spec.impact.kind != "diffusion":
+        return None
+    names = ("external", "per_institute", "imitation", "productivity")
+    found = {name: impact.get(f"diffusion.{name}", shared=True) for name in names}
+    countries = {p["country"] for p in programs.values()}
+    found["adoption"] = {c: impact.get(f"diffusion.adoption.{c}", shared=True) for c in countries}
+    return found
+
+
 def tight_inputs(spec, inputs, samples) -> dict:
     """The tight kernel's inputs: per-sample parameters ((n,), or (1,) when not sampled), budget
     paths over the years (not per sample) and the institutes' history. Raises :class:`NotCovered`
@@ -148,8 +177,8 @@ def tight_inputs(spec, inputs, samples) -> dict:
         else:
             raise NotCovered(f"{c}: growth kind {kind}")
         countries[c] = dict(level=inputs.base_mva[c], kind=kind, **g)
-    if spec.impact.kind not in ("rate_of_return", "none"):
-        raise NotCovered(f"impact kind {spec.impact.kind}")
+    if spec.impact.kind not in IMPACT_COMPONENTS:
+        raise NotCovered(f"impact component {spec.impact.kind}")
     fixed = [
         f"programs.{key}.{name}"
         for key in spec.programs
@@ -169,6 +198,9 @@ def tight_inputs(spec, inputs, samples) -> dict:
         scheduled = np.array([(history.scheduled == y).sum() for y in years[1:]], dtype=float)
         room = p.get("cap", np.inf, shared=True) - history.n_existing - scheduled.sum()
         budget = _compact_budget(spec, key, "new_institute_budget", params, inputs, years)
+        plan = _compact_plan(p, history, inputs.base_year, years)
+        sustainment = p.get("sustainment", 0.0, shared=True)
+        survival = p.get("survival", shared=True)
         programs[key] = dict(
             country=program.country,
             cost=cost,
@@ -176,12 +208,15 @@ def tight_inputs(spec, inputs, samples) -> dict:
             capped=not (room == np.inf).all(),
             budget=budget,
             base=_compact_budget(spec, key, "base_funding", params, inputs, years),
-            commits=budget is not None or not funds_nothing(cost, room),
+            plan=plan,
+            commits=budget is not None or plan is not None or not funds_nothing(cost, room),
             weights=funding_profile(p.raw("profile", shared=True), np.array([fy]))[0],
             funding_years=fy,
             lag=int(np.rint(p.get("launch_lag", shared=True))[0]),
             match=p.get("match_ratio", shared=True),
-            survival=p.get("survival", shared=True),
+            survival=survival,
+            sustainment=sustainment,
+            per_survivor=survival * sustainment,  # the engine's survival x sustainment
             n_existing=history.n_existing,
             scheduled=scheduled,
             exits_by_year=np.array([(pending <= y).sum() for y in years[1:]], dtype=float),
@@ -195,6 +230,7 @@ def tight_inputs(spec, inputs, samples) -> dict:
         countries=countries,
         programs=programs,
         rho=rho,
+        diffusion=_diffusion_inputs(spec, impact, programs),
         delta=impact.get("delta", shared=True),
         impact_lag=int(np.rint(impact.get("lag", shared=True))[0]),
         spend=spec.impact.spend,
@@ -227,12 +263,17 @@ class _Scratch:
 
     def __init__(self, n_years: int, m: int) -> None:
         self.funded = np.empty((n_years, m))  # launches paid from the budget, by launch year
-        self.cumulative = np.empty((n_years, m))
-        self.spend = np.empty((n_years + 1, m))  # a country's spend when it has several programs
-        self.rows = np.empty((10, m))
+        self.cumulative = np.empty((2, n_years, m))  # of launches, and of funded launches
+        self.spend = np.empty((2, n_years + 1, m))  # a country's spend and institutes (several programs)
+        self.rows = np.empty((24, m))
 
     def take(self, m: int):
-        return self.funded[:, :m], self.cumulative[:, :m], self.spend[:, :m], list(self.rows[:, :m])
+        return (
+            self.funded[:, :m],
+            self.cumulative[:, :, :m],
+            self.spend[:, :, :m],
+            list(self.rows[:, :m]),
+        )
 
 
 def _allocate_outputs(x: dict) -> dict:
@@ -271,7 +312,7 @@ def tight_kernel(x: dict, block: int | None = None) -> dict:
             _tight_country(x, c, g, out, cols, work)
         if WORLD in x["countries"]:
             others = [c for c in x["countries"] if c != WORLD]
-            total = work[2]
+            total = work[2][0]
             for table in ("mva_baseline", "mva", "capital"):
                 arrays = out[table]
                 np.add(arrays[others[0]][:, cols], arrays[others[1]][:, cols], out=total)
@@ -283,8 +324,9 @@ def tight_kernel(x: dict, block: int | None = None) -> dict:
 
 def _tight_program(p: dict, arrays: dict, cols: slice, work) -> None:
     """One program for the samples ``cols``: one pass over the years, each year a row of samples."""
-    funded, cumulative, _, rows = work
+    funded, (cumulative, cumulative_funded), _, rows = work
     paid, term, available, committed, left, spent, cohort, exited = rows[:8]
+    sustained = _cols(p["per_survivor"], cols) if _cols(p["sustainment"], cols).any() else None
     launched, active, federal, total = (arrays[f][:, cols] for f in PROGRAM_ARRAYS)
     n_years = len(funded)
     cost, room = _cols(p["cost"], cols), _cols(p["room"], cols)
@@ -314,6 +356,10 @@ def _tight_program(p: dict, arrays: dict, cols: slice, work) -> None:
                 paid[:] = 0.0
             else:
                 _fill(p["budget"], y, paid, term, cols)
+            if p["plan"] is not None:  # the plan's institutes at their cost
+                _plan_budget(p["plan"], y, term, cohort, cols)
+                term *= cost
+                paid += term
             available += paid
             k = (
                 funded[t + lag] if t + lag < n_years else cohort
@@ -346,6 +392,11 @@ def _tight_program(p: dict, arrays: dict, cols: slice, work) -> None:
             exited *= leave
             np.add(cumulative[t], p["n_existing"], out=active[y])
             active[y] -= exited
+            if sustained is not None:  # survivors' non-federal budget, from their federal exit
+                if t == 0:
+                    cumulative_funded[0] = funded[0]
+                else:
+                    np.add(cumulative_funded[t - 1], funded[t], out=cumulative_funded[t])
         else:  # launches are the scheduled ones, the same for every sample
             launched[y] = sched[t]
             running.append(running[-1] + sched[t] if running else sched[t])
@@ -353,11 +404,22 @@ def _tight_program(p: dict, arrays: dict, cols: slice, work) -> None:
             np.multiply(gone, leave, out=exited)
             np.subtract(running[t] + p["n_existing"], exited, out=active[y])
         np.multiply(federal[y], more, out=total[y])
+        if sustained is not None and p["commits"] and t >= fy:
+            np.multiply(cumulative_funded[t - fy], sustained, out=cohort)
+            total[y] += cohort
+
+
+def _plan_budget(plan: dict, y: int, out: np.ndarray, term: np.ndarray, cols: slice) -> None:
+    """Institutes the plan launches in year ``y`` for the samples ``cols``, into ``out``."""
+    np.multiply(_cols(plan["remaining"], cols), plan["during"][y], out=out)
+    if plan["after"][y]:
+        np.multiply(_cols(plan["pace_after"], cols), plan["after"][y], out=term)
+        out += term
 
 
 def _tight_country(x: dict, c: str, g: dict, out: dict, cols: slice, work) -> None:
     """Baseline MVA, innovation capital and MVA of one country for the samples ``cols``."""
-    _, _, spend_sum, rows = work
+    _, _, (spend_sum, institutes_sum), rows = work
     rate, product = rows[8], rows[9]
     base, mva, capital = (
         out["mva_baseline"][c][:, cols],
@@ -384,26 +446,17 @@ def _tight_country(x: dict, c: str, g: dict, out: dict, cols: slice, work) -> No
             product *= rate
         np.multiply(product, level, out=base[t])
     _check(base, c, "baseline MVA")
-    sources = [
-        out["programs"][key][f"spend_{x['spend']}"][:, cols]
-        for key, p in x["programs"].items()
-        if p["country"] == c
-    ]
-    if not sources:  # no program: zero capital and MVA on its baseline (what the engine computes)
-        capital[:] = 0.0
+    if not any(p["country"] == c for p in x["programs"].values()):
+        capital[:] = 0.0  # no program: zero capital and MVA on its baseline (what the engine computes)
         mva[:] = base
         return
-    spend = sources[0]
-    if len(sources) > 1:
-        spend = spend_sum
-        np.add(sources[0], sources[1], out=spend)
-        for other in sources[2:]:
-            spend += other
+    spend = _country_sum(x, c, out, f"spend_{x['spend']}", cols, spend_sum)
     delta, lag = _cols(x["delta"], cols), x["impact_lag"]
     keep = 1 - delta
     np.divide(spend[0], delta, out=capital[0])
     if x["rho"] is None:
-        mva[:] = base
+        if x["diffusion"] is None:
+            mva[:] = base
     else:
         rho = _cols(x["rho"], cols)
         np.subtract(capital[0], capital[0], out=mva[0])
@@ -416,7 +469,77 @@ def _tight_country(x: dict, c: str, g: dict, out: dict, cols: slice, work) -> No
             np.subtract(capital[t], capital[0], out=mva[t])
             mva[t] *= rho
             mva[t] += base[t]
+    if x["diffusion"] is not None:
+        institutes = _country_sum(x, c, out, "active", cols, institutes_sum)
+        _tight_diffusion(x["diffusion"], c, institutes, base, mva, cols, rows[10:])
     _check(mva, c, "MVA")
+
+
+def _country_sum(x: dict, c: str, out: dict, field: str, cols: slice, into: np.ndarray):
+    """``field`` of the programs of country ``c``: the one program's own array, or their sum."""
+    sources = [
+        out["programs"][key][field][:, cols]
+        for key, p in x["programs"].items()
+        if p["country"] == c
+    ]
+    if len(sources) == 1:
+        return sources[0]
+    np.add(sources[0], sources[1], out=into)
+    for other in sources[2:]:
+        into += other
+    return into
+
+
+def _tight_diffusion(d: dict, c: str, institutes, base, mva, cols: slice, rows) -> None:
+    """MVA_t = MVA_base_t prod_{s <= t} (1 + beta (A_s - Ã_s)), a year at a time: adoption A with
+    each year's institutes and Ã with the base year's, each year one exact Bass step (the engine's
+    operations in its order: c = p/q, (A + c) / (1 - A) exp(p + q), 1 - (1 + c) / (1 + grown))."""
+    a, a_next, held, held_next, p, ratio, grown, rise, gap, product = rows[:10]
+    p_held, ratio_held, rise_held, one_plus_held = rows[10:]
+    external, per_institute, q, beta = (
+        _cols(d[name], cols) for name in ("external", "per_institute", "imitation", "productivity")
+    )
+    a[:] = _cols(d["adoption"][c], cols)
+    held[:] = a
+    np.multiply(per_institute, institutes[0], out=p_held)  # p with the base year's institutes
+    p_held += external
+    np.divide(p_held, q, out=ratio_held)
+    np.add(p_held, q, out=rise_held)
+    np.exp(rise_held, out=rise_held)
+    np.add(ratio_held, 1, out=one_plus_held)
+    for t in range(len(base)):
+        if t:
+            np.multiply(per_institute, institutes[t], out=p)
+            p += external
+            np.divide(p, q, out=ratio)
+            np.add(p, q, out=rise)
+            np.exp(rise, out=rise)
+            _bass_step(a, ratio, rise, None, grown, a_next)
+            _bass_step(held, ratio_held, rise_held, one_plus_held, grown, held_next)
+            a, a_next, held, held_next = a_next, a, held_next, held
+        np.subtract(a, held, out=gap)
+        gap *= beta
+        gap += 1
+        if t:
+            product *= gap
+        else:
+            product[:] = gap
+        np.multiply(product, base[t], out=mva[t])
+
+
+def _bass_step(a, ratio, rise, one_plus, grown, out) -> None:
+    """One year of adoption from ``a``, into ``out``; ``one_plus`` is 1 + ratio (None: computed
+    into ``ratio``, which it overwrites)."""
+    np.add(a, ratio, out=grown)
+    np.subtract(1, a, out=out)
+    grown /= out
+    grown *= rise
+    if one_plus is None:
+        ratio += 1
+        one_plus = ratio
+    grown += 1
+    np.divide(one_plus, grown, out=out)
+    np.subtract(1, out, out=out)
 
 
 def _check(values: np.ndarray, country: str, what: str) -> None:
