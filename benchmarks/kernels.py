@@ -46,6 +46,20 @@ def _budget_array(spec, key, field, params, inputs, years) -> np.ndarray:
     return values
 
 
+def _new_institute_budget(spec, key, params, inputs, years) -> np.ndarray:
+    """The budget for new institutes, (n, T): the program's budget plus its plan's institutes
+    at their cost (the engine's sum, in its order)."""
+    values = _budget_array(spec, key, "new_institute_budget", params, inputs, years)
+    p = params.view(f"programs.{key}")
+    plan = plan_path(p, inputs.programs[key], inputs.base_year, years)
+    if plan is not None:
+        institutes = np.empty_like(values)
+        plan.fill(institutes, slice(None))
+        institutes *= p.get("cost_per_institute", 1.0)[:, None]
+        values += institutes
+    return values[:, 1:]
+
+
 def extract(spec, inputs, samples) -> dict:
     """The model's inputs as plain arrays (computed once, outside the timings)."""
     params = Parameters(spec.model_dump(), samples)
@@ -75,7 +89,7 @@ def extract(spec, inputs, samples) -> dict:
         scheduled = np.array([(history.scheduled == y).sum() for y in years[1:]], dtype=float)
         programs[key] = dict(
             country=program.country,
-            budget=_budget_array(spec, key, "new_institute_budget", params, inputs, years)[:, 1:],
+            budget=_new_institute_budget(spec, key, params, inputs, years),
             base=_budget_array(spec, key, "base_funding", params, inputs, years),
             cost=p.get("cost_per_institute", 1.0),
             funding_years=fy,
@@ -85,6 +99,7 @@ def extract(spec, inputs, samples) -> dict:
             scheduled=scheduled,
             room=p.get("cap", np.inf) - history.n_existing - scheduled.sum(),
             survival=p.get("survival"),
+            sustainment=p.get("sustainment", 0.0),
             exits=np.where(exits > inputs.base_year, exits, np.iinfo(np.int64).max),
             n_existing=history.n_existing,
         )
@@ -95,10 +110,11 @@ def extract(spec, inputs, samples) -> dict:
         base_year=inputs.base_year,
         countries=countries,
         programs=programs,
-        rho=impact.get("rho"),
+        rho=impact.get("rho") if spec.impact.kind == "rate_of_return" else None,
         delta=impact.get("delta"),
         impact_lag=np.rint(impact.get("lag")).astype(int),
         spend=spec.impact.spend,
+        diffusion=_diffusion_inputs(spec, impact, programs, shared=False),
     )
 
 
@@ -108,6 +124,11 @@ def extract(spec, inputs, samples) -> dict:
 
 class NotCovered(ValueError):
     """A config uses a branch the tight kernel does not implement."""
+
+
+class UncoveredImpact(NotCovered):
+    """A config's impact component is not among :data:`IMPACT_COMPONENTS` (the bit check skips
+    such a config, printing the component)."""
 
 
 def _compact_budget(spec, key, field, params, inputs, years) -> dict | None:
@@ -141,14 +162,15 @@ def _compact_plan(p, history, base_year: int, years: np.ndarray) -> dict | None:
     )
 
 
-def _diffusion_inputs(spec, impact, programs: dict) -> dict | None:
-    """The diffusion component's parameters, and each program country's base-year adoption."""
+def _diffusion_inputs(spec, impact, programs: dict, shared: bool = True) -> dict | None:
+    """The diffusion component's parameters, and each program country's base-year adoption
+    ((1,) when not sampled if ``shared``, else (n,))."""
     if spec.impact.kind != "diffusion":
         return None
     names = ("external", "per_institute", "imitation", "productivity")
-    found = {name: impact.get(f"diffusion.{name}", shared=True) for name in names}
+    found = {name: impact.get(f"diffusion.{name}", shared=shared) for name in names}
     countries = {p["country"] for p in programs.values()}
-    found["adoption"] = {c: impact.get(f"diffusion.adoption.{c}", shared=True) for c in countries}
+    found["adoption"] = {c: impact.get(f"diffusion.adoption.{c}", shared=shared) for c in countries}
     return found
 
 
@@ -178,7 +200,10 @@ def tight_inputs(spec, inputs, samples) -> dict:
             raise NotCovered(f"{c}: growth kind {kind}")
         countries[c] = dict(level=inputs.base_mva[c], kind=kind, **g)
     if spec.impact.kind not in IMPACT_COMPONENTS:
-        raise NotCovered(f"impact component {spec.impact.kind}")
+        raise UncoveredImpact(
+            f"the tight kernel has no impact component {spec.impact.kind!r} "
+            f"(it has {', '.join(IMPACT_COMPONENTS)})"
+        )
     fixed = [
         f"programs.{key}.{name}"
         for key in spec.programs
@@ -264,7 +289,9 @@ class _Scratch:
     def __init__(self, n_years: int, m: int) -> None:
         self.funded = np.empty((n_years, m))  # launches paid from the budget, by launch year
         self.cumulative = np.empty((2, n_years, m))  # of launches, and of funded launches
-        self.spend = np.empty((2, n_years + 1, m))  # a country's spend and institutes (several programs)
+        self.spend = np.empty(
+            (2, n_years + 1, m)
+        )  # a country's spend and institutes (several programs)
         self.rows = np.empty((24, m))
 
     def take(self, m: int):
@@ -447,7 +474,9 @@ def _tight_country(x: dict, c: str, g: dict, out: dict, cols: slice, work) -> No
         np.multiply(product, level, out=base[t])
     _check(base, c, "baseline MVA")
     if not any(p["country"] == c for p in x["programs"].values()):
-        capital[:] = 0.0  # no program: zero capital and MVA on its baseline (what the engine computes)
+        capital[:] = (
+            0.0  # no program: zero capital and MVA on its baseline (what the engine computes)
+        )
         mva[:] = base
         return
     spend = _country_sum(x, c, out, f"spend_{x['spend']}", cols, spend_sum)
@@ -588,7 +617,9 @@ def python_loop(x: dict, n: int | None = None) -> dict:
     n = x["n"] if n is None else n
     programs = {key: _plain(p) for key, p in x["programs"].items()}
     countries = {c: _plain(g) for c, g in x["countries"].items()}
-    rho, delta, impact_lag = x["rho"].tolist(), x["delta"].tolist(), x["impact_lag"].tolist()
+    rho = None if x["rho"] is None else x["rho"].tolist()
+    delta, impact_lag = x["delta"].tolist(), x["impact_lag"].tolist()
+    diffusion = None if x["diffusion"] is None else _plain_diffusion(x["diffusion"])
     out = {table: {c: [] for c in countries} for table in ("mva", "mva_baseline", "capital")}
     out["programs"] = {
         key: {f: [] for f in ("launched", "active", "spend_federal", "spend_total")}
@@ -596,6 +627,7 @@ def python_loop(x: dict, n: int | None = None) -> dict:
     }
     for i in range(n):
         spend = {c: [0.0] * (T + 1) for c in countries}
+        institutes = {c: [0.0] * (T + 1) for c in countries}
         for key, p in programs.items():
             cost, room, lag = p["cost"][i], p["room"][i], p["lag"][i]
             funded = [0.0] * T
@@ -621,6 +653,8 @@ def python_loop(x: dict, n: int | None = None) -> dict:
                 )
                 active.append(p["n_existing"] + cumulative[t] - leave * exited)
             weights, match = p["weights"][i], p["match"][i]
+            per_survivor = p["survival"][i] * p["sustainment"][i]
+            funded_so_far = [sum(funded[: t + 1]) for t in range(T)]
             first = p["base"][i][0]
             federal_path, total_path = [first], [first * (1 + match)]
             for t in range(T):
@@ -629,11 +663,12 @@ def python_loop(x: dict, n: int | None = None) -> dict:
                     federal += funded[t - j] * (cost * weights[j])
                 federal = p["base"][i][t + 1] + federal
                 federal_path.append(federal)
-                total_path.append(federal * (1 + match))
+                sustained = funded_so_far[t - fy] * per_survivor if t >= fy else 0.0
+                total_path.append(federal * (1 + match) + sustained)
             series = total_path if x["spend"] == "total" else federal_path
-            target = spend[p["country"]]
             for t in range(T + 1):
-                target[t] += series[t]
+                spend[p["country"]][t] += series[t]
+                institutes[p["country"]][t] += active[t]
             record = out["programs"][key]
             record["launched"].append([0.0, *launched])
             record["active"].append(active)
@@ -655,11 +690,12 @@ def python_loop(x: dict, n: int | None = None) -> dict:
             capital = [s[0] / delta[i]]
             for t in range(1, T + 1):
                 capital.append((1 - delta[i]) * capital[-1] + s[max(t - impact_lag[i], 0)])
-            path = (
-                [b + rho[i] * (k - capital[0]) for b, k in zip(base, capital, strict=True)]
-                if any(s)
-                else base
-            )
+            if diffusion is not None and (any(s) or any(institutes[c])):
+                path = _diffused(diffusion, c, i, institutes[c], base)
+            elif rho is not None and any(s):
+                path = [b + rho[i] * (k - capital[0]) for b, k in zip(base, capital, strict=True)]
+            else:
+                path = base
             paths[c], bases[c], capitals[c] = path, base, capital
         if WORLD in paths:
             others = [c for c in countries if c != WORLD]
@@ -672,3 +708,32 @@ def python_loop(x: dict, n: int | None = None) -> dict:
             out["mva_baseline"][c].append(bases[c])
             out["capital"][c].append(capitals[c])
     return out
+
+
+def _plain_diffusion(d: dict) -> dict:
+    """The diffusion parameters as lists over samples."""
+    plain = {name: v.tolist() for name, v in d.items() if name != "adoption"}
+    plain["adoption"] = {c: v.tolist() for c, v in d["adoption"].items()}
+    return plain
+
+
+def _diffused(d: dict, c: str, i: int, institutes: list, base: list) -> list:
+    """MVA_t = MVA_base_t prod_{s <= t} (1 + beta (A_s - Ã_s)) for sample ``i``: Bass adoption with
+    each year's institutes (A) and with the base year's (Ã), stepped exactly a year at a time."""
+    p0, per_institute, q, beta = (
+        d[name][i] for name in ("external", "per_institute", "imitation", "productivity")
+    )
+
+    def step(a: float, p: float) -> float:
+        c_ = p / q
+        return 1 - (1 + c_) / (1 + (a + c_) / (1 - a) * math.exp(p + q))
+
+    adopted = held = d["adoption"][c][i]
+    growth, path = 1.0, []
+    for t, b in enumerate(base):
+        if t:
+            adopted = step(adopted, p0 + per_institute * institutes[t])
+            held = step(held, p0 + per_institute * institutes[0])
+        growth *= 1 + beta * (adopted - held)
+        path.append(growth * b)
+    return path
