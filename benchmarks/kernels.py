@@ -2,15 +2,20 @@
 
 Both compute what :func:`scenarios.model.engine.run_model` computes (MVA with and without
 programs, innovation capital, institutes launched and active, federal and total spend: 24 arrays
-for the shipped configs) for configs with ``constant``/``convergence`` growth, no shocks,
-``rate_of_return`` (or ``none``) impact. ``benchmarks/run.py`` checks both against the engine
-before timing them.
+for the shipped configs) for configs with ``constant``/``convergence`` growth, no shocks, and
+the impact components in :data:`IMPACT_COMPONENTS` (``rate_of_return``, ``diffusion``, ``none``),
+with the programs' money and institute budgets, stated plans (``plan``: a target count by a year,
+then a pace) and survivors' non-federal ``sustainment`` added to total spend from their federal
+exit. ``benchmarks/run.py`` checks both against the engine before timing them; a config whose
+impact component the kernel lacks (:class:`UncoveredImpact`) is left out of the bit check with
+the component's name printed (no shipped config is, at present).
 
 (b) :func:`tight_kernel` is the model as a competent numpy programmer writes it: outputs
 year-major, (T+1, n) so that each year's samples are contiguous, all allocated once; one pass over
 the years per program and per country, each step an in-place ufunc (``out=``) on a row of samples;
 a few work rows allocated once per call and reused by every block of samples; budgets computed a
-year at a time from their paths (never stored per sample); no per-year scatter or gather by index
+year at a time from their paths (never stored per sample), a plan's institutes at their cost
+added year by year; no per-year scatter or gather by index
 arrays and no (n x T x m) temporaries. It repeats the engine's floating-point operations in the
 engine's order, so that every output equals the engine's bit for bit. It takes
 :func:`tight_inputs` (per-sample parameters, budget paths, the institutes' history) and leaves

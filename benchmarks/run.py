@@ -8,7 +8,8 @@ Everything is measured in the same run, on this machine, and set against the eng
   block size. Before any timing it is checked against the engine bit for bit on all 24 output
   arrays (the float64 bits compared as integers): on every shipped config (total and federal
   spend, no impact; 1 and 2,000 samples; whole and in blocks) and on each timed ensemble at every
-  size; a difference stops the run. Its time includes :func:`kernels.tight_inputs`, so that both
+  size; a difference stops the run. A config whose impact component the kernel lacks is left out
+  of that check, the component named in the output. Its time includes :func:`kernels.tight_inputs`, so that both
   start from the same spec, inputs and parameter matrix (the inputs alone are in the JSON);
 * **per-sample Python loop** of the same model: its rate on 300 samples (checked against the
   engine to 1e-12), its time at n samples being n / rate;
