@@ -1,35 +1,31 @@
-"""The engine's arithmetic twice more, as baselines: a tight numpy kernel and a per-sample Python loop.
+"""The engine's arithmetic again, as a baseline: a tight numpy kernel.
 
-Both compute what :func:`scenarios.model.engine.run_model` computes (MVA with and without
-programs, innovation capital, institutes launched and active, federal and total spend: 24 arrays
-for the shipped configs) for configs with ``constant``/``convergence`` growth, no shocks, and
-the impact components in :data:`IMPACT_COMPONENTS` (``rate_of_return``, ``diffusion``, ``none``),
-with the programs' money and institute budgets, stated plans (``plan``: a target count by a year,
-then a pace) and survivors' non-federal ``sustainment`` added to total spend from their federal
-exit. ``benchmarks/run.py`` checks both against the engine before timing them; a config whose
-impact component the kernel lacks (:class:`UncoveredImpact`) is left out of the bit check with
-the component's name printed (no shipped config is, at present).
+:func:`tight_kernel` computes what :func:`scenarios.model.engine.run_model` computes (MVA with
+and without programs, innovation capital, institutes launched and active, federal and total
+spend: 24 arrays for the shipped configs) for configs with ``constant``/``convergence`` growth,
+no shocks, and the impact components in :data:`IMPACT_COMPONENTS` (``rate_of_return``,
+``diffusion``, ``none``), with the programs' money and institute budgets, stated plans (``plan``:
+a target count by a year, then a pace) and survivors' non-federal ``sustainment`` added to total
+spend from their federal exit. ``benchmarks/run.py`` checks it against the engine bit for bit
+before timing it; a config whose impact component the kernel lacks (:class:`UncoveredImpact`) is
+left out of that check with the component's name printed (no shipped config is, at present).
+The per-sample Python loop, the same arithmetic on Python floats, is in ``per_sample_loop.py``.
 
-(b) :func:`tight_kernel` is the model as a competent numpy programmer writes it: outputs
-year-major, (T+1, n) so that each year's samples are contiguous, all allocated once; one pass over
-the years per program and per country, each step an in-place ufunc (``out=``) on a row of samples;
-a few work rows allocated once per call and reused by every block of samples; budgets computed a
-year at a time from their paths (never stored per sample), a plan's institutes at their cost
-added year by year; no per-year scatter or gather by index
-arrays and no (n x T x m) temporaries. It repeats the engine's floating-point operations in the
-engine's order, so that every output equals the engine's bit for bit. It takes
-:func:`tight_inputs` (per-sample parameters, budget paths, the institutes' history) and leaves
-out, with :class:`NotCovered`, growth shocks and sampled integer parameters (funding years,
-profile, launch lag, impact lag): per-sample shifts of whole years would need exactly the
-scatter or gather it avoids. No shipped config samples those or turns shocks on.
-
-(a) :func:`python_loop` runs the same arithmetic on Python floats, one sample at a time, from
-:func:`extract` (per-sample parameters and budget paths as plain arrays).
+The kernel is the model as a competent numpy programmer writes it: outputs year-major, (T+1, n)
+so that each year's samples are contiguous, all allocated once; one pass over the years per
+program and per country, each step an in-place ufunc (``out=``) on a row of samples; a few work
+rows allocated once per call and reused by every block of samples; budgets computed a year at a
+time from their paths (never stored per sample), a plan's institutes at their cost added year by
+year; no per-year scatter or gather by index arrays and no (n x T x m) temporaries. It repeats
+the engine's floating-point operations in the engine's order, so that every output equals the
+engine's bit for bit. It takes :func:`tight_inputs` (per-sample parameters, budget paths, the
+institutes' history) and leaves out, with :class:`NotCovered`, growth shocks and sampled integer
+parameters (funding years, profile, launch lag, impact lag): per-sample shifts of whole years
+would need exactly the scatter or gather it avoids. No shipped config samples those or turns
+shocks on.
 """
 
 from __future__ import annotations
-
-import math
 
 import numpy as np
 
@@ -39,92 +35,6 @@ from scenarios.model.inputs import WORLD
 from scenarios.model.parameters import Parameters
 from scenarios.model.pipeline import LAUNCH_EPS, funding_profile, funds_nothing
 from scenarios.model.programs import plan_path
-
-
-def _budget_array(spec, key, field, params, inputs, years) -> np.ndarray:
-    """A program budget as the engine computes it, (n, len(years)); zeros when there is none."""
-    values = np.zeros((params.n, len(years)))
-    cost = params.get(f"programs.{key}.cost_per_institute", 1.0)
-    budget = budget_path(spec, key, field, cost, params, inputs, years)
-    if budget is not None:
-        budget.fill(values.T, slice(None), np.empty((len(years), params.n)))
-    return values
-
-
-def _new_institute_budget(spec, key, params, inputs, years) -> np.ndarray:
-    """The budget for new institutes, (n, T): the program's budget plus its plan's institutes
-    at their cost (the engine's sum, in its order)."""
-    values = _budget_array(spec, key, "new_institute_budget", params, inputs, years)
-    p = params.view(f"programs.{key}")
-    plan = plan_path(p, inputs.programs[key], inputs.base_year, years)
-    if plan is not None:
-        institutes = np.empty_like(values)
-        plan.fill(institutes, slice(None))
-        institutes *= p.get("cost_per_institute", 1.0)[:, None]
-        values += institutes
-    return values[:, 1:]
-
-
-def extract(spec, inputs, samples) -> dict:
-    """The model's inputs as plain arrays (computed once, outside the timings)."""
-    params = Parameters(spec.model_dump(), samples)
-    years = np.concatenate([[inputs.base_year], inputs.projected_years])
-    countries = {}
-    for c in inputs.countries:
-        kind = spec.countries[c].growth.kind
-        view = params.view(f"countries.{c}.growth")
-        history = (
-            inputs.mva_history[c] if c == WORLD else inputs.mva_observed[c].loc[: inputs.base_year]
-        )
-        if kind == "constant":
-            g = dict(g0=initial_rate(view, history, "g"), g_lr=None, tau=None)
-        elif kind == "convergence":
-            g = dict(
-                g0=initial_rate(view, history, "g0"), g_lr=view.get("g_lr"), tau=view.get("tau")
-            )
-        else:
-            raise ValueError(f"growth kind {kind} is not in the reference kernels")
-        countries[c] = dict(level=float(inputs.mva_history[c].loc[inputs.base_year]), **g)
-    programs = {}
-    for key, program in spec.programs.items():
-        p = params.view(f"programs.{key}")
-        history = inputs.programs[key]
-        fy = np.rint(p.get("funding_years")).astype(int)
-        exits = history.founding_years[None, :] + fy[:, None]
-        scheduled = np.array([(history.scheduled == y).sum() for y in years[1:]], dtype=float)
-        programs[key] = dict(
-            country=program.country,
-            budget=_new_institute_budget(spec, key, params, inputs, years),
-            base=_budget_array(spec, key, "base_funding", params, inputs, years),
-            cost=p.get("cost_per_institute", 1.0),
-            funding_years=fy,
-            weights=funding_profile(p.raw("profile"), fy),
-            match=p.get("match_ratio"),
-            lag=np.rint(p.get("launch_lag")).astype(int),
-            scheduled=scheduled,
-            room=p.get("cap", np.inf) - history.n_existing - scheduled.sum(),
-            survival=p.get("survival"),
-            sustainment=p.get("sustainment", 0.0),
-            exits=np.where(exits > inputs.base_year, exits, np.iinfo(np.int64).max),
-            n_existing=history.n_existing,
-        )
-    impact = params.view("impact")
-    return dict(
-        n=params.n,
-        years=years,
-        base_year=inputs.base_year,
-        countries=countries,
-        programs=programs,
-        rho=impact.get("rho") if spec.impact.kind == "rate_of_return" else None,
-        delta=impact.get("delta"),
-        impact_lag=np.rint(impact.get("lag")).astype(int),
-        spend=spec.impact.spend,
-        diffusion=_diffusion_inputs(spec, impact, programs, shared=False),
-    )
-
-
-# ----------------------------------------------------------------------------------------------
-# (b) the tight numpy kernel: what a competent numpy programmer writes for this model
 
 
 class NotCovered(ValueError):
@@ -167,7 +77,7 @@ def _compact_plan(p, history, base_year: int, years: np.ndarray) -> dict | None:
     )
 
 
-def _diffusion_inputs(spec, impact, programs: dict, shared: bool = True) -> dict | None:
+def diffusion_inputs(spec, impact, programs: dict, shared: bool = True) -> dict | None:
     """The diffusion component's parameters, and each program country's base-year adoption
     ((1,) when not sampled if ``shared``, else (n,))."""
     if spec.impact.kind != "diffusion":
@@ -260,7 +170,7 @@ def tight_inputs(spec, inputs, samples) -> dict:
         countries=countries,
         programs=programs,
         rho=rho,
-        diffusion=_diffusion_inputs(spec, impact, programs),
+        diffusion=diffusion_inputs(spec, impact, programs),
         delta=impact.get("delta", shared=True),
         impact_lag=int(np.rint(impact.get("lag", shared=True))[0]),
         spend=spec.impact.spend,
@@ -602,143 +512,3 @@ def compare_bits(engine_out, tight: dict) -> dict:
         if not np.array_equal(np.ascontiguousarray(a.T).view(np.uint64), b.view(np.uint64))
     ]
     return {"arrays": len(pairs), "differ": differ}
-
-
-# ----------------------------------------------------------------------------------------------
-# (a) the per-sample Python loop: the same arithmetic on Python floats, one sample at a time
-
-
-def _plain(d: dict) -> dict:
-    """Arrays as Python lists (the loop works on Python floats)."""
-    return {k: (v.tolist() if isinstance(v, np.ndarray) else v) for k, v in d.items()}
-
-
-def python_loop(x: dict, n: int | None = None) -> dict:
-    """The first ``n`` samples (all by default), one at a time: every output the engine has,
-    {"mva" | "mva_baseline" | "capital": {country: [path per sample]},
-     "programs": {key: {"launched" | "active" | "spend_federal" | "spend_total": [path per sample]}}}."""
-    years = [int(y) for y in x["years"]]
-    T = len(years) - 1
-    n = x["n"] if n is None else n
-    programs = {key: _plain(p) for key, p in x["programs"].items()}
-    countries = {c: _plain(g) for c, g in x["countries"].items()}
-    rho = None if x["rho"] is None else x["rho"].tolist()
-    delta, impact_lag = x["delta"].tolist(), x["impact_lag"].tolist()
-    diffusion = None if x["diffusion"] is None else _plain_diffusion(x["diffusion"])
-    out = {table: {c: [] for c in countries} for table in ("mva", "mva_baseline", "capital")}
-    out["programs"] = {
-        key: {f: [] for f in ("launched", "active", "spend_federal", "spend_total")}
-        for key in programs
-    }
-    for i in range(n):
-        spend = {c: [0.0] * (T + 1) for c in countries}
-        institutes = {c: [0.0] * (T + 1) for c in countries}
-        for key, p in programs.items():
-            cost, room, lag = p["cost"][i], p["room"][i], p["lag"][i]
-            funded = [0.0] * T
-            available = committed = 0.0
-            for t in range(T):
-                available += p["budget"][i][t]
-                k = math.floor(available / cost * (1 + LAUNCH_EPS))
-                k = max(min(k, room - committed), 0.0)
-                available -= k * cost
-                committed += k
-                if t + lag < T:
-                    funded[t + lag] += k
-            launched = [f + s for f, s in zip(funded, p["scheduled"], strict=True)]
-            cumulative, total = [], 0.0
-            for value in launched:
-                total += value
-                cumulative.append(total)
-            fy, leave = p["funding_years"][i], 1 - p["survival"][i]
-            active = [float(p["n_existing"])]
-            for t in range(T):
-                exited = (cumulative[t - fy] if t >= fy else 0.0) + sum(
-                    e <= years[t + 1] for e in p["exits"][i]
-                )
-                active.append(p["n_existing"] + cumulative[t] - leave * exited)
-            weights, match = p["weights"][i], p["match"][i]
-            per_survivor = p["survival"][i] * p["sustainment"][i]
-            funded_so_far = [sum(funded[: t + 1]) for t in range(T)]
-            first = p["base"][i][0]
-            federal_path, total_path = [first], [first * (1 + match)]
-            for t in range(T):
-                federal = 0.0
-                for j in range(min(len(weights), t + 1)):
-                    federal += funded[t - j] * (cost * weights[j])
-                federal = p["base"][i][t + 1] + federal
-                federal_path.append(federal)
-                sustained = funded_so_far[t - fy] * per_survivor if t >= fy else 0.0
-                total_path.append(federal * (1 + match) + sustained)
-            series = total_path if x["spend"] == "total" else federal_path
-            for t in range(T + 1):
-                spend[p["country"]][t] += series[t]
-                institutes[p["country"]][t] += active[t]
-            record = out["programs"][key]
-            record["launched"].append([0.0, *launched])
-            record["active"].append(active)
-            record["spend_federal"].append(federal_path)
-            record["spend_total"].append(total_path)
-        paths, bases, capitals = {}, {}, {}
-        for c, g in countries.items():
-            level, base, growth = g["level"], [g["level"]], 1.0
-            for t in range(T):
-                if g["tau"] is None:
-                    rate = g["g0"][i]
-                else:
-                    rate = g["g_lr"][i] + (g["g0"][i] - g["g_lr"][i]) * math.exp(
-                        -(years[t + 1] - years[0]) / g["tau"][i]
-                    )
-                growth *= 1 + rate
-                base.append(growth * level)
-            s = spend[c]
-            capital = [s[0] / delta[i]]
-            for t in range(1, T + 1):
-                capital.append((1 - delta[i]) * capital[-1] + s[max(t - impact_lag[i], 0)])
-            if diffusion is not None and (any(s) or any(institutes[c])):
-                path = _diffused(diffusion, c, i, institutes[c], base)
-            elif rho is not None and any(s):
-                path = [b + rho[i] * (k - capital[0]) for b, k in zip(base, capital, strict=True)]
-            else:
-                path = base
-            paths[c], bases[c], capitals[c] = path, base, capital
-        if WORLD in paths:
-            others = [c for c in countries if c != WORLD]
-            for table in (paths, bases, capitals):
-                table[WORLD] = [
-                    w + sum(table[c][t] for c in others) for t, w in enumerate(table[WORLD])
-                ]
-        for c in countries:
-            out["mva"][c].append(paths[c])
-            out["mva_baseline"][c].append(bases[c])
-            out["capital"][c].append(capitals[c])
-    return out
-
-
-def _plain_diffusion(d: dict) -> dict:
-    """The diffusion parameters as lists over samples."""
-    plain = {name: v.tolist() for name, v in d.items() if name != "adoption"}
-    plain["adoption"] = {c: v.tolist() for c, v in d["adoption"].items()}
-    return plain
-
-
-def _diffused(d: dict, c: str, i: int, institutes: list, base: list) -> list:
-    """MVA_t = MVA_base_t prod_{s <= t} (1 + beta (A_s - Ã_s)) for sample ``i``: Bass adoption with
-    each year's institutes (A) and with the base year's (Ã), stepped exactly a year at a time."""
-    p0, per_institute, q, beta = (
-        d[name][i] for name in ("external", "per_institute", "imitation", "productivity")
-    )
-
-    def step(a: float, p: float) -> float:
-        c_ = p / q
-        return 1 - (1 + c_) / (1 + (a + c_) / (1 - a) * math.exp(p + q))
-
-    adopted = held = d["adoption"][c][i]
-    growth, path = 1.0, []
-    for t, b in enumerate(base):
-        if t:
-            adopted = step(adopted, p0 + per_institute * institutes[t])
-            held = step(held, p0 + per_institute * institutes[0])
-        growth *= 1 + beta * (adopted - held)
-        path.append(growth * b)
-    return path

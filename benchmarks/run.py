@@ -65,14 +65,8 @@ HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE))
 
 import ema  # noqa: E402
-from kernels import (  # noqa: E402
-    UncoveredImpact,
-    compare_bits,
-    extract,
-    python_loop,
-    tight_inputs,
-    tight_kernel,
-)
+from kernels import UncoveredImpact, compare_bits, tight_inputs, tight_kernel  # noqa: E402
+from per_sample_loop import extract, python_loop  # noqa: E402
 
 from scenarios import api  # noqa: E402
 from scenarios.config.load.shipped import available_configs  # noqa: E402
