@@ -1,30 +1,31 @@
-"""The engine's arithmetic twice more, as baselines: a tight numpy kernel and a per-sample Python loop.
+"""The engine's arithmetic again, as a baseline: a tight numpy kernel.
 
-Both compute what :func:`scenarios.model.engine.run_model` computes (MVA with and without
-programs, innovation capital, institutes launched and active, federal and total spend: 24 arrays
-for the shipped configs) for configs with ``constant``/``convergence`` growth, no shocks,
-``rate_of_return`` (or ``none``) impact. ``benchmarks/run.py`` checks both against the engine
-before timing them.
+:func:`tight_kernel` computes what :func:`scenarios.model.engine.run_model` computes (MVA with
+and without programs, innovation capital, institutes launched and active, federal and total
+spend: 24 arrays for the shipped configs) for configs with ``constant``/``convergence`` growth,
+no shocks, and the impact components in :data:`IMPACT_COMPONENTS` (``rate_of_return``,
+``diffusion``, ``none``), with the programs' money and institute budgets, stated plans (``plan``:
+a target count by a year, then a pace) and survivors' non-federal ``sustainment`` added to total
+spend from their federal exit. ``benchmarks/run.py`` checks it against the engine bit for bit
+before timing it; a config whose impact component the kernel lacks (:class:`UncoveredImpact`) is
+left out of that check with the component's name printed (no shipped config is, at present).
+The per-sample Python loop, the same arithmetic on Python floats, is in ``per_sample_loop.py``.
 
-(b) :func:`tight_kernel` is the model as a competent numpy programmer writes it: outputs
-year-major, (T+1, n) so that each year's samples are contiguous, all allocated once; one pass over
-the years per program and per country, each step an in-place ufunc (``out=``) on a row of samples;
-a few work rows allocated once per call and reused by every block of samples; budgets computed a
-year at a time from their paths (never stored per sample); no per-year scatter or gather by index
-arrays and no (n x T x m) temporaries. It repeats the engine's floating-point operations in the
-engine's order, so that every output equals the engine's bit for bit. It takes
-:func:`tight_inputs` (per-sample parameters, budget paths, the institutes' history) and leaves
-out, with :class:`NotCovered`, growth shocks and sampled integer parameters (funding years,
-profile, launch lag, impact lag): per-sample shifts of whole years would need exactly the
-scatter or gather it avoids. No shipped config samples those or turns shocks on.
-
-(a) :func:`python_loop` runs the same arithmetic on Python floats, one sample at a time, from
-:func:`extract` (per-sample parameters and budget paths as plain arrays).
+The kernel is the model as a competent numpy programmer writes it: outputs year-major, (T+1, n)
+so that each year's samples are contiguous, all allocated once; one pass over the years per
+program and per country, each step an in-place ufunc (``out=``) on a row of samples; a few work
+rows allocated once per call and reused by every block of samples; budgets computed a year at a
+time from their paths (never stored per sample), a plan's institutes at their cost added year by
+year; no per-year scatter or gather by index arrays and no (n x T x m) temporaries. It repeats
+the engine's floating-point operations in the engine's order, so that every output equals the
+engine's bit for bit. It takes :func:`tight_inputs` (per-sample parameters, budget paths, the
+institutes' history) and leaves out, with :class:`NotCovered`, growth shocks and sampled integer
+parameters (funding years, profile, launch lag, impact lag): per-sample shifts of whole years
+would need exactly the scatter or gather it avoids. No shipped config samples those or turns
+shocks on.
 """
 
 from __future__ import annotations
-
-import math
 
 import numpy as np
 
@@ -33,80 +34,16 @@ from scenarios.model.growth import initial_rate
 from scenarios.model.inputs import WORLD
 from scenarios.model.parameters import Parameters
 from scenarios.model.pipeline import LAUNCH_EPS, funding_profile, funds_nothing
-
-
-def _budget_array(spec, key, field, params, inputs, years) -> np.ndarray:
-    """A program budget as the engine computes it, (n, len(years)); zeros when there is none."""
-    values = np.zeros((params.n, len(years)))
-    cost = params.get(f"programs.{key}.cost_per_institute", 1.0)
-    budget = budget_path(spec, key, field, cost, params, inputs, years)
-    if budget is not None:
-        budget.fill(values.T, slice(None), np.empty((len(years), params.n)))
-    return values
-
-
-def extract(spec, inputs, samples) -> dict:
-    """The model's inputs as plain arrays (computed once, outside the timings)."""
-    params = Parameters(spec.model_dump(), samples)
-    years = np.concatenate([[inputs.base_year], inputs.projected_years])
-    countries = {}
-    for c in inputs.countries:
-        kind = spec.countries[c].growth.kind
-        view = params.view(f"countries.{c}.growth")
-        history = (
-            inputs.mva_history[c] if c == WORLD else inputs.mva_observed[c].loc[: inputs.base_year]
-        )
-        if kind == "constant":
-            g = dict(g0=initial_rate(view, history, "g"), g_lr=None, tau=None)
-        elif kind == "convergence":
-            g = dict(
-                g0=initial_rate(view, history, "g0"), g_lr=view.get("g_lr"), tau=view.get("tau")
-            )
-        else:
-            raise ValueError(f"growth kind {kind} is not in the reference kernels")
-        countries[c] = dict(level=float(inputs.mva_history[c].loc[inputs.base_year]), **g)
-    programs = {}
-    for key, program in spec.programs.items():
-        p = params.view(f"programs.{key}")
-        history = inputs.programs[key]
-        fy = np.rint(p.get("funding_years")).astype(int)
-        exits = history.founding_years[None, :] + fy[:, None]
-        scheduled = np.array([(history.scheduled == y).sum() for y in years[1:]], dtype=float)
-        programs[key] = dict(
-            country=program.country,
-            budget=_budget_array(spec, key, "new_institute_budget", params, inputs, years)[:, 1:],
-            base=_budget_array(spec, key, "base_funding", params, inputs, years),
-            cost=p.get("cost_per_institute", 1.0),
-            funding_years=fy,
-            weights=funding_profile(p.raw("profile"), fy),
-            match=p.get("match_ratio"),
-            lag=np.rint(p.get("launch_lag")).astype(int),
-            scheduled=scheduled,
-            room=p.get("cap", np.inf) - history.n_existing - scheduled.sum(),
-            survival=p.get("survival"),
-            exits=np.where(exits > inputs.base_year, exits, np.iinfo(np.int64).max),
-            n_existing=history.n_existing,
-        )
-    impact = params.view("impact")
-    return dict(
-        n=params.n,
-        years=years,
-        base_year=inputs.base_year,
-        countries=countries,
-        programs=programs,
-        rho=impact.get("rho"),
-        delta=impact.get("delta"),
-        impact_lag=np.rint(impact.get("lag")).astype(int),
-        spend=spec.impact.spend,
-    )
-
-
-# ----------------------------------------------------------------------------------------------
-# (b) the tight numpy kernel: what a competent numpy programmer writes for this model
+from scenarios.model.programs import plan_path
 
 
 class NotCovered(ValueError):
     """A config uses a branch the tight kernel does not implement."""
+
+
+class UncoveredImpact(NotCovered):
+    """A config's impact component is not among :data:`IMPACT_COMPONENTS` (the bit check skips
+    such a config, printing the component)."""
 
 
 def _compact_budget(spec, key, field, params, inputs, years) -> dict | None:
@@ -121,6 +58,35 @@ def _compact_budget(spec, key, field, params, inputs, years) -> dict | None:
         for path, per_institute, own_scale in budget.segments
     ]
     return dict(path=budget.path, segments=segments, cost=budget.cost, scale=budget.scale)
+
+
+IMPACT_COMPONENTS = ("rate_of_return", "diffusion", "none")  # the impact components the kernel has
+
+
+def _compact_plan(p, history, base_year: int, years: np.ndarray) -> dict | None:
+    """A program's stated plan as the engine states it: the institutes still to launch per sample
+    (the engine's max(target - known, 0)), the pace after, and the years' shares of each."""
+    plan = plan_path(p, history, base_year, years)
+    if plan is None:
+        return None
+    return dict(
+        remaining=np.maximum(plan.target - plan.known, 0.0),
+        pace_after=plan.pace_after,
+        during=plan.during,
+        after=plan.after,
+    )
+
+
+def diffusion_inputs(spec, impact, programs: dict, shared: bool = True) -> dict | None:
+    """The diffusion component's parameters, and each program country's base-year adoption
+    ((1,) when not sampled if ``shared``, else (n,))."""
+    if spec.impact.kind != "diffusion":
+        return None
+    names = ("external", "per_institute", "imitation", "productivity")
+    found = {name: impact.get(f"diffusion.{name}", shared=shared) for name in names}
+    countries = {p["country"] for p in programs.values()}
+    found["adoption"] = {c: impact.get(f"diffusion.adoption.{c}", shared=shared) for c in countries}
+    return found
 
 
 def tight_inputs(spec, inputs, samples) -> dict:
@@ -148,8 +114,11 @@ def tight_inputs(spec, inputs, samples) -> dict:
         else:
             raise NotCovered(f"{c}: growth kind {kind}")
         countries[c] = dict(level=inputs.base_mva[c], kind=kind, **g)
-    if spec.impact.kind not in ("rate_of_return", "none"):
-        raise NotCovered(f"impact kind {spec.impact.kind}")
+    if spec.impact.kind not in IMPACT_COMPONENTS:
+        raise UncoveredImpact(
+            f"the tight kernel has no impact component {spec.impact.kind!r} "
+            f"(it has {', '.join(IMPACT_COMPONENTS)})"
+        )
     fixed = [
         f"programs.{key}.{name}"
         for key in spec.programs
@@ -169,6 +138,9 @@ def tight_inputs(spec, inputs, samples) -> dict:
         scheduled = np.array([(history.scheduled == y).sum() for y in years[1:]], dtype=float)
         room = p.get("cap", np.inf, shared=True) - history.n_existing - scheduled.sum()
         budget = _compact_budget(spec, key, "new_institute_budget", params, inputs, years)
+        plan = _compact_plan(p, history, inputs.base_year, years)
+        sustainment = p.get("sustainment", 0.0, shared=True)
+        survival = p.get("survival", shared=True)
         programs[key] = dict(
             country=program.country,
             cost=cost,
@@ -176,12 +148,15 @@ def tight_inputs(spec, inputs, samples) -> dict:
             capped=not (room == np.inf).all(),
             budget=budget,
             base=_compact_budget(spec, key, "base_funding", params, inputs, years),
-            commits=budget is not None or not funds_nothing(cost, room),
+            plan=plan,
+            commits=budget is not None or plan is not None or not funds_nothing(cost, room),
             weights=funding_profile(p.raw("profile", shared=True), np.array([fy]))[0],
             funding_years=fy,
             lag=int(np.rint(p.get("launch_lag", shared=True))[0]),
             match=p.get("match_ratio", shared=True),
-            survival=p.get("survival", shared=True),
+            survival=survival,
+            sustainment=sustainment,
+            per_survivor=survival * sustainment,  # the engine's survival x sustainment
             n_existing=history.n_existing,
             scheduled=scheduled,
             exits_by_year=np.array([(pending <= y).sum() for y in years[1:]], dtype=float),
@@ -195,6 +170,7 @@ def tight_inputs(spec, inputs, samples) -> dict:
         countries=countries,
         programs=programs,
         rho=rho,
+        diffusion=diffusion_inputs(spec, impact, programs),
         delta=impact.get("delta", shared=True),
         impact_lag=int(np.rint(impact.get("lag", shared=True))[0]),
         spend=spec.impact.spend,
@@ -227,12 +203,19 @@ class _Scratch:
 
     def __init__(self, n_years: int, m: int) -> None:
         self.funded = np.empty((n_years, m))  # launches paid from the budget, by launch year
-        self.cumulative = np.empty((n_years, m))
-        self.spend = np.empty((n_years + 1, m))  # a country's spend when it has several programs
-        self.rows = np.empty((10, m))
+        self.cumulative = np.empty((2, n_years, m))  # of launches, and of funded launches
+        self.spend = np.empty(
+            (2, n_years + 1, m)
+        )  # a country's spend and institutes (several programs)
+        self.rows = np.empty((24, m))
 
     def take(self, m: int):
-        return self.funded[:, :m], self.cumulative[:, :m], self.spend[:, :m], list(self.rows[:, :m])
+        return (
+            self.funded[:, :m],
+            self.cumulative[:, :, :m],
+            self.spend[:, :, :m],
+            list(self.rows[:, :m]),
+        )
 
 
 def _allocate_outputs(x: dict) -> dict:
@@ -271,7 +254,7 @@ def tight_kernel(x: dict, block: int | None = None) -> dict:
             _tight_country(x, c, g, out, cols, work)
         if WORLD in x["countries"]:
             others = [c for c in x["countries"] if c != WORLD]
-            total = work[2]
+            total = work[2][0]
             for table in ("mva_baseline", "mva", "capital"):
                 arrays = out[table]
                 np.add(arrays[others[0]][:, cols], arrays[others[1]][:, cols], out=total)
@@ -283,8 +266,9 @@ def tight_kernel(x: dict, block: int | None = None) -> dict:
 
 def _tight_program(p: dict, arrays: dict, cols: slice, work) -> None:
     """One program for the samples ``cols``: one pass over the years, each year a row of samples."""
-    funded, cumulative, _, rows = work
+    funded, (cumulative, cumulative_funded), _, rows = work
     paid, term, available, committed, left, spent, cohort, exited = rows[:8]
+    sustained = _cols(p["per_survivor"], cols) if _cols(p["sustainment"], cols).any() else None
     launched, active, federal, total = (arrays[f][:, cols] for f in PROGRAM_ARRAYS)
     n_years = len(funded)
     cost, room = _cols(p["cost"], cols), _cols(p["room"], cols)
@@ -314,6 +298,10 @@ def _tight_program(p: dict, arrays: dict, cols: slice, work) -> None:
                 paid[:] = 0.0
             else:
                 _fill(p["budget"], y, paid, term, cols)
+            if p["plan"] is not None:  # the plan's institutes at their cost
+                _plan_budget(p["plan"], y, term, cohort, cols)
+                term *= cost
+                paid += term
             available += paid
             k = (
                 funded[t + lag] if t + lag < n_years else cohort
@@ -346,6 +334,11 @@ def _tight_program(p: dict, arrays: dict, cols: slice, work) -> None:
             exited *= leave
             np.add(cumulative[t], p["n_existing"], out=active[y])
             active[y] -= exited
+            if sustained is not None:  # survivors' non-federal budget, from their federal exit
+                if t == 0:
+                    cumulative_funded[0] = funded[0]
+                else:
+                    np.add(cumulative_funded[t - 1], funded[t], out=cumulative_funded[t])
         else:  # launches are the scheduled ones, the same for every sample
             launched[y] = sched[t]
             running.append(running[-1] + sched[t] if running else sched[t])
@@ -353,11 +346,22 @@ def _tight_program(p: dict, arrays: dict, cols: slice, work) -> None:
             np.multiply(gone, leave, out=exited)
             np.subtract(running[t] + p["n_existing"], exited, out=active[y])
         np.multiply(federal[y], more, out=total[y])
+        if sustained is not None and p["commits"] and t >= fy:
+            np.multiply(cumulative_funded[t - fy], sustained, out=cohort)
+            total[y] += cohort
+
+
+def _plan_budget(plan: dict, y: int, out: np.ndarray, term: np.ndarray, cols: slice) -> None:
+    """Institutes the plan launches in year ``y`` for the samples ``cols``, into ``out``."""
+    np.multiply(_cols(plan["remaining"], cols), plan["during"][y], out=out)
+    if plan["after"][y]:
+        np.multiply(_cols(plan["pace_after"], cols), plan["after"][y], out=term)
+        out += term
 
 
 def _tight_country(x: dict, c: str, g: dict, out: dict, cols: slice, work) -> None:
     """Baseline MVA, innovation capital and MVA of one country for the samples ``cols``."""
-    _, _, spend_sum, rows = work
+    _, _, (spend_sum, institutes_sum), rows = work
     rate, product = rows[8], rows[9]
     base, mva, capital = (
         out["mva_baseline"][c][:, cols],
@@ -384,26 +388,19 @@ def _tight_country(x: dict, c: str, g: dict, out: dict, cols: slice, work) -> No
             product *= rate
         np.multiply(product, level, out=base[t])
     _check(base, c, "baseline MVA")
-    sources = [
-        out["programs"][key][f"spend_{x['spend']}"][:, cols]
-        for key, p in x["programs"].items()
-        if p["country"] == c
-    ]
-    if not sources:  # no program: zero capital and MVA on its baseline (what the engine computes)
-        capital[:] = 0.0
+    if not any(p["country"] == c for p in x["programs"].values()):
+        capital[:] = (
+            0.0  # no program: zero capital and MVA on its baseline (what the engine computes)
+        )
         mva[:] = base
         return
-    spend = sources[0]
-    if len(sources) > 1:
-        spend = spend_sum
-        np.add(sources[0], sources[1], out=spend)
-        for other in sources[2:]:
-            spend += other
+    spend = _country_sum(x, c, out, f"spend_{x['spend']}", cols, spend_sum)
     delta, lag = _cols(x["delta"], cols), x["impact_lag"]
     keep = 1 - delta
     np.divide(spend[0], delta, out=capital[0])
     if x["rho"] is None:
-        mva[:] = base
+        if x["diffusion"] is None:
+            mva[:] = base
     else:
         rho = _cols(x["rho"], cols)
         np.subtract(capital[0], capital[0], out=mva[0])
@@ -416,7 +413,77 @@ def _tight_country(x: dict, c: str, g: dict, out: dict, cols: slice, work) -> No
             np.subtract(capital[t], capital[0], out=mva[t])
             mva[t] *= rho
             mva[t] += base[t]
+    if x["diffusion"] is not None:
+        institutes = _country_sum(x, c, out, "active", cols, institutes_sum)
+        _tight_diffusion(x["diffusion"], c, institutes, base, mva, cols, rows[10:])
     _check(mva, c, "MVA")
+
+
+def _country_sum(x: dict, c: str, out: dict, field: str, cols: slice, into: np.ndarray):
+    """``field`` of the programs of country ``c``: the one program's own array, or their sum."""
+    sources = [
+        out["programs"][key][field][:, cols]
+        for key, p in x["programs"].items()
+        if p["country"] == c
+    ]
+    if len(sources) == 1:
+        return sources[0]
+    np.add(sources[0], sources[1], out=into)
+    for other in sources[2:]:
+        into += other
+    return into
+
+
+def _tight_diffusion(d: dict, c: str, institutes, base, mva, cols: slice, rows) -> None:
+    """MVA_t = MVA_base_t prod_{s <= t} (1 + beta (A_s - Ã_s)), a year at a time: adoption A with
+    each year's institutes and Ã with the base year's, each year one exact Bass step (the engine's
+    operations in its order: c = p/q, (A + c) / (1 - A) exp(p + q), 1 - (1 + c) / (1 + grown))."""
+    a, a_next, held, held_next, p, ratio, grown, rise, gap, product = rows[:10]
+    p_held, ratio_held, rise_held, one_plus_held = rows[10:]
+    external, per_institute, q, beta = (
+        _cols(d[name], cols) for name in ("external", "per_institute", "imitation", "productivity")
+    )
+    a[:] = _cols(d["adoption"][c], cols)
+    held[:] = a
+    np.multiply(per_institute, institutes[0], out=p_held)  # p with the base year's institutes
+    p_held += external
+    np.divide(p_held, q, out=ratio_held)
+    np.add(p_held, q, out=rise_held)
+    np.exp(rise_held, out=rise_held)
+    np.add(ratio_held, 1, out=one_plus_held)
+    for t in range(len(base)):
+        if t:
+            np.multiply(per_institute, institutes[t], out=p)
+            p += external
+            np.divide(p, q, out=ratio)
+            np.add(p, q, out=rise)
+            np.exp(rise, out=rise)
+            _bass_step(a, ratio, rise, None, grown, a_next)
+            _bass_step(held, ratio_held, rise_held, one_plus_held, grown, held_next)
+            a, a_next, held, held_next = a_next, a, held_next, held
+        np.subtract(a, held, out=gap)
+        gap *= beta
+        gap += 1
+        if t:
+            product *= gap
+        else:
+            product[:] = gap
+        np.multiply(product, base[t], out=mva[t])
+
+
+def _bass_step(a, ratio, rise, one_plus, grown, out) -> None:
+    """One year of adoption from ``a``, into ``out``; ``one_plus`` is 1 + ratio (None: computed
+    into ``ratio``, which it overwrites)."""
+    np.add(a, ratio, out=grown)
+    np.subtract(1, a, out=out)
+    grown /= out
+    grown *= rise
+    if one_plus is None:
+        ratio += 1
+        one_plus = ratio
+    grown += 1
+    np.divide(one_plus, grown, out=out)
+    np.subtract(1, out, out=out)
 
 
 def _check(values: np.ndarray, country: str, what: str) -> None:
@@ -445,107 +512,3 @@ def compare_bits(engine_out, tight: dict) -> dict:
         if not np.array_equal(np.ascontiguousarray(a.T).view(np.uint64), b.view(np.uint64))
     ]
     return {"arrays": len(pairs), "differ": differ}
-
-
-# ----------------------------------------------------------------------------------------------
-# (a) the per-sample Python loop: the same arithmetic on Python floats, one sample at a time
-
-
-def _plain(d: dict) -> dict:
-    """Arrays as Python lists (the loop works on Python floats)."""
-    return {k: (v.tolist() if isinstance(v, np.ndarray) else v) for k, v in d.items()}
-
-
-def python_loop(x: dict, n: int | None = None) -> dict:
-    """The first ``n`` samples (all by default), one at a time: every output the engine has,
-    {"mva" | "mva_baseline" | "capital": {country: [path per sample]},
-     "programs": {key: {"launched" | "active" | "spend_federal" | "spend_total": [path per sample]}}}."""
-    years = [int(y) for y in x["years"]]
-    T = len(years) - 1
-    n = x["n"] if n is None else n
-    programs = {key: _plain(p) for key, p in x["programs"].items()}
-    countries = {c: _plain(g) for c, g in x["countries"].items()}
-    rho, delta, impact_lag = x["rho"].tolist(), x["delta"].tolist(), x["impact_lag"].tolist()
-    out = {table: {c: [] for c in countries} for table in ("mva", "mva_baseline", "capital")}
-    out["programs"] = {
-        key: {f: [] for f in ("launched", "active", "spend_federal", "spend_total")}
-        for key in programs
-    }
-    for i in range(n):
-        spend = {c: [0.0] * (T + 1) for c in countries}
-        for key, p in programs.items():
-            cost, room, lag = p["cost"][i], p["room"][i], p["lag"][i]
-            funded = [0.0] * T
-            available = committed = 0.0
-            for t in range(T):
-                available += p["budget"][i][t]
-                k = math.floor(available / cost * (1 + LAUNCH_EPS))
-                k = max(min(k, room - committed), 0.0)
-                available -= k * cost
-                committed += k
-                if t + lag < T:
-                    funded[t + lag] += k
-            launched = [f + s for f, s in zip(funded, p["scheduled"], strict=True)]
-            cumulative, total = [], 0.0
-            for value in launched:
-                total += value
-                cumulative.append(total)
-            fy, leave = p["funding_years"][i], 1 - p["survival"][i]
-            active = [float(p["n_existing"])]
-            for t in range(T):
-                exited = (cumulative[t - fy] if t >= fy else 0.0) + sum(
-                    e <= years[t + 1] for e in p["exits"][i]
-                )
-                active.append(p["n_existing"] + cumulative[t] - leave * exited)
-            weights, match = p["weights"][i], p["match"][i]
-            first = p["base"][i][0]
-            federal_path, total_path = [first], [first * (1 + match)]
-            for t in range(T):
-                federal = 0.0
-                for j in range(min(len(weights), t + 1)):
-                    federal += funded[t - j] * (cost * weights[j])
-                federal = p["base"][i][t + 1] + federal
-                federal_path.append(federal)
-                total_path.append(federal * (1 + match))
-            series = total_path if x["spend"] == "total" else federal_path
-            target = spend[p["country"]]
-            for t in range(T + 1):
-                target[t] += series[t]
-            record = out["programs"][key]
-            record["launched"].append([0.0, *launched])
-            record["active"].append(active)
-            record["spend_federal"].append(federal_path)
-            record["spend_total"].append(total_path)
-        paths, bases, capitals = {}, {}, {}
-        for c, g in countries.items():
-            level, base, growth = g["level"], [g["level"]], 1.0
-            for t in range(T):
-                if g["tau"] is None:
-                    rate = g["g0"][i]
-                else:
-                    rate = g["g_lr"][i] + (g["g0"][i] - g["g_lr"][i]) * math.exp(
-                        -(years[t + 1] - years[0]) / g["tau"][i]
-                    )
-                growth *= 1 + rate
-                base.append(growth * level)
-            s = spend[c]
-            capital = [s[0] / delta[i]]
-            for t in range(1, T + 1):
-                capital.append((1 - delta[i]) * capital[-1] + s[max(t - impact_lag[i], 0)])
-            path = (
-                [b + rho[i] * (k - capital[0]) for b, k in zip(base, capital, strict=True)]
-                if any(s)
-                else base
-            )
-            paths[c], bases[c], capitals[c] = path, base, capital
-        if WORLD in paths:
-            others = [c for c in countries if c != WORLD]
-            for table in (paths, bases, capitals):
-                table[WORLD] = [
-                    w + sum(table[c][t] for c in others) for t, w in enumerate(table[WORLD])
-                ]
-        for c in countries:
-            out["mva"][c].append(paths[c])
-            out["mva_baseline"][c].append(bases[c])
-            out["capital"][c].append(capitals[c])
-    return out
