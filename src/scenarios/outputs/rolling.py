@@ -66,20 +66,14 @@ def plot_skill(result: RollingResult, source: str, file: str | Path | None = Non
         if column == "coverage_90":
             ax.axhline(0.9, color="#999999", lw=0.8, ls=":", label="nominal 90 %")
         _axes(ax, title, ylabel)
-    handles, labels = axes.flat[1].get_legend_handles_labels()
-    fig.legend(
-        handles,
-        labels,
-        loc="lower center",
-        ncols=5,
-        fontsize=7.5,
-        frameon=False,
-        bbox_to_anchor=(0.5, 0.04),
+    _finish(
+        fig,
+        axes.flat[1],
+        0.04,
+        "Rolling-origin backtest: forecast skill by horizon",
+        _source(result, source),
+        file,
     )
-    fig.suptitle("Rolling-origin backtest: forecast skill by horizon", fontsize=10)
-    fig.text(0.01, 0.008, _source(result, source), fontsize=6, color="#555555")
-    if file is not None:
-        fig.savefig(file)
     return fig
 
 
@@ -96,7 +90,20 @@ def plot_focus(result: RollingResult, source: str, file: str | Path | None = Non
             ax.plot(part["horizon"], part["mase"], label=method, **_style(method, i))
         n = int(rows["origins"].max())
         _axes(ax, f"{country_name(iso3)} ({iso3}), up to {n} origins", "MASE of the level")
-    handles, labels = axes.flat[0].get_legend_handles_labels()
+    _finish(
+        fig,
+        axes.flat[0],
+        0.06,
+        "Rolling-origin backtest: MASE by horizon, USA, China, Germany",
+        _source(result, source, common=False),
+        file,
+    )
+    return fig
+
+
+def _finish(fig, legend_from, legend_y: float, title: str, note: str, file) -> None:
+    """The methods' legend below the panels, the title, the source note; saved when ``file``."""
+    handles, labels = legend_from.get_legend_handles_labels()
     fig.legend(
         handles,
         labels,
@@ -104,13 +111,12 @@ def plot_focus(result: RollingResult, source: str, file: str | Path | None = Non
         ncols=5,
         fontsize=7.5,
         frameon=False,
-        bbox_to_anchor=(0.5, 0.06),
+        bbox_to_anchor=(0.5, legend_y),
     )
-    fig.suptitle("Rolling-origin backtest: MASE by horizon, USA, China, Germany", fontsize=10)
-    fig.text(0.01, 0.008, _source(result, source, common=False), fontsize=6, color="#555555")
+    fig.suptitle(title, fontsize=10)
+    fig.text(0.01, 0.008, note, fontsize=6, color="#555555")
     if file is not None:
         fig.savefig(file)
-    return fig
 
 
 def _axes(ax: Any, title: str, ylabel: str) -> None:
