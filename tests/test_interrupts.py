@@ -198,3 +198,25 @@ def test_concurrent_swaps_in_one_folder(tmp_path):
     assert sorted(p.name for p in out.iterdir()) == ["race"]
     a, b = (out / "race" / "a.txt").read_text(), (out / "race" / "b.txt").read_text()
     assert b == a * 1000  # both files from the same writer: never a mix
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")  # the drop itself
+def test_a_signal_dropped_by_a_finaliser_still_stops_the_run(tmp_path, monkeypatch):
+    """SIGTERM handled inside an object's __del__ (where Python prints and drops the exception,
+    as with a ZipFile collected while an xlsx is written): the run is still not moved into place."""
+    from scenarios import signals
+    from scenarios.results import write_run
+
+    monkeypatch.setattr(signals, "_received", [])
+
+    class Collected:
+        def __del__(self):
+            signals.interrupt(signal.SIGTERM, None)  # raises inside __del__: dropped
+
+    def writer(path):
+        Collected()  # collected at once; its KeyboardInterrupt is printed, not raised
+        path.write_text("done")
+
+    with pytest.raises(KeyboardInterrupt):
+        write_run(tmp_path / "runs" / "x", {"file.txt": writer})
+    assert list((tmp_path / "runs").iterdir()) == []

@@ -30,6 +30,7 @@ from scenarios.errors import OutputError, ScenariosError, shorten
 from scenarios.files import output_error
 from scenarios.model.engine import ModelOutput
 from scenarios.model.inputs import Inputs
+from scenarios.signals import raise_if_interrupted
 
 MONEY = "USD million, constant 2015 prices"
 COUNTRY_VARIABLES = {
@@ -249,6 +250,7 @@ def write_run(run_dir: Path, writers: dict[str, Callable[[Path], None]], kind: s
             )
             for name, write in writers.items():
                 write(tmp / name)
+            raise_if_interrupted()  # a signal whose exception a finaliser dropped
             _swap_into_place(tmp, run_dir)
         except BaseException:
             for leftover in run_dir.parent.glob(f"{glob.escape(prefix)}*"):

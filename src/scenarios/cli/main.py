@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import signal
 import sys
 import traceback
 
 import typer
 
+from scenarios import signals
 from scenarios.cli.app import app, errors, print_error
 from scenarios.errors import ScenariosError
-
-
-def _terminate(signum: int, frame: object) -> None:
-    """SIGTERM unwinds like Ctrl-C, so an unfinished run folder is cleaned up."""
-    raise KeyboardInterrupt
 
 
 def _interrupted() -> None:
@@ -32,12 +27,12 @@ def main() -> None:
     debug = "--debug" in sys.argv
     if debug:
         sys.argv.remove("--debug")
-    signal.signal(signal.SIGTERM, _terminate)
+    signals.install()  # SIGTERM unwinds like Ctrl-C; neither is lost in a finaliser
     try:
         code = app(
             standalone_mode=False
         )  # click returns a typer.Exit's code here instead of raising
-        if code == 130:  # typer turns Ctrl-C (and SIGTERM, see _terminate) into Exit(130)
+        if code == 130:  # typer turns Ctrl-C (and SIGTERM, see scenarios.signals) into Exit(130)
             _interrupted()
         if isinstance(code, int) and code:
             sys.exit(code)
