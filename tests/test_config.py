@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 from conftest import SHIPPED
 
@@ -253,6 +254,23 @@ def test_a_child_distribution_replaces_the_parents_whole(write_config) -> None:
         "mean": 11,
         "sd": 2,
     }
+
+
+def test_a_null_in_a_child_drops_the_parents_key(write_config) -> None:
+    """baseline_nist2017's way back to no growth uncertainty: the parameter keeps its point."""
+    assert deep_merge({"u": {"a": {"dist": "normal"}, "b": 1}}, {"u": {"a": None}}) == {
+        "u": {"b": 1}
+    }
+    path = write_config(
+        "fixed_deu",
+        "name: fixed_deu\nextends: baseline.yaml\nuncertainties:\n"
+        "  countries.DEU.growth.g: null\n  countries.XYZ.growth.g: null\n",
+    )
+    spec = api.load_config(path)
+    assert "countries.DEU.growth.g" not in spec.uncertainties
+    assert "countries.USA.growth.g" in spec.uncertainties  # the others stay
+    deu = api.run(path, samples=8, seed=1, with_reference=False).results["mva"].sel(country="DEU")
+    assert float(np.ptp(deu.sel(year=2040).values)) == 0.0
 
 
 def test_an_override_enters_a_list_by_index():

@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from scenarios.__main__ import main
 from scenarios.analysis.calibration.learned import (
+    CANDIDATES,
     DRAW_LEVELS,
     choose_method,
     growth_defaults,
@@ -22,6 +23,7 @@ from scenarios.analysis.calibration.learned import (
     pooled_errors,
 )
 from scenarios.analysis.calibration.rolling import (
+    CONSTANT_WINDOWS,
     HORIZONS,
     METHODS,
     Panel,
@@ -31,6 +33,7 @@ from scenarios.analysis.calibration.rolling import (
     trend_forecast,
 )
 from scenarios.analysis.calibration.skill import SKILL_COLUMNS, load_panel, rolling_backtest
+from scenarios.api import load_config
 from scenarios.cli import app
 from scenarios.errors import DataError
 
@@ -132,6 +135,24 @@ def test_growth_draws_are_the_pooled_quantiles_over_ten_years() -> None:
     )
 
 
+def test_the_method_is_chosen_on_the_skill_pooled_over_countries() -> None:
+    rng = np.random.default_rng(11)
+    steps = rng.normal(0.02, 0.03, (40, len(YEARS) - 1))
+    steps[0] = np.where(YEARS[1:] < 2000, -0.01, 0.04)  # a break: its own best is a short window
+    levels = np.exp(np.concatenate([np.zeros((40, 1)), np.cumsum(steps, axis=1)], axis=1))
+    result = rolling_backtest(_panel(levels))
+    own = result.by_country[result.by_country["iso3"] == "C00"]
+    own_best = own.groupby("method")["mase"].mean().loc[list(CANDIDATES)].idxmin()
+    mase = result.skill.pivot(index="method", columns="horizon", values="mase_median")
+    pooled_best = mase.loc[list(CANDIDATES)].mean(axis=1).idxmin()
+    assert own_best != pooled_best  # the rule follows the panel, not the country's own record
+    assert {choose_method(result, iso3).method for iso3 in ("C00", "C01", "C39")} == {pooled_best}
+    short = choose_method(result, "C00", record=12)  # windows longer than the record left out
+    fits = [m for m in CANDIDATES if CONSTANT_WINDOWS.get(m, 0) <= 12]
+    assert short.method == mase.loc[fits].mean(axis=1).idxmin()
+    assert "12-year record" in short.basis
+
+
 def test_embedded_backtest_and_defaults_for_the_baseline() -> None:
     result = rolling_backtest(load_panel())
     assert {"USA", "DEU"} <= set(result.by_country["iso3"])
@@ -192,6 +213,25 @@ def test_every_un_country_is_backtested() -> None:
     assert {"USA", "CHN", "DEU"} <= set(result.by_country["iso3"])
     rw = result.skill[result.skill["method"] == "random_walk"].set_index("horizon")
     assert rw.loc[1, "mase_median"] < rw.loc[10, "mase_median"]  # errors grow with the horizon
+
+
+@pytest.mark.skipif(not UN_CONSTANT.exists(), reason="needs ../shared/data (UN AMA extract)")
+def test_the_shipped_baseline_is_the_rule_on_every_un_country() -> None:
+    """baseline.yaml's windows and growth draws are growth_defaults.yaml of
+    `scenarios backtest baseline --rolling --data <UN AMA extract>`, and the chosen method beats
+    the random walk with drift on median MASE at 5 and 10 years."""
+    result = rolling_backtest(load_panel(UN_CONSTANT))
+    spec = load_config("baseline")
+    for iso3, default in growth_defaults(result, spec).items():
+        growth = spec.countries[iso3].growth
+        assert growth.from_data is not None and tuple(growth.from_data.window) == default.window
+        shipped = spec.uncertainties[f"countries.{iso3}.growth.{default.param}"]
+        assert shipped["dist"] == "choice"
+        np.testing.assert_allclose(shipped["values"], default.draws, atol=1e-12)
+    usa = choose_method(result, "USA")
+    assert (usa.method, usa.window) == ("constant_20", 20)
+    mase = result.skill.pivot(index="method", columns="horizon", values="mase_median")
+    assert (mase.loc["constant_20", [5, 10]] < mase.loc["random_walk", [5, 10]]).all()
 
 
 def test_auto_ets_follows_exact_growth() -> None:

@@ -22,6 +22,11 @@ EXTENDS = {
     "(baseline, nnmi_full45, ...). Keys given here win.",
 }
 
+UNCERTAINTY = {
+    "anyOf": [{"type": "object", "additionalProperties": True}, {"type": "null"}],
+    "description": "A distribution ({dist: ..., ...}); null drops one the parent config gives.",
+}
+
 
 def _every_key_optional(node: Any) -> None:
     if isinstance(node, dict):
@@ -38,6 +43,7 @@ def config_file_schema() -> dict[str, Any]:
     schema = Spec.model_json_schema()
     _every_key_optional(schema)
     schema["properties"] = {"extends": EXTENDS, **schema["properties"]}
+    schema["properties"]["uncertainties"]["additionalProperties"] = UNCERTAINTY
     schema.update(
         title="scenarios config file",
         description="A scenario config; docs/config.md explains every key.",

@@ -17,11 +17,14 @@ def deep_merge(parent: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
     """Merge ``child`` over ``parent``: mappings merge key by key, everything else replaces.
 
     A distribution (a mapping with a ``dist`` key) replaces as a whole: a lognormal redefined as a
-    normal must not keep the lognormal's fields.
+    normal must not keep the lognormal's fields. A null removes the parent's key (an uncertainty
+    the child does not want: the parameter keeps its point value).
     """
     merged = dict(parent)
     for key, value in child.items():
-        if isinstance(value, dict) and isinstance(merged.get(key), dict) and "dist" not in value:
+        if value is None:
+            merged.pop(key, None)
+        elif isinstance(value, dict) and isinstance(merged.get(key), dict) and "dist" not in value:
             merged[key] = deep_merge(merged[key], value)
         else:
             merged[key] = value
