@@ -239,6 +239,22 @@ def test_constant_and_nan_outputs_get_nan_and_a_note():
     assert np.isfinite(ds["ST"].sel(output="y")).all()
 
 
+def test_an_event_seen_only_in_mixed_rows_gets_nan_indices_without_warnings():
+    # d = 2, n = 4: rows A, AB1, AB2, B per base sample; the output is 1 in one AB row only, so
+    # it does not vary over A and B and Sobol's estimators have no variance to divide by.
+    problem = {"num_vars": 2, "names": ["a", "b"], "bounds": [[0.0, 1.0]] * 2}
+    rare = np.zeros(16)
+    rare[5] = 1.0
+    smooth = np.arange(16.0) ** 2
+    X = np.zeros((16, 2))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ours = METHODS["sobol"].analyze_many(problem, X, np.stack([rare, smooth]), 1, 0.95, 20)
+    for index in ("S1", "ST", "S1_conf", "ST_conf"):
+        assert np.isnan(ours[index][0]).all()
+        assert np.isfinite(ours[index][1]).all()
+
+
 def test_to_frame_is_tidy(sobol2_result):
     frame = to_frame(sobol2_result.indices)
     assert list(frame.columns) == ["output", "parameter", "index", "value", "conf"]

@@ -81,29 +81,26 @@ def test_engine_indices_equal_direct_salib_call(ishigami_run):
         np.testing.assert_allclose(ds[index].to_numpy(), direct[index], rtol=1e-12)
 
 
-# The learned growth draws' tails let the US overtake China in a rare future. At n = 16 such a
-# rare-event output is constant over the A and B rows or over a bootstrap resample, and the Sobol'
-# estimator divides by a zero variance (sobol._indices_of). These two tests, of reproducibility and
-# of the "never" note, run on the guessed normal US growth of before, without the other draws.
-GUESSED_GROWTH = """\
-name: full45_guessed_growth
-extends: nnmi_full45.yaml
-uncertainties:
-  countries.USA.growth.g: {dist: normal, mean: 0.0131, sd: 0.006}
-  countries.CHN.growth.g0: null
-  countries.DEU.growth.g: null
-  countries.WLD.growth.g: null
-"""
-
-
-def test_reproducible_by_seed(write_config):
-    path = write_config("full45_guessed_growth", GUESSED_GROWTH)
-    a, b, c = (run_sensitivity(path, "sobol", 16, seed=s) for s in (5, 5, 6))
+def test_reproducible_by_seed():
+    a, b, c = (run_sensitivity("nnmi_full45", "sobol", 16, seed=s) for s in (5, 5, 6))
     xr.testing.assert_identical(a.indices, b.indices)
     xr.testing.assert_identical(a.over_time, b.over_time)
     pd.testing.assert_frame_equal(a.tornado, b.tornado)
     assert not a.indices["ST"].equals(c.indices["ST"])
-    never = a.indices["note"].sel(output="crossover_year USA-CHN").item()
+
+
+def test_a_crossover_in_no_sample_is_noted_as_never(write_config):
+    # Without the learned growth draws (whose tails let the US overtake China in a rare future)
+    fixed = "".join(
+        f"  countries.{c}.growth.{g}: null\n"
+        for c, g in (("USA", "g"), ("CHN", "g0"), ("DEU", "g"), ("WLD", "g"))
+    )
+    path = write_config(
+        "full45_fixed_growth",
+        f"name: full45_fixed_growth\nextends: nnmi_full45.yaml\nuncertainties:\n{fixed}",
+    )
+    result = run_sensitivity(path, "sobol", 16, seed=5)
+    never = result.indices["note"].sel(output="crossover_year USA-CHN").item()
     assert never.startswith("not by 2040 in any sample") and "2041" not in never
 
 
@@ -120,15 +117,14 @@ def test_ensemble_sample_equals_deterministic_run():
     )
 
 
-def test_cli_writes_the_api_indices(tmp_path: Path, write_config):
-    path = write_config("full45_guessed_growth", GUESSED_GROWTH)
+def test_cli_writes_the_api_indices(tmp_path: Path):
     args = ["-n", "16", "--seed", "2", "--output", "name=mva,country=DEU,year=2030"]
-    result = CliRunner().invoke(app, ["sensitivity", str(path), *args, "--out", str(tmp_path)])
+    result = CliRunner().invoke(app, ["sensitivity", "nnmi_full45", *args, "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert "have not converged" in result.output  # the warning line at this small n
-    folder = tmp_path / "full45_guessed_growth_sensitivity"
+    folder = tmp_path / "nnmi_full45_sensitivity"
     written = pd.read_csv(folder / "indices.csv")
-    same = api.sensitivity(path, n=16, seed=2, outputs=["name=mva,country=DEU,year=2030"])
+    same = api.sensitivity("nnmi_full45", n=16, seed=2, outputs=["name=mva,country=DEU,year=2030"])
     pd.testing.assert_frame_equal(written, same.to_frame(), check_exact=False, rtol=1e-12)
     assert "mva DEU 2030" in set(written["output"])
     for name in ("sensitivity.nc", "convergence.csv", "over_time.nc", "report.html"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import NamedTuple
 
 import numpy as np
@@ -10,6 +11,9 @@ from SALib.util import scale_samples
 from scipy.stats import norm, qmc
 
 from scenarios.errors import ConfigError
+
+NO_VARIANCE = 1e-12
+"""Variance of a standardized output (or of one bootstrap resample of it) taken as none."""
 
 
 def sample(
@@ -105,6 +109,16 @@ def _indices_of(Y: np.ndarray, d: int, counts: np.ndarray, z: float) -> dict:
     """S1, ST and their half-widths of a few outputs; arrays laid out (output, parameter, row),
     so that every mean runs along contiguous rows as SALib's do on its 1-D arrays."""
     k, n = len(Y), counts.shape[0]
+    with np.errstate(divide="ignore", invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # an output with no variance: NaN
+        return _indices_or_nan(Y, d, counts, z, k, n)
+
+
+def _indices_or_nan(Y: np.ndarray, d: int, counts: np.ndarray, z: float, k: int, n: int) -> dict:
+    """:func:`_indices_of`, NaN where an output does not vary over the A and B rows (a rare event
+    seen only in the mixed rows, or never): the indices divide by that variance, and a resample
+    without it is left out of the half-width. Outputs are standardized, so variance is in units
+    of the output's own: :data:`NO_VARIANCE` is rounding."""
     standard = (Y - Y.mean(axis=1, keepdims=True)) / Y.std(axis=1, keepdims=True)
     blocks = standard.reshape(k, n, d + 2)
     A, B = blocks[:, :, 0].copy(), blocks[:, :, d + 1].copy()
@@ -114,14 +128,16 @@ def _indices_of(Y: np.ndarray, d: int, counts: np.ndarray, z: float) -> dict:
     first = B_ * (AB - A_)
     total = (A_ - AB) ** 2
     var = np.var(both, axis=1)[:, None]
+    var[var <= NO_VARIANCE] = np.nan
     result = {"S1": np.mean(first, axis=2) / var, "ST": 0.5 * np.mean(total, axis=2) / var}
     mean = (A @ counts + B @ counts) / (2 * n)
     boot_var = ((A * A) @ counts + (B * B) @ counts) / (2 * n) - mean**2  # (output, resample)
-    spread = (np.ptp(both, axis=1) != 0.0)[:, None]
+    boot_var[boot_var <= NO_VARIANCE] = np.nan
     for name, terms, scale in (("S1", first, 1.0), ("ST", total, 0.5)):
         sums = (terms.reshape(-1, n) @ counts).reshape(k, d, -1)  # one BLAS product, not k
         boot = scale * sums / n / boot_var[:, None, :]
-        result[f"{name}_conf"] = np.where(spread, z * boot.std(axis=2, ddof=1), 0.0)
+        half_width = z * np.nanstd(boot, axis=2, ddof=1)
+        result[f"{name}_conf"] = np.where(np.isnan(var), np.nan, half_width)
     return result
 
 
