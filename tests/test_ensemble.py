@@ -16,6 +16,7 @@ from scenarios.data import load_dataset
 from scenarios.errors import ScenariosError
 from scenarios.model.engine import run_model
 from scenarios.model.inputs import build_inputs
+from scenarios.results import full_series
 
 GOLDEN = Path(__file__).parent / "golden" / "engine_golden.npz"
 VARIABLES = (
@@ -108,7 +109,9 @@ def test_engine_reproduces_the_golden_numbers(case):
     result = GOLDEN_CASES[case]()
     for name in VARIABLES:
         _assert_close_to_golden(
-            golden[f"{case}/{name}"], result.results[name].values, f"{case}: {name}"
+            golden[f"{case}/{name}"],
+            full_series(result.results, name).values,
+            f"{case}: {name}",
         )
     expected, metrics = golden[f"{case}/metrics"], result.metrics
     assert len(expected) == len(metrics)
