@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import glob
+import itertools
 import json
 import os
 import re
@@ -94,7 +95,7 @@ def _common_step(arrays: list[np.ndarray]) -> int | None:
     ):
         return None
     starts = [a.__array_interface__["data"][0] for a in arrays]
-    steps = {b - a for a, b in zip(starts, starts[1:], strict=False)}
+    steps = {b - a for a, b in itertools.pairwise(starts)}
     if len(steps) > 1:
         return None
     return steps.pop() if steps else first.nbytes
@@ -236,6 +237,15 @@ def _observed_variables(inputs: Inputs) -> dict[str, tuple[tuple[str, ...], Any,
     }
 
 
+def series_years(results: xr.Dataset) -> np.ndarray:
+    """The years of :func:`full_series`: observed years before the model's, then the model's."""
+    years = results["year"].to_numpy()
+    if "observed_year" not in results.dims:
+        return years
+    observed = results["observed_year"].to_numpy()
+    return np.concatenate([observed[observed < years[0]], years])
+
+
 def full_series(results: xr.Dataset, name: str, **sel: Any) -> xr.DataArray:
     """``results[name]`` at ``sel`` over every year: the observed history before the model's
     first year (:data:`HISTORY`; NaN for a variable not observed), then the model's years.
@@ -243,7 +253,21 @@ def full_series(results: xr.Dataset, name: str, **sel: Any) -> xr.DataArray:
     The history is broadcast over samples only here, for the selection asked for. A dataset
     already over every year (no ``observed_year``) gives ``results[name].sel(sel)`` itself.
     """
-    values = results[name].sel(sel)
+    return with_history(results, name, results[name].sel(sel))
+
+
+def at_year(results: xr.Dataset, name: str, year: Any, **sel: Any) -> xr.DataArray:
+    """``results[name]`` at ``sel`` in ``year`` (one or several), from the observed history for
+    years before the model's (see :func:`full_series`)."""
+    first = int(results["year"][0])
+    if "observed_year" not in results.dims or np.all(np.asarray(year) >= first):
+        return results[name].sel(sel).sel(year=year)
+    return full_series(results, name, **sel).sel(year=year)
+
+
+def with_history(results: xr.Dataset, name: str, values: xr.DataArray) -> xr.DataArray:
+    """``values`` of variable ``name`` over the model's years (whole, selected or reduced over
+    samples) preceded by its observed history (see :func:`full_series`)."""
     if "observed_year" not in results.dims:
         return values
     values = values.drop_vars("projected", errors="ignore")
@@ -251,8 +275,9 @@ def full_series(results: xr.Dataset, name: str, **sel: Any) -> xr.DataArray:
     past = observed_years[observed_years < int(results["year"][0])]
     if name in HISTORY:
         observed = results[HISTORY[name]]
-        history = observed.sel({k: v for k, v in sel.items() if k in observed.dims})
-        history = history.sel(observed_year=past).rename(observed_year="year")
+        sel = {d: values[d] for d in observed.dims if d in values.dims and d != "observed_year"}
+        sel |= {d: values.coords[d] for d in observed.dims if d in values.coords and d not in sel}
+        history = observed.sel(sel).sel(observed_year=past).rename(observed_year="year")
         history = history.drop_vars([c for c in history.coords if c not in values.coords])
     else:
         history = xr.DataArray(np.full(past.size, np.nan), coords={"year": past}, dims="year")

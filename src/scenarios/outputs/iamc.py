@@ -16,6 +16,7 @@ import xarray as xr
 import yaml
 
 from scenarios.errors import DataError
+from scenarios.results import with_history
 
 INDEX = ["model", "scenario", "region", "variable", "unit"]
 # results variable -> (IAMC variable, unit, description); flows are per year, stocks are not
@@ -81,7 +82,8 @@ def _rows(values: xr.DataArray, dim: str, regions: list[str], names: list[str]) 
 def _country_rows(results: xr.Dataset, statistic: str | float, var: str, name: str) -> pd.DataFrame:
     countries = [str(c) for c in results["country"].to_numpy()]
     regions = [REGIONS.get(c, c) for c in countries]
-    frame = _rows(_reduce(results[var], statistic), "country", regions, [name] * len(countries))
+    values = with_history(results, var, _reduce(results[var], statistic))
+    frame = _rows(values, "country", regions, [name] * len(countries))
     frame.insert(2, "unit", COUNTRY_VARIABLES["mva" if var == "mva_baseline" else var][1])
     return frame
 
@@ -94,7 +96,7 @@ def _program_rows(results: xr.Dataset, statistic: str | float) -> list[pd.DataFr
     for var, (name, unit, _) in PROGRAM_VARIABLES.items():
         if var not in results:
             continue
-        values = _reduce(results[var], statistic)
+        values = with_history(results, var, _reduce(results[var], statistic))
         frame = _rows(values, "program", regions, [f"{name}|{label}" for label in labels])
         totals = frame.drop(columns="variable").groupby("region", sort=False).sum(min_count=1)
         totals = totals.reset_index()

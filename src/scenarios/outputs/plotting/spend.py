@@ -16,6 +16,7 @@ from scenarios.outputs.plotting._common import (
     mark_projection,
     money_axis,
     new_axes,
+    plot_years,
     quantiles,
     samples,
     year_axis,
@@ -26,8 +27,8 @@ from scenarios.outputs.plotting.style import FONTSIZE
 
 def spend_parts(results: xr.Dataset, program: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Federal, matched (total - federal) and total spend per (sample, year), USD million."""
-    federal = samples(results["spend_federal"], program=program)
-    total = samples(results["spend_total"], program=program)
+    federal = samples(results, "spend_federal", program=program)
+    total = samples(results, "spend_total", program=program)
     return federal, total - federal, total
 
 
@@ -83,7 +84,7 @@ def plot_spend(
     programs = (
         list(programs) if programs is not None else [str(p) for p in results["program"].to_numpy()]
     )
-    years = results["year"].to_numpy().astype(int)
+    years = plot_years(results)
     width = 0.8 / len(programs)
     ensemble = results.sizes["sample"] > 1
     labels, top = [], 0.0
