@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import xarray as xr
 
 from scenarios.errors import ConfigError
@@ -107,15 +108,23 @@ def benefit_cost_ratio(
     """Discounted MVA gain over the discounted extra ``spend`` of the country's programs, against
     a reference scenario: ``spend_federal`` (federal cost) or ``spend_total`` (federal + match).
 
-    Sums run over the projected years and discount to the base year.
+    Sums run over the projected years and discount to the base year. Computed on the arrays:
+    a reference of one sample (a deterministic run) is broadcast over the samples.
     """
-    projected = results["year"].values[results["projected"].values]
-    factor = xr.DataArray(
-        (1 + discount_rate) ** -(projected - results.attrs["base_year"]), coords={"year": projected}
-    )
-    gain = (results["mva"] - reference["mva"]).sel(country=country, year=projected)
-    own = results["program_country"] == country
-    paid = results[spend].where(own).sum("program")
-    ref_paid = reference[spend].where(reference["program_country"] == country).sum("program")
-    cost = (paid - ref_paid).sel(year=projected)
-    return (gain * factor).sum("year") / (cost * factor).sum("year")
+    projected = results["projected"].to_numpy()
+    years = results["year"].to_numpy()[projected]
+    factor = (1 + discount_rate) ** -(years - results.attrs["base_year"])
+    column = list(results["country"].to_numpy()).index(country)
+
+    def mva(ds: xr.Dataset) -> np.ndarray:
+        return ds["mva"].to_numpy()[:, column][:, projected]
+
+    def paid(ds: xr.Dataset) -> np.ndarray:
+        own = ds["program_country"].to_numpy() == country
+        return ds[spend].to_numpy()[:, own][..., projected].sum(axis=1)
+
+    gain = ((mva(results) - mva(reference)) * factor).sum(axis=-1)
+    cost = ((paid(results) - paid(reference)) * factor).sum(axis=-1)
+    with np.errstate(divide="ignore", invalid="ignore"):  # no extra cost: no ratio (NaN, inf)
+        ratio = gain / cost
+    return xr.DataArray(ratio, coords={"sample": results["sample"]}, dims="sample")

@@ -16,9 +16,7 @@ from scenarios.outputs.plotting._common import (
     mark_projection,
     money_axis,
     new_axes,
-    plot_years,
     quantiles,
-    samples,
     year_axis,
 )
 from scenarios.outputs.plotting.institutes import program_color, program_label
@@ -26,9 +24,12 @@ from scenarios.outputs.plotting.style import FONTSIZE
 
 
 def spend_parts(results: xr.Dataset, program: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Federal, matched (total - federal) and total spend per (sample, year), USD million."""
-    federal = samples(results, "spend_federal", program=program)
-    total = samples(results, "spend_total", program=program)
+    """Federal, matched (total - federal) and total spend per (sample, year), USD million, over
+    the model's years (spend is not observed before the base year)."""
+    federal, total = (
+        np.asarray(results[name].sel(program=program).transpose("sample", "year"), dtype=float)
+        for name in ("spend_federal", "spend_total")
+    )
     return federal, total - federal, total
 
 
@@ -84,7 +85,7 @@ def plot_spend(
     programs = (
         list(programs) if programs is not None else [str(p) for p in results["program"].to_numpy()]
     )
-    years = plot_years(results)
+    years = results["year"].to_numpy().astype(int)
     width = 0.8 / len(programs)
     ensemble = results.sizes["sample"] > 1
     labels, top = [], 0.0
