@@ -17,7 +17,9 @@ BUDGET_SHARE = 0.75
 
 
 def result_bytes(n_samples: int, n_years: int, n_countries: int, n_programs: int) -> int:
-    """Bytes of one run's float64 result arrays: 6 per country-year and 8 per program-year."""
+    """Bytes of one run's float64 result arrays over the model's ``n_years`` (base year to
+    horizon; the history is stored once, not per sample): 6 per country-year and 8 per
+    program-year."""
     return 8 * n_samples * n_years * (6 * n_countries + 8 * n_programs)
 
 
