@@ -100,9 +100,13 @@ def _mid_year_days(years: np.ndarray) -> np.ndarray:
 def encode(ds: xr.Dataset, *, history: str) -> tuple[xr.Dataset, dict[str, dict[str, Any]]]:
     """``ds`` in the CF layout, and the per-variable encoding (compression, chunks, strings)."""
     out = ds.copy()
-    for name, var in ds.data_vars.items():  # (sample, key, year) -> (key, year, sample): the
-        if var.dims[:1] == SAMPLED_FIRST and var.ndim > 1:  # engine's layout, written as it is
-            out[name] = var.transpose(*var.dims[1:], "sample")
+    out = out.assign(  # (sample, key, year) -> (key, year, sample): the engine's layout, as it is
+        {
+            name: array.transpose(*array.dims[1:], "sample")
+            for name, array in ds.data_vars.items()
+            if array.dims[:1] == SAMPLED_FIRST and array.ndim > 1
+        }
+    )
     out.attrs = _global_attrs(ds.attrs, history)
     encoding: dict[str, dict[str, Any]] = {}
     for name, var in out.variables.items():
@@ -140,9 +144,13 @@ def decode(ds: xr.Dataset) -> xr.Dataset:
             if "units_label" in var.attrs:
                 var.attrs["units"] = var.attrs.pop("units_label")
             var.attrs.pop("price_basis", None)
-    for name, var in ds.data_vars.items():  # (key, year, sample) -> (sample, key, year), a view
-        if "sample" in var.dims and var.ndim > 1:
-            ds[name] = var.transpose("sample", *(d for d in var.dims if d != "sample"))
+    ds = ds.assign(  # (key, year, sample) -> (sample, key, year), a view
+        {
+            name: array.transpose("sample", *(d for d in array.dims if d != "sample"))
+            for name, array in ds.data_vars.items()
+            if "sample" in array.dims and array.ndim > 1
+        }
+    )
     return ds if version >= 3 else history_once(ds)
 
 
