@@ -2,8 +2,9 @@
 
 tests/test_ensemble.py checks that the engine reproduces these numbers bit for bit. They were
 written by the engine before its speed work (the per-year loops over fancy indexing, one
-allocation per step), with the model as it then stood. Re-run this only when the model's numbers
-change on purpose, and say so in the commit.
+allocation per step), with the model as it then stood, each variable over every year (observed
+history, then the model's years: :func:`scenarios.results.full_series`). Re-run this only when
+the model's numbers change on purpose, and say so in the commit.
 """
 
 import sys
@@ -11,6 +12,7 @@ import sys
 import numpy as np
 
 from scenarios import api
+from scenarios.results import full_series
 
 out = sys.argv[1]
 EXTRA = {
@@ -39,7 +41,7 @@ def add(case, r):
         "spend_federal",
         "spend_total",
     ):
-        arrays[f"{case}/{v}"] = r.results[v].values
+        arrays[f"{case}/{v}"] = full_series(r.results, v).values  # history, then the model
     arrays[f"{case}/metrics"] = r.metrics["value"].to_numpy()
 
 

@@ -47,7 +47,7 @@ def estimate(config: str, samples: int) -> int:
     inputs = build_inputs(spec, load_dataset(spec.data.path))
     return ensemble_bytes(
         samples,
-        len(inputs.years),
+        len(inputs.projected_years) + 1,
         len(inputs.countries),
         len(spec.programs),
         with_reference=bool(spec.reference),

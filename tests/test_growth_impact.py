@@ -47,7 +47,10 @@ def test_constant_growth_through_the_engine_is_exact() -> None:
     assert_allclose(ratios, 1.02, rtol=1e-13, atol=0)
     assert_allclose(ds["growth"].sel(sample=0, country="USA", year=projected), 0.02, rtol=1e-12)
     # the projection starts from the observed base-year level
-    assert mva.sel(year=base).item() == ds["mva_observed"].sel(country="USA", year=base).item()
+    assert (
+        mva.sel(year=base).item()
+        == ds["mva_observed"].sel(country="USA", observed_year=base).item()
+    )
 
 
 def test_convergence_at_t0_and_t0_plus_tau() -> None:
@@ -213,9 +216,9 @@ def test_eur_budget_through_the_engine_uses_the_deu_deflator() -> None:
         with_reference=False,
     )
     ds = run.results.isel(sample=0)
-    deflator_deu = float(ds["deflator"].sel(economy="DEU", year=2023))
+    deflator_deu = float(ds["deflator"].sel(economy="DEU", observed_year=2023))
     assert deflator_deu != pytest.approx(
-        float(ds["deflator"].sel(economy="USA", year=2023)), rel=1e-3
+        float(ds["deflator"].sel(economy="USA", observed_year=2023)), rel=1e-3
     )
     # 374 a year in 2023 euros (dollar_year 2023): the same constant amount every year
     spend = ds["spend_federal"].sel(program="fraunhofer", year=slice(2023, 2040))
@@ -232,8 +235,8 @@ def test_extend_deflator_compounds_inflation() -> None:
 
 def test_deflator_in_results_is_one_in_2015_and_extends_at_inflation(full45_run) -> None:
     deflator = full45_run.results["deflator"]
-    assert_allclose(deflator.sel(year=2015), 1.0, rtol=1e-12)
+    assert_allclose(deflator.sel(observed_year=2015), 1.0, rtol=1e-12)
     usa = deflator.sel(economy="USA")
     assert_allclose(
-        usa.sel(year=2040) / usa.sel(year=2039), 1.02, rtol=1e-12
+        usa.sel(observed_year=2040) / usa.sel(observed_year=2039), 1.02, rtol=1e-12
     )  # the config's inflation

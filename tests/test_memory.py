@@ -34,12 +34,15 @@ def test_an_ensemble_past_the_budget_is_refused_with_a_size_that_fits(monkeypatc
     message = str(caught.value)
     assert "--samples" in message and "1.5 GB may be used" in message
     fitting = int(message.split("use at most ")[1].split(" samples")[0].replace(",", ""))
-    assert memory.ensemble_bytes(fitting, 31, 4, 3, with_reference=False) <= 1.5e9
-    assert memory.ensemble_bytes(fitting + 100, 31, 4, 3, with_reference=False) > 1.5e9
+    # the model's 18 years (base year 2023 to 2040): the history is not stored per sample
+    assert memory.ensemble_bytes(fitting, 18, 4, 3, with_reference=False) <= 1.5e9
+    assert memory.ensemble_bytes(fitting + 100, 18, 4, 3, with_reference=False) > 1.5e9
 
 
 def test_run_ensemble_switches_to_chunks_past_the_budget(monkeypatch, tmp_path):
-    monkeypatch.setattr(memory.psutil, "virtual_memory", lambda: SimpleNamespace(available=4e8))
+    monkeypatch.setattr(
+        memory.psutil, "virtual_memory", lambda: SimpleNamespace(available=4e8, total=24e9)
+    )
     result = api.run_ensemble("baseline", samples=20_000, seed=1, out_dir=tmp_path)
     assert not isinstance(result, api.Run)
     assert (tmp_path / "baseline" / "results.zarr").is_dir()

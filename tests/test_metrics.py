@@ -13,6 +13,7 @@ from numpy.testing import assert_allclose
 from scenarios.analysis import metrics
 from scenarios.config.schema import MetricSettings
 from scenarios.errors import ConfigError
+from scenarios.results import full_series
 
 BASE, HORIZON = 2020, 2040
 YEARS = np.arange(2015, HORIZON + 1)
@@ -242,6 +243,10 @@ SCHEMA = {  # DESIGN.md "Results schema"
     "spend_federal": (("sample", "program", "year"), MONEY),
     "spend_total": (("sample", "program", "year"), MONEY),
     "innovation_capital": (("sample", "country", "year"), MONEY),
+    "mva_observed": (("country", "observed_year"), MONEY),
+    "growth_observed": (("country", "observed_year"), "fraction per year"),
+    "institutes_active_observed": (("program", "observed_year"), "count"),
+    "institutes_launched_observed": (("program", "observed_year"), "count"),
 }
 
 
@@ -252,17 +257,22 @@ def test_results_schema(full45_run) -> None:
     assert list(ds["country"].to_numpy()) == ["USA", "CHN", "DEU", "WLD"]
     assert list(ds["program"].to_numpy()) == ["manufacturing_usa", "china_mic", "fraunhofer"]
     assert ds["year"].dtype.kind == "i"
-    assert ds["year"].to_numpy().tolist() == list(range(2010, 2041))
+    # the model's years: the base year (observed) and the projected years; the history once
+    assert ds["year"].to_numpy().tolist() == list(range(base, 2041))
+    assert ds["observed_year"].to_numpy().tolist() == list(range(2010, 2041))
     assert ds["projected"].dims == ("year",) and ds["projected"].dtype == bool
-    assert ds["projected"].to_numpy().tolist() == [y > base for y in range(2010, 2041)]
+    assert ds["projected"].to_numpy().tolist() == [y > base for y in range(base, 2041)]
     for name, (dims, units) in SCHEMA.items():
         assert ds[name].dims == dims, name
         assert ds[name].attrs["units"] == units, name
     for name, variable in ds.data_vars.items():
         assert variable.attrs.get("units") and variable.attrs.get("long_name"), name
     # observed years carry the data
-    observed = ds["year"].to_numpy()[~ds["projected"].to_numpy()]
-    assert_allclose(ds["mva"].sel(sample=0, year=observed), ds["mva_observed"].sel(year=observed))
+    observed = list(range(2010, base + 1))
+    mva = full_series(ds, "mva", sample=0)
+    assert mva["year"].to_numpy().tolist() == list(range(2010, 2041))
+    assert_allclose(mva.sel(year=observed), ds["mva_observed"].sel(observed_year=observed))
+    assert mva.sel(year=base).equals(ds["mva"].sel(sample=0, year=base))
 
 
 def test_ensemble_carries_sampled_parameters_by_dotted_path() -> None:

@@ -16,8 +16,15 @@ import xarray as xr
 
 from scenarios import api
 from scenarios.config.labels import PARAMETERS
-from scenarios.netcdf import _UNITS, SCHEMA_VERSION, cf_units
-from scenarios.results import MONEY, read_results, write_netcdf
+from scenarios.netcdf import _UNITS, SAMPLE_CHUNK, SCHEMA_VERSION, _chunks, cf_units, encode
+from scenarios.results import (
+    HISTORY,
+    MONEY,
+    full_series,
+    read_results,
+    series_years,
+    write_netcdf,
+)
 
 UDUNITS = {"1", "1/yr", "count", "count/yr", "yr"}  # every non-money unit the results use
 MONEY_UNITS = {"USD_2015 million", "USD_2015 million/yr", "USD million", "USD million/yr"}
@@ -39,7 +46,7 @@ def test_global_attributes(written):
     with xr.open_dataset(written, engine="h5netcdf") as ds:
         attrs = dict(ds.attrs)
     assert attrs["Conventions"] == "CF-1.10"
-    assert attrs["schema_version"] == SCHEMA_VERSION == 2
+    assert attrs["schema_version"] == SCHEMA_VERSION == 3
     assert attrs["title"].startswith("nnmi_full45: ")
     assert attrs["institution"] and attrs["source"]
     assert "written by scenarios" in attrs["history"]
@@ -80,18 +87,30 @@ def test_every_parameter_unit_has_a_file_unit():
         assert cf_units("x", readable)[0] in UDUNITS | MONEY_UNITS, readable
 
 
-def test_strings_fixed_width_and_data_compressed(written):
+def test_strings_fixed_width_and_samples_in_the_engines_layout(written):
     with h5py.File(written, "r") as f:
         assert f["country"].dtype == np.dtype("S1")  # characters, with a string-length dimension
-        assert f["mva"].compression == "gzip"
-        assert f["mva"].chunks == f["mva"].shape  # 20 samples: one chunk
-        assert f["cap"].compression == "gzip"
+        # (country, year, sample) as the engine holds them; 20 samples: a country per chunk
+        assert f["mva"].shape == (4, 18, 20)
+        assert f["mva"].chunks == (1, 18, 20)
+        assert f["mva"].compression is None
+        assert f["mva_observed"].chunks == f["mva_observed"].shape
+
+
+def test_large_ensembles_are_chunked_by_country_and_year():
+    """Past SAMPLE_CHUNK samples a chunk is one (country, year) cut every SAMPLE_CHUNK samples;
+    below it a chunk holds as many years of one country as make SAMPLE_CHUNK values."""
+    var = xr.Variable(("country", "year", "sample"), np.empty((4, 18, 300_000), np.float32))
+    assert _chunks(var) == (1, 1, SAMPLE_CHUNK)
+    small = xr.Variable(("program", "year", "sample"), np.empty((3, 18, 10_000), np.float32))
+    assert _chunks(small) == (1, SAMPLE_CHUNK // 10_000, 10_000)
 
 
 def test_reads_back_the_same_numbers_and_units(ensemble, written):
     back = read_results(written.parent)
     original = ensemble.results
     for name in ("mva", "growth", "spend_total", "institutes_active", "mva_observed"):
+        assert back[name].dims == original[name].dims
         np.testing.assert_array_equal(back[name].to_numpy(), original[name].to_numpy())
         assert back[name].attrs["units"] == original[name].attrs["units"]
     assert back["mva"].attrs["units"] == MONEY
@@ -100,13 +119,56 @@ def test_reads_back_the_same_numbers_and_units(ensemble, written):
     assert back["year"].to_numpy().tolist() == original["year"].to_numpy().tolist()
 
 
+def _every_year(results: xr.Dataset) -> xr.Dataset:
+    """The results as schema versions 1 and 2 held them: every sampled variable over every year,
+    the history repeated for each sample; observed MVA and the deflator by ``year``."""
+    years = series_years(results)
+    sampled = {
+        name: full_series(results, name).drop_vars("projected")
+        for name, var in results.data_vars.items()
+        if "sample" in var.dims and "year" in var.dims
+    }
+    observed = {
+        name: results[name].rename(observed_year="year").sel(year=years)
+        for name in ("mva_observed", "deflator")
+    }
+    dropped = [*sampled, *observed, *HISTORY.values(), "year", "projected", "observed_year"]
+    rest = results.drop_vars(dropped)
+    return rest.assign(sampled | observed).assign_coords(projected=("year", years > 2023))
+
+
+def _assert_same_as_version_3(back: xr.Dataset, results: xr.Dataset) -> None:
+    assert back["year"].to_numpy().tolist() == results["year"].to_numpy().tolist()
+    for name in ("mva", "growth", "spend_total", "institutes_active", "institutes_launched"):
+        assert back[name].dims == results[name].dims, name
+        np.testing.assert_array_equal(back[name].to_numpy(), results[name].to_numpy())
+        np.testing.assert_array_equal(
+            full_series(back, name).to_numpy(), full_series(results, name).to_numpy()
+        )
+    observed = back["mva_observed"].sel(observed_year=results["observed_year"])
+    np.testing.assert_array_equal(observed, results["mva_observed"])
+
+
 def test_schema_version_1_still_reads(ensemble, tmp_path):
-    """A results.nc written before CF (readable units, variable-length strings) reads as before."""
-    ensemble.results.to_netcdf(tmp_path / "results.nc", engine="h5netcdf")
+    """A results.nc written before CF (readable units, variable-length strings, every variable
+    over every year) reads as a version 3 dataset."""
+    _every_year(ensemble.results).to_netcdf(tmp_path / "results.nc", engine="h5netcdf")
     back = read_results(tmp_path)
     assert "schema_version" not in back.attrs
     assert back["mva"].attrs["units"] == MONEY
-    np.testing.assert_array_equal(back["mva"].to_numpy(), ensemble.results["mva"].to_numpy())
+    _assert_same_as_version_3(back, ensemble.results)
+
+
+def test_schema_version_2_still_reads(ensemble, tmp_path):
+    """A CF file of version 2 (history repeated for each sample) reads as version 3."""
+    old = _every_year(ensemble.results)
+    encoded, encoding = encode(old, history="written by scenarios (nnmi_full45)")
+    encoded.attrs["schema_version"] = 2
+    encoded.to_netcdf(tmp_path / "results.nc", engine="h5netcdf", encoding=encoding)
+    back = read_results(tmp_path)
+    assert back.attrs["schema_version"] == 2
+    assert back["mva"].attrs["units"] == MONEY
+    _assert_same_as_version_3(back, ensemble.results)
 
 
 def _standard_tables(folder):

@@ -44,6 +44,7 @@ from scenarios.config.load import available_configs
 from scenarios.config.schema import MetricSettings, Spec
 from scenarios.data import Dataset, load_dataset
 from scenarios.errors import ConfigError
+from scenarios.model.inputs import build_inputs
 from scenarios.results import read_results, write_json, write_netcdf, write_run
 
 __all__ = [
@@ -356,10 +357,10 @@ def run_ensemble(
         if samples is None:
             return run(config, overrides=overrides, samples=samples, seed=seed, method=method)
         spec = config if isinstance(config, Spec) else load_config(config, overrides)
-        years = spec.horizon - spec.history_start + 1  # at most: the base year may come earlier
+        inputs = build_inputs(spec, load_dataset(spec.data.path))
         needed = ensemble_bytes(
             samples,
-            years,
+            len(inputs.projected_years) + 1,
             len(spec.countries),
             len(spec.programs),
             with_reference=bool(spec.reference),

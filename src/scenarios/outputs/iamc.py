@@ -16,6 +16,7 @@ import xarray as xr
 import yaml
 
 from scenarios.errors import DataError
+from scenarios.results import with_history
 
 INDEX = ["model", "scenario", "region", "variable", "unit"]
 # results variable -> (IAMC variable, unit, description); flows are per year, stocks are not
@@ -68,6 +69,27 @@ def _reduce(da: xr.DataArray, statistic: str | float) -> xr.DataArray:
     )
 
 
+Reduced = dict[tuple[str, "str | float"], xr.DataArray]
+
+
+def _reduce_all(results: xr.Dataset, statistics: list[str | float]) -> Reduced:
+    """Every exported variable reduced over samples by every statistic: the quantiles of a
+    variable in one pass over its samples (each equal to its own :func:`_reduce`)."""
+    names = [v for v in (*COUNTRY_VARIABLES, "mva_baseline", *PROGRAM_VARIABLES) if v in results]
+    quantiles = [s for s in statistics if isinstance(s, float) and 0.0 <= s <= 1.0]
+    out: Reduced = {}
+    for name in names:
+        da = results[name]
+        for statistic in statistics:
+            if statistic not in quantiles or "sample" not in da.dims:
+                out[name, statistic] = _reduce(da, statistic)
+        if quantiles and "sample" in da.dims:
+            together = da.quantile(quantiles, "sample", skipna=False)
+            for q in quantiles:
+                out[name, q] = together.sel(quantile=q).drop_vars("quantile")
+    return out
+
+
 def _rows(values: xr.DataArray, dim: str, regions: list[str], names: list[str]) -> pd.DataFrame:
     frame = pd.DataFrame(
         values.transpose(dim, "year").to_numpy(),
@@ -78,15 +100,20 @@ def _rows(values: xr.DataArray, dim: str, regions: list[str], names: list[str]) 
     return frame
 
 
-def _country_rows(results: xr.Dataset, statistic: str | float, var: str, name: str) -> pd.DataFrame:
+def _country_rows(
+    results: xr.Dataset, reduced: Reduced, statistic: str | float, var: str, name: str
+) -> pd.DataFrame:
     countries = [str(c) for c in results["country"].to_numpy()]
     regions = [REGIONS.get(c, c) for c in countries]
-    frame = _rows(_reduce(results[var], statistic), "country", regions, [name] * len(countries))
+    values = with_history(results, var, reduced[var, statistic])
+    frame = _rows(values, "country", regions, [name] * len(countries))
     frame.insert(2, "unit", COUNTRY_VARIABLES["mva" if var == "mva_baseline" else var][1])
     return frame
 
 
-def _program_rows(results: xr.Dataset, statistic: str | float) -> list[pd.DataFrame]:
+def _program_rows(
+    results: xr.Dataset, reduced: Reduced, statistic: str | float
+) -> list[pd.DataFrame]:
     """Each program's rows, then each region's sum over its programs (the parent variable)."""
     labels = [str(x) for x in results["program_label"].to_numpy()]
     regions = [REGIONS.get(str(c), str(c)) for c in results["program_country"].to_numpy()]
@@ -94,7 +121,7 @@ def _program_rows(results: xr.Dataset, statistic: str | float) -> list[pd.DataFr
     for var, (name, unit, _) in PROGRAM_VARIABLES.items():
         if var not in results:
             continue
-        values = _reduce(results[var], statistic)
+        values = with_history(results, var, reduced[var, statistic])
         frame = _rows(values, "program", regions, [f"{name}|{label}" for label in labels])
         totals = frame.drop(columns="variable").groupby("region", sort=False).sum(min_count=1)
         totals = totals.reset_index()
@@ -106,18 +133,18 @@ def _program_rows(results: xr.Dataset, statistic: str | float) -> list[pd.DataFr
 
 
 def _scenario_rows(
-    results: xr.Dataset, statistic: str | float
+    results: xr.Dataset, reduced: Reduced, statistic: str | float
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(the scenario's rows, its counterfactual's rows) for one statistic over samples."""
     parts = [
-        _country_rows(results, statistic, var, name)
+        _country_rows(results, reduced, statistic, var, name)
         for var, (name, _, _) in COUNTRY_VARIABLES.items()
         if var in results and "country" in results.dims
     ]
     if "program" in results.dims and results.sizes["program"]:
-        parts += _program_rows(results, statistic)
+        parts += _program_rows(results, reduced, statistic)
     counterfactual = (
-        _country_rows(results, statistic, "mva_baseline", COUNTRY_VARIABLES["mva"][0])
+        _country_rows(results, reduced, statistic, "mva_baseline", COUNTRY_VARIABLES["mva"][0])
         if "mva_baseline" in results and "country" in results.dims
         else pd.DataFrame()
     )
@@ -173,8 +200,9 @@ def to_iamc(
     if ensemble:
         blocks += [(QUANTILE.format(scenario=name, percent=_percent(q)), q) for q in quantiles]
     frames = []
+    reduced = _reduce_all(results, [stat for _, stat in blocks])
     for scenario, stat in blocks:
-        own, counterfactual = _scenario_rows(results, stat)
+        own, counterfactual = _scenario_rows(results, reduced, stat)
         frames.append(own.assign(scenario=scenario))
         if len(counterfactual):
             frames.append(counterfactual.assign(scenario=COUNTERFACTUAL.format(scenario=scenario)))

@@ -11,6 +11,7 @@ import xarray as xr
 from scenarios.analysis import metrics as m
 from scenarios.analysis.claims.language import Claim, MetricRef
 from scenarios.errors import ConfigError, Problem
+from scenarios.results import at_year, full_series, series_years
 
 
 def _yearly(fn: Callable[[xr.Dataset, MetricRef, int], xr.DataArray]) -> Callable:
@@ -20,7 +21,7 @@ def _yearly(fn: Callable[[xr.Dataset, MetricRef, int], xr.DataArray]) -> Callabl
 
 @_yearly
 def _mva(r: xr.Dataset, ref: MetricRef, year: int) -> xr.DataArray:
-    return r["mva"].sel(country=ref.country, year=year)
+    return at_year(r, "mva", year, country=ref.country)
 
 
 @_yearly
@@ -35,7 +36,7 @@ def _world_share(r: xr.Dataset, ref: MetricRef, year: int) -> xr.DataArray:
 
 @_yearly
 def _institutes(r: xr.Dataset, ref: MetricRef, year: int) -> xr.DataArray:
-    return r["institutes_active"].sel(program=ref.program, year=year)
+    return at_year(r, "institutes_active", year, program=ref.program)
 
 
 @_yearly
@@ -44,7 +45,7 @@ def _established(r: xr.Dataset, ref: MetricRef, year: int) -> xr.DataArray:
     base = r.attrs["base_year"]
     launched = r["institutes_launched"].sel(program=ref.program)
     since = launched.sel(year=(launched["year"] > base) & (launched["year"] <= year)).sum("year")
-    return r["institutes_active"].sel(program=ref.program, year=min(base, year)) + since
+    return at_year(r, "institutes_active", min(base, year), program=ref.program) + since
 
 
 @_yearly
@@ -85,9 +86,9 @@ FUTURE_METRICS: dict[str, tuple[Callable, tuple[str, ...]]] = {
 def _established_by_year(r: xr.Dataset, ref: MetricRef, years: np.ndarray) -> np.ndarray:
     """:func:`_established` in every one of ``years`` at once, shape (samples, years)."""
     base = r.attrs["base_year"]
-    launched = r["institutes_launched"].sel(program=ref.program)
+    launched = full_series(r, "institutes_launched", program=ref.program)
     since = launched.where(launched["year"] > base, 0.0).cumsum("year").sel(year=years)
-    active = r["institutes_active"].sel(program=ref.program, year=np.minimum(years, base))
+    active = at_year(r, "institutes_active", np.minimum(years, base), program=ref.program)
     active = active.assign_coords(year=years)
     return (active + since).transpose("sample", "year").values
 
@@ -123,7 +124,7 @@ def future_metric(results: xr.Dataset, ref: MetricRef, year: int | None = None) 
             value=ref.model_dump(exclude_defaults=True),
             hint=f"countries: {', '.join(map(str, results['country'].values))}; programs: "
             f"{', '.join(map(str, results['program'].values))}; years: "
-            f"{int(results['year'].min())}-{int(results['year'].max())}",
+            f"{series_years(results).min()}-{int(results['year'].max())}",
         ) from None
     return np.asarray(values.values, dtype=float).reshape(-1)
 

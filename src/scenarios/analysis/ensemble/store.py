@@ -25,7 +25,9 @@ CHUNK_BYTES = 256e6
 
 def bytes_per_sample(inputs: Inputs, spec: Spec) -> int:
     """Bytes of one sample's result arrays (:func:`scenarios.analysis.memory.result_bytes`)."""
-    return result_bytes(1, len(inputs.years), len(inputs.countries), len(spec.programs))
+    return result_bytes(
+        1, len(inputs.projected_years) + 1, len(inputs.countries), len(spec.programs)
+    )
 
 
 def auto_chunks(n_samples: int, inputs: Inputs, spec: Spec) -> int:

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import numpy as np
 import xarray as xr
 
 from scenarios.errors import ConfigError
+from scenarios.results import at_year, series_years
 
 WORLD = "WLD"
 
 
 def _check_years(results: xr.Dataset, *years: int) -> None:
-    have = results["year"].values
+    have = series_years(results)
     missing = [y for y in years if y not in have]
     if missing:
         raise ConfigError(
@@ -35,8 +37,8 @@ def _check_country(results: xr.Dataset, *countries: str) -> None:
 def cagr(results: xr.Dataset, start: int, end: int, variable: str = "mva") -> xr.DataArray:
     """Compound annual growth rate between two years, per sample and country (fraction per year)."""
     _check_years(results, start, end)
-    values = results[variable]
-    return (values.sel(year=end) / values.sel(year=start)) ** (1.0 / (end - start)) - 1
+    ratio = at_year(results, variable, end) / at_year(results, variable, start)
+    return ratio ** (1.0 / (end - start)) - 1
 
 
 def cagr_gap(results: xr.Dataset, a: str, b: str, start: int, end: int) -> xr.DataArray:
@@ -50,14 +52,14 @@ def mva_ratio(results: xr.Dataset, a: str, b: str, year: int) -> xr.DataArray:
     """MVA of ``a`` divided by MVA of ``b`` in a year."""
     _check_country(results, a, b)
     _check_years(results, year)
-    mva = results["mva"].sel(year=year)
+    mva = at_year(results, "mva", year)
     return mva.sel(country=a) / mva.sel(country=b)
 
 
 def world_share(results: xr.Dataset, year: int) -> xr.DataArray:
     """Each country's share of world MVA (needs WLD among the countries)."""
     _check_country(results, WORLD)
-    mva = results["mva"].sel(year=year)
+    mva = at_year(results, "mva", year)
     return (mva / mva.sel(country=WORLD)).drop_sel(country=WORLD)
 
 
@@ -79,8 +81,8 @@ def crossover_year(results: xr.Dataset, a: str, b: str) -> xr.DataArray:
 def program_intensity(results: xr.Dataset, year: int) -> xr.DataArray:
     """Total program spend over the MVA of the program's country (fraction), per program."""
     _check_years(results, year)
-    mva = results["mva"].sel(year=year).sel(country=results["program_country"])
-    return results["spend_total"].sel(year=year) / mva
+    mva = at_year(results, "mva", year).sel(country=results["program_country"])
+    return at_year(results, "spend_total", year) / mva
 
 
 def intensity_index(results: xr.Dataset, year: int, reference_country: str = "USA") -> xr.DataArray:
@@ -106,15 +108,23 @@ def benefit_cost_ratio(
     """Discounted MVA gain over the discounted extra ``spend`` of the country's programs, against
     a reference scenario: ``spend_federal`` (federal cost) or ``spend_total`` (federal + match).
 
-    Sums run over the projected years and discount to the base year.
+    Sums run over the projected years and discount to the base year. Computed on the arrays:
+    a reference of one sample (a deterministic run) is broadcast over the samples.
     """
-    projected = results["year"].values[results["projected"].values]
-    factor = xr.DataArray(
-        (1 + discount_rate) ** -(projected - results.attrs["base_year"]), coords={"year": projected}
-    )
-    gain = (results["mva"] - reference["mva"]).sel(country=country, year=projected)
-    own = results["program_country"] == country
-    paid = results[spend].where(own).sum("program")
-    ref_paid = reference[spend].where(reference["program_country"] == country).sum("program")
-    cost = (paid - ref_paid).sel(year=projected)
-    return (gain * factor).sum("year") / (cost * factor).sum("year")
+    projected = results["projected"].to_numpy()
+    years = results["year"].to_numpy()[projected]
+    factor = (1 + discount_rate) ** -(years - results.attrs["base_year"])
+    column = list(results["country"].to_numpy()).index(country)
+
+    def mva(ds: xr.Dataset) -> np.ndarray:
+        return ds["mva"].to_numpy()[:, column][:, projected]
+
+    def paid(ds: xr.Dataset) -> np.ndarray:
+        own = ds["program_country"].to_numpy() == country
+        return ds[spend].to_numpy()[:, own][..., projected].sum(axis=1)
+
+    gain = ((mva(results) - mva(reference)) * factor).sum(axis=-1)
+    cost = ((paid(results) - paid(reference)) * factor).sum(axis=-1)
+    with np.errstate(divide="ignore", invalid="ignore"):  # no extra cost: no ratio (NaN, inf)
+        ratio = gain / cost
+    return xr.DataArray(ratio, coords={"sample": results["sample"]}, dims="sample")

@@ -129,9 +129,9 @@ def _program_metrics(
         out += _per_program(
             "institutes_active", results["institutes_active"].sel(year=year), year, year, "count"
         )
-    projected = results["year"] > base
+    projected = results["year"].to_numpy() > base
     for variable in ("spend_federal", "spend_total"):
-        total = results[variable].where(projected).sum("year")
+        total = results[variable].isel(year=projected).sum("year", skipna=False)
         out += _per_program(
             f"{variable}_cumulative", total, base + 1, horizon, "USD million, constant 2015 prices"
         )

@@ -164,7 +164,7 @@ def run(
         if isinstance(samples, int):
             check_ensemble_size(
                 samples,
-                len(inputs.years),
+                len(inputs.projected_years) + 1,
                 len(inputs.countries),
                 len(spec.programs),
                 with_reference=with_reference and bool(spec.reference),
@@ -216,7 +216,8 @@ def point_check(
 def check_ensemble_size(
     n_samples: int, n_years: int, n_countries: int, n_programs: int, *, with_reference: bool
 ) -> None:
-    """Refuse ensembles that would not fit in memory, before allocating anything."""
+    """Refuse ensembles that would not fit in memory, before allocating anything (``n_years``:
+    the model's, base year to horizon)."""
     needed = ensemble_bytes(
         n_samples, n_years, n_countries, n_programs, with_reference=with_reference
     )

@@ -42,7 +42,7 @@ from scenarios.outputs.explorer.levers import (
     setting_changes,
 )
 from scenarios.outputs.explorer.verdicts import Verdict, claims_for, judge
-from scenarios.results import to_dataset
+from scenarios.results import full_series, series_years, to_dataset
 
 QUANTILES = (5, 25, 50, 75, 95)
 HEADLINE_YEARS = (2035, 2040)
@@ -275,15 +275,18 @@ class Explorer:
 def _series(results: xr.Dataset, focus: str) -> dict[str, np.ndarray]:
     """(sample, year) arrays: the focus country's MVA, and its programs' institutes and spend."""
     own = results["program_country"].values == focus
-    country = list(results["country"].values).index(focus)
     by_program = {
         "institutes": "institutes_active",
         "spend": "spend_federal",
         "spend_total": "spend_total",
     }
-    out = {"mva": results["mva"].values[:, country, :]}
+    mva = full_series(results, "mva", country=focus)
+    out = {"mva": mva.transpose("sample", "year").values}
     out.update(
-        {name: results[var].values[:, own, :].sum(axis=1) for name, var in by_program.items()}
+        {
+            name: full_series(results, var).values[:, own, :].sum(axis=1)
+            for name, var in by_program.items()
+        }
     )
     return out
 
@@ -294,7 +297,7 @@ def _quantiles(values: np.ndarray) -> np.ndarray:
 
 def summarize(results: xr.Dataset, reference: xr.Dataset | None, focus: str, rate: float) -> Answer:
     """Fan-chart quantiles, headline deltas and benefit-cost ratios of one ensemble."""
-    years = results["year"].values
+    years = series_years(results)
     base = int(results.attrs["base_year"])
     ours = _series(results, focus)
     theirs = _series(reference, focus) if reference is not None else ours

@@ -16,6 +16,7 @@ from scenarios.analysis.claims import (
     wilson_interval,
 )
 from scenarios.config.load import PACKAGED_CONFIGS
+from scenarios.results import series_years
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,7 @@ def _values(
 def judge(claim: Claim, results: xr.Dataset, reference: xr.Dataset) -> Verdict:
     """The claim over the ensemble (``by_year``: met in any year up to the claim's year)."""
     if claim.metric.by_year:
-        years = [int(y) for y in results["year"].values if y <= claim.metric.year]
+        years = [int(y) for y in series_years(results) if y <= claim.metric.year]
         met = np.stack(
             [claim.holds_if.holds(_values(claim, results, reference, y)) for y in years], axis=1
         )

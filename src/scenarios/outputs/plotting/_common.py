@@ -22,6 +22,7 @@ from scenarios.outputs.plotting.style import (
     HISTORY_STYLE,
     PROJECTION_STYLE,
 )
+from scenarios.results import full_series, series_years
 
 NOTE_GID = "source-note"
 Results = xr.Dataset | Mapping[str, xr.Dataset]
@@ -56,9 +57,16 @@ def base_year(results: xr.Dataset) -> int:
     return int(years.min())
 
 
-def samples(da: xr.DataArray, **sel: object) -> np.ndarray:
-    """Values of ``da`` at ``sel`` as a float array of shape (sample, year)."""
-    return np.asarray(da.sel(sel).transpose("sample", "year").to_numpy(), dtype=float)
+def samples(results: xr.Dataset, variable: str, **sel: object) -> np.ndarray:
+    """Values of ``variable`` at ``sel`` over every year (:func:`plot_years`), observed history
+    first, as a float array of shape (sample, year)."""
+    values = full_series(results, variable, **sel)
+    return np.asarray(values.transpose("sample", "year").to_numpy(), dtype=float)
+
+
+def plot_years(results: xr.Dataset) -> np.ndarray:
+    """The years a path plot shows: the observed history, then the model's years."""
+    return series_years(results).astype(int)
 
 
 def quantiles(values: np.ndarray, qs: list[float], axis: int = 0) -> np.ndarray:

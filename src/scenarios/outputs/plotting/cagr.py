@@ -16,6 +16,7 @@ from scenarios.outputs.plotting._common import (
     quantiles,
 )
 from scenarios.outputs.plotting.style import FONTSIZE, scenario_color
+from scenarios.results import full_series
 
 
 def cagr_samples(results: xr.Dataset, country: str, start: int, end: int) -> np.ndarray:
@@ -26,7 +27,7 @@ def cagr_samples(results: xr.Dataset, country: str, start: int, end: int) -> np.
             value=(start, end),
             hint="use an end year after the start year",
         )
-    mva = results["mva"].sel(country=country)
+    mva = full_series(results, "mva", country=country)
     first = mva.sel(year=start).to_numpy().astype(float)
     last = mva.sel(year=end).to_numpy().astype(float)
     return (last / first) ** (1.0 / (end - start)) - 1.0

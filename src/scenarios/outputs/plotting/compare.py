@@ -20,6 +20,7 @@ from scenarios.outputs.plotting._common import (
     mark_projection,
     money_axis,
     new_axes,
+    plot_years,
     samples,
     year_axis,
 )
@@ -41,7 +42,7 @@ def _overlay(
     top = 0.0
     for i, (name, ds) in enumerate(runs.items()):
         values = values_of(ds)
-        years = ds["year"].to_numpy().astype(int)
+        years = plot_years(ds)
         top = max(
             top,
             draw_path(
@@ -57,7 +58,7 @@ def _overlay(
             ),
         )
     first = next(iter(runs.values()))
-    years = first["year"].to_numpy().astype(int)
+    years = plot_years(first)
     mark_projection(ax, base_year(first), int(years.max()))
     ax.set_xlim(years.min(), years.max())
     year_axis(ax)
@@ -94,9 +95,9 @@ def plot_compare_mva(
     >>> ax = plot_compare_mva({"baseline": base, "nnmi_full45": full}, "USA")  # doctest: +SKIP
     """
     ax = new_axes(ax)
-    top = _overlay(results_by_name, lambda ds: samples(ds[variable], country=country), ax, variable)
+    top = _overlay(results_by_name, lambda ds: samples(ds, variable, country=country), ax, variable)
     low = min(
-        float(np.nanmin(samples(ds[variable], country=country))) for ds in results_by_name.values()
+        float(np.nanmin(samples(ds, variable, country=country))) for ds in results_by_name.values()
     )
     ax.set_ylim(low * 0.95, top * 1.08)  # differences between scenarios are small: no zero base
     unit = money_axis(ax, top)
@@ -144,10 +145,10 @@ def plot_compare_mva_delta(
     >>> ax = plot_compare_mva_delta(runs, "USA", reference="baseline")  # doctest: +SKIP
     """
     reference = reference if reference is not None else next(iter(results_by_name))
-    ref = samples(results_by_name[reference]["mva"], country=country)
+    ref = samples(results_by_name[reference], "mva", country=country)
 
     def delta(ds: xr.Dataset) -> np.ndarray:
-        values = samples(ds["mva"], country=country)
+        values = samples(ds, "mva", country=country)
         return values - (ref if ref.shape == values.shape else np.nanmedian(ref, axis=0))
 
     ax = new_axes(ax)
@@ -196,7 +197,7 @@ def plot_compare_institutes(
     ax = new_axes(ax)
     top = _overlay(
         results_by_name,
-        lambda ds: samples(ds["institutes_active"], program=program),
+        lambda ds: samples(ds, "institutes_active", program=program),
         ax,
         "institutes_active",
         steps=True,
@@ -243,7 +244,7 @@ def plot_compare_spend(
     >>> ax = plot_compare_spend(runs, "manufacturing_usa", variable="spend_total")  # doctest: +SKIP
     """
     ax = new_axes(ax)
-    top = _overlay(results_by_name, lambda ds: samples(ds[variable], program=program), ax, variable)
+    top = _overlay(results_by_name, lambda ds: samples(ds, variable, program=program), ax, variable)
     ax.set_ylim(0, top * 1.18)
     unit = money_axis(ax, top)
     first = next(iter(results_by_name.values()))

@@ -16,6 +16,7 @@ from scenarios.outputs.plotting._common import (
     mark_projection,
     money_axis,
     new_axes,
+    plot_years,
     samples,
     year_axis,
 )
@@ -28,7 +29,7 @@ def mva_relative(results: xr.Dataset, a: str, b: str, kind: str = "ratio") -> np
     """MVA of ``a`` divided by (``"ratio"``) or minus (``"gap"``) that of ``b``, (sample, year)."""
     if kind not in KINDS:
         raise ConfigError(f"unknown kind {kind!r}", value=kind, hint=f"use one of {KINDS}")
-    va, vb = samples(results["mva"], country=a), samples(results["mva"], country=b)
+    va, vb = samples(results, "mva", country=a), samples(results, "mva", country=b)
     return va / vb if kind == "ratio" else va - vb
 
 
@@ -68,7 +69,7 @@ def plot_mva_ratio(
     """
     values = mva_relative(results, a, b, kind)
     ax = new_axes(ax)
-    years = results["year"].to_numpy().astype(int)
+    years = plot_years(results)
     base = base_year(results)
     symbol = "/" if kind == "ratio" else "minus"
     top = draw_path(

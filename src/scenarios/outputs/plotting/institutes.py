@@ -17,6 +17,7 @@ from scenarios.outputs.plotting._common import (
     legend_with_bands,
     mark_projection,
     new_axes,
+    plot_years,
     samples,
     year_axis,
 )
@@ -68,12 +69,12 @@ def plot_institutes_active(
     programs = (
         list(programs) if programs is not None else [str(p) for p in results["program"].to_numpy()]
     )
-    years = results["year"].to_numpy().astype(int)
+    years = plot_years(results)
     base = base_year(results)
     top = 0.0
     for i, program in enumerate(programs):
         color = program_color(results, program, i)
-        values = samples(results["institutes_active"], program=program)
+        values = samples(results, "institutes_active", program=program)
         top = max(
             top,
             draw_path(

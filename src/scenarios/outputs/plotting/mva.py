@@ -16,6 +16,7 @@ from scenarios.outputs.plotting._common import (
     mark_projection,
     money_axis,
     new_axes,
+    plot_years,
     samples,
     year_axis,
 )
@@ -61,11 +62,11 @@ def plot_mva_paths(
     """
     ax = new_axes(ax)
     countries = list(countries) if countries is not None else default_countries(results)
-    years = results["year"].to_numpy().astype(int)
+    years = plot_years(results)
     base = base_year(results)
     largest = 0.0
     for i, code in enumerate(countries):
-        values = samples(results[variable], country=code)
+        values = samples(results, variable, country=code)
         top = draw_path(
             ax,
             years,

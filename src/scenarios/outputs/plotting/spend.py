@@ -17,7 +17,6 @@ from scenarios.outputs.plotting._common import (
     money_axis,
     new_axes,
     quantiles,
-    samples,
     year_axis,
 )
 from scenarios.outputs.plotting.institutes import program_color, program_label
@@ -25,9 +24,12 @@ from scenarios.outputs.plotting.style import FONTSIZE
 
 
 def spend_parts(results: xr.Dataset, program: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Federal, matched (total - federal) and total spend per (sample, year), USD million."""
-    federal = samples(results["spend_federal"], program=program)
-    total = samples(results["spend_total"], program=program)
+    """Federal, matched (total - federal) and total spend per (sample, year), USD million, over
+    the model's years (spend is not observed before the base year)."""
+    federal, total = (
+        np.asarray(results[name].sel(program=program).transpose("sample", "year"), dtype=float)
+        for name in ("spend_federal", "spend_total")
+    )
     return federal, total - federal, total
 
 

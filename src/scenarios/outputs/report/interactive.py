@@ -15,6 +15,7 @@ from bokeh.plotting import figure
 from bokeh.resources import Resources
 
 from scenarios.config.labels import COUNTRY_NAMES
+from scenarios.results import full_series, series_years
 
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
 BILLION = 1000.0  # results are in USD million
@@ -84,14 +85,14 @@ def _series(
 
 def run_chart(results: xr.Dataset) -> tuple[str, str]:
     """MVA by country in USD billion (median line, 5-95 % band for an ensemble): head and body HTML."""
-    mva = results["mva"] / BILLION
-    years = results["year"].to_numpy()
+    mva = results["mva"]
+    years = series_years(results)
     countries = [str(c) for c in results["country"].to_numpy() if str(c) != "WLD"]
     names = {c: COUNTRY_NAMES.get(c, c) for c in countries}
     sampled = "sample" in mva.dims and mva.sizes["sample"] > 1
     lines, draws = {}, {}
     for c in countries:
-        values = mva.sel(country=c)
+        values = full_series(results, "mva", country=c) / BILLION
         lines[names[c]] = (
             values.median("sample") if "sample" in values.dims else values
         ).to_numpy()
@@ -111,14 +112,14 @@ def run_chart(results: xr.Dataset) -> tuple[str, str]:
 
 def compare_chart(runs: Mapping[str, xr.Dataset], country: str, reference: str) -> tuple[str, str]:
     """MVA of one country under each scenario minus the reference (USD billion), head and body."""
-    ref = runs[reference]["mva"].sel(country=country) / BILLION
-    years = ref["year"].to_numpy()
+    ref = full_series(runs[reference], "mva", country=country) / BILLION
+    years = series_years(runs[reference])
     lines: dict[str, np.ndarray] = {}
     draws: dict[str, np.ndarray] = {}
     for name, results in runs.items():
         if name == reference:
             continue
-        delta = results["mva"].sel(country=country) / BILLION - ref
+        delta = full_series(results, "mva", country=country) / BILLION - ref
         sampled = "sample" in delta.dims and delta.sizes["sample"] > 1
         lines[name] = (delta.median("sample") if "sample" in delta.dims else delta).to_numpy()
         if sampled:

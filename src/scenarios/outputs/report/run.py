@@ -27,6 +27,7 @@ from scenarios.outputs.report.page import (
     window,
     write_page,
 )
+from scenarios.results import series_years
 
 KEY_METRICS = (
     "cagr",
@@ -257,7 +258,7 @@ def run_answer(results: xr.Dataset, metrics: pd.DataFrame, reference: str | None
 
 def _run_facts(results: xr.Dataset) -> list[tuple[str, str]]:
     a = results.attrs
-    years = results["year"].to_numpy()
+    years = series_years(results)
     n = results.sizes.get("sample", 1)
     config = str(a.get("config_file", ""))
     facts = [
