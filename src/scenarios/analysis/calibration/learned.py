@@ -21,9 +21,10 @@ The rule (written by `scenarios backtest CONFIG --rolling` as growth_defaults.ya
   and collapses that large economies do not see: out of sample it covered 97 % of the largest
   30's 10-year outcomes with its 90 % interval (constant_20), the peer pool 90 %; 20 peers leave
   too few errors at early origins, 50 already under-cover at 10 years (docs/model.md). The rest
-  of the world (``WLD``), an aggregate of nearly every country and smoother than any of them,
-  pools over the largest too: its MVA is larger than any single economy's, and it cannot collapse
-  the way a small state can. Pooling over countries of the same volatility tercile was measured
+  of the world (``WLD``, not a country of the panel) keeps the all-country pool: its record starts
+  in 2004 (two 10-year outcomes), too short to tell which pool fits it, and the peers' errors are
+  biased (the largest economies' 10-year forecasts ran 0.13 log points high, median) enough to
+  put its point outside the central half of its draws. Pooling over countries of the same volatility tercile was measured
   and not kept: out of sample it moves the calm tercile from under- to over-coverage rather than
   to nominal.
 """
@@ -46,7 +47,7 @@ from scenarios.analysis.calibration.rolling import (
     learned_quantiles,
     volatility,
 )
-from scenarios.analysis.calibration.skill import AGGREGATES, RollingResult
+from scenarios.analysis.calibration.skill import RollingResult
 from scenarios.config.schema import Spec
 from scenarios.data import Dataset
 from scenarios.errors import DataError
@@ -231,14 +232,13 @@ def growth_defaults(
     ``convergence`` country keeps its component (no 20-year record to backtest it on: China's
     MVA starts in 2004) with ``g0`` from the last 5 years and draws from the 5-year window's
     errors. ``choose=False`` keeps every country's method and window and learns only the draws.
-    The draws of a country among the :data:`~.rolling.PEERS` largest by MVA at the base year,
-    and of the rest of the world (an aggregate, see the module docstring), pool the errors of
-    the largest economies only (:func:`~.rolling.largest` at each origin).
+    The draws of a country among the :data:`~.rolling.PEERS` largest by MVA at the base year
+    pool the errors of the largest economies only (:func:`~.rolling.largest` at each origin).
     """
     spec, dataset = spec_and_data(spec_or_name, dataset)
     table = observed_mva(spec, dataset)
     base_year = spec.base_year or int(table.index.max())
-    peers = peers_at(result, base_year) | set(AGGREGATES)
+    peers = peers_at(result, base_year)
     largest_at_origin = largest(result.panel.log)
     out = {}
     for iso3, entry in spec.countries.items():
