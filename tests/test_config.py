@@ -271,6 +271,16 @@ def test_a_null_in_a_child_drops_the_parents_key(write_config) -> None:
     assert "countries.USA.growth.g" in spec.uncertainties  # the others stay
     deu = api.run(path, samples=8, seed=1, with_reference=False).results["mva"].sel(country="DEU")
     assert float(np.ptp(deu.sel(year=2040).values)) == 0.0
+    assert api.load_config("baseline").correlations  # the US-German pair, dropped with DEU's
+    assert spec.correlations == []
+    own = write_config(
+        "own_pairs",
+        "name: own_pairs\nextends: baseline.yaml\nuncertainties:\n  countries.DEU.growth.g: null\n"
+        "correlations: [[countries.USA.growth.g, countries.WLD.growth.g, 0.3]]\n",
+    )
+    assert api.load_config(own).correlations == [
+        ("countries.USA.growth.g", "countries.WLD.growth.g", 0.3)
+    ]
 
 
 def test_an_override_enters_a_list_by_index():

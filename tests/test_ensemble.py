@@ -150,7 +150,10 @@ def test_blocks_of_samples_change_no_number():
 def test_a_model_error_names_the_first_sample_as_without_blocks():
     spec = api.load_config("baseline", ["countries.USA.growth.g=-1.5"])
     spec = spec.model_copy(
-        update={"uncertainties": {"impact.rho": {"dist": "uniform", "low": 0.1, "high": 0.6}}}
+        update={
+            "uncertainties": {"impact.rho": {"dist": "uniform", "low": 0.1, "high": 0.6}},
+            "correlations": [],
+        }
     )
     inputs = build_inputs(spec, load_dataset(spec.data.path))
     matrix = api.draw_samples(spec, 50)

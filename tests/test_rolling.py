@@ -110,6 +110,7 @@ def test_learned_intervals_cover_nominally_on_random_walks() -> None:
     # are too wide for later ones: the random walk's intervals cover more than nominal.
     assert (skill.loc["random_walk", "coverage_90"] >= 0.9).all()
     coverage = interval_coverage(result, "last_cagr").set_index(["interval", "horizon"])
+    coverage = coverage[coverage["group"] == "all"]
     # sd 0.006 x 10 on the rate against a level error sd of 0.03 sqrt(10 + 100 / 5) = 0.164
     # (the shocks, plus the 5-year drift's error held 10 years): z = 1.645 x 0.06 / 0.164 = 0.60
     assert coverage.loc[("guessed", 10), "coverage_90"] == pytest.approx(0.45, abs=0.06)

@@ -35,6 +35,7 @@ def ishigami_run(tmp_path_factory, shipped_dir):
     folder = tmp_path_factory.mktemp("ishigami")
     parent = yaml.safe_load((shipped_dir / "baseline.yaml").read_text())
     parent.pop("uncertainties")  # only the Ishigami inputs are uncertain, so the MIC budgets
+    parent.pop("correlations")
     parent["programs"]["china_mic"].pop("unknown")  # lose their "unknown: needs a range" flag
     (folder / "baseline.yaml").write_text(yaml.safe_dump(parent))
     uniform = {"dist": "uniform", "low": -np.pi, "high": np.pi}

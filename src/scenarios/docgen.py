@@ -127,7 +127,8 @@ HEADER = """\
 A scenario config is a YAML file validated against the pydantic model `Spec`. Unknown keys are
 errors (with a "did you mean"). `extends: parent.yaml` merges a parent config first (the child's
 keys win, mappings are merged key by key, a distribution replaces the parent's as a whole, and a
-key set to `null` drops the parent's, such as an uncertainty the child does not want);
+key set to `null` drops the parent's, such as an uncertainty the child does not want, with the
+parent's `correlations` on it);
 `--set dotted.path=value` on the command line (or
 `overrides=[...]` in `scenarios.run`) changes any value last. Money is in USD million at constant
 2015 prices unless a budget's `currency` / `dollar_year` says otherwise; rates are fractions

@@ -136,7 +136,7 @@ def write_rolling(
     defaults: dict[str, GrowthDefault] | None = None,
 ) -> tuple[pd.DataFrame, list[Path]]:
     """Write skill.csv, skill_by_country.csv, coverage.csv (learned vs guessed intervals of the
-    candidate methods), skill.png, skill_focus.png and, with ``defaults``, growth_defaults.yaml,
+    chosen methods, over all countries and over the peer group of the largest economies), skill.png, skill_focus.png and, with ``defaults``, growth_defaults.yaml,
     atomically into ``out_dir`` (a run folder)."""
     import matplotlib.pyplot as plt
 
@@ -183,5 +183,32 @@ def skill_rich_table(result: RollingResult, horizons: tuple[int, ...] = (1, 5, 1
             f"{row.coverage_90:.1%}",
             f"{row.crps_median:.3f}",
             f"{row.bias_median:+.3f}",
+        )
+    return table
+
+
+def coverage_rich_table(coverage: pd.DataFrame, horizons: tuple[int, ...] = (1, 5, 10)) -> Any:
+    """coverage.csv's rows at a few horizons as a rich Table: the learned intervals (all-country
+    pool, peer pool) against the guessed normal, over all countries and over the peer group."""
+    from rich.table import Table
+
+    table = Table(
+        title="Coverage of the ensemble's growth-draw intervals (share of held-out outcomes "
+        "inside; learned: all-country pool, learned_peers: pooled over the peer group)",
+        title_justify="left",
+    )
+    for column in ("method", "group", "interval", "h", "cells", "cover 80", "cover 90"):
+        table.add_column(
+            column, justify="left" if column in ("method", "group", "interval") else "right"
+        )
+    for row in coverage[coverage["horizon"].isin(horizons)].itertuples():
+        table.add_row(
+            row.method,
+            row.group,
+            row.interval,
+            str(row.horizon),
+            str(row.cells),
+            f"{row.coverage_80:.1%}",
+            f"{row.coverage_90:.1%}",
         )
     return table

@@ -38,6 +38,8 @@ LEVELS = np.round(np.arange(1, 20) / 20, 2)
 are (0.10, 0.90) and (0.05, 0.95)); CRPS is approximated by the mean pinball loss over them."""
 MIN_POOLED = 50
 """Errors needed before an interval is learned; origins with fewer have no interval."""
+PEERS = 30
+"""Size of the peer group of a large economy: the 30 largest manufacturing economies by MVA."""
 TAU_GRID = np.array([2.0, 3.0, 5.0, 8.0, 11.0, 15.0, 20.0, 30.0, 50.0, 100.0])
 
 
@@ -185,19 +187,29 @@ def mase_scale(log: np.ndarray) -> np.ndarray:
     return np.where(runs >= 2, scale, np.nan)
 
 
-def learned_quantiles(standardized: np.ndarray) -> np.ndarray:
+def largest(log: np.ndarray, k: int = PEERS) -> np.ndarray:
+    """The ``k`` largest economies of the panel at each year: a mask shaped like ``log``."""
+    level = np.where(np.isfinite(log), log, -np.inf)
+    rank = np.argsort(np.argsort(-level, axis=0, kind="stable"), axis=0, kind="stable")
+    return (rank < k) & np.isfinite(log)
+
+
+def learned_quantiles(standardized: np.ndarray, members: np.ndarray | None = None) -> np.ndarray:
     """Quantiles (origins, H, levels) of errors known at each origin, pooled over countries.
 
     ``standardized``: (countries, origins, H) errors over volatility; the error from origin ``o``
-    at horizon ``h`` is known from origin ``o + h`` on. Origins with fewer than
-    :data:`MIN_POOLED` known errors get NaN.
+    at horizon ``h`` is known from origin ``o + h`` on. ``members`` (countries, origins): pool
+    only the errors of forecasts made where it is True (e.g. :func:`largest`); None: all.
+    Origins with fewer than :data:`MIN_POOLED` known errors get NaN.
     """
     _, n_o, n_h = standardized.shape
     out = np.full((n_o, n_h, len(LEVELS)), np.nan)
     for h in range(n_h):
         known_at = np.arange(n_o) + h + 1
         for origin in range(n_o):
-            pool = standardized[:, known_at <= origin, h]
+            known = known_at <= origin
+            pool = standardized[:, known, h]
+            pool = pool if members is None else pool[members[:, known]]
             pool = pool[np.isfinite(pool)]
             if pool.size >= MIN_POOLED:
                 out[origin, h] = np.quantile(pool, LEVELS)

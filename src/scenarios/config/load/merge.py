@@ -70,7 +70,28 @@ def load_raw(path: Path, _chain: tuple[Path, ...] = ()) -> dict[str, Any]:
             value=parent_name,
             hint=exc.problems[0].hint,
         ) from None
-    return deep_merge(load_raw(parent_path, (*_chain, resolved)), data)
+    return _without_dropped_correlations(
+        deep_merge(load_raw(parent_path, (*_chain, resolved)), data), data
+    )
+
+
+def _without_dropped_correlations(merged: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
+    """A child that drops an uncertainty (a null) drops the parent's correlations on it too,
+    unless it gives its own ``correlations``."""
+    uncertainties = child.get("uncertainties")
+    dropped = (
+        {k for k, v in uncertainties.items() if v is None}
+        if isinstance(uncertainties, dict)
+        else set()
+    )
+    pairs = merged.get("correlations")
+    if dropped and "correlations" not in child and isinstance(pairs, list):
+        merged["correlations"] = [
+            pair
+            for pair in pairs
+            if not (isinstance(pair, list | tuple) and dropped & set(pair[:2]))
+        ]
+    return merged
 
 
 def _parent_path(path: Path, parent_name: str) -> Path | None:
