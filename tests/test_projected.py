@@ -18,9 +18,7 @@ from scenarios.model.engine import run_model
 from scenarios.model.inputs import build_inputs
 from scenarios.results import to_dataset
 
-SHIPPED = sorted(
-    p.stem for p in Path(str(resources.files("scenarios") / "configs")).glob("*.yaml")
-)
+SHIPPED = sorted(p.stem for p in Path(str(resources.files("scenarios") / "configs")).glob("*.yaml"))
 EVERY_METRIC = [
     "name=mva_ratio,a=CHN,b=USA,year=2030",
     "name=world_share,country=USA,year=2035",

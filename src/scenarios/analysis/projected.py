@@ -90,7 +90,11 @@ def projected_dataset(
     programs = list(spec.programs)
     n = next(iter(output.mva.values())).shape[0]
     variables = {
-        "mva": (("sample", "country", "year"), _mva(inputs, output, n), _attrs(COUNTRY_VARIABLES["mva"]))
+        "mva": (
+            ("sample", "country", "year"),
+            _mva(inputs, output, n),
+            _attrs(COUNTRY_VARIABLES["mva"]),
+        )
     }
     for name, field in FIELDS.items():
         variables[name] = (

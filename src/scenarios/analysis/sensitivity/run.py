@@ -219,9 +219,7 @@ def run_sensitivity(
     )
     tic = time.perf_counter()
     yearly = (
-        _over_time(analysis, paths[0], engine.years, method, second_order)
-        if over_time
-        else None
+        _over_time(analysis, paths[0], engine.years, method, second_order) if over_time else None
     )
     over_time_seconds, tic = time.perf_counter() - tic, time.perf_counter()
     tornado = gsa.one_at_a_time(dists, lambda p: engine(p)[0])

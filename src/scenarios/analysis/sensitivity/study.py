@@ -178,9 +178,7 @@ def sensitivity(
         if steps
         else pd.DataFrame(columns=["output", "parameter", "n", "index", "value"])
     )
-    return SensitivityResult(
-        indices, convergence, converged, params, outputs, unit, analyze_seed
-    )
+    return SensitivityResult(indices, convergence, converged, params, outputs, unit, analyze_seed)
 
 
 def _warn_unconverged(

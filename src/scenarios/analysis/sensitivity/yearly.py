@@ -94,7 +94,15 @@ def over_time_of(
     problem = unit_problem(list(result.params.columns))
     paths = evaluate_outputs(lambda _: paths, result.params)
     return _yearly_indices(
-        spec, method, problem, result.unit, paths, years, result.analysis_seed, conf_level, resamples
+        spec,
+        method,
+        problem,
+        result.unit,
+        paths,
+        years,
+        result.analysis_seed,
+        conf_level,
+        resamples,
     )
 
 
