@@ -17,7 +17,9 @@ from scenarios.analysis.sensitivity.run import (
     drivers,
 )
 from scenarios.config.load import config_hash
-from scenarios.outputs.plotting.sensitivity import CAPTIONS, plot_sensitivity
+from scenarios.outputs.plotting.drivers import plot_sensitivity
+from scenarios.outputs.plotting.saving import spare_processes
+from scenarios.outputs.plotting.sensitivity import CAPTIONS
 from scenarios.outputs.report import resolved_yaml, write_report
 from scenarios.outputs.report.sensitivity import (
     SETTLED,
@@ -87,6 +89,7 @@ def _write_visuals(run: SensitivityRun, plots_dir: Path) -> None:
         run.tornado,
         plots_dir,
         note=f"Scenario {run.spec.name}; {run.method}, n = {run.n}, seed {run.seed}.",
+        processes=spare_processes(),
     )
     point = runs.run(run.spec, with_reference=False)
     write_report(
