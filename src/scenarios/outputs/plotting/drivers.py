@@ -125,5 +125,5 @@ def plot_sensitivity(
     process (:func:`scenarios.outputs.plotting.saving.save_figures`)."""
     figures = sensitivity_figures(indices, over_time, tornado, note=note)
     paths = {name: Path(plots_dir) / f"{name}.png" for name, _ in figures}
-    save_figures([(draw, paths[name]) for name, draw in figures], processes)
+    save_figures([(draw, paths[name]) for name, draw in figures], processes, lambda: None)
     return paths

@@ -12,8 +12,11 @@ import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import TypeVar
 
 from matplotlib.axes import Axes
+
+T = TypeVar("T")
 
 Draw = Callable[[], Axes]
 """Draws one figure and returns its Axes (picklable: a module-level function or a partial)."""
@@ -35,8 +38,12 @@ def _save(jobs: Sequence[tuple[Draw, Path]]) -> None:
         plt.close(figure)
 
 
-def save_figures(jobs: Sequence[tuple[Draw, Path]], processes: int = 1) -> None:
-    """Draw each figure and save it to its path.
+def save_figures(
+    jobs: Sequence[tuple[Draw, Path]],
+    processes: int,
+    meanwhile: Callable[[], T],
+) -> T:
+    """Draw each figure and save it to its path; returns what ``meanwhile()`` returned.
 
     Parameters
     ----------
@@ -45,15 +52,20 @@ def save_figures(jobs: Sequence[tuple[Draw, Path]], processes: int = 1) -> None:
     processes : int
         With 2, every other figure is drawn in a forked worker process while this one draws the
         rest; the files are the same either way.
+    meanwhile : callable
+        Work of this process that needs none of the figures (run after its share of them,
+        while the worker finishes); ``lambda: None`` for none.
     """
     if processes < 2 or len(jobs) < 2 or "fork" not in multiprocessing.get_all_start_methods():
         _save(jobs)
-        return
+        return meanwhile()
     context = multiprocessing.get_context("fork")
     pool = ProcessPoolExecutor(1, mp_context=context)
     try:
         theirs = pool.submit(_save, jobs[1::2])
         _save(jobs[::2])
+        result = meanwhile()
         theirs.result()
+        return result
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
