@@ -86,3 +86,16 @@ def test_two_processes_write_the_same_files_as_one(tmp_path):
         assert list(paths) == ["drivers_gap", "over_time_path"]
         written[processes] = {name: path.read_bytes() for name, path in paths.items()}
     assert written[1] == written[2]
+
+
+def test_a_second_process_only_when_a_core_is_free(monkeypatch):
+    from scenarios.outputs.plotting import saving
+
+    monkeypatch.setattr(saving.os, "sched_getaffinity", lambda _: {0, 1}, raising=False)
+    monkeypatch.setattr(saving.os, "getloadavg", lambda: (0.4, 0.4, 0.4))
+    assert saving.spare_processes() == 2
+    monkeypatch.setattr(saving.os, "getloadavg", lambda: (1.5, 1.0, 1.0))
+    assert saving.spare_processes() == 1  # the other core is busy
+    monkeypatch.setattr(saving.os, "sched_getaffinity", lambda _: {0}, raising=False)
+    monkeypatch.setattr(saving.os, "getloadavg", lambda: (0.0, 0.0, 0.0))
+    assert saving.spare_processes() == 1

@@ -2,7 +2,8 @@
 
 Drawing text and rasterising dominate a report's figures (Agg is single-threaded), so a folder
 of a dozen figures takes seconds on one core. :func:`save_figures` gives every other figure to a
-forked worker process, which starts with matplotlib and the data already in memory.
+forked worker process, which starts with matplotlib and the data already in memory;
+:func:`spare_processes` says whether a second core is free for it.
 """
 
 from __future__ import annotations
@@ -23,10 +24,13 @@ Draw = Callable[[], Axes]
 
 
 def spare_processes() -> int:
-    """Processes worth drawing in: 2 when this process may run on two cores or more, else 1."""
+    """Processes worth drawing in: 2 when this process may run on two cores or more and the
+    load of the last minute leaves one of them free, else 1 (on a busy machine a second
+    process only competes for the same core)."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    forks = "fork" in multiprocessing.get_all_start_methods()
-    return 2 if forks and (cores or 1) > 1 else 1
+    return 2 if (cores or 1) - os.getloadavg()[0] >= 1 else 1
 
 
 def _save(jobs: Sequence[tuple[Draw, Path]]) -> None:
