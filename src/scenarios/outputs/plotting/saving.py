@@ -30,7 +30,8 @@ def spare_processes() -> int:
     if "fork" not in multiprocessing.get_all_start_methods():
         return 1
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return 2 if (cores or 1) - os.getloadavg()[0] >= 1 else 1
+    cores = cores or 1
+    return 2 if cores > 1 and cores - os.getloadavg()[0] >= 1 else 1
 
 
 def _save(jobs: Sequence[tuple[Draw, Path]]) -> None:
