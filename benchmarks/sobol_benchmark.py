@@ -1,25 +1,34 @@
-"""Sobol' analysis at N = 2^14 on nnmi_full45, end to end, against a plain SALib script.
+"""Sobol' analysis at N = 2^14 with 9 and 12 parameters, end to end, against a plain SALib script.
 
-Run it as ``python benchmarks/sobol_benchmark.py``; prints a table and writes
-``benchmarks/results/sobol.json``. nnmi_full45 declares nine uncertainties; a temporary config
-extending it adds three (survival of US institutes after federal exit, growth of Germany and of
-the rest of the world), so d = 9 and d = 12. Measured, each in the same run and for each d:
+Run it as ``python benchmarks/sobol_benchmark.py [--repeats 3]``; prints a table and writes
+``benchmarks/results/sobol.json``. The configs are nnmi_full45 and its baseline copied into a
+temporary folder, the baseline's uncertainties cut to exactly 9 (:data:`NINE`, their
+distributions as shipped) and 12 (:data:`TWELVE`, one of them :data:`ADDED`). The same outputs
+are analysed everywhere: the key outputs of the scenario (7, four of them against its reference).
 
-* the command a user types, ``scenarios sensitivity <config> -n 16384`` (S1 and ST: N (d + 2)
-  design rows, each run for the scenario and its reference; indices over time, tornado, plots and
-  report), as wall time of the process, and the same with ``--second-order``;
-* ``run_sensitivity`` (the API: no plots), with the split of its time;
+Measured for each d, the repeats interleaved (one round: each measure once), medians reported:
+
+* ``scenarios sensitivity <config> -n 16384`` as a user types it, a fresh process: S1 and ST
+  on N (d + 2) design rows, each run for the scenario and its reference, indices in each
+  projected year, tornado, CSV and NetCDF files, plots and report; and the same with
+  ``--no-plots``. The command's own split (model, analysis, yearly indices) is read from the
+  ``seconds`` of its manifest; plots and report are the difference between the two commands;
+  start-up and files the rest.
+* ``run_sensitivity`` (the API, in this process: no plots, no files) with its split.
 * the baseline, a plain script as a competent user writes it: SALib's ``sobol.sample``, the same
-  model evaluation (scenario and reference, block by block, reduced to the same outputs) and
-  SALib's ``sobol.analyze`` per output (S1 and ST, 100 bootstrap resamples; no convergence
-  check, no yearly indices, no plots).
+  vectorised model evaluation (scenario and reference, block by block, reduced to the same
+  outputs) and SALib's ``sobol.analyze`` per output (S1 and ST, 100 bootstrap resamples; no
+  convergence check, no yearly indices, no plots). It is timed in-process: its imports and
+  start-up are not counted, the command's are.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import platform
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -37,45 +46,59 @@ from scenarios.analysis.sensitivity.run import run_sensitivity
 from scenarios.data import load_dataset
 
 N = 2**14
-EXTRA = {
-    "programs.manufacturing_usa.survival": {"dist": "uniform", "low": 0.8, "high": 1.0},
-    "countries.DEU.growth.g": {"dist": "normal", "mean": 0.01, "sd": 0.005},
-    "countries.WLD.growth.g": {"dist": "normal", "mean": 0.025, "sd": 0.005},
-}
+NINE = (
+    "impact.rho",
+    "impact.delta",
+    "countries.CHN.growth.g_lr",
+    "countries.USA.growth.g",
+    "programs.manufacturing_usa.cost_per_institute",
+    "programs.manufacturing_usa.match_ratio",
+    "programs.china_mic.cost_per_institute",
+    "programs.manufacturing_usa.sustainment",
+    "programs.china_mic.base_funding.scale",
+)
+TWELVE = (*NINE, "countries.CHN.growth.tau", "programs.china_mic.plan.pace_after")
+ADDED = {"programs.manufacturing_usa.survival": {"dist": "uniform", "low": 0.8, "high": 1.0}}
 RESULTS = Path(__file__).parent / "results" / "sobol.json"
 
 
-def _config(folder: Path) -> Path:
-    """nnmi_full45 and baseline copied into ``folder``, plus a child adding :data:`EXTRA`."""
+def _configs(folder: Path) -> dict[int, Path]:
+    """nnmi_full45 with exactly 9 and 12 uncertainties: ``{d: config path}``."""
     shipped = Path(str(resources.files("scenarios") / "configs"))
-    for name in ("baseline.yaml", "nnmi_full45.yaml"):
-        (folder / name).write_text((shipped / name).read_text())
-    child = {"name": "nnmi_full45_benchmark", "extends": "nnmi_full45.yaml", "uncertainties": EXTRA}
-    path = folder / "nnmi_full45_benchmark.yaml"
-    path.write_text(yaml.safe_dump(child))
-    return path
+    baseline = yaml.safe_load((shipped / "baseline.yaml").read_text())
+    uncertainties = {**baseline["uncertainties"], **ADDED}
+    variants = {
+        9: {k: uncertainties[k] for k in NINE},
+        12: {k: uncertainties[k] for k in (*TWELVE, *ADDED)},
+    }
+    paths = {}
+    for d, chosen in variants.items():
+        if len(chosen) != d:
+            raise SystemExit(f"the baseline's uncertainties changed: {len(chosen)}, not {d}")
+        sub = folder / f"d{d}"
+        sub.mkdir()
+        (sub / "baseline.yaml").write_text(yaml.safe_dump({**baseline, "uncertainties": chosen}))
+        (sub / "nnmi_full45.yaml").write_text((shipped / "nnmi_full45.yaml").read_text())
+        paths[d] = sub / "nnmi_full45.yaml"
+    return paths
 
 
-def _command(config: Path, out: Path, *flags: str) -> float:
-    """Wall time of ``scenarios sensitivity`` as a user runs it (a fresh process)."""
-    args = [
-        sys.executable,
-        "-m",
-        "scenarios",
-        "sensitivity",
-        str(config),
-        "-n",
-        str(N),
-        "--out",
-        str(out),
-        *flags,
-    ]
+def _command(config: Path, n: int, out: Path, *flags: str) -> dict[str, float]:
+    """Wall time of ``scenarios sensitivity`` as a user runs it, and its manifest's split."""
+    args = [sys.executable, "-m", "scenarios", "sensitivity", str(config), "-n", str(n)]
     started = time.perf_counter()
-    subprocess.run(args, check=True, capture_output=True)
-    return time.perf_counter() - started
+    subprocess.run([*args, "--out", str(out), "--quiet", *flags], check=True)
+    wall = time.perf_counter() - started
+    manifest = json.loads((out / "nnmi_full45_sensitivity" / "manifest.json").read_text())
+    return {"wall": wall, **manifest["seconds"]}
 
 
-def _plain_salib_script(config: Path) -> dict[str, float]:
+def _api(config: Path, n: int) -> dict[str, float]:
+    run = run_sensitivity(config, "sobol", n)
+    return {**run.timings, "rows": int(run.indices.attrs["n_evaluations"]), "d": len(run.dists)}
+
+
+def _plain_salib_script(config: Path, n: int) -> dict[str, float]:
     """The baseline: SALib sample, the model on the design, SALib analyze per output."""
     from SALib.analyze import sobol as sobol_analyze
     from SALib.sample import sobol as sobol_sample
@@ -89,7 +112,7 @@ def _plain_salib_script(config: Path) -> dict[str, float]:
     problem = {"num_vars": len(dists), "names": list(dists), "bounds": [[0.0, 1.0]] * len(dists)}
     engine = EngineOutputs(spec, str(config), key_outputs(spec), load_dataset(spec.data.path))
     started = time.perf_counter()
-    unit = sobol_sample.sample(problem, N, calc_second_order=False, seed=spec.seed)
+    unit = sobol_sample.sample(problem, n, calc_second_order=False, seed=spec.seed)
     params = to_params(dists, unit)
     sampled = time.perf_counter()
     values, _ = engine(params)
@@ -106,86 +129,94 @@ def _plain_salib_script(config: Path) -> dict[str, float]:
     }
 
 
-def _measure(config: Path, tmp: Path, tag: str) -> dict:
-    """Every figure of one config: command, API and the plain script, in this order."""
-    command = _command(config, tmp / f"runs_{tag}")
-    command_s2 = _command(config, tmp / f"runs_{tag}_s2", "--second-order")
-    run = run_sensitivity(config, "sobol", N)
-    plain = _plain_salib_script(config)
-    d = len(run.dists)
+def _median(rounds: list[dict[str, float]]) -> dict[str, float]:
+    return {k: statistics.median(r[k] for r in rounds) for k in rounds[0]}
+
+
+def _measure(config: Path, n: int, tmp: Path, repeats: int) -> dict:
+    """Every figure of one config, ``repeats`` interleaved rounds, medians."""
+    rounds: dict[str, list[dict[str, float]]] = {
+        "cli": [],
+        "cli_no_plots": [],
+        "api": [],
+        "plain": [],
+    }
+    for i in range(repeats):
+        rounds["cli"].append(_command(config, n, tmp / f"plots{i}"))
+        rounds["cli_no_plots"].append(_command(config, n, tmp / f"bare{i}", "--no-plots"))
+        rounds["api"].append(_api(config, n))
+        rounds["plain"].append(_plain_salib_script(config, n))
+    cli, bare, run, plain = (_median(rounds[k]) for k in ("cli", "cli_no_plots", "api", "plain"))
     return {
-        "parameters": d,
-        "design_rows": int(run.indices.attrs["n_evaluations"]),
-        "design_rows_second_order": N * (2 * d + 2),
-        "outputs": int(run.indices.sizes["output"]),
-        "command_seconds": command,
-        "command_second_order_seconds": command_s2,
-        "api_total_seconds": run.timings["total"],
-        "api_model_seconds": run.timings["model"],
-        "api_analysis_seconds": run.timings["analysis"],
-        "api_over_time_seconds": run.timings["over_time"],
-        "api_tornado_seconds": run.timings["tornado"],
-        "plain_salib_seconds": plain["total"],
-        "plain_salib_sample_seconds": plain["sample"],
-        "plain_salib_model_seconds": plain["model"],
-        "plain_salib_analysis_seconds": plain["analysis"],
-        "command_speedup": plain["total"] / command,
-        "api_speedup": plain["total"] / run.timings["total"],
-        "converged": bool(run.analysis.converged.fillna(True).all()),
+        "parameters": int(run["d"]),
+        "design_rows": int(run["rows"]),
+        "command": cli,
+        "command_no_plots": bare,
+        "plots_and_report": cli["wall"] - bare["wall"],
+        "command_start_and_files": bare["wall"] - bare["total"],
+        "api": run,
+        "plain_salib": plain,
+        "command_speedup": plain["total"] / cli["wall"],
+        "command_no_plots_speedup": plain["total"] / bare["wall"],
+        "api_speedup": plain["total"] / run["total"],
+        "walls": {k: [round(r.get("wall", r["total"]), 2) for r in v] for k, v in rounds.items()},
     }
 
 
-def _table(figures: list[dict]) -> Table:
+ROWS = (
+    ("scenarios sensitivity (S1, ST, yearly, tornado, files, plots, report)", "command", "wall"),
+    ("  model: scenario + reference on the design", "command", "model"),
+    ("  analysis: S1, ST with CIs, n/4 and n/2 checks", "command", "analysis"),
+    ("  indices in each projected year", "command", "over_time"),
+    ("  plots and report (minus the --no-plots command)", None, "plots_and_report"),
+    ("  start-up, files (rest of the --no-plots command)", None, "command_start_and_files"),
+    ("scenarios sensitivity --no-plots", "command_no_plots", "wall"),
+    ("run_sensitivity (API: no plots, no files)", "api", "total"),
+    ("  model", "api", "model"),
+    ("  analysis", "api", "analysis"),
+    ("  indices in each projected year", "api", "over_time"),
+    ("baseline: plain SALib script (sample, model, analyze)", "plain_salib", "total"),
+    ("  SALib sobol.sample and ppf", "plain_salib", "sample"),
+    ("  model", "plain_salib", "model"),
+    ("  SALib sobol.analyze per output", "plain_salib", "analysis"),
+    ("baseline / command (x faster)", None, "command_speedup"),
+    ("baseline / command --no-plots (x faster)", None, "command_no_plots_speedup"),
+    ("baseline / API (x faster)", None, "api_speedup"),
+)
+
+
+def _table(figures: list[dict], n: int) -> Table:
     table = Table(
-        "measure",
-        *[f"d = {f['parameters']} (s)" for f in figures],
-        title="Sobol' benchmark: N = 2^14, nnmi_full45 (+ reference)",
+        "measure (seconds, medians)",
+        *[f"d = {f['parameters']}" for f in figures],
+        title=f"Sobol' benchmark: N = {n:,}, nnmi_full45 and its reference",
         title_justify="left",
     )
-    rows = (
-        (
-            "scenarios sensitivity (S1, ST; yearly indices, tornado, plots, report)",
-            "command_seconds",
-        ),
-        ("  same with --second-order (S2 too)", "command_second_order_seconds"),
-        ("run_sensitivity (API, no plots)", "api_total_seconds"),
-        ("  model: scenario + reference on the design", "api_model_seconds"),
-        ("  analysis: S1, ST with CIs, n/4 and n/2 checks", "api_analysis_seconds"),
-        ("  indices in each projected year", "api_over_time_seconds"),
-        ("  tornado", "api_tornado_seconds"),
-        ("baseline: plain SALib script (sample, model, analyze)", "plain_salib_seconds"),
-        ("  SALib sobol.sample", "plain_salib_sample_seconds"),
-        ("  model", "plain_salib_model_seconds"),
-        ("  SALib sobol.analyze per output", "plain_salib_analysis_seconds"),
-    )
-    for label, key in rows:
-        table.add_row(label, *[f"{f[key]:.2f}" for f in figures])
-    for label, key in (
-        ("baseline / command (x faster)", "command_speedup"),
-        ("baseline / API (x faster)", "api_speedup"),
-    ):
-        table.add_row(label, *[f"{f[key]:.2f}" for f in figures])
+    for label, part, key in ROWS:
+        table.add_row(label, *[f"{(f[part] if part else f)[key]:.2f}" for f in figures])
     return table
 
 
-def main() -> dict:
-    """Run the benchmark, print the table, write the JSON; returns the figures."""
+def main(repeats: int = 3, n: int = N, results: Path = RESULTS) -> dict:
+    """Run the benchmark, print the table, write the JSON to ``results``; returns the figures."""
+    load_before = os.getloadavg()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        benchmark_config = _config(folder)
         figures = [
-            _measure(folder / "nnmi_full45.yaml", folder, "d9"),
-            _measure(benchmark_config, folder, "d12"),
+            _measure(config, n, folder / f"runs_d{d}", repeats)
+            for d, config in _configs(folder).items()
         ]
-    Console().print(_table(figures))
+    Console().print(_table(figures, n))
     result = {
-        "N": N,
+        "N": n,
+        "repeats": repeats,
         "by_parameters": figures,
         "machine": f"{platform.machine()}, {os.cpu_count()} cpus, python {platform.python_version()}",
-        "load_average": os.getloadavg(),
+        "load_average_before": load_before,
+        "load_average_after": os.getloadavg(),
     }
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(_rounded(result), indent=2) + "\n")
+    results.parent.mkdir(parents=True, exist_ok=True)
+    results.write_text(json.dumps(_rounded(result), indent=2) + "\n")
     return result
 
 
@@ -200,4 +231,9 @@ def _rounded(value):
 
 
 if __name__ == "__main__":
-    main()
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--repeats", type=int, default=3, help="interleaved rounds (medians)")
+    parser.add_argument("-n", type=int, default=N, help="Sobol' base sample size")
+    parser.add_argument("--results", type=Path, default=RESULTS, help="the JSON file written")
+    args = parser.parse_args()
+    main(args.repeats, args.n, args.results)

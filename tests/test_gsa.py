@@ -20,6 +20,7 @@ from scenarios.analysis.sensitivity import (
     design,
     one_at_a_time,
     over_time,
+    over_time_of,
     sensitivity,
     to_frame,
 )
@@ -322,3 +323,20 @@ def test_salib_global_state_is_not_leaked():
 def test_evaluate_must_return_one_value_per_row():
     with pytest.raises(ModelError, match="has 1 values for 7 parameter rows"):
         one_at_a_time(ishigami_uncertainties(), lambda p: {"y": 1.0})
+
+
+@pytest.mark.parametrize(("method", "n"), [("sobol", 256), ("fast", 128), ("delta", 256)])
+def test_over_time_of_an_analysis_equals_over_time(method, n):
+    """The yearly indices of an analysis' own design equal those of a fresh over_time draw."""
+    years = [2030, 2031]
+
+    def paths(p):
+        y = ishigami(p[PARAMS])
+        return {"y": np.column_stack([y, y**2])}
+
+    dists = ishigami_uncertainties()
+    result = sensitivity(
+        dists, lambda p: {"y": ishigami(p[PARAMS])}, method, n, seed=4, check_convergence=False
+    )
+    drawn = over_time(dists, paths, years, method, n, seed=4)
+    xr.testing.assert_identical(over_time_of(result, paths(result.params), years, method), drawn)

@@ -17,7 +17,9 @@ from scenarios.analysis.sensitivity.run import (
     drivers,
 )
 from scenarios.config.load import config_hash
-from scenarios.outputs.plotting.sensitivity import CAPTIONS, plot_sensitivity
+from scenarios.outputs.plotting.drivers import sensitivity_figures
+from scenarios.outputs.plotting.saving import save_figures, spare_processes
+from scenarios.outputs.plotting.sensitivity import CAPTIONS
 from scenarios.outputs.report import resolved_yaml, write_report
 from scenarios.outputs.report.sensitivity import (
     SETTLED,
@@ -78,17 +80,17 @@ def manifest(run: SensitivityRun) -> dict:
 
 
 def _write_visuals(run: SensitivityRun, plots_dir: Path) -> None:
-    """plots/*.png, then report.html beside the plots folder."""
-
+    """plots/*.png (two processes when a core is spare; the point run of the report meanwhile),
+    then report.html beside the plots folder."""
     plots_dir.mkdir()
-    figures = plot_sensitivity(
-        run.indices,
-        run.over_time,
-        run.tornado,
-        plots_dir,
-        note=f"Scenario {run.spec.name}; {run.method}, n = {run.n}, seed {run.seed}.",
+    note = f"Scenario {run.spec.name}; {run.method}, n = {run.n}, seed {run.seed}."
+    jobs = sensitivity_figures(run.indices, run.over_time, run.tornado, note=note)
+    figures = {name: plots_dir / f"{name}.png" for name, _ in jobs}
+    point = save_figures(
+        [(draw, figures[name]) for name, draw in jobs],
+        spare_processes(),
+        meanwhile=lambda: runs.run(run.spec, with_reference=False),
     )
-    point = runs.run(run.spec, with_reference=False)
     write_report(
         plots_dir.parent / "report.html",
         results=point.results,

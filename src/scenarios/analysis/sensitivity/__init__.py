@@ -25,7 +25,7 @@ from scenarios.analysis.sensitivity.methods import (
     Outputs,
 )
 from scenarios.analysis.sensitivity.study import ConvergenceWarning, SensitivityResult, sensitivity
-from scenarios.analysis.sensitivity.yearly import one_at_a_time, over_time
+from scenarios.analysis.sensitivity.yearly import one_at_a_time, over_time, over_time_of
 
 __all__ = [
     "CHECK_RESAMPLES",
@@ -41,6 +41,7 @@ __all__ = [
     "design",
     "one_at_a_time",
     "over_time",
+    "over_time_of",
     "sensitivity",
     "to_frame",
 ]

@@ -43,7 +43,6 @@ from scenarios.config.checks import check_seed
 from scenarios.config.load import resolve_config_path
 from scenarios.config.schema import Spec
 from scenarios.data import Dataset, load_dataset
-from scenarios.errors import ModelError
 from scenarios.progress import steps
 from scenarios.results import MONEY
 
@@ -220,9 +219,7 @@ def run_sensitivity(
     )
     tic = time.perf_counter()
     yearly = (
-        _over_time(dists, analysis.params, paths[0], engine.years, method, n, seed, second_order)
-        if over_time
-        else None
+        _over_time(analysis, paths[0], engine.years, method, second_order) if over_time else None
     )
     over_time_seconds, tic = time.perf_counter() - tic, time.perf_counter()
     tornado = gsa.one_at_a_time(dists, lambda p: engine(p)[0])
@@ -253,29 +250,15 @@ def _never_notes(indices: xr.Dataset, refs: Sequence[MetricRef], horizon: int) -
 
 
 def _over_time(
-    dists: dict[str, Distribution],
-    params: pd.DataFrame,
+    analysis: gsa.SensitivityResult,
     paths: dict[str, np.ndarray],
     years: np.ndarray,
     method: str,
-    n: int,
-    seed: int,
     second_order: bool,
 ) -> xr.Dataset:
     """Indices of each projected year, from the paths already computed on the same design."""
-
-    def replay(design: pd.DataFrame) -> dict[str, np.ndarray]:
-        if not design.equals(params):
-            raise ModelError(
-                "the yearly analysis drew another design than the main analysis",
-                hint="the same method, n and seed must give the same design",
-            )
-        return paths
-
-    units = {k: MONEY for k in paths}
-    return _units(
-        gsa.over_time(dists, replay, years, method, n, seed=seed, second_order=second_order), units
-    )
+    yearly = gsa.over_time_of(analysis, paths, years, method, second_order=second_order)
+    return _units(yearly, {k: MONEY for k in paths})
 
 
 def convergence_table(run: SensitivityRun) -> pd.DataFrame:

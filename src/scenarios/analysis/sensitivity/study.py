@@ -46,6 +46,10 @@ class SensitivityResult:
         The parameter matrix the model was evaluated on.
     outputs : dict of str -> numpy.ndarray
         The model results, one value per row of ``params``.
+    unit : numpy.ndarray or None
+        The design in the unit cube (what the analyzers see).
+    analysis_seed : int or None
+        The seed the indices' bootstrap was drawn from (after the design, from ``seed``).
     """
 
     indices: xr.Dataset
@@ -53,6 +57,8 @@ class SensitivityResult:
     converged: pd.Series
     params: pd.DataFrame
     outputs: Outputs
+    unit: np.ndarray | None = None
+    analysis_seed: int | None = None
 
     def to_frame(self) -> pd.DataFrame:
         """Tidy table of the indices, see :func:`to_frame`."""
@@ -172,7 +178,7 @@ def sensitivity(
         if steps
         else pd.DataFrame(columns=["output", "parameter", "n", "index", "value"])
     )
-    return SensitivityResult(indices, convergence, converged, params, outputs)
+    return SensitivityResult(indices, convergence, converged, params, outputs, unit, analyze_seed)
 
 
 def _warn_unconverged(

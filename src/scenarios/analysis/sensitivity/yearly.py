@@ -19,10 +19,12 @@ from scenarios.analysis.sensitivity.design import (
 from scenarios.analysis.sensitivity.indices import analyze_rows, analyzer_seed, indices_dataset
 from scenarios.analysis.sensitivity.methods import (
     OVER_TIME_RESAMPLES,
+    Method,
     Outputs,
     find_method,
     main_indices_design,
 )
+from scenarios.analysis.sensitivity.study import SensitivityResult
 from scenarios.errors import ConfigError, ModelError
 
 
@@ -62,15 +64,69 @@ def over_time(
     spec, rng = find_method(method, second_order), np.random.default_rng(seed)
     unit, params, problem = unit_design(dists, spec, method, n, rng)
     paths = evaluate_outputs(evaluate_paths, params)
+    return _yearly_indices(
+        spec, method, problem, unit, paths, years, int(rng.integers(2**31)), conf_level, resamples
+    )
+
+
+def over_time_of(
+    result: SensitivityResult,
+    paths: Outputs,
+    years: Sequence[int],
+    method: str = "sobol",
+    *,
+    conf_level: float = 0.95,
+    second_order: bool = False,
+    resamples: int = OVER_TIME_RESAMPLES,
+) -> xr.Dataset:
+    """:func:`over_time` on the design of an analysis already run: no new design is drawn.
+
+    ``result`` comes from :func:`sensitivity` with the same ``method`` and ``second_order``;
+    ``paths`` are the yearly paths of its design's rows. The numbers equal those of
+    :func:`over_time` with that analysis' ``n`` and ``seed``.
+    """
+    if result.unit is None or result.analysis_seed is None:
+        raise ModelError(
+            "this sensitivity result does not keep its unit design",
+            hint="pass a result of scenarios.analysis.sensitivity.sensitivity",
+        )
+    spec = find_method(method, second_order)
+    problem = unit_problem(list(result.params.columns))
+    paths = evaluate_outputs(lambda _: paths, result.params)
+    return _yearly_indices(
+        spec,
+        method,
+        problem,
+        result.unit,
+        paths,
+        years,
+        result.analysis_seed,
+        conf_level,
+        resamples,
+    )
+
+
+def _yearly_indices(
+    spec: Method,
+    method: str,
+    problem: dict,
+    unit: np.ndarray,
+    paths: Outputs,
+    years: Sequence[int],
+    seed: int,
+    conf_level: float,
+    resamples: int,
+) -> xr.Dataset:
     for out, y in paths.items():
-        if y.shape != (len(params), len(years)):
+        if y.shape != (len(unit), len(years)):
             raise ModelError(
                 f"output '{out}' has shape {y.shape}, expected "
-                f"{(len(params), len(years))} (rows, years)",
+                f"{(len(unit), len(years))} (rows, years)",
                 hint="return one row per sample and one column per year",
             )
-    analyze_seed = analyzer_seed(int(rng.integers(2**31)))
-    main, unit, paths = main_indices_design(spec, len(dists), unit, paths)
+    analyze_seed = analyzer_seed(seed)
+    n_params = int(problem["num_vars"])
+    main, unit, paths = main_indices_design(spec, n_params, unit, paths)
     outputs = list(paths)
     by_year = np.concatenate([paths[o].T for o in outputs])  # rows (output, year)
     values, notes = analyze_rows(

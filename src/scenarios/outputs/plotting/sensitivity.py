@@ -6,9 +6,7 @@ with ``units`` on ``output``, or the one-at-a-time table) and an optional ``ax``
 
 from __future__ import annotations
 
-import re
 import textwrap
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -39,6 +37,11 @@ AREA_COLORS = [
     for k in ("blue", "vermillion", "bluish_green", "orange", "reddish_purple", "sky_blue")
 ]
 CAPTIONS = {
+    "drivers": "What drives one output. Left: its sensitivity indices (Sobol': the share of "
+    "its variance due to each assumption alone, S1, and with its interactions, ST); whiskers are "
+    "95 % bootstrap confidence intervals. Right: the output with one assumption at its 5 % or "
+    "95 % quantile (the range under its name), the others at their medians; the vertical line "
+    "is the output with every assumption at its median.",
     "indices": "Sensitivity indices of one output: the share of its variance due to each "
     "assumption alone (S1) and with its interactions (ST); whiskers are 95 % bootstrap "
     "confidence intervals.",
@@ -89,26 +92,21 @@ def _rate_axis(ax: Axes, output: str) -> str:
     return "percentage points a year" if "gap" in output or " vs " in output else "% a year"
 
 
-def _units(ds: xr.Dataset | pd.DataFrame, output: str) -> str:
+def units_of(ds: xr.Dataset | pd.DataFrame, output: str) -> str:
+    """Units of ``output`` (the ``units`` coordinate of an indices Dataset; else none)."""
     if isinstance(ds, xr.Dataset) and "units" in ds.coords:
         return str(ds["units"].sel(output=output).item())
     return ""
 
 
-def plot_indices(
-    indices: xr.Dataset, output: str, *, ax: Axes | None = None, note: str = ""
-) -> Axes:
-    """Horizontal bars of the indices of one output with their confidence whiskers.
-
-    Sobol' and FAST: S1 and ST; delta: delta and S1; rbd_fast: S1; PAWN: the median KS
-    statistic. Parameters are sorted by the last index shown (largest on top).
-    """
-    ax = new_axes(ax)
+def index_bars(ax: Axes, indices: xr.Dataset, output: str) -> tuple[list[str], str]:
+    """Draw the index bars of one output on ``ax`` (largest on top); returns the parameters in
+    their drawn order (bottom to top) and the x label."""
     ds = indices.sel(output=output)
     shown = [k for k in ("S1", "ST", "delta", "median") if k in ds]
     if "delta" in shown:
         shown = ["S1", "delta"]
-    order = ds[shown[-1]].fillna(-1).to_series().sort_values().index
+    order = list(ds[shown[-1]].fillna(-1).to_series().sort_values().index)
     y, height = np.arange(len(order)), 0.8 / len(shown)
     for i, k in enumerate(shown):
         label, color = BAR_INDICES[k]
@@ -123,7 +121,6 @@ def plot_indices(
             error_kw={"elinewidth": 0.9, "capsize": 2, "ecolor": "#333333"},
             label=label,
         )
-    ax.set_yticks(y, [_name(p) for p in order], fontsize=FONTSIZE["tick"])
     ax.axvline(0, color="#777777", lw=0.6)
     if ds["note"].item():
         ax.annotate(
@@ -139,8 +136,27 @@ def plot_indices(
         if "S1" in shown
         else "index value (whiskers: 95 % CI)"
     )
+    return order, xlabel
+
+
+def indices_title(indices: xr.Dataset) -> str:
+    """ "Sobol' indices", "PAWN indices", ...: the method's name."""
     method = indices.attrs.get("method", "")
-    return _finish(ax, f"{METHOD_NAMES.get(method, method)} indices\n{output}", xlabel, "", note)
+    return f"{METHOD_NAMES.get(method, method)} indices"
+
+
+def plot_indices(
+    indices: xr.Dataset, output: str, *, ax: Axes | None = None, note: str = ""
+) -> Axes:
+    """Horizontal bars of the indices of one output with their confidence whiskers.
+
+    Sobol' and FAST: S1 and ST; delta: delta and S1; rbd_fast: S1; PAWN: the median KS
+    statistic. Parameters are sorted by the last index shown (largest on top).
+    """
+    ax = new_axes(ax)
+    order, xlabel = index_bars(ax, indices, output)
+    ax.set_yticks(range(len(order)), [_name(p) for p in order], fontsize=FONTSIZE["tick"])
+    return _finish(ax, f"{indices_title(indices)}\n{output}", xlabel, "", note)
 
 
 def plot_morris(
@@ -187,7 +203,7 @@ def plot_morris(
     ax.set_xlim(0, top)
     ax.set_ylim(0, top)
     ax.legend(fontsize=FONTSIZE["legend"], frameon=False, loc="upper left")
-    units = f"{_units(indices, output)}, per full range of the parameter"
+    units = f"{units_of(indices, output)}, per full range of the parameter"
     return _finish(
         ax,
         f"Morris screening\n{output}",
@@ -195,6 +211,33 @@ def plot_morris(
         f"sigma ({units})",
         note,
     )
+
+
+def tornado_label(row: pd.Series, width: int = 48) -> str:
+    """A parameter's label and its low and high settings, e.g. "Return ... (11.5 % to 37.1 %)"."""
+    units = describe(row["parameter"]).units
+    low, high = _quantity(row["low_value"], units), _quantity(row["high_value"], units)
+    return f"{_name(row['parameter'], width)}\n({low} to {high})"
+
+
+def swing_bars(ax: Axes, rows: pd.DataFrame, output: str, units: str, width: int = 70) -> str:
+    """Draw the tornado bars of ``rows`` (bottom to top) around the central output on ``ax``;
+    returns the x label (money in USD billion or trillion, rates in percent)."""
+    center = float(rows["y_center"].iloc[0])
+    y = np.arange(len(rows))
+    for column, color, label in (
+        ("y_low", OKABE_ITO["sky_blue"], "parameter at its 5 % quantile"),
+        ("y_high", OKABE_ITO["orange"], "parameter at its 95 % quantile"),
+    ):
+        ax.barh(y, rows[column] - center, left=center, height=0.6, color=color, label=label)
+    ax.axvline(center, color="black", lw=0.8)
+    ax.legend(fontsize=FONTSIZE["legend"], frameon=False, loc="lower right")
+    if units.startswith("USD million"):  # tick labels in USD billion / trillion, no "1e6"
+        largest = float(np.abs(rows[["y_low", "y_high"]].to_numpy()).max())
+        units = units.replace("USD million", money_axis(ax, largest, axis="x"), 1)
+    elif units == "fraction per year":
+        units = _rate_axis(ax, output)
+    return textwrap.fill(f"{output} ({units})" if units else output, width)
 
 
 def plot_tornado(
@@ -210,27 +253,10 @@ def plot_tornado(
     their medians; ``table`` is :func:`scenarios.analysis.sensitivity.one_at_a_time` output."""
     ax = new_axes(ax)
     rows = table[table["output"] == output].head(top).iloc[::-1]
-    center = float(rows["y_center"].iloc[0])
-    y = np.arange(len(rows))
-    for column, color, label in (
-        ("y_low", OKABE_ITO["sky_blue"], "parameter at its 5 % quantile"),
-        ("y_high", OKABE_ITO["orange"], "parameter at its 95 % quantile"),
-    ):
-        ax.barh(y, rows[column] - center, left=center, height=0.6, color=color, label=label)
-    labels = [
-        f"{_name(p, 48)}\n({_quantity(lo, describe(p).units)} to {_quantity(hi, describe(p).units)})"
-        for p, lo, hi in zip(rows["parameter"], rows["low_value"], rows["high_value"], strict=True)
-    ]
     ax.figure.set_size_inches(ax.figure.get_figwidth(), max(4.0, 0.5 * len(rows) + 1.4))
-    ax.set_yticks(y, labels, fontsize=FONTSIZE["annotation"])
-    ax.axvline(center, color="black", lw=0.8)
-    ax.legend(fontsize=FONTSIZE["legend"], frameon=False, loc="lower right")
-    if units.startswith("USD million"):  # tick labels in USD billion / trillion, no "1e6"
-        largest = float(np.abs(rows[["y_low", "y_high"]].to_numpy()).max())
-        units = units.replace("USD million", money_axis(ax, largest, axis="x"), 1)
-    elif units == "fraction per year":
-        units = _rate_axis(ax, output)
-    xlabel = textwrap.fill(f"{output} ({units})" if units else output, 70)
+    xlabel = swing_bars(ax, rows, output, units)
+    labels = [tornado_label(row) for _, row in rows.iterrows()]
+    ax.set_yticks(range(len(rows)), labels, fontsize=FONTSIZE["annotation"])
     return _finish(ax, f"Tornado: one assumption at a time\n{output}", xlabel, "", note)
 
 
@@ -292,49 +318,3 @@ def plot_indices_over_time(
         else f"share of the summed {'mu*' if index == 'mu_star' else 'PAWN median'}"
     )
     return _finish(ax, f"Drivers of {output}, year by year", "projected year", ylabel, note)
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
-
-
-def plot_sensitivity(
-    indices: xr.Dataset,
-    over_time: xr.Dataset | None,
-    tornado: pd.DataFrame,
-    plots_dir: Path,
-    *,
-    note: str = "",
-) -> dict[str, Path]:
-    """Write every sensitivity plot as PNG; returns ``{name: path}`` in report order.
-
-    Outputs whose indices are undefined (constant outputs) get no plot.
-    """
-    import matplotlib.pyplot as plt
-
-    figures = {}
-
-    def save(ax: Axes, name: str) -> None:
-        figures[name] = Path(plots_dir) / f"{name}.png"
-        ax.figure.savefig(figures[name])
-        plt.close(ax.figure)
-
-    morris = "mu_star" in indices
-    for output in map(str, indices["output"].to_numpy()):
-        main = indices[
-            "mu_star"
-            if morris
-            else next(k for k in ("ST", "S1", "delta", "median") if k in indices)
-        ]
-        if main.sel(output=output).count() == 0:
-            continue
-        plot = plot_morris if morris else plot_indices
-        prefix = "morris" if morris else "indices"
-        save(plot(indices, output, note=note), f"{prefix}_{_slug(output)}")
-        save(
-            plot_tornado(tornado, output, units=_units(indices, output), note=note),
-            f"tornado_{_slug(output)}",
-        )
-    for output in map(str, [] if over_time is None else over_time["output"].to_numpy()):
-        save(plot_indices_over_time(over_time, output, note=note), f"over_time_{_slug(output)}")
-    return figures
