@@ -27,7 +27,7 @@ import xarray as xr
 from scenarios.analysis.runs import load_reference
 from scenarios.config.schema import Spec
 from scenarios.data import Dataset
-from scenarios.model.engine import ModelOutput, run_model
+from scenarios.model.engine import run_model
 from scenarios.model.inputs import Inputs, build_inputs
 from scenarios.model.parameters import Parameters
 from scenarios.progress import gather_with_progress, track
@@ -37,9 +37,6 @@ BLOCK_ROWS = 16384
 """Rows per block of :func:`evaluate` (about 120 MB of labelled results per scenario)."""
 
 Reduce = Callable[[xr.Dataset, xr.Dataset | None], dict[str, np.ndarray]]
-Label = Callable[[Spec, Inputs, ModelOutput, pd.DataFrame], xr.Dataset]
-"""Labels a block's model arrays: :func:`scenarios.results.to_dataset`, or a leaner view such
-as :func:`scenarios.analysis.projected.projected_dataset` when the reduction reads less."""
 ShockStates = dict[str, dict]  # country -> bit generator state
 
 
@@ -66,15 +63,13 @@ class Side:
             return cls(spec, inputs, None, to_dataset(spec, inputs, run_model(spec, inputs)))
         return cls(spec, inputs, columns)
 
-    def results(
-        self, rows: pd.DataFrame, states: ShockStates, label: Label = to_dataset
-    ) -> xr.Dataset:
-        """Results of a block of rows labelled by ``label`` (one sample when deterministic)."""
+    def results(self, rows: pd.DataFrame, states: ShockStates) -> xr.Dataset:
+        """Labelled results of a block of rows (one sample when deterministic)."""
         if self.deterministic is not None:
             return self.deterministic
         matrix = rows[self.columns]
         output = run_model(self.spec, self.inputs, matrix, rng_for=_rng_for(states))
-        return label(self.spec, self.inputs, output, matrix)
+        return to_dataset(self.spec, self.inputs, output, matrix)
 
 
 def reference_side(
@@ -148,7 +143,6 @@ def evaluate(
     rows: int | None = None,
     scheduler: str | None = None,
     label: str = "model runs",
-    labels: Label = to_dataset,
 ) -> dict[str, np.ndarray]:
     """Per-row values of ``reduce(results, reference_results)`` over the matrix, block by block.
 
@@ -169,10 +163,6 @@ def evaluate(
         needs ``reduce`` to pickle). Default: one block after another in this process.
     label
         What the progress bar calls the blocks (shown on a terminal only).
-    labels
-        How a block's model arrays become the results ``reduce`` reads (default: the whole
-        results, :func:`scenarios.results.to_dataset`). A deterministic side keeps its whole
-        one-sample results.
 
     Returns
     -------
@@ -191,23 +181,23 @@ def evaluate(
     ]
     description = f"{label} ({len(matrix):,} rows)"
     if scheduler is None:
-        job = (main, reference, reduce, labels)
+        job = (main, reference, reduce)
         shown = track(blocks, description, len(blocks)) if len(blocks) > 1 else blocks
         parts = [_evaluate_block(job, *b) for b in shown]
     else:
-        parts = _on_cluster(scheduler, (main, reference, reduce, labels), blocks, description)
+        parts = _on_cluster(scheduler, (main, reference, reduce), blocks, description)
     return {name: np.concatenate([part[name] for part in parts]) for name in parts[0]}
 
 
-Job = tuple[Side, Side | None, Reduce, Label]
+Job = tuple[Side, Side | None, Reduce]
 
 
 def _evaluate_block(
     job: Job, rows: pd.DataFrame, states: ShockStates, ref_states: ShockStates
 ) -> dict[str, np.ndarray]:
-    main, reference, reduce, label = job
-    results = main.results(rows, states, label)
-    base = reference.results(rows, ref_states, label) if reference is not None else None
+    main, reference, reduce = job
+    results = main.results(rows, states)
+    base = reference.results(rows, ref_states) if reference is not None else None
     out = {}
     for name, values in reduce(results, base).items():
         values = np.asarray(values)

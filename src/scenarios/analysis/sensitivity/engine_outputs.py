@@ -12,11 +12,10 @@ from pydantic import ValidationError
 
 from scenarios.analysis import blockwise
 from scenarios.analysis.claims import FUTURE_METRICS, MetricRef, future_metric, policy_effect
-from scenarios.analysis.projected import projected_dataset, reads_history
 from scenarios.config.schema import Spec
 from scenarios.data import Dataset
 from scenarios.errors import ConfigError, ScenariosError, in_file
-from scenarios.results import MONEY, to_dataset
+from scenarios.results import MONEY
 
 US_PROGRAM = "manufacturing_usa"
 UNITS = {
@@ -139,9 +138,7 @@ class EngineOutputs:
     """Outputs of a scenario for a parameter matrix, from runs of the scenario and its reference.
 
     The matrix is run a block of rows at a time (:func:`scenarios.analysis.blockwise.evaluate`): each
-    block's results are reduced to the outputs and yearly paths and dropped. Only the variables
-    the outputs read are labelled, from the base year on
-    (:func:`scenarios.analysis.projected.projected_dataset`), unless an output reads history.
+    block's results are reduced to the outputs and yearly paths and dropped.
 
     Parameters
     ----------
@@ -192,8 +189,6 @@ class EngineOutputs:
             raise in_file(exc, file) from None
         self.years = self.main.inputs.projected_years
         """The projected years: the columns of the yearly paths."""
-        history = reads_history(self.outputs, int(self.main.inputs.base_year))
-        self._labels = to_dataset if history else projected_dataset
 
     def _reduce(self, results: xr.Dataset, base: xr.Dataset | None) -> dict[str, np.ndarray]:
         values = {output_name(r): future_metric(results, r) for r in self.outputs}
@@ -219,7 +214,6 @@ class EngineOutputs:
                 self._reduce,
                 scheduler=self.scheduler,
                 label=f"{self.main.spec.name}: model runs",
-                labels=self._labels,
             )
         except ScenariosError as exc:
             raise in_file(exc, self.file) from None

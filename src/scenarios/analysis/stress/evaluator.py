@@ -22,7 +22,6 @@ from scenarios.analysis.claims import (
     policy_effect,
     wilson_interval,
 )
-from scenarios.analysis.projected import projected_dataset, reads_history
 from scenarios.analysis.runs import draw_samples, load_config, uncertainties_of
 from scenarios.config.load import (
     PACKAGED_CONFIGS,
@@ -33,7 +32,6 @@ from scenarios.config.load import (
 from scenarios.config.schema import Spec
 from scenarios.data import Dataset
 from scenarios.errors import ConfigError, ScenariosError, in_file
-from scenarios.results import to_dataset
 
 
 def scenario_path(name: str, claim_file: Path) -> Path | str:
@@ -163,14 +161,12 @@ class Evaluator:
         """The metric per sample, shape (n,); with ``years``, in each of them, shape (n, len(years))."""
         try:
             label = f"{self.claim.id}: futures"
-            history = reads_history([self.claim.metric], self.base_year, by_year=years is not None)
             values = blockwise.evaluate(
                 self.main,
                 self.reference,
                 samples,
                 self._reduce(years),
                 label=label,
-                labels=to_dataset if history else projected_dataset,
             )
             return values["values"]
         except ScenariosError as exc:
