@@ -66,6 +66,13 @@ def test_drivers_put_both_panels_on_the_same_parameter_rows():
     assert ax.get_ylim() == right.get_ylim()
 
 
+def test_a_tornado_without_swing_says_so_around_its_value():
+    flat = tornado().assign(y_low=2041.0, y_high=2041.0, y_center=2041.0)
+    right = plot_drivers(indices(), flat, "gap").figure.axes[1]
+    assert [t.get_text() for t in right.texts] == ["no single assumption moves it"]
+    assert list(right.get_xticks()) == [2041.0]
+
+
 def test_one_figure_per_output_with_indices_morris_keeps_its_scatter():
     names = [name for name, _ in sensitivity_figures(indices(), None, tornado())]
     assert names == ["drivers_gap"]  # "flat" has no indices: no figure

@@ -237,7 +237,25 @@ def swing_bars(ax: Axes, rows: pd.DataFrame, output: str, units: str, width: int
         units = units.replace("USD million", money_axis(ax, largest, axis="x"), 1)
     elif units == "fraction per year":
         units = _rate_axis(ax, output)
+    if np.allclose(rows[["y_low", "y_high"]].to_numpy(), center, equal_nan=True):
+        _no_swing(ax, center)
     return textwrap.fill(f"{output} ({units})" if units else output, width)
+
+
+def _no_swing(ax: Axes, center: float) -> None:
+    """A tornado whose every bar is empty: one tick at the central value, and a note saying so."""
+    ax.set_xlim(center - abs(center) * 0.01 - 1e-12, center + abs(center) * 0.01 + 1e-12)
+    ax.set_xticks([center])
+    ax.text(
+        0.5,
+        0.5,
+        "no single assumption moves it",
+        transform=ax.transAxes,
+        ha="center",
+        va="center",
+        fontsize=FONTSIZE["annotation"],
+        bbox={"facecolor": "white", "edgecolor": "none"},
+    )
 
 
 def plot_tornado(
