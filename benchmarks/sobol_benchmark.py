@@ -77,7 +77,9 @@ def _configs(folder: Path) -> dict[int, Path]:
             raise SystemExit(f"the baseline's uncertainties changed: {len(chosen)}, not {d}")
         sub = folder / f"d{d}"
         sub.mkdir()
-        (sub / "baseline.yaml").write_text(yaml.safe_dump({**baseline, "uncertainties": chosen}))
+        pairs = [c for c in baseline.get("correlations", []) if set(c[:2]) <= set(chosen)]
+        config = {**baseline, "uncertainties": chosen, "correlations": pairs}
+        (sub / "baseline.yaml").write_text(yaml.safe_dump(config))
         (sub / "nnmi_full45.yaml").write_text((shipped / "nnmi_full45.yaml").read_text())
         paths[d] = sub / "nnmi_full45.yaml"
     return paths
