@@ -46,6 +46,16 @@ class UncoveredImpact(NotCovered):
     such a config, printing the component)."""
 
 
+def growth_rates(country: str, kind: str, view, history) -> dict:
+    """A country's starting rate ``g0`` (per sample) and its convergence ``g_lr`` and ``tau``."""
+    if kind == "constant":
+        return dict(g0=initial_rate(view, history, "g"), g_lr=None, tau=None)
+    if kind == "convergence":
+        g0 = initial_rate(view, history, "g0")
+        return dict(g0=g0, g_lr=view.get("g_lr"), tau=view.get("tau"))
+    raise NotCovered(f"{country}: growth kind {kind}")
+
+
 def _compact_budget(spec, key, field, params, inputs, years) -> dict | None:
     """A program budget as the engine states it before any per-sample arithmetic: its money path
     (constant 2015 USD, one value a year) or its segments, and the per-sample cost and scale."""
@@ -105,14 +115,7 @@ def tight_inputs(spec, inputs, samples) -> dict:
         kind = spec.countries[c].growth.kind
         view = params.view(f"countries.{c}.growth")
         history = inputs.growth_histories[c]
-        if kind == "constant":
-            g = dict(g0=initial_rate(view, history, "g"), g_lr=None, tau=None)
-        elif kind == "convergence":
-            g = dict(
-                g0=initial_rate(view, history, "g0"), g_lr=view.get("g_lr"), tau=view.get("tau")
-            )
-        else:
-            raise NotCovered(f"{c}: growth kind {kind}")
+        g = growth_rates(c, kind, view, history)
         countries[c] = dict(level=inputs.base_mva[c], kind=kind, **g)
     if spec.impact.kind not in IMPACT_COMPONENTS:
         raise UncoveredImpact(

@@ -11,10 +11,9 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from kernels import diffusion_inputs
+from kernels import diffusion_inputs, growth_rates
 
 from scenarios.model.budgets import budget_path
-from scenarios.model.growth import initial_rate
 from scenarios.model.inputs import WORLD
 from scenarios.model.parameters import Parameters
 from scenarios.model.pipeline import LAUNCH_EPS, funding_profile
@@ -56,14 +55,7 @@ def extract(spec, inputs, samples) -> dict:
         history = (
             inputs.mva_history[c] if c == WORLD else inputs.mva_observed[c].loc[: inputs.base_year]
         )
-        if kind == "constant":
-            g = dict(g0=initial_rate(view, history, "g"), g_lr=None, tau=None)
-        elif kind == "convergence":
-            g = dict(
-                g0=initial_rate(view, history, "g0"), g_lr=view.get("g_lr"), tau=view.get("tau")
-            )
-        else:
-            raise ValueError(f"growth kind {kind} is not in the reference kernels")
+        g = growth_rates(c, kind, view, history)
         countries[c] = dict(level=float(inputs.mva_history[c].loc[inputs.base_year]), **g)
     programs = {}
     for key, program in spec.programs.items():

@@ -54,3 +54,20 @@ def full45_run():
     from scenarios import api
 
     return api.run("nnmi_full45")
+
+
+UN_AMA_CONSTANT = (
+    Path(__file__).resolve().parents[2]
+    / "shared/data/un_ama_mva_gdp_all_countries_constant_2015_usd_through2023.csv"
+)
+
+
+@pytest.fixture(scope="session")
+def un_backtest():
+    """The rolling backtest of every country in the UN AMA constant-price extract in
+    ../shared/data, run once for the session; skips when the extract is absent."""
+    if not UN_AMA_CONSTANT.exists():
+        pytest.skip("needs ../shared/data (UN AMA extract)")
+    from scenarios.analysis.calibration.skill import load_panel, rolling_backtest
+
+    return rolling_backtest(load_panel(UN_AMA_CONSTANT))

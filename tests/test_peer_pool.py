@@ -4,8 +4,6 @@ every UN AMA country."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -19,12 +17,8 @@ from scenarios.analysis.calibration.learned import (
     pooled_errors,
 )
 from scenarios.analysis.calibration.rolling import HORIZONS, PEERS, Panel, largest
-from scenarios.analysis.calibration.skill import load_panel, rolling_backtest
+from scenarios.analysis.calibration.skill import rolling_backtest
 
-UN_CONSTANT = (
-    Path(__file__).resolve().parents[1].parent
-    / "shared/data/un_ama_mva_gdp_all_countries_constant_2015_usd_through2023.csv"
-)
 YEARS = np.arange(1970, 2024)
 N_BIG, N_SMALL = 30, 60
 
@@ -86,11 +80,10 @@ def test_the_peer_pool_covers_the_peers_nominally_where_the_all_pool_over_covers
     assert (cells == cells[0]).all()  # each group's intervals on the same cells
 
 
-@pytest.mark.skipif(not UN_CONSTANT.exists(), reason="needs ../shared/data (UN AMA extract)")
-def test_peer_pooled_coverage_on_every_un_country() -> None:
+def test_peer_pooled_coverage_on_every_un_country(un_backtest) -> None:
     """The 90 % intervals of the baseline's methods for the 30 largest at each origin: the peer
     pool near nominal at 10 years, the all-country pool over-covering (coverage.csv)."""
-    result = rolling_backtest(load_panel(UN_CONSTANT))
+    result = un_backtest
     for method, peer_pool, all_pool in (("constant_20", 0.903, 0.970), ("last_cagr", 0.868, 0.979)):
         rows = interval_coverage(result, method).set_index(["group", "interval", "horizon"])
         group = rows.xs(f"largest {PEERS}")["coverage_90"]

@@ -37,10 +37,6 @@ from scenarios.api import load_config
 from scenarios.cli import app
 from scenarios.errors import DataError
 
-UN_CONSTANT = (
-    Path(__file__).resolve().parents[1].parent
-    / "shared/data/un_ama_mva_gdp_all_countries_constant_2015_usd_through2023.csv"
-)
 YEARS = np.arange(1970, 2024)
 
 
@@ -207,21 +203,19 @@ def test_cli_rolling_missing_data_file_names_it(
     assert not (tmp_path / "out").exists()
 
 
-@pytest.mark.skipif(not UN_CONSTANT.exists(), reason="needs ../shared/data (UN AMA extract)")
-def test_every_un_country_is_backtested() -> None:
-    result = rolling_backtest(load_panel(UN_CONSTANT))
+def test_every_un_country_is_backtested(un_backtest) -> None:
+    result = un_backtest
     assert result.skill["countries"].max() >= 150
     assert {"USA", "CHN", "DEU"} <= set(result.by_country["iso3"])
     rw = result.skill[result.skill["method"] == "random_walk"].set_index("horizon")
     assert rw.loc[1, "mase_median"] < rw.loc[10, "mase_median"]  # errors grow with the horizon
 
 
-@pytest.mark.skipif(not UN_CONSTANT.exists(), reason="needs ../shared/data (UN AMA extract)")
-def test_the_shipped_baseline_is_the_rule_on_every_un_country() -> None:
+def test_the_shipped_baseline_is_the_rule_on_every_un_country(un_backtest) -> None:
     """baseline.yaml's windows and growth draws are growth_defaults.yaml of
     `scenarios backtest baseline --rolling --data <UN AMA extract>`, and the chosen method beats
     the random walk with drift on median MASE at 5 and 10 years."""
-    result = rolling_backtest(load_panel(UN_CONSTANT))
+    result = un_backtest
     spec = load_config("baseline")
     for iso3, default in growth_defaults(result, spec).items():
         growth = spec.countries[iso3].growth
