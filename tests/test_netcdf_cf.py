@@ -98,12 +98,27 @@ def test_strings_fixed_width_and_samples_in_the_engines_layout(written):
 
 
 def test_large_ensembles_are_chunked_by_country_and_year():
-    """Past SAMPLE_CHUNK samples a chunk is one (country, year) cut every SAMPLE_CHUNK samples;
-    below it a chunk holds as many years of one country as make SAMPLE_CHUNK values."""
+    """Past SAMPLE_CHUNK samples a chunk is one (country, year) cut into equal pieces of at most
+    SAMPLE_CHUNK samples; below it a chunk holds as many years of one country as make
+    SAMPLE_CHUNK values."""
     var = xr.Variable(("country", "year", "sample"), np.empty((4, 18, 300_000), np.float32))
-    assert _chunks(var) == (1, 1, SAMPLE_CHUNK)
+    assert _chunks(var) == (
+        1,
+        1,
+        100_000,
+    )  # cut every 131,072, the last chunk would be 71 % padding
+    assert _chunks(var[..., :SAMPLE_CHUNK]) == (1, 1, SAMPLE_CHUNK)
     small = xr.Variable(("program", "year", "sample"), np.empty((3, 18, 10_000), np.float32))
     assert _chunks(small) == (1, SAMPLE_CHUNK // 10_000, 10_000)
+
+
+def test_counts_and_fixed_spend_are_compressed_drawn_money_is_not(written):
+    import h5py
+
+    with h5py.File(written) as f:
+        compressed = {name for name, var in f.items() if getattr(var, "compression", None)}
+    assert {"institutes_active", "institutes_launched"} <= compressed
+    assert not {"mva", "growth", "innovation_capital"} & compressed
 
 
 def test_reads_back_the_same_numbers_and_units(ensemble, written):

@@ -1130,6 +1130,54 @@ def test_file_system_failures_name_the_folder_and_the_fix(tmp_path, monkeypatch,
     assert [p.name for p in (tmp_path / "runs").iterdir()] == []
 
 
+def test_a_run_that_would_not_fit_on_the_disk_is_refused_before_it_is_computed(
+    tmp_path, monkeypatch, capsys
+):
+    small = api.run("baseline", samples=10)
+    per_sample = sum(v.nbytes for v in small.results.data_vars.values() if "sample" in v.dims) / 10
+    needed = (100_000 * per_sample + 16e6) / 1e9  # 8 bytes x variables x years, + the margin
+    usage = shutil.disk_usage(tmp_path)
+    monkeypatch.setattr("scenarios.files.shutil.disk_usage", lambda _: usage._replace(free=10**8))
+    monkeypatch.setattr("scenarios.api.run", None)  # computing anything would fail
+    code, text = main_exit(
+        monkeypatch,
+        capsys,
+        "run",
+        "baseline",
+        "--samples",
+        "100000",
+        "--out",
+        str(tmp_path / "runs"),
+    )
+    assert code == 2
+    assert (
+        f"100,000 samples' results.nc needs about {needed:.2f} GB of disk; 0.10 GB is free" in text
+    )
+    assert "--out with a folder on another disk, or use fewer --samples" in text
+    assert not (tmp_path / "runs").exists()
+
+
+def test_a_disk_that_fills_during_the_write_loses_nothing(tmp_path, monkeypatch):
+    first = api.save(api.run("baseline"), tmp_path)
+    before = (first / "results.nc").read_bytes()
+
+    def disk_full(*args, **kwargs):
+        try:
+            raise OSError(errno.ENOSPC, "Driver write request failed (a paragraph of HDF5)")
+        except OSError:  # HDF5 then fails to close the file: that is what reaches the caller
+            raise RuntimeError("Disable slist on flush dest failure failed") from None
+
+    monkeypatch.setattr(xr.Dataset, "to_netcdf", disk_full)
+    monkeypatch.setattr("scenarios.netcdf.UNCLOSABLE", [])
+    hooks = sys.excepthook, sys.unraisablehook
+    with pytest.raises(OutputError) as err:
+        api.save(api.run("baseline"), tmp_path)
+    assert str(err.value).startswith(f"{first}: cannot write here: No space left on device")
+    assert (first / "results.nc").read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["baseline"]  # no temporary folder left
+    assert (sys.excepthook, sys.unraisablehook) == hooks
+
+
 def test_missing_output_folders_are_clean_errors(tmp_path, monkeypatch, capsys):
     (tmp_path / "afile").write_text("x")
     code, text = main_exit(

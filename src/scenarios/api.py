@@ -44,8 +44,15 @@ from scenarios.config.load import available_configs
 from scenarios.config.schema import MetricSettings, Spec
 from scenarios.data import Dataset, load_dataset
 from scenarios.errors import ConfigError
+from scenarios.files import check_free_space
 from scenarios.model.inputs import build_inputs
-from scenarios.results import read_results, write_json, write_netcdf, write_run
+from scenarios.results import (
+    read_results,
+    sampled_bytes,
+    write_json,
+    write_netcdf,
+    write_run,
+)
 
 __all__ = [
     "HEADLINE",
@@ -90,7 +97,9 @@ def save(
     }
     if plots:
         writers["plots"] = lambda p: _write_visuals(run_, p, iamc_quantiles)
-    return write_run(Path(out_dir) / run_.spec.name, writers)
+    run_dir = Path(out_dir) / run_.spec.name
+    check_free_space(run_dir, run_.results.nbytes, f"the run's results.nc ({run_dir.name})")
+    return write_run(run_dir, writers)
 
 
 def _write_visuals(run_: Run, plots_dir: Path, iamc_quantiles: tuple[float, ...]) -> None:
@@ -366,6 +375,17 @@ def run_ensemble(
             with_reference=bool(spec.reference),
         )
         if needed <= memory_budget():
+            check_free_space(
+                Path(out_dir),
+                sampled_bytes(
+                    samples,
+                    len(inputs.projected_years) + 1,
+                    len(spec.countries),
+                    len(spec.programs),
+                    len(spec.uncertainties),
+                ),
+                f"{samples:,} samples' results.nc",
+            )
             return run(config, overrides=overrides, samples=samples, seed=seed, method=method)
     if samples is None:
         raise ConfigError(

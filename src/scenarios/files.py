@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import shutil
 import stat
 from collections.abc import Iterator
 from pathlib import Path
@@ -103,6 +104,30 @@ def output_error(exc: OSError, target: Path) -> OutputError:
     )
     reason = os.strerror(exc.errno) if exc.errno else str(exc)  # h5py's strerror is a paragraph
     return OutputError(f"cannot write here: {reason}", file=str(target), hint=hint)
+
+
+FREE_SPACE_MARGIN = 16e6
+"""Bytes kept free beyond a file's own size: HDF5's metadata and a run's other files (the
+plots, report and exports of a run take 2-6 MB)."""
+
+
+def check_free_space(folder: Path, needed: float, what: str) -> None:
+    """Refuse to start writing ``what`` (``needed`` bytes) into ``folder`` when its disk has
+    not that much free: a file that fills the disk is lost, and HDF5 cannot close it cleanly."""
+    folder = next((p for p in (Path(folder), *Path(folder).parents) if p.exists()), Path("."))
+    free = shutil.disk_usage(folder).free
+    if needed + FREE_SPACE_MARGIN > free:
+        raise OutputError(
+            f"{what} needs about {_gigabytes(needed + FREE_SPACE_MARGIN)} of disk; "
+            f"{_gigabytes(free)} is free there",
+            file=str(folder),
+            hint="free some disk space, pass --out with a folder on another disk, "
+            "or use fewer --samples",
+        )
+
+
+def _gigabytes(size: float) -> str:
+    return f"{size / 1e9:.2f} GB" if size >= 1e8 else f"{size / 1e6:.0f} MB"
 
 
 @contextlib.contextmanager

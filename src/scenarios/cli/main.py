@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import traceback
 
@@ -24,6 +25,18 @@ def _is_usage_error(exc: Exception) -> bool:
 
 def main() -> None:
     """Entry point: user errors exit 2 with a one-screen message; internal errors exit 1."""
+    try:
+        _main()
+    except SystemExit as exc:
+        netcdf = sys.modules.get("scenarios.netcdf")
+        if netcdf is not None and netcdf.UNCLOSABLE:  # freeing them would crash the interpreter
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(exc.code if isinstance(exc.code, int) else 1)
+        raise
+
+
+def _main() -> None:
     debug = "--debug" in sys.argv
     if debug:
         sys.argv.remove("--debug")

@@ -52,6 +52,15 @@ HISTORY = {
 observed year); a sampled variable not named here is not observed before the base year."""
 
 
+def sampled_bytes(
+    n_samples: int, n_years: int, n_countries: int, n_programs: int, n_parameters: int
+) -> int:
+    """Bytes of a results dataset's sampled variables over the model's ``n_years`` and its
+    sampled parameters: what results.nc holds, less its history and labels."""
+    per_year = len(COUNTRY_VARIABLES) * n_countries + len(PROGRAM_VARIABLES) * n_programs
+    return 8 * n_samples * (n_years * per_year + n_parameters)
+
+
 def _stacked(arrays: list[np.ndarray], n: int, n_years: int) -> np.ndarray:
     """(sample, key, year) over the engine's (sample, year) arrays, one per key.
 
