@@ -165,3 +165,28 @@ def test_a_shipped_claim_file_is_found_by_name_and_a_typo_gets_a_claim_hint():
     message = str(caught.value)
     assert "claim file not found" in message and "did you mean 'itif_full45'" in message
     assert "nnmi_full45" not in message  # the hint names claim files, not scenarios
+
+
+def test_a_yearly_metric_over_history_and_projection_reads_each_year_where_it_lies():
+    """``by_year`` claims on MVA and active institutes: the observed value in the past years, the
+    model's in the projected ones, per sample, as the results store them."""
+    from scenarios import api
+    from scenarios.analysis.claims import MetricRef
+    from scenarios.analysis.claims.future import future_metric_by_year
+
+    results = api.run("baseline", samples=5, seed=3).results
+    years = np.array([2015, 2020, 2023, 2030, 2040])
+    mva = future_metric_by_year(results, MetricRef(name="mva", country="USA"), years)
+    observed = results["mva_observed"].sel(country="USA", observed_year=[2015, 2020])
+    assert mva.shape == (5, 5)
+    np.testing.assert_array_equal(mva[:, :2], np.tile(observed.to_numpy(), (5, 1)))
+    projected = results["mva"].sel(country="USA", year=[2023, 2030, 2040]).to_numpy()
+    np.testing.assert_array_equal(mva[:, 2:], projected)
+    active = future_metric_by_year(
+        results, MetricRef(name="institutes_active", program="china_mic"), np.array([2018, 2040])
+    )
+    past = results["institutes_active_observed"].sel(program="china_mic", observed_year=2018)
+    assert np.all(active[:, 0] == float(past))
+    np.testing.assert_array_equal(
+        active[:, 1], results["institutes_active"].sel(program="china_mic", year=2040).to_numpy()
+    )

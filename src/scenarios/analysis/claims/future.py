@@ -93,7 +93,20 @@ def _established_by_year(r: xr.Dataset, ref: MetricRef, years: np.ndarray) -> np
     return (active + since).transpose("sample", "year").values
 
 
+def _at_years(variable: str, key: str) -> Callable[[xr.Dataset, MetricRef, np.ndarray], np.ndarray]:
+    """A metric that is ``variable`` at the ref's ``key`` (country or program), in every one of
+    ``years`` at once: the history joined once, not once a year."""
+
+    def by_year(r: xr.Dataset, ref: MetricRef, years: np.ndarray) -> np.ndarray:
+        values = at_year(r, variable, years, **{key: getattr(ref, key)})
+        return values.transpose("sample", "year").values
+
+    return by_year
+
+
 BY_YEAR: dict[str, Callable[[xr.Dataset, MetricRef, np.ndarray], np.ndarray]] = {
+    "mva": _at_years("mva", "country"),
+    "institutes_active": _at_years("institutes_active", "program"),
     "institutes_established": _established_by_year,
 }
 """Yearly metrics computed for many years in one pass (the others go a year at a time)."""
