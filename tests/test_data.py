@@ -293,3 +293,13 @@ def test_build_reproduces_shipped_files(tmp_path):
     vintage = json.loads((tmp_path / "vintage.json").read_text())
     assert vintage["build_date"] == "2026-02-04"
     assert all(len(f["sha256"]) == 64 for f in vintage["inputs"])
+
+
+def test_a_table_changed_by_its_caller_is_not_changed_for_the_next():
+    dataset = load_dataset()
+    first = dataset.table("MVA", "constant_2015_usd")
+    usa_2023 = first.loc[2023, "USA"]
+    first.loc[2023, "USA"] = -1.0
+    again = dataset.table("MVA", "constant_2015_usd")
+    assert again.loc[2023, "USA"] == usa_2023
+    assert float(dataset.deflator("USA").loc[2015]) == 1.0

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
@@ -55,6 +55,10 @@ class Dataset:
     origin: str
     default_edition: str = DEFAULT_EDITION
     releases: tuple[tuple[str, str], ...] = ()
+    _tables: dict[tuple[str, str, str | None], pd.DataFrame] = field(
+        default_factory=dict, init=False, repr=False
+    )
+    """:meth:`table`'s answers: a model run asks for the same few tables many times."""
 
     def table(
         self,
@@ -89,10 +93,13 @@ class Dataset:
         >>> round(mva.loc[2023, "USA"])
         2311702
         """
-        rows = self._select(indicator, price_basis, edition)
-        table = rows.pivot(index="year", columns="iso3", values="value_usd_millions")
-        table.index = table.index.astype(int)
-        return table.sort_index()
+        key = (indicator, price_basis, edition)
+        if key not in self._tables:
+            rows = self._select(indicator, price_basis, edition)
+            table = rows.pivot(index="year", columns="iso3", values="value_usd_millions")
+            table.index = table.index.astype(int)
+            self._tables[key] = table.sort_index()
+        return self._tables[key].copy()  # a copy: the caller may change it
 
     def deflator(self, iso3: str, edition: str | None = None) -> pd.Series:
         """Implicit GDP deflator, current / constant 2015 USD GDP, rebased to exactly 1.0 in 2015.
