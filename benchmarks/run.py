@@ -314,7 +314,8 @@ def ema_rates(sizes: list[int]) -> tuple[list[dict], dict]:
     for r in runs:
         print(
             f"  EMA Workbench, {r['processes']} process(es): {r['experiments_per_s']:.0f} experiments/s "
-            f"(engine on the same {EMA_EXPERIMENTS:,}: {EMA_EXPERIMENTS / engine:,.0f}/s)",
+            f"(its worker pool's start apart: {r['pool_start_s']:.2f} s; engine on the same "
+            f"{EMA_EXPERIMENTS:,}: {EMA_EXPERIMENTS / engine:,.0f}/s)",
             flush=True,
         )
     rows = [
