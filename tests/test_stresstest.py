@@ -190,3 +190,20 @@ def test_a_yearly_metric_over_history_and_projection_reads_each_year_where_it_li
     np.testing.assert_array_equal(
         active[:, 1], results["institutes_active"].sel(program="china_mic", year=2040).to_numpy()
     )
+
+
+def test_stress_figures_drawn_in_two_processes_are_the_files_of_one(tmp_path):
+    from scenarios import api
+    from scenarios.outputs.plotting.saving import save_figures
+    from scenarios.outputs.stress import _figures
+
+    jobs = _figures(api.stress("itif_full45", samples=60, max_samples=60), note="a note")
+    assert len(jobs) > 2  # the probabilities, and per claim its breakeven, PRIM and yearly figures
+    written = {}
+    for processes in (1, 2):
+        folder = tmp_path / str(processes)
+        folder.mkdir()
+        save_figures([(draw, folder / f"{name}.png") for name, draw in jobs], processes, dict)
+        written[processes] = {p.name: p.read_bytes() for p in folder.iterdir()}
+    assert written[1] == written[2]
+    assert set(written[1]) == {f"{name}.png" for name, _ in jobs}
