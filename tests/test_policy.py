@@ -101,6 +101,28 @@ def test_ensembles_share_the_draws_and_the_overrides() -> None:
     assert (delta == 0).all()
 
 
+def test_an_ensemble_holds_a_sampled_key_that_set_gives_and_keeps_the_other_draws() -> None:
+    """``--set impact.rho=0.3`` on an ensemble that samples rho: every sample runs at 0.3 (the
+    deterministic engine on that sample's other draws and rho 0.3 gives the same MVA), and the
+    other parameters are the draws of the config as written."""
+    free = api.run("nnmi_full45", samples=20, seed=2)
+    held = api.run("nnmi_full45", overrides=["impact.rho=0.3"], samples=20, seed=2)
+    assert "impact.rho" not in held.samples.columns
+    others = free.samples.drop(columns="impact.rho")
+    np.testing.assert_array_equal(held.samples.to_numpy(), others.to_numpy())
+    one = api.run("nnmi_full45", samples=others.iloc[[7]].assign(**{"impact.rho": 0.3}))
+
+    def us_2040(run, i):
+        return float(run.results["mva"].sel(country="USA", year=2040)[i])
+
+    assert us_2040(held, 7) == us_2040(one, 0)
+    assert us_2040(free, 7) != us_2040(held, 7)
+    assert held.warnings == [
+        "impact.rho is held at 0.3 by --set: the ensemble does not draw it (the other "
+        "parameters keep the draws of the config as written)"
+    ]
+
+
 def test_sensitivity_and_chunked_references_take_the_shared_overrides() -> None:
     spec = load_config("nnmi_full45", ["impact.rho=0.3"])
     side = reference_side(

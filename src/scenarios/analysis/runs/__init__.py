@@ -13,7 +13,13 @@ from scenarios.analysis.runs.execute import (
     point_value,
     run,
 )
-from scenarios.analysis.runs.loading import load_config, load_reference, resolve, uncertainties_of
+from scenarios.analysis.runs.loading import (
+    held_keys,
+    load_config,
+    load_reference,
+    resolve,
+    uncertainties_of,
+)
 from scenarios.analysis.runs.replay import DEPENDENCIES, manifest, run_from_manifest
 
 __all__ = [
@@ -21,6 +27,7 @@ __all__ = [
     "Run",
     "check_ensemble_size",
     "draw_samples",
+    "held_keys",
     "load_config",
     "load_reference",
     "manifest",

@@ -12,7 +12,7 @@ import xarray as xr
 
 from scenarios.analysis.memory import PROCESS_BYTES, ensemble_bytes, memory_budget
 from scenarios.analysis.metrics import compute_metrics, delta_metrics, headline, point_vs_ensemble
-from scenarios.analysis.runs.loading import load_reference, resolve, uncertainties_of
+from scenarios.analysis.runs.loading import held_keys, load_reference, resolve, uncertainties_of
 from scenarios.analysis.sampling import DESIGNS, sample
 from scenarios.config.checks import metric_year_warnings
 from scenarios.config.load import (
@@ -169,8 +169,9 @@ def run(
                 len(spec.programs),
                 with_reference=with_reference and bool(spec.reference),
             )
-        matrix = (
-            draw_samples(spec, samples, method=method, file=file)
+        held = held_keys(spec, overrides or []) if isinstance(samples, int) else ()
+        matrix = (  # the draws of the config as written, less the keys --set holds
+            draw_samples(spec, samples, method=method, file=file).drop(columns=list(held))
             if isinstance(samples, int)
             else samples
         )
@@ -198,8 +199,17 @@ def run(
         time.perf_counter() - started,
         ref_run,
         point,
-        metric_year_warnings(spec, inputs.base_year),
+        metric_year_warnings(spec, inputs.base_year) + held_warnings(spec, inputs, held),
     )
+
+
+def held_warnings(spec: Spec, inputs: Inputs, held: tuple[str, ...]) -> list[str]:
+    """What an ensemble says of the uncertain keys that ``--set`` holds fixed."""
+    return [
+        f"{key} is held at {point_value(spec, inputs, key)} by --set: the ensemble does not draw "
+        "it (the other parameters keep the draws of the config as written)"
+        for key in held
+    ]
 
 
 def point_check(

@@ -9,6 +9,7 @@ from scenarios.config.checks import check_seed, check_spec
 from scenarios.config.load import (
     apply_overrides,
     load_raw,
+    parse_override,
     resolve_config_path,
     shared_overrides,
     validate,
@@ -38,6 +39,13 @@ def load_config(name_or_path: str | Path, overrides: list[str] | None = None) ->
 
 def uncertainties_of(spec: Spec, file: str | None) -> dict:
     return validate_uncertainties(spec.uncertainties, file=file)
+
+
+def held_keys(spec: Spec, overrides: list[str]) -> tuple[str, ...]:
+    """The keys of ``overrides`` that ``spec`` samples: an override holds them at its value, so
+    an ensemble leaves them out of its draws."""
+    keys = [".".join(parse_override(text)[0]) for text in overrides]
+    return tuple(key for key in keys if key in spec.uncertainties)
 
 
 def resolve(

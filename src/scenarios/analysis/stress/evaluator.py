@@ -22,11 +22,10 @@ from scenarios.analysis.claims import (
     policy_effect,
     wilson_interval,
 )
-from scenarios.analysis.runs import draw_samples, load_config, uncertainties_of
+from scenarios.analysis.runs import draw_samples, held_keys, load_config, uncertainties_of
 from scenarios.config.load import (
     PACKAGED_CONFIGS,
     available_configs,
-    parse_override,
     shared_overrides,
 )
 from scenarios.config.schema import Spec
@@ -77,12 +76,6 @@ class ClaimWorld:
             shared = shared_overrides(overrides, load_config(file), load_config(where))
             reference = load_config(where, shared)
         return cls(file, spec, reference, held_keys(spec, overrides))
-
-
-def held_keys(spec: Spec, overrides: list[str]) -> tuple[str, ...]:
-    """The keys of ``overrides`` that ``spec`` samples (held at the override's value)."""
-    keys = [".".join(parse_override(text)[0]) for text in overrides]
-    return tuple(key for key in keys if key in spec.uncertainties)
 
 
 class Evaluator:
