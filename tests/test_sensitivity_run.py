@@ -155,3 +155,30 @@ def test_output_against_another_scenario_is_refused():
             16,
             outputs=["name=mva,country=USA,year=2030,reference=funding_cut"],
         )
+
+
+def test_a_key_set_by_an_override_is_held_out_of_the_analysis(tmp_path):
+    """``--set impact.rho=0.3`` analyses the others with rho at 0.3: the same indices as a config
+    that fixes rho at 0.3 and drops its uncertainty (outputs of the scenario alone)."""
+    from importlib import resources
+
+    shipped = Path(str(resources.files("scenarios") / "configs"))
+    child = tmp_path / "fixed_rho.yaml"
+    child.write_text(
+        f"extends: {shipped / 'nnmi_full45.yaml'}\nname: fixed_rho\nimpact:\n  rho: 0.3\n"
+        "uncertainties:\n  impact.rho: null\n"
+    )
+    held = run_sensitivity(
+        "nnmi_full45", "sobol", 64, overrides=["impact.rho=0.3"], over_time=False
+    )
+    fixed = run_sensitivity(child, "sobol", 64, over_time=False)
+    assert "impact.rho" not in held.dists and list(held.dists) == list(fixed.dists)
+    assert "impact.rho is held by --set: it is left out of the analysis" in held.warnings
+    for output in ("mva USA 2035", "cagr_gap CHN-USA 2025-2035"):
+        np.testing.assert_array_equal(
+            held.indices["S1"].sel(output=output).values,
+            fixed.indices["S1"].sel(output=output).values,
+        )
+    medians = [f"{k}={float(d.ppf(np.array([0.5]))[0])}" for k, d in held.dists.items()]
+    with pytest.raises(ConfigError, match="holds every uncertain parameter"):
+        run_sensitivity("nnmi_full45", "sobol", 64, overrides=[*medians, "impact.rho=0.3"])

@@ -10,7 +10,7 @@ import pandas as pd
 import xarray as xr
 from pydantic import ValidationError
 
-from scenarios.analysis import blockwise
+from scenarios.analysis import blockwise, runs
 from scenarios.analysis.claims import FUTURE_METRICS, MetricRef, future_metric, policy_effect
 from scenarios.config.schema import Spec
 from scenarios.data import Dataset
@@ -179,7 +179,8 @@ class EngineOutputs:
                 if spec.reference
                 else "this config has no 'reference:'",
             )
-        columns = list(spec.uncertainties)  # the design's columns
+        held = runs.held_keys(spec, overrides or [])
+        columns = [k for k in spec.uncertainties if k not in held]  # the design's columns
         try:
             self.main = blockwise.Side.of(spec, dataset, columns)
             self.reference = blockwise.reference_side(

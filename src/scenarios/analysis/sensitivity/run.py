@@ -43,6 +43,7 @@ from scenarios.config.checks import check_seed
 from scenarios.config.load import resolve_config_path
 from scenarios.config.schema import Spec
 from scenarios.data import Dataset, load_dataset
+from scenarios.errors import ConfigError
 from scenarios.progress import steps
 from scenarios.results import MONEY
 
@@ -179,7 +180,20 @@ def run_sensitivity(
     file = "<Spec>" if isinstance(config, Spec) else str(resolve_config_path(config))
     spec = config if isinstance(config, Spec) else runs.load_config(config, overrides)
     seed = spec.seed if seed is None else seed
-    dists = validate_uncertainties(spec.uncertainties, file=file)
+    held = runs.held_keys(spec, overrides or [])
+    dists = {
+        k: v
+        for k, v in validate_uncertainties(spec.uncertainties, file=file).items()
+        if k not in held
+    }
+    if not dists:
+        raise ConfigError(
+            "--set holds every uncertain parameter: nothing is left to analyse",
+            file=file,
+            path="--set",
+            value=list(held),
+            hint="leave at least one of the config's uncertainties free",
+        )
     refs = [parse_output(o) if isinstance(o, str) else o for o in outputs]
     refs = list({output_name(r): r for r in [*key_outputs(spec), *refs]}.values())
     engine = EngineOutputs(
@@ -195,11 +209,11 @@ def run_sensitivity(
         paths.append(yearly)  # the first call is the full design; FAST adds checkpoint designs
         return values
 
-    notes = (
-        ["config correlations are not applied: the indices assume independent parameters"]
-        if spec.correlations
-        else []
-    )
+    notes = [f"{key} is held by --set: it is left out of the analysis" for key in held]
+    if spec.correlations:
+        notes.append(
+            "config correlations are not applied: the indices assume independent parameters"
+        )
     tic = time.perf_counter()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", gsa.ConvergenceWarning)
