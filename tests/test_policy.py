@@ -101,7 +101,9 @@ def test_ensembles_share_the_draws_and_the_overrides() -> None:
     assert (delta == 0).all()
 
 
-def test_an_ensemble_holds_a_sampled_key_that_set_gives_and_keeps_the_other_draws() -> None:
+def test_an_ensemble_holds_a_sampled_key_that_set_gives_and_keeps_the_other_draws(
+    tmp_path,
+) -> None:
     """``--set impact.rho=0.3`` on an ensemble that samples rho: every sample runs at 0.3 (the
     deterministic engine on that sample's other draws and rho 0.3 gives the same MVA), and the
     other parameters are the draws of the config as written."""
@@ -121,6 +123,11 @@ def test_an_ensemble_holds_a_sampled_key_that_set_gives_and_keeps_the_other_draw
         "impact.rho is held at 0.3 by --set: the ensemble does not draw it (the other "
         "parameters keep the draws of the config as written)"
     ]
+    chunked = api.run_ensemble(
+        "nnmi_full45", overrides=["impact.rho=0.3"], samples=20, seed=2, chunks=2, out_dir=tmp_path
+    )
+    assert chunked.warnings == held.warnings
+    np.testing.assert_array_equal(chunked.results["mva"].values, held.results["mva"].values)
 
 
 def test_sensitivity_and_chunked_references_take_the_shared_overrides() -> None:

@@ -20,7 +20,15 @@ from scenarios.analysis.ensemble.store import (
 )
 from scenarios.analysis.ensemble.tasks import ChunkJob, chunk_metrics, run_chunk
 from scenarios.analysis.metrics import SPEND, Metric, summarize
-from scenarios.analysis.runs import draw_samples, manifest, point_check, resolve, uncertainties_of
+from scenarios.analysis.runs import (
+    draw_samples,
+    held_keys,
+    held_warnings,
+    manifest,
+    point_check,
+    resolve,
+    uncertainties_of,
+)
 from scenarios.config.load import config_hash, policy_record
 from scenarios.config.schema import Spec
 from scenarios.errors import ConfigError, ScenariosError, in_file
@@ -113,8 +121,9 @@ def run_chunked(
     file, spec, dataset = resolve(config, overrides, seed, dataset)
     try:
         inputs = build_inputs(spec, dataset)
-        matrix = (
-            draw_samples(spec, samples, method=method, file=file)
+        held = held_keys(spec, overrides or []) if isinstance(samples, int) else ()
+        matrix = (  # as api.run draws it: the config as written, less the keys --set holds
+            draw_samples(spec, samples, method=method, file=file).drop(columns=list(held))
             if isinstance(samples, int)
             else samples
         )
@@ -175,6 +184,7 @@ def run_chunked(
         len(bounds),
         scheduler_name,
         reference=None if ref is None else ref.spec,
+        warnings=held_warnings(spec, inputs, held),
     )
     writers = {
         "results.zarr": compute,

@@ -50,6 +50,8 @@ class ChunkedRun:
     reference: Spec | None = field(default=None, repr=False)
     point: pd.DataFrame | None = field(default=None, repr=False)
     """As ``api.Run.point``: the deterministic headline beside the ensemble's 25-75 % band."""
+    warnings: list[str] = field(default_factory=list)
+    """As ``api.Run.warnings``."""
 
     @property
     def summary(self) -> pd.DataFrame:
