@@ -128,6 +128,8 @@ def test_an_ensemble_holds_a_sampled_key_that_set_gives_and_keeps_the_other_draw
     )
     assert chunked.warnings == held.warnings
     np.testing.assert_array_equal(chunked.results["mva"].values, held.results["mva"].values)
+    replayed = api.run_from_manifest(api.save(held, tmp_path, plots=False) / "manifest.json")
+    np.testing.assert_array_equal(replayed.results["mva"].values, held.results["mva"].values)
 
 
 def test_sensitivity_and_chunked_references_take_the_shared_overrides() -> None:

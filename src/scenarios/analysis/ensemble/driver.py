@@ -245,6 +245,7 @@ def _manifest(
         "seed": run.spec.seed,
         "n_samples": run.n_samples,
         "ensemble": True,
+        "held": [k for k in run.spec.uncertainties if k not in matrix.columns],
         "method": method,
         "chunks": run.chunks,
         "scheduler": run.scheduler,

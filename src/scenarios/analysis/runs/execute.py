@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -129,6 +130,7 @@ def run(
     dataset: Dataset | None = None,
     with_reference: bool = True,
     reference: Spec | None = None,
+    hold: Sequence[str] = (),
 ) -> Run:
     """Run a scenario: deterministic (point values) or an ensemble over its uncertainties.
 
@@ -149,6 +151,9 @@ def run(
         Also run the config's ``reference`` scenario (same samples) and add delta metrics.
     reference
         The reference scenario's spec, instead of loading it by name.
+    hold
+        Uncertain keys an ensemble leaves at their config value, besides those ``overrides``
+        set (a run replayed from its manifest).
     """
     started = time.perf_counter()
     if method not in DESIGNS:  # also on a deterministic run: a typo is never ignored
@@ -169,7 +174,8 @@ def run(
                 len(spec.programs),
                 with_reference=with_reference and bool(spec.reference),
             )
-        held = held_keys(spec, overrides or []) if isinstance(samples, int) else ()
+        held = tuple(dict.fromkeys([*hold, *held_keys(spec, overrides or [])]))
+        held = tuple(k for k in held if k in spec.uncertainties) if isinstance(samples, int) else ()
         matrix = (  # the draws of the config as written, less the keys --set holds
             draw_samples(spec, samples, method=method, file=file).drop(columns=list(held))
             if isinstance(samples, int)

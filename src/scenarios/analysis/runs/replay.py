@@ -8,6 +8,7 @@ from pathlib import Path
 
 from scenarios import __version__
 from scenarios.analysis.runs.execute import Run, run
+from scenarios.analysis.runs.loading import held_keys
 from scenarios.config.load import (
     apply_overrides,
     config_hash,
@@ -44,6 +45,9 @@ def manifest(run_: Run) -> dict:
         "base_year": int(run_.inputs.base_year),
         "run_seconds": round(run_.seconds, 4),
         "ensemble": run_.samples is not None,
+        "held": [k for k in run_.spec.uncertainties if k not in run_.samples.columns]
+        if run_.samples is not None
+        else [],
         "method": run_.method,
         "reference_config": None
         if run_.reference is None
@@ -101,9 +105,13 @@ def run_from_manifest(path: str | Path, overrides: list[str] | None = None) -> R
         raise ConfigError(
             "n_samples must be a whole number", file=str(path), path="n_samples", value=n
         )
+    held = record.get("held", [])
+    if not isinstance(held, list) or not all(isinstance(k, str) for k in held):
+        raise ConfigError("held must be a list of dotted paths", file=str(path), path="held")
     return run(
         spec,
         samples=n if record.get("ensemble") else None,
+        hold=[*held, *held_keys(spec, overrides)],
         method=record.get("method", "random"),
         dataset=dataset,
         reference=reference,
