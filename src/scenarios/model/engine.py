@@ -73,12 +73,20 @@ def _baseline_mva(
             out=growth,
         )
         growth += 1
-    level = inputs.base_mva[country]
-    by_year = out.T
+    _compound(out.T, inputs.base_mva[country], work("growth", len(out))[:, 0])
+
+
+def _compound(by_year: np.ndarray, level: float, running: np.ndarray) -> None:
+    """Levels from growth factors, in place: row 0 becomes ``level``, row t (holding 1 + g_t) the
+    level times the product of the factors of years 1..t (``np.cumprod`` a year at a time, each
+    product times ``level`` as it is made; ``running`` is a work row)."""
     by_year[0] = level
-    for t in range(2, len(by_year)):  # np.cumprod over the projected years, a year at a time
-        by_year[t] *= by_year[t - 1]
-    growth *= level
+    if len(by_year) > 1:
+        running[:] = by_year[1]
+    for t in range(1, len(by_year)):
+        if t > 1:
+            running *= by_year[t]
+        np.multiply(running, level, out=by_year[t])
 
 
 IMPACT_PARAMETER = {
@@ -251,12 +259,20 @@ def _run_block(run: _Run, rows: slice) -> None:
         _add_rest_of_world(inputs.countries, out, rows, work)
 
 
-def _sum_programs(run: _Run, country: str, rows: slice, field: str, out: np.ndarray) -> None:
-    """The sum of ``field`` over the programs of ``country`` for samples ``rows``, into ``out``."""
-    out[:] = 0.0
-    for key, program in run.programs.items():
-        if program.country == country:
-            out += getattr(run.out.programs[key], field)[rows]
+def _program_total(run: _Run, country: str, rows: slice, field: str, into: np.ndarray) -> np.ndarray:
+    """``field`` summed over the programs of ``country`` for samples ``rows`` (read only): the one
+    program's own rows, or their sum in ``into`` (zeros when the country has no program)."""
+    arrays = [
+        getattr(run.out.programs[key], field)[rows]
+        for key, program in run.programs.items()
+        if program.country == country
+    ]
+    if len(arrays) == 1:
+        return arrays[0]
+    into[:] = 0.0
+    for values in arrays:
+        into += values
+    return into
 
 
 def _project_impact(
@@ -271,29 +287,47 @@ def _project_impact(
     mva_base, mva, capital = (
         table[country][rows] for table in (run.out.mva_baseline, run.out.mva, run.out.capital)
     )
-    spend = run.work("spend", len(mva))
-    _sum_programs(run, country, rows, f"spend_{run.spec.impact.spend}", spend)
+    if _no_capital(run, country, delta):
+        capital[:] = 0.0
+        mva[:] = mva_base
+        return
+    field = f"spend_{run.spec.impact.spend}"
+    spend = _program_total(run, country, rows, field, run.work("spend", len(mva)))
     innovation_capital(spend, delta, lag, out=capital)
     keywords: dict[str, Any] = {}
     if "institutes" in run.impact_keywords:
-        keywords["institutes"] = run.work("institutes", len(mva))
-        _sum_programs(run, country, rows, "active", keywords["institutes"])
+        into = run.work("institutes", len(mva))
+        keywords["institutes"] = _program_total(run, country, rows, "active", into)
     if "country" in run.impact_keywords:
         keywords["country"] = country
+    if "out" in run.impact_keywords:
+        keywords["out"] = mva
     if spend.any() or keywords.get("institutes", spend).any():
         with np.errstate(over="ignore", invalid="ignore"):
-            mva[:] = run.impact_fn(impact, mva_base, capital, capital[:, 0], **keywords)
+            result = run.impact_fn(impact, mva_base, capital, capital[:, 0], **keywords)
+        if result is not mva:
+            mva[:] = result
     else:
         mva[:] = mva_base
 
 
+def _no_capital(run: _Run, country: str, delta: np.ndarray) -> bool:
+    """Whether ``country`` has no program, so that its capital is 0.0 in every year (zero spend
+    over a depreciation rate in (0, 1]) and its MVA its baseline."""
+    if any(program.country == country for program in run.programs.values()):
+        return False
+    return bool(((delta > 0) & (delta <= 1)).all())
+
+
 def _add_rest_of_world(countries: list[str], out: ModelOutput, rows: slice, work: Work) -> None:
     """WLD (the rest of the world) += the sum of the other countries, for each table."""
+    others = [country for country in countries if country != WORLD]
     for table in (out.mva_baseline, out.mva, out.capital):
         world = table[WORLD][rows]
+        if not others:
+            continue
         total = work("rest of world", len(world))
-        total[:] = 0.0
-        for country in countries:
-            if country != WORLD:
-                total += table[country][rows]
+        np.add(table[others[0]][rows], 0.0, out=total)  # 0.0 + the first country, as a sum from zero
+        for country in others[1:]:
+            total += table[country][rows]
         world += total

@@ -1,7 +1,7 @@
 """Baseline growth components: each returns growth rates of shape (n_samples, n_years).
 
 The built-in components return them year-major in memory (Fortran order), as the engine's
-per-year loops read them; any layout works.
+per-year loops read them, or a read-only broadcast view; any layout works.
 
 Every component has the signature ``(params, history, years, base_year) -> ndarray`` and is
 registered by name in :data:`GROWTH`, which configs select with ``growth.kind``.
@@ -66,9 +66,9 @@ def initial_rate(p: ParameterView, history: pd.Series, name: str) -> np.ndarray:
 
 
 def constant(p: ParameterView, history: pd.Series, years: np.ndarray, base_year: int) -> np.ndarray:
-    """g(t) = g for every year."""
+    """g(t) = g for every year (a read-only view: one value per sample, repeated over the years)."""
     g = initial_rate(p, history, "g")
-    return np.repeat(g[None, :], len(years), axis=0).T
+    return np.broadcast_to(g[:, None], (len(g), len(years)))
 
 
 def convergence(

@@ -110,7 +110,7 @@ class Work:
     """Scratch arrays for blocks of samples, one allocation per run reused by every block (fresh
     arrays of a block's size cost more in page faults than the arithmetic done on them)."""
 
-    NAMES = ("budget", "term", "spend", "shocks", "rest of world", "institutes")
+    NAMES = ("budget", "term", "spend", "shocks", "rest of world", "institutes", "growth")
 
     def __init__(self, n_years: int, n: int) -> None:
         self.buffer = np.empty((len(self.NAMES), n_years, n))
