@@ -73,7 +73,7 @@ def _baseline_mva(
             out=growth,
         )
         growth += 1
-    _compound(out.T, inputs.base_mva[country], work("growth", len(out))[:, 0])
+    _compound(out.T, inputs.base_mva[country], work("row", len(out))[:, 0])
 
 
 def _compound(by_year: np.ndarray, level: float, running: np.ndarray) -> None:
