@@ -60,32 +60,35 @@ def _baseline_mva(
     g = GROWTH[growth_spec.kind](
         view, inputs.growth_histories[country], inputs.projected_years, inputs.base_year
     )
-    growth = out[:, 1:]
-    if draws is None:
-        np.add(g, 1, out=growth)
-    else:
+    noise = None
+    if draws is not None:
         shocks = params.view(f"countries.{country}.shocks")
-        np.add(
-            g,
-            ar1_noise(
-                draws, shocks.get("sigma"), shocks.get("rho"), out=work("shocks", len(g))[:, 1:]
-            ),
-            out=growth,
+        noise = ar1_noise(
+            draws, shocks.get("sigma"), shocks.get("rho"), out=work("shocks", len(out))[:, 1:]
         )
-        growth += 1
-    _compound(out.T, inputs.base_mva[country], work("row", len(out))[:, 0])
+    rows = work("row", len(out)).T
+    _compound(np.broadcast_to(g, out[:, 1:].shape), noise, inputs.base_mva[country], out, rows)
 
 
-def _compound(by_year: np.ndarray, level: float, running: np.ndarray) -> None:
-    """Levels from growth factors, in place: row 0 becomes ``level``, row t (holding 1 + g_t) the
-    level times the product of the factors of years 1..t (``np.cumprod`` a year at a time, each
-    product times ``level`` as it is made; ``running`` is a work row)."""
+def _compound(
+    growth: np.ndarray, noise: np.ndarray | None, level: float, out: np.ndarray, rows: np.ndarray
+) -> None:
+    """MVA from growth rates (n, T) (plus ``noise``), into ``out`` (n, T+1): ``level`` in the base
+    year, then ``level`` times the product of the factors 1 + g (+ noise) of years 1..t, a year at
+    a time (the products of ``np.cumprod``); ``rows`` holds two work rows."""
+    factor, running = rows[0], rows[1]
+    by_year = out.T
     by_year[0] = level
-    if len(by_year) > 1:
-        running[:] = by_year[1]
-    for t in range(1, len(by_year)):
-        if t > 1:
-            running *= by_year[t]
+    for t, g in enumerate(growth.T, start=1):
+        if noise is None:
+            np.add(g, 1, out=factor)
+        else:
+            np.add(g, noise.T[t - 1], out=factor)
+            factor += 1
+        if t == 1:
+            running[:] = factor
+        else:
+            running *= factor
         np.multiply(running, level, out=by_year[t])
 
 
@@ -302,13 +305,18 @@ def _project_impact(
         keywords["country"] = country
     if "out" in run.impact_keywords:
         keywords["out"] = mva
-    if spend.any() or keywords.get("institutes", spend).any():
+    if _any(spend) or _any(keywords.get("institutes", spend)):
         with np.errstate(over="ignore", invalid="ignore"):
             result = run.impact_fn(impact, mva_base, capital, capital[:, 0], **keywords)
         if result is not mva:
             mva[:] = result
     else:
         mva[:] = mva_base
+
+
+def _any(values: np.ndarray) -> bool:
+    """Whether any value is nonzero (the base year's row first: it settles most cases at once)."""
+    return bool(values[:, 0].any() or values.any())
 
 
 def _no_capital(run: _Run, country: str, delta: np.ndarray) -> bool:
