@@ -41,7 +41,8 @@ size and, for the run-level rows, its time and peak memory over the reference jo
 
 Options: ``--check`` (only the bit-for-bit and loop checks, on every shipped config: seconds),
 ``--quick`` (10^3 to 10^5 samples, reference job and CLI at 10^4 and 10^5, no Sobol' run: a few
-minutes), ``--max-samples N``.
+minutes), ``--max-samples N``, ``--engine-only`` (the engine, tight kernel, loop and floor rows
+and their ratios only, printed, not written: a few minutes to 10^6 samples).
 """
 
 from __future__ import annotations
@@ -589,6 +590,12 @@ def main() -> None:
     )
     parser.add_argument("--max-samples", type=int, default=10**6)
     parser.add_argument(
+        "--engine-only",
+        action="store_true",
+        help="only the engine, tight kernel, per-sample loop and bandwidth floor, 10^3 to "
+        "--max-samples samples (with --quick, to 10^5); prints them, writes no JSON",
+    )
+    parser.add_argument(
         "--check",
         action="store_true",
         help="only check the tight kernel and the loop against the engine (seconds)",
@@ -614,6 +621,12 @@ def main() -> None:
     for name in ("baseline", "nnmi_full45"):
         found, checks[name] = engine_rows(name, sizes)
         rows += found
+    if args.engine_only:
+        rows = with_ratios(rows)
+        print(f"\n{table(rows)}\n\nratios (target: engine within 1.3x of the tight kernel)")
+        print(headline(rows))
+        print(f"load average {os.getloadavg()}; {time.perf_counter() - started:.0f} s")
+        return
     print("EMA Workbench", flush=True)
     found, ema_summary = ema_rates(sizes)
     rows += found
