@@ -262,7 +262,9 @@ def _run_block(run: _Run, rows: slice) -> None:
         _add_rest_of_world(inputs.countries, out, rows, work)
 
 
-def _program_total(run: _Run, country: str, rows: slice, field: str, into: np.ndarray) -> np.ndarray:
+def _program_total(
+    run: _Run, country: str, rows: slice, field: str, into: np.ndarray
+) -> np.ndarray:
     """``field`` summed over the programs of ``country`` for samples ``rows`` (read only): the one
     program's own rows, or their sum in ``into`` (zeros when the country has no program)."""
     arrays = [
@@ -332,10 +334,11 @@ def _add_rest_of_world(countries: list[str], out: ModelOutput, rows: slice, work
     others = [country for country in countries if country != WORLD]
     for table in (out.mva_baseline, out.mva, out.capital):
         world = table[WORLD][rows]
-        if not others:
-            continue
         total = work("rest of world", len(world))
-        np.add(table[others[0]][rows], 0.0, out=total)  # 0.0 + the first country, as a sum from zero
+        if others:  # 0.0 + the first country: the sum from zero, one pass fewer
+            np.add(table[others[0]][rows], 0.0, out=total)
+        else:
+            total[:] = 0.0
         for country in others[1:]:
             total += table[country][rows]
         world += total
