@@ -79,8 +79,11 @@ def convergence(
     g_lr, tau = p.get("g_lr"), p.get("tau")
     if np.any(tau <= 0):
         raise ConfigError("tau must be positive", path=p.path("tau"), value=float(tau.min()))
-    decay = np.exp(-(years[:, None] - base_year) / tau)  # (years, samples)
-    return (g_lr + (g0 - g_lr) * decay).T
+    rate = np.divide(-(years[:, None] - base_year), tau)  # (years, samples), then in place:
+    np.exp(rate, out=rate)  # the decay, then g_lr + (g0 - g_lr) x decay
+    rate *= g0 - g_lr
+    rate += g_lr
+    return rate.T
 
 
 def trend(p: ParameterView, history: pd.Series, years: np.ndarray, base_year: int) -> np.ndarray:
