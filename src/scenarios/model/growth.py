@@ -66,9 +66,9 @@ def initial_rate(p: ParameterView, history: pd.Series, name: str) -> np.ndarray:
 
 
 def constant(p: ParameterView, history: pd.Series, years: np.ndarray, base_year: int) -> np.ndarray:
-    """g(t) = g for every year (a read-only view: one value per sample, repeated over the years)."""
+    """g(t) = g for every year."""
     g = initial_rate(p, history, "g")
-    return np.broadcast_to(g[:, None], (len(g), len(years)))
+    return np.broadcast_to(g[:, None], (len(g), len(years)))  # read-only, nothing repeated
 
 
 def convergence(
