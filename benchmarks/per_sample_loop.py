@@ -38,7 +38,7 @@ def _new_institute_budget(spec, key, params, inputs, years) -> np.ndarray:
     plan = plan_path(p, inputs.programs[key], inputs.base_year, years)
     if plan is not None:
         institutes = np.empty_like(values)
-        plan.fill(institutes, slice(None))
+        plan.fill(institutes, slice(None), np.empty(len(values)))
         institutes *= p.get("cost_per_institute", 1.0)[:, None]
         values += institutes
     return values[:, 1:]

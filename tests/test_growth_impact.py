@@ -135,6 +135,27 @@ def test_rate_of_return_adds_rho_times_new_capital() -> None:
     p = view({"impact": {"rho": 0.25}}, "impact", pd.DataFrame({"impact.rho": [0.25, 0.5]}))
     out = impact.rate_of_return(p, mva, capital, capital[:, 0])
     assert_allclose(out, [[1000, 1010 + 15, 1020 + 25], [500, 505, 510 + 30]], rtol=1e-15)
+    into = np.full((2, 3), np.nan, order="F")  # the engine's layout; written, not allocated
+    assert impact.rate_of_return(p, mva, capital, capital[:, 0], out=into) is into
+    assert np.array_equal(into, out)
+    assert impact.impact_keywords(impact.rate_of_return) == {"out"}
+
+
+def test_the_rest_of_the_world_has_no_capital_of_its_own() -> None:
+    """WLD (no program) has zero capital, so the world's capital is exactly the sum of the three
+    countries' and its MVA gain the sum of theirs."""
+    from scenarios.data import load_dataset
+    from scenarios.model.engine import run_model
+    from scenarios.model.inputs import build_inputs
+
+    spec = api.load_config("baseline")
+    inputs = build_inputs(spec, load_dataset(spec.data.path))
+    out = run_model(spec, inputs, api.draw_samples(spec, 50))
+    capital = out.capital
+    assert np.array_equal(capital["WLD"], capital["USA"] + capital["CHN"] + capital["DEU"])
+    gain = {c: out.mva[c] - out.mva_baseline[c] for c in out.mva}
+    assert_allclose(gain["WLD"], gain["USA"] + gain["CHN"] + gain["DEU"], rtol=1e-9, atol=1e-6)
+    assert (capital["USA"] > 0).all()
 
 
 def test_elasticity() -> None:

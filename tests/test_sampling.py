@@ -281,3 +281,56 @@ def test_correlation_entry_errors(pairs, text):
     with pytest.raises(ConfigError) as info:
         correlation_matrix(pairs, ["a", "b", "c"])
     assert text in str(info.value)
+
+
+def _bits(values: np.ndarray) -> np.ndarray:
+    return np.ascontiguousarray(values, dtype=float).view(np.uint64)
+
+
+def test_large_samples_transform_as_one_call_per_column():
+    """Past one chunk the ppf runs in chunks on threads: the values are those of one ppf call per
+    column, bit for bit (PERT, triangular, lognormal, numeric and categorical choices)."""
+    from scenarios.analysis.sampling.designs import PPF_CHUNK, to_params
+
+    dists = validate_uncertainties(
+        {
+            "impact.rho": {"dist": "pert", "low": 0.1, "mode": 0.15, "high": 0.6},
+            MATCH: {"dist": "triangular", "low": 1.0, "mode": 1.85, "high": 4.6},
+            "impact.delta": {"dist": "lognormal", "median": 0.15, "sigma": 0.3},
+            "countries.USA.growth.g": {"dist": "choice", "values": [-0.01, 0.0, 0.02]},
+        }
+    )
+    n = 2 * PPF_CHUNK + 5
+    u = np.random.default_rng(4).random((n, len(dists)))
+    frame = to_params(dists, u)
+    assert list(frame.columns) == list(dists) and len(frame) == n
+    for k, (path, dist) in enumerate(dists.items()):
+        assert np.array_equal(_bits(frame[path].to_numpy()), _bits(dist.ppf(u[:, k])))
+    profile = validate_uncertainties(
+        {"programs.m.profile": {"dist": "choice", "values": ["flat", "front_loaded"]}}
+    )
+    mixed = to_params({**dists, **profile}, np.random.default_rng(5).random((n, len(dists) + 1)))
+    assert mixed["programs.m.profile"].isin(["flat", "front_loaded"]).all()
+    assert mixed["impact.rho"].dtype == float
+
+
+def test_iman_conover_reorders_as_the_ranks_of_the_scores():
+    """Above the threaded size the reordering equals the textbook one: each column's sorted values
+    taken at the ranks (argsort of argsort) of the correlated scores."""
+    from scenarios.analysis.sampling.correlation import (
+        THREADED_FROM,
+        _pearson,
+        impose_rank_correlation,
+    )
+
+    n, target = THREADED_FROM + 3, np.array([[1.0, 0.54], [0.54, 1.0]])
+    u = np.random.default_rng(6).random((n, 2))
+    rng = np.random.default_rng(9)
+    scores = stats.norm.ppf(np.arange(1, n + 1) / (n + 1))
+    s = np.column_stack([rng.permutation(scores) for _ in range(2)])
+    t = s @ np.linalg.inv(np.linalg.cholesky(np.corrcoef(s, rowvar=False))).T
+    t = t @ np.linalg.cholesky(_pearson(target)).T
+    expected = np.take_along_axis(np.sort(u, axis=0), t.argsort(axis=0).argsort(axis=0), axis=0)
+    got = impose_rank_correlation(u, target, seed=9)
+    assert np.array_equal(_bits(got), _bits(expected))
+    assert stats.spearmanr(got[:, 0], got[:, 1])[0] == pytest.approx(0.54, abs=0.01)

@@ -60,25 +60,36 @@ def _baseline_mva(
     g = GROWTH[growth_spec.kind](
         view, inputs.growth_histories[country], inputs.projected_years, inputs.base_year
     )
-    growth = out[:, 1:]
-    if draws is None:
-        np.add(g, 1, out=growth)
-    else:
+    noise = None
+    if draws is not None:
         shocks = params.view(f"countries.{country}.shocks")
-        np.add(
-            g,
-            ar1_noise(
-                draws, shocks.get("sigma"), shocks.get("rho"), out=work("shocks", len(g))[:, 1:]
-            ),
-            out=growth,
+        noise = ar1_noise(
+            draws, shocks.get("sigma"), shocks.get("rho"), out=work("shocks", len(out))[:, 1:]
         )
-        growth += 1
-    level = inputs.base_mva[country]
+    rows = work("row", len(out)).T
+    _compound(np.broadcast_to(g, out[:, 1:].shape), noise, inputs.base_mva[country], out, rows)
+
+
+def _compound(
+    growth: np.ndarray, noise: np.ndarray | None, level: float, out: np.ndarray, rows: np.ndarray
+) -> None:
+    """MVA from growth rates (n, T) (plus ``noise``), into ``out`` (n, T+1): ``level`` in the base
+    year, then ``level`` times the product of the factors 1 + g (+ noise) of years 1..t, a year at
+    a time (the products of ``np.cumprod``); ``rows`` holds two work rows."""
+    factor, running = rows[0], rows[1]
     by_year = out.T
     by_year[0] = level
-    for t in range(2, len(by_year)):  # np.cumprod over the projected years, a year at a time
-        by_year[t] *= by_year[t - 1]
-    growth *= level
+    for t, g in enumerate(growth.T, start=1):
+        if noise is None:
+            np.add(g, 1, out=factor)
+        else:
+            np.add(g, noise.T[t - 1], out=factor)
+            factor += 1
+        if t == 1:
+            running[:] = factor
+        else:
+            running *= factor
+        np.multiply(running, level, out=by_year[t])
 
 
 IMPACT_PARAMETER = {
@@ -251,12 +262,22 @@ def _run_block(run: _Run, rows: slice) -> None:
         _add_rest_of_world(inputs.countries, out, rows, work)
 
 
-def _sum_programs(run: _Run, country: str, rows: slice, field: str, out: np.ndarray) -> None:
-    """The sum of ``field`` over the programs of ``country`` for samples ``rows``, into ``out``."""
-    out[:] = 0.0
-    for key, program in run.programs.items():
-        if program.country == country:
-            out += getattr(run.out.programs[key], field)[rows]
+def _program_total(
+    run: _Run, country: str, rows: slice, field: str, into: np.ndarray
+) -> np.ndarray:
+    """``field`` summed over the programs of ``country`` for samples ``rows`` (read only): the one
+    program's own rows, or their sum in ``into`` (zeros when the country has no program)."""
+    arrays = [
+        getattr(run.out.programs[key], field)[rows]
+        for key, program in run.programs.items()
+        if program.country == country
+    ]
+    if len(arrays) == 1:
+        return arrays[0]
+    into[:] = 0.0
+    for values in arrays:
+        into += values
+    return into
 
 
 def _project_impact(
@@ -271,29 +292,53 @@ def _project_impact(
     mva_base, mva, capital = (
         table[country][rows] for table in (run.out.mva_baseline, run.out.mva, run.out.capital)
     )
-    spend = run.work("spend", len(mva))
-    _sum_programs(run, country, rows, f"spend_{run.spec.impact.spend}", spend)
+    if _no_capital(run, country, delta):
+        capital[:] = 0.0
+        mva[:] = mva_base
+        return
+    field = f"spend_{run.spec.impact.spend}"
+    spend = _program_total(run, country, rows, field, run.work("spend", len(mva)))
     innovation_capital(spend, delta, lag, out=capital)
     keywords: dict[str, Any] = {}
     if "institutes" in run.impact_keywords:
-        keywords["institutes"] = run.work("institutes", len(mva))
-        _sum_programs(run, country, rows, "active", keywords["institutes"])
+        into = run.work("institutes", len(mva))
+        keywords["institutes"] = _program_total(run, country, rows, "active", into)
     if "country" in run.impact_keywords:
         keywords["country"] = country
-    if spend.any() or keywords.get("institutes", spend).any():
+    if "out" in run.impact_keywords:
+        keywords["out"] = mva
+    if _any(spend) or _any(keywords.get("institutes", spend)):
         with np.errstate(over="ignore", invalid="ignore"):
-            mva[:] = run.impact_fn(impact, mva_base, capital, capital[:, 0], **keywords)
+            result = run.impact_fn(impact, mva_base, capital, capital[:, 0], **keywords)
+        if result is not mva:
+            mva[:] = result
     else:
         mva[:] = mva_base
 
 
+def _any(values: np.ndarray) -> bool:
+    """Whether any value is nonzero (the base year's row first: it settles most cases at once)."""
+    return bool(values[:, 0].any() or values.any())
+
+
+def _no_capital(run: _Run, country: str, delta: np.ndarray) -> bool:
+    """Whether ``country`` has no program, so that its capital is 0.0 in every year (zero spend
+    over a depreciation rate in (0, 1]) and its MVA its baseline."""
+    if any(program.country == country for program in run.programs.values()):
+        return False
+    return bool(((delta > 0) & (delta <= 1)).all())
+
+
 def _add_rest_of_world(countries: list[str], out: ModelOutput, rows: slice, work: Work) -> None:
     """WLD (the rest of the world) += the sum of the other countries, for each table."""
+    others = [country for country in countries if country != WORLD]
     for table in (out.mva_baseline, out.mva, out.capital):
         world = table[WORLD][rows]
         total = work("rest of world", len(world))
-        total[:] = 0.0
-        for country in countries:
-            if country != WORLD:
-                total += table[country][rows]
+        if others:  # 0.0 + the first country: the sum from zero, one pass fewer
+            np.add(table[others[0]][rows], 0.0, out=total)
+        else:
+            total[:] = 0.0
+        for country in others[1:]:
+            total += table[country][rows]
         world += total

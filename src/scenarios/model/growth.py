@@ -1,7 +1,7 @@
 """Baseline growth components: each returns growth rates of shape (n_samples, n_years).
 
 The built-in components return them year-major in memory (Fortran order), as the engine's
-per-year loops read them; any layout works.
+per-year loops read them, or a read-only broadcast view; any layout works.
 
 Every component has the signature ``(params, history, years, base_year) -> ndarray`` and is
 registered by name in :data:`GROWTH`, which configs select with ``growth.kind``.
@@ -68,7 +68,7 @@ def initial_rate(p: ParameterView, history: pd.Series, name: str) -> np.ndarray:
 def constant(p: ParameterView, history: pd.Series, years: np.ndarray, base_year: int) -> np.ndarray:
     """g(t) = g for every year."""
     g = initial_rate(p, history, "g")
-    return np.repeat(g[None, :], len(years), axis=0).T
+    return np.broadcast_to(g[:, None], (len(g), len(years)))  # read-only, nothing repeated
 
 
 def convergence(
@@ -79,8 +79,11 @@ def convergence(
     g_lr, tau = p.get("g_lr"), p.get("tau")
     if np.any(tau <= 0):
         raise ConfigError("tau must be positive", path=p.path("tau"), value=float(tau.min()))
-    decay = np.exp(-(years[:, None] - base_year) / tau)  # (years, samples)
-    return (g_lr + (g0 - g_lr) * decay).T
+    rate = np.divide(-(years[:, None] - base_year), tau)  # (years, samples), then in place:
+    np.exp(rate, out=rate)  # the decay, then g_lr + (g0 - g_lr) x decay
+    rate *= g0 - g_lr
+    rate += g_lr
+    return rate.T
 
 
 def trend(p: ParameterView, history: pd.Series, years: np.ndarray, base_year: int) -> np.ndarray:

@@ -5,7 +5,8 @@ steady state of base-year spend, K_0 = S_0 / delta: the capital already embodied
 trend. Impact components have the signature ``(params, mva_base, capital, capital_0) -> mva`` and
 are registered in :data:`IMPACT`; a component that also needs the country's active institutes
 (summed over its programs, (n, T+1)) or the country's code declares the keyword-only arguments
-``institutes`` or ``country`` (as :func:`scenarios.model.diffusion.diffusion` does).
+``institutes`` or ``country`` (as :func:`scenarios.model.diffusion.diffusion` does). One that
+declares ``out`` is handed the array its MVA goes to, and may write it there (and return it).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from scenarios.model.diffusion import diffusion
 from scenarios.model.parameters import ParameterView
 
 ImpactFn = Callable[..., np.ndarray]
-EXTRA_INPUTS = ("institutes", "country")  # keyword-only inputs a component may declare
+EXTRA_INPUTS = ("institutes", "country", "out")  # keyword-only inputs a component may declare
 
 
 def impact_keywords(fn: ImpactFn) -> frozenset[str]:
@@ -68,10 +69,15 @@ def _lagged(by_year: np.ndarray, lag: np.ndarray) -> np.ndarray | list[np.ndarra
 
 
 def rate_of_return(
-    p: ParameterView, mva_base: np.ndarray, capital: np.ndarray, capital_0: np.ndarray
+    p: ParameterView,
+    mva_base: np.ndarray,
+    capital: np.ndarray,
+    capital_0: np.ndarray,
+    *,
+    out: np.ndarray | None = None,
 ) -> np.ndarray:
     """Extra MVA_t = rho (K_t - K_0): each dollar of new capital yields rho dollars a year."""
-    mva = capital - capital_0[:, None]  # then rho (K_t - K_0), then + MVA_base: one new array
+    mva = np.subtract(capital, capital_0[:, None], out=out)  # then rho (K_t - K_0), + MVA_base
     mva *= p.get("rho")[:, None]
     mva += mva_base
     return mva
@@ -110,8 +116,8 @@ def register_impact(name: str) -> Callable[[ImpactFn], ImpactFn]:
     """Register an impact component under ``name`` (selected in a config by ``impact.kind``).
 
     The function takes ``(params, mva_base, capital, capital_0)`` (and, if it declares them as
-    keyword-only arguments, ``institutes`` and ``country``) and returns MVA of the same shape as
-    ``mva_base``; read its own parameters with ``params.get("params.<name>")`` so that
+    keyword-only arguments, ``institutes``, ``country`` and ``out``) and returns MVA of the same
+    shape as ``mva_base``; read its own parameters with ``params.get("params.<name>")`` so that
     ``impact.params.<name>`` can be set, overridden and sampled.
     """
 

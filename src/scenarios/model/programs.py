@@ -32,11 +32,17 @@ class PlanPath:
     during: np.ndarray  # (T+1,): 1 / (number of target years) in each target year, else 0
     after: np.ndarray  # (T+1,): 1 in the years after ``by``, else 0
 
-    def fill(self, out: np.ndarray, rows: slice) -> None:
-        """Institutes the plan launches for samples ``rows``, into ``out`` (samples, years)."""
+    def fill(self, out: np.ndarray, rows: slice, term: np.ndarray) -> None:
+        """Institutes the plan launches for samples ``rows``, into ``out`` (samples, years), a year
+        at a time; ``term`` is a work row. The pace is added in the years after ``by`` only (in
+        the others it adds pace x 0: nothing, for any finite pace)."""
         remaining = np.maximum(take(self.target, rows) - self.known, 0.0)
-        np.multiply(remaining[:, None], self.during[None, :], out=out)
-        out += take(self.pace_after, rows)[:, None] * self.after[None, :]
+        pace = take(self.pace_after, rows)
+        for by_year, during, after in zip(out.T, self.during, self.after, strict=True):
+            np.multiply(remaining, during, out=by_year)
+            if after:
+                np.multiply(pace, after, out=term)
+                by_year += term
 
 
 def plan_path(
@@ -110,7 +116,7 @@ class Work:
     """Scratch arrays for blocks of samples, one allocation per run reused by every block (fresh
     arrays of a block's size cost more in page faults than the arithmetic done on them)."""
 
-    NAMES = ("budget", "term", "spend", "shocks", "rest of world", "institutes")
+    NAMES = ("budget", "term", "spend", "shocks", "rest of world", "institutes", "row")
 
     def __init__(self, n_years: int, n: int) -> None:
         self.buffer = np.empty((len(self.NAMES), n_years, n))
@@ -134,7 +140,7 @@ def _new_institute_budget(
         program.budget.fill(budget.T, rows, work("term", n).T)
     if program.plan is not None:
         term = work("term", n)
-        program.plan.fill(term, rows)
+        program.plan.fill(term, rows, work("row", n)[:, 0])
         term *= take(program.per_sample["cost"], rows)[:, None]
         budget += term
     return budget

@@ -17,7 +17,9 @@ Config form::
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 from scipy import stats
@@ -26,6 +28,7 @@ from scenarios.analysis.sampling.distributions import did_you_mean
 from scenarios.errors import ConfigError, Problem
 
 _EIG_TOL = 1e-8
+THREADED_FROM = 1 << 16  # samples from which the columns are reordered on a thread each
 
 
 def _pearson(spearman: np.ndarray) -> np.ndarray:
@@ -224,5 +227,20 @@ def impose_rank_correlation(
     now = np.linalg.cholesky(np.corrcoef(s, rowvar=False))
     want = np.linalg.cholesky(_pearson(target))
     t = s @ np.linalg.inv(now).T @ want.T
-    ranks = t.argsort(axis=0).argsort(axis=0)
-    return np.take_along_axis(np.sort(u, axis=0), ranks, axis=0)
+    if n < THREADED_FROM:
+        return np.column_stack(list(map(_reorder, u.T, t.T)))
+    with ThreadPoolExecutor(min(d, usable_cores())) as pool:  # sorts release the GIL
+        return np.column_stack(list(pool.map(_reorder, u.T, t.T)))
+
+
+def _reorder(values: np.ndarray, scores: np.ndarray) -> np.ndarray:
+    """``values`` reordered to the ranks of ``scores``: the value of rank r where ``scores`` has
+    rank r (the sorted values scattered by the argsort of ``scores``, its inverse permutation)."""
+    reordered = np.empty_like(values)
+    reordered[np.argsort(scores)] = np.sort(values)
+    return reordered
+
+
+def usable_cores() -> int:
+    """The cores this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
 from scipy.stats import qmc
 
-from scenarios.analysis.sampling.correlation import correlation_matrix, impose_rank_correlation
+from scenarios.analysis.sampling.correlation import (
+    correlation_matrix,
+    impose_rank_correlation,
+    usable_cores,
+)
 from scenarios.analysis.sampling.distributions import Distribution
 from scenarios.errors import ConfigError
 
@@ -97,11 +102,49 @@ def to_params(dists: dict[str, Distribution], u: np.ndarray, *, clip: bool = Fal
     pandas.DataFrame
         Columns are the dotted paths, rows the samples.
     """
-    columns = {}
-    for k, (path, dist) in enumerate(dists.items()):
-        x = dist.ppf(u[:, k])
-        columns[path] = np.clip(x, *dist.bounds()) if clip and x.dtype.kind == "f" else x
-    return pd.DataFrame(columns)
+    paths, families = list(dists), list(dists.values())
+    columns = _ppf_columns(families, u)
+    if clip:
+        for dist, x in zip(families, columns, strict=True):
+            if x.dtype.kind == "f":
+                np.clip(x, *dist.bounds(), out=x)
+    if isinstance(columns, np.ndarray):  # one float block, rows the columns: no copy
+        return pd.DataFrame(columns.T, columns=paths, copy=False)
+    return pd.DataFrame(dict(zip(paths, columns, strict=True)))
+
+
+PPF_CHUNK = 1 << 17
+"""Samples per task when the ``ppf`` of a large sample is spread over threads."""
+
+
+def _ppf_columns(dists: list[Distribution], u: np.ndarray) -> list[np.ndarray] | np.ndarray:
+    """``dists[k].ppf(u[:, k])`` for every column k.
+
+    A sample of more than one chunk is transformed chunk by chunk on a thread per core (the
+    quantile functions work element by element, and their numpy and scipy kernels release the
+    GIL), so the values are those of one call; the beta quantile of a PERT, about 1.5
+    microseconds a value, is most of the time of a large draw. Its columns, when all float, are
+    the rows of one (d, n) array, the block of the DataFrame made from them.
+    """
+    n = len(u)
+    per_column = -(-n // PPF_CHUNK)
+    workers = min(usable_cores(), len(dists) * per_column)
+    if workers <= 1:
+        return [dist.ppf(u[:, k]) for k, dist in enumerate(dists)]
+    tasks = [
+        (k, slice(start, start + PPF_CHUNK))
+        for k in range(len(dists))
+        for start in range(0, n, PPF_CHUNK)
+    ]
+    with ThreadPoolExecutor(workers) as pool:
+        parts = list(pool.map(lambda task: dists[task[0]].ppf(u[task[1], task[0]]), tasks))
+    by_column = [parts[k * per_column : (k + 1) * per_column] for k in range(len(dists))]
+    if any(part.dtype != np.float64 for part in parts):
+        return [np.concatenate(column) for column in by_column]
+    block = np.empty((len(dists), n))
+    for row, column in zip(block, by_column, strict=True):
+        np.concatenate(column, out=row)
+    return block
 
 
 def sample(
