@@ -198,7 +198,10 @@ def _measure(config: Path, n: int, tmp: Path, repeats: int) -> dict:
         "api_speedup": plain["total"] / run["total"],
         "process_speedup": script["wall"] / cli["wall"],
         "process_no_plots_speedup": script["wall"] / bare["wall"],
-        "walls": {k: [round(r.get("wall", r["total"]), 2) for r in v] for k, v in rounds.items()},
+        "walls": {
+            k: [round(r["wall"] if "wall" in r else r["total"], 2) for r in v]
+            for k, v in rounds.items()
+        },
     }
 
 

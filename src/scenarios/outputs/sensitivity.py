@@ -17,9 +17,6 @@ from scenarios.analysis.sensitivity.run import (
     drivers,
 )
 from scenarios.config.load import config_hash
-from scenarios.outputs.plotting.drivers import sensitivity_figures
-from scenarios.outputs.plotting.saving import save_figures, spare_processes
-from scenarios.outputs.plotting.sensitivity import CAPTIONS
 from scenarios.outputs.report import resolved_yaml, write_report
 from scenarios.outputs.report.sensitivity import (
     SETTLED,
@@ -82,6 +79,10 @@ def manifest(run: SensitivityRun) -> dict:
 def _write_visuals(run: SensitivityRun, plots_dir: Path) -> None:
     """plots/*.png (two processes when a core is spare; the point run of the report meanwhile),
     then report.html beside the plots folder."""
+    from scenarios.outputs.plotting.drivers import sensitivity_figures  # matplotlib: only here
+    from scenarios.outputs.plotting.saving import save_figures, spare_processes
+    from scenarios.outputs.plotting.sensitivity import CAPTIONS
+
     plots_dir.mkdir()
     note = f"Scenario {run.spec.name}; {run.method}, n = {run.n}, seed {run.seed}."
     jobs = sensitivity_figures(run.indices, run.over_time, run.tornado, note=note)
