@@ -12,6 +12,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -36,13 +37,17 @@ def pyam_python() -> str:
 
 
 def read_with_pyam(folder: Path) -> dict:
-    done = subprocess.run(
-        [pyam_python(), str(READER), str(folder)],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=600,
-    )
+    # iam-units caches pint's parsed definitions by the absolute paths of the environment that
+    # first parsed them; a user-wide cache left by a deleted environment breaks the reader
+    with tempfile.TemporaryDirectory() as cache:
+        done = subprocess.run(
+            [pyam_python(), str(READER), str(folder)],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=600,
+            env={**os.environ, "IAM_UNITS_CACHE": cache},
+        )
     assert done.returncode == 0, done.stderr[-3000:]
     return json.loads(done.stdout)
 
