@@ -220,3 +220,26 @@ def test_a_signal_dropped_by_a_finaliser_still_stops_the_run(tmp_path, monkeypat
     with pytest.raises(KeyboardInterrupt):
         write_run(tmp_path / "runs" / "x", {"file.txt": writer})
     assert list((tmp_path / "runs").iterdir()) == []
+
+
+def test_a_signal_dropped_by_a_finaliser_is_recorded_without_a_traceback():
+    """Python prints the KeyboardInterrupt a finaliser drops; the command line's handler records
+    the signal and keeps stderr to its own one-line message, also when installed twice."""
+    code = (
+        "import signal\n"
+        "from scenarios import signals\n"
+        "signals.install(); signals.install()\n"
+        "class Collected:\n"
+        "    def __del__(self):\n"
+        "        signals.interrupt(signal.SIGINT, None)\n"
+        "Collected()\n"
+        "class Broken:\n"
+        "    def __del__(self):\n"
+        "        raise ValueError('a real bug')\n"
+        "Broken()\n"
+        "print(signals._received)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.stdout == "[<Signals.SIGINT: 2>]\n"  # recorded
+    assert "KeyboardInterrupt" not in done.stderr
+    assert "ValueError: a real bug" in done.stderr  # other dropped exceptions are still reported
