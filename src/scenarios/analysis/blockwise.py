@@ -27,7 +27,7 @@ import xarray as xr
 from scenarios.analysis.runs import load_reference
 from scenarios.config.schema import Spec
 from scenarios.data import Dataset
-from scenarios.model.engine import run_model
+from scenarios.model.engine import Memory, run_model
 from scenarios.model.inputs import Inputs, build_inputs
 from scenarios.model.parameters import Parameters
 from scenarios.progress import gather_with_progress, track
@@ -63,12 +63,17 @@ class Side:
             return cls(spec, inputs, None, to_dataset(spec, inputs, run_model(spec, inputs)))
         return cls(spec, inputs, columns)
 
-    def results(self, rows: pd.DataFrame, states: ShockStates) -> xr.Dataset:
-        """Labelled results of a block of rows (one sample when deterministic)."""
+    def results(
+        self, rows: pd.DataFrame, states: ShockStates, memory: Memory | None = None
+    ) -> xr.Dataset:
+        """Labelled results of a block of rows (one sample when deterministic); ``memory`` as in
+        :func:`scenarios.model.engine.run_model` (the previous block's results are overwritten)."""
         if self.deterministic is not None:
             return self.deterministic
         matrix = rows[self.columns]
-        output = run_model(self.spec, self.inputs, matrix, rng_for=_rng_for(states))
+        output = run_model(
+            self.spec, self.inputs, matrix, rng_for=_rng_for(states), memory=memory
+        )
         return to_dataset(self.spec, self.inputs, output, matrix)
 
 
@@ -183,7 +188,8 @@ def evaluate(
     if scheduler is None:
         job = (main, reference, reduce)
         shown = track(blocks, description, len(blocks)) if len(blocks) > 1 else blocks
-        parts = [_evaluate_block(job, *b) for b in shown]
+        memory = Memory(), Memory()  # every block's results in the same arrays
+        parts = [_evaluate_block(job, *b, memory=memory) for b in shown]
     else:
         parts = _on_cluster(scheduler, (main, reference, reduce), blocks, description)
     return {name: np.concatenate([part[name] for part in parts]) for name in parts[0]}
@@ -193,14 +199,20 @@ Job = tuple[Side, Side | None, Reduce]
 
 
 def _evaluate_block(
-    job: Job, rows: pd.DataFrame, states: ShockStates, ref_states: ShockStates
+    job: Job,
+    rows: pd.DataFrame,
+    states: ShockStates,
+    ref_states: ShockStates,
+    memory: tuple[Memory, Memory] | None = None,
 ) -> dict[str, np.ndarray]:
+    """The reduced values of a block; copies, as the results' ``memory`` serves the next block."""
     main, reference, reduce = job
-    results = main.results(rows, states)
-    base = reference.results(rows, ref_states) if reference is not None else None
+    main_memory, ref_memory = memory or (None, None)
+    results = main.results(rows, states, main_memory)
+    base = reference.results(rows, ref_states, ref_memory) if reference is not None else None
     out = {}
     for name, values in reduce(results, base).items():
-        values = np.asarray(values)
+        values = np.array(values)
         out[name] = np.broadcast_to(values, (len(rows), *values.shape[1:]))
     return out
 

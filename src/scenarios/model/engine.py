@@ -119,6 +119,32 @@ BLOCK = 16384
 RngFor = Callable[[str], np.random.Generator]
 
 
+class Memory:
+    """Memory for :func:`run_model`'s outputs and scratch arrays, kept for the next call given it.
+
+    A caller that runs many blocks of samples one after another (a sensitivity design, a stress
+    batch) passes the same ``Memory`` to every call: the arrays are allocated and paged in once,
+    not once a block. Each call overwrites the outputs of the previous one.
+    """
+
+    def __init__(self) -> None:
+        self._outputs = np.empty((0, 0, 0))
+        self._work: Work | None = None
+
+    def outputs(self, count: int, n_years: int, n: int) -> np.ndarray:
+        """A (count, n_years, n) array, a view of the kept one when it is large enough."""
+        kept = self._outputs
+        if kept.shape[0] != count or kept.shape[1] != n_years or kept.shape[2] < n:
+            self._outputs = kept = np.empty((count, n_years, n))
+        return kept[:, :, :n]
+
+    def work(self, n_years: int, n: int) -> Work:
+        """Scratch arrays for blocks of up to ``n`` samples."""
+        if self._work is None or not self._work.fits(n_years, n):
+            self._work = Work(n_years, n)
+        return self._work
+
+
 @dataclass(frozen=True)
 class _Run:
     """Everything a block of samples needs: the inputs, every sample's parameters and the outputs."""
@@ -144,6 +170,7 @@ def run_model(
     *,
     rng_for: RngFor | None = None,
     block: int = BLOCK,
+    memory: Memory | None = None,
 ) -> ModelOutput:
     """Project every country and program for each sample.
 
@@ -162,6 +189,9 @@ def run_model(
         The generator that draws a country's growth shocks (default: one generator seeded with
         ``spec.seed``, drawn country after country); :mod:`scenarios.analysis.ensemble` passes
         generators positioned inside that same stream for a slice of the samples.
+    memory
+        Where the outputs and scratch arrays live (default: new arrays). The outputs of the
+        previous call given the same ``memory`` are overwritten.
     """
     params = Parameters(spec.model_dump(), samples)
     years = np.concatenate([[inputs.base_year], inputs.projected_years])
@@ -173,7 +203,8 @@ def run_model(
         impact.get("delta", shared=True),
         np.rint(impact.get("lag", shared=True)).astype(int),
     )
-    out = _allocate(inputs.countries, list(spec.programs), params.n, years)
+    memory = memory or Memory()
+    out = _allocate(inputs.countries, list(spec.programs), params.n, years, memory)
     run = _Run(
         spec,
         inputs,
@@ -186,7 +217,7 @@ def run_model(
         delta,
         lag,
         out,
-        Work(len(years), min(block, params.n)),
+        memory.work(len(years), min(block, params.n)),
     )
     try:
         for start in range(0, params.n, block):
@@ -215,9 +246,12 @@ def _shock_draws(
     return {c: rng_for(c).standard_normal((params.n, len(inputs.projected_years))) for c in shocked}
 
 
-def _allocate(countries: list[str], programs: list[str], n: int, years: np.ndarray) -> ModelOutput:
-    """Uninitialised outputs for ``n`` samples: Fortran-order (n, T+1) arrays, all in one allocation."""
-    arrays = iter(np.empty((3 * len(countries) + 4 * len(programs), len(years), n)))
+def _allocate(
+    countries: list[str], programs: list[str], n: int, years: np.ndarray, memory: Memory
+) -> ModelOutput:
+    """Uninitialised outputs for ``n`` samples: (n, T+1) arrays, each year's samples contiguous,
+    all in one allocation."""
+    arrays = iter(memory.outputs(3 * len(countries) + 4 * len(programs), len(years), n))
 
     def table() -> dict[str, np.ndarray]:
         return {country: next(arrays).T for country in countries}

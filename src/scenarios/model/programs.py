@@ -121,6 +121,10 @@ class Work:
     def __init__(self, n_years: int, n: int) -> None:
         self.buffer = np.empty((len(self.NAMES), n_years, n))
 
+    def fits(self, n_years: int, n: int) -> bool:
+        """Whether these arrays serve blocks of ``n`` samples over ``n_years``."""
+        return self.buffer.shape[1] == n_years and self.buffer.shape[2] >= n
+
     def __call__(self, name: str, n: int) -> np.ndarray:
         """An (n, n_years) array, each year's samples contiguous, as the previous block left it."""
         return self.buffer[self.NAMES.index(name), :, :n].T

@@ -103,7 +103,7 @@ def analyze_many(
     with threadpool_limits(limits=1, user_api="blas"):
         parts = [
             _indices_of(Y[c : c + step], d, counts, z)
-            for step in [max(1, 2**24 // Y.shape[1])]
+            for step in [max(1, 2**21 // Y.shape[1])]
             for c in range(0, len(Y), step)
         ]
     return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
