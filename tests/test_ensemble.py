@@ -14,7 +14,7 @@ from scenarios.analysis.blockwise import Side, evaluate
 from scenarios.analysis.ensemble import auto_chunks, open_results, run_chunked
 from scenarios.data import load_dataset
 from scenarios.errors import ScenariosError
-from scenarios.model.engine import run_model
+from scenarios.model.engine import Memory, run_model
 from scenarios.model.inputs import build_inputs
 from scenarios.results import full_series
 
@@ -311,3 +311,63 @@ def test_every_zarr_store_opens_in_xarray_with_labels_and_no_warning(tmp_path):
     )
     np.testing.assert_array_equal(us_mva_2035, results["mva"].sel(country="USA", year=2035).values)
     assert np.isnan(xr.open_zarr(run.path / "metric_values.zarr")["value"].encoding["_FillValue"])
+
+
+# --------------------------------------------------------------------------------------------
+# the arrays a caller asks for, in memory reused from block to block
+
+
+def test_projecting_some_countries_changes_none_of_their_numbers():
+    """China and the USA alone (shocks on, drawn from one stream country after country) equal
+    their arrays in the run of every country; WLD, the rest of the world, needs them all."""
+    spec = _varied_spec()
+    inputs = build_inputs(spec, load_dataset(spec.data.path))
+    matrix = api.draw_samples(spec, 64)
+    whole = run_model(spec, inputs, matrix)
+    some = run_model(spec, inputs, matrix, countries=["CHN", "USA"])
+    assert list(some.mva) == ["USA", "CHN"]  # model order
+    for table in ("mva", "mva_baseline", "capital"):
+        for country, values in getattr(some, table).items():
+            assert np.array_equal(_bits(values), _bits(getattr(whole, table)[country]))
+    for key, result in whole.programs.items():
+        for field, values in vars(result).items():
+            assert np.array_equal(_bits(values), _bits(getattr(some.programs[key], field)))
+    assert list(run_model(spec, inputs, matrix, countries=["WLD"]).mva) == inputs.countries
+
+
+def test_an_unknown_country_is_named():
+    spec = api.load_config("baseline")
+    inputs = build_inputs(spec, load_dataset(spec.data.path))
+    with pytest.raises(ScenariosError, match="no country 'JPN'") as info:
+        run_model(spec, inputs, countries=["USA", "JPN"])
+    assert info.value.problems[0].hint == "countries: USA, CHN, DEU, WLD"
+
+
+def test_outputs_in_reused_memory_equal_fresh_ones():
+    """A second run into the same memory (fewer samples) equals a run into new arrays, and
+    leaves the first run's arrays overwritten, as documented."""
+    spec = _varied_spec()
+    inputs = build_inputs(spec, load_dataset(spec.data.path))
+    first, second = api.draw_samples(spec, 50, seed=1), api.draw_samples(spec, 30, seed=2)
+    memory = Memory()
+    kept = run_model(spec, inputs, first, memory=memory).mva["USA"]
+    reused = run_model(spec, inputs, second, memory=memory)
+    fresh = run_model(spec, inputs, second)
+    assert np.shares_memory(kept, reused.mva["USA"])
+    for country, values in fresh.mva.items():
+        assert np.array_equal(_bits(values), _bits(reused.mva[country]))
+
+
+def test_row_blocks_of_the_countries_read_equal_one_whole_run():
+    spec = _varied_spec()
+    matrix = api.draw_samples(spec, 40)
+    whole = api.run(spec, samples=matrix, with_reference=False).results
+    side = Side.of(spec, load_dataset(), matrix.columns, countries=["USA"])
+
+    def us_mva(results, _):
+        assert list(results["country"].values) == ["USA"]
+        return {"us": results["mva"].sel(country="USA").values}
+
+    blocks = evaluate(side, None, matrix, us_mva, rows=7)
+    expected = whole["mva"].sel(country="USA").values
+    assert np.array_equal(_bits(blocks["us"]), _bits(expected))

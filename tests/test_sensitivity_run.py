@@ -16,6 +16,8 @@ from scenarios import api, register_growth
 from scenarios.analysis.sensitivity.run import output_name, parse_output, run_sensitivity
 from scenarios.analysis.sensitivity.testing_models import ISHIGAMI_S1, ISHIGAMI_ST, ishigami
 from scenarios.cli import app
+from scenarios.config.load import resolve_config_path
+from scenarios.data import load_dataset
 from scenarios.errors import ConfigError
 from scenarios.model.growth import GROWTH
 
@@ -182,3 +184,27 @@ def test_a_key_set_by_an_override_is_held_out_of_the_analysis(tmp_path):
     medians = [f"{k}={float(d.ppf(np.array([0.5]))[0])}" for k, d in held.dists.items()]
     with pytest.raises(ConfigError, match="holds every uncertain parameter"):
         run_sensitivity("nnmi_full45", "sobol", 64, overrides=[*medians, "impact.rho=0.3"])
+
+
+def test_the_engine_projects_only_the_countries_the_outputs_read(monkeypatch):
+    """Key outputs and yearly paths read the USA and China: the other countries are not run, and
+    no number changes; a world share reads every country."""
+    from scenarios.analysis.sensitivity import engine_outputs as module
+
+    spec = api.load_config("nnmi_full45")
+    file, dataset = str(resolve_config_path("nnmi_full45")), load_dataset()
+    refs = module.key_outputs(spec)
+    some = module.EngineOutputs(spec, file, refs, dataset)
+    monkeypatch.setattr(module, "countries_read", lambda refs: None)
+    every = module.EngineOutputs(spec, file, refs, dataset)
+    assert (some.main.countries, some.reference.countries) == (["USA", "CHN"], ["USA", "CHN"])
+    assert every.main.countries is None
+    params = api.draw_samples(spec, 64)[list(spec.uncertainties)]
+    (values, paths), (all_values, all_paths) = some(params), every(params)
+    for name in all_values:
+        np.testing.assert_array_equal(values[name], all_values[name])
+    for name in all_paths:
+        np.testing.assert_array_equal(paths[name], all_paths[name])
+    monkeypatch.undo()
+    share = parse_output("name=world_share,country=USA,year=2030")
+    assert module.EngineOutputs(spec, file, [*refs, share], dataset).main.countries is None

@@ -208,3 +208,16 @@ def test_stress_figures_drawn_in_two_processes_are_the_files_of_one(tmp_path):
         written[processes] = {p.name: p.read_bytes() for p in folder.iterdir()}
     assert written[1] == written[2]
     assert set(written[1]) == {f"{name}.png" for name, _ in jobs}
+
+
+def test_a_claim_projects_only_the_countries_its_metric_reads(dataset, monkeypatch):
+    """The CHN-USA gap claim runs China and the USA alone, with the numbers of every country's run."""
+    from scenarios.analysis.stress import evaluator as module
+
+    claim = _gap_claim()
+    some = Evaluator(claim, CLAIM_FILE, dataset)
+    monkeypatch.setattr(module, "countries_read", lambda refs: None)
+    every = Evaluator(claim, CLAIM_FILE, dataset)
+    assert (some.main.countries, every.main.countries) == (["USA", "CHN"], None)
+    samples = some.draw(50, seed=3)
+    assert np.array_equal(some(samples), every(samples))

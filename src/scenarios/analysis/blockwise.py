@@ -45,23 +45,34 @@ class Side:
     """One scenario of a job (the main one or its reference) and the matrix columns it reads.
 
     ``columns`` None means the scenario samples none of the matrix's parameters: it is run once,
-    deterministically, and ``deterministic`` holds its one-sample results.
+    deterministically, and ``deterministic`` holds its one-sample results. ``countries`` are
+    the countries projected (None: all of them).
     """
 
     spec: Spec
     inputs: Inputs
     columns: list[str] | None
+    countries: list[str] | None = None
     deterministic: xr.Dataset | None = None
 
     @classmethod
-    def of(cls, spec: Spec, dataset: Dataset, matrix_columns: Sequence[str]) -> Side:
+    def of(
+        cls,
+        spec: Spec,
+        dataset: Dataset,
+        matrix_columns: Sequence[str],
+        countries: Sequence[str] | None = None,
+    ) -> Side:
         """The side of ``spec`` for matrices with ``matrix_columns``: those it declares as
-        uncertain, if any."""
+        uncertain, if any; its results hold ``countries`` (default all, see
+        :func:`scenarios.model.engine.run_model`)."""
         inputs = build_inputs(spec, dataset)
         columns = [c for c in matrix_columns if c in spec.uncertainties] or None
+        shown = None if countries is None else list(countries)
         if columns is None:
-            return cls(spec, inputs, None, to_dataset(spec, inputs, run_model(spec, inputs)))
-        return cls(spec, inputs, columns)
+            output = run_model(spec, inputs, countries=shown)
+            return cls(spec, inputs, None, shown, to_dataset(spec, inputs, output))
+        return cls(spec, inputs, columns, shown)
 
     def results(
         self, rows: pd.DataFrame, states: ShockStates, memory: Memory | None = None
@@ -72,7 +83,12 @@ class Side:
             return self.deterministic
         matrix = rows[self.columns]
         output = run_model(
-            self.spec, self.inputs, matrix, rng_for=_rng_for(states), memory=memory
+            self.spec,
+            self.inputs,
+            matrix,
+            rng_for=_rng_for(states),
+            memory=memory,
+            countries=self.countries,
         )
         return to_dataset(self.spec, self.inputs, output, matrix)
 
@@ -84,6 +100,7 @@ def reference_side(
     dataset: Dataset,
     reference: Spec | None = None,
     overrides: list[str] | None = None,
+    countries: Sequence[str] | None = None,
 ) -> Side | None:
     """The side of ``spec``'s reference scenario in the same world (the overrides that are not
     policy levers, the main scenario's seed: :func:`scenarios.analysis.runs.load_reference`); None when the
@@ -92,7 +109,9 @@ def reference_side(
     if not spec.reference:
         return None
     reference = reference or load_reference(file, spec, overrides)
-    return Side.of(reference.model_copy(update={"seed": spec.seed}), dataset, matrix_columns)
+    return Side.of(
+        reference.model_copy(update={"seed": spec.seed}), dataset, matrix_columns, countries
+    )
 
 
 def row_blocks(n: int, rows: int) -> list[tuple[int, int]]:

@@ -9,7 +9,7 @@ want); each block of samples is computed straight into its rows.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,6 +36,7 @@ class ModelOutput:
     mva_baseline: dict[str, np.ndarray]
     capital: dict[str, np.ndarray]
     programs: dict[str, PipelineResult]
+    n: int
 
 
 def _baseline_mva(
@@ -151,6 +152,7 @@ class _Run:
 
     spec: Spec
     inputs: Inputs
+    countries: list[str]
     params: Parameters
     years: np.ndarray
     draws: dict[str, np.ndarray]
@@ -171,6 +173,7 @@ def run_model(
     rng_for: RngFor | None = None,
     block: int = BLOCK,
     memory: Memory | None = None,
+    countries: Sequence[str] | None = None,
 ) -> ModelOutput:
     """Project every country and program for each sample.
 
@@ -192,10 +195,15 @@ def run_model(
     memory
         Where the outputs and scratch arrays live (default: new arrays). The outputs of the
         previous call given the same ``memory`` are overwritten.
+    countries
+        The countries to project (default: all of ``inputs``): a caller that reads a few
+        countries' results asks for those. WLD is the rest of the world plus the others, so
+        asking for it projects every country. Every program is projected.
     """
     params = Parameters(spec.model_dump(), samples)
     years = np.concatenate([[inputs.base_year], inputs.projected_years])
-    draws = _shock_draws(spec, inputs, params, rng_for)
+    projected = _projected(inputs.countries, countries)
+    draws = _shock_draws(spec, inputs, params, rng_for, projected)
     programs = {key: program_run(spec, key, params, inputs, years) for key in spec.programs}
     impact_fn = _impact_fn(spec)
     impact = params.view("impact")
@@ -204,10 +212,11 @@ def run_model(
         np.rint(impact.get("lag", shared=True)).astype(int),
     )
     memory = memory or Memory()
-    out = _allocate(inputs.countries, list(spec.programs), params.n, years, memory)
+    out = _allocate(projected, list(spec.programs), params.n, years, memory)
     run = _Run(
         spec,
         inputs,
+        projected,
         params,
         years,
         draws,
@@ -231,10 +240,27 @@ def run_model(
     return out
 
 
+def _projected(every: list[str], asked: Sequence[str] | None) -> list[str]:
+    """The countries to project, in model order: those asked, or all of them."""
+    if asked is None or WORLD in asked:
+        return list(every)
+    unknown = sorted(set(asked) - set(every))
+    if unknown:
+        raise ConfigError(
+            f"the scenario has no country {unknown[0]!r}",
+            path="countries",
+            value=unknown[0],
+            hint=f"countries: {', '.join(every)}",
+        )
+    return [c for c in every if c in asked]
+
+
 def _shock_draws(
-    spec: Spec, inputs: Inputs, params: Parameters, rng_for: RngFor | None
+    spec: Spec, inputs: Inputs, params: Parameters, rng_for: RngFor | None, projected: list[str]
 ) -> dict[str, np.ndarray]:
-    """Standard normal draws (n, T) of every country whose shocks are on, in country order."""
+    """Standard normal draws (n, T) of every projected country whose shocks are on; each
+    country's draws are the same whichever others are projected."""
+    shape = (params.n, len(inputs.projected_years))
     shocked = [
         c
         for c in inputs.countries
@@ -242,8 +268,9 @@ def _shock_draws(
     ]
     if rng_for is None:  # one stream, drawn country after country
         shared = np.random.default_rng(spec.seed)
-        return {c: shared.standard_normal((params.n, len(inputs.projected_years))) for c in shocked}
-    return {c: rng_for(c).standard_normal((params.n, len(inputs.projected_years))) for c in shocked}
+        draws = {c: shared.standard_normal(shape) for c in shocked}
+        return {c: draws[c] for c in shocked if c in projected}
+    return {c: rng_for(c).standard_normal(shape) for c in shocked if c in projected}
 
 
 def _allocate(
@@ -258,7 +285,7 @@ def _allocate(
 
     tables = table(), table(), table()
     results = {key: PipelineResult(*(next(arrays).T for _ in range(4))) for key in programs}
-    return ModelOutput(years, *tables, results)
+    return ModelOutput(years, *tables, results, n)
 
 
 def _impact_fn(spec: Spec) -> ImpactFn:
@@ -282,7 +309,7 @@ def _run_block(run: _Run, rows: slice) -> None:
     impact = params.view("impact")
     delta, lag = take(run.delta, rows), take(run.lag, rows)
     impact_path = IMPACT_PARAMETER.get(spec.impact.kind, "impact")
-    for country in inputs.countries:
+    for country in run.countries:
         mva_base, mva = out.mva_baseline[country][rows], out.mva[country][rows]
         draws = run.draws[country][rows] if country in run.draws else None
         with np.errstate(over="ignore", invalid="ignore"):  # overflow -> inf, reported just below
@@ -292,8 +319,8 @@ def _run_block(run: _Run, rows: slice) -> None:
         )
         _project_impact(run, impact, country, rows, delta, lag)
         _check_finite_positive(mva, country, run.years, "MVA", impact_path)
-    if WORLD in inputs.countries:
-        _add_rest_of_world(inputs.countries, out, rows, work)
+    if WORLD in run.countries:
+        _add_rest_of_world(run.countries, out, rows, work)
 
 
 def _program_total(

@@ -107,10 +107,10 @@ def _growth(mva: np.ndarray, before: np.ndarray) -> np.ndarray:
     return growth
 
 
-def _observed(inputs: Inputs, years: np.ndarray) -> dict[str, np.ndarray]:
+def _observed(inputs: Inputs, countries: list[str], years: np.ndarray) -> dict[str, np.ndarray]:
     """Observed MVA and its growth (country, year) and the observed institute counts (program,
     year) over ``years``, NaN where not observed."""
-    mva = inputs.mva_observed[inputs.countries]
+    mva = inputs.mva_observed[countries]
     growth = (mva / mva.shift(1, axis=0) - 1).where(mva.index.to_series().diff().eq(1), axis=0)
     history = [inputs.programs[key] for key in inputs.programs]
     return {
@@ -141,9 +141,9 @@ def to_dataset(
     program, year) over the base year and the projected years, views of the engine's arrays;
     observed history once per (country or program, observed_year) (see :func:`full_series`).
     The engine's arrays are not copied: the base year of its institute counts is set to the
-    observed counts, as that year is observed."""
-    years, countries, programs = output.years, inputs.countries, list(spec.programs)
-    n, n_years = next(iter(output.mva.values())).shape
+    observed counts, as that year is observed. The countries are those the model projected."""
+    years, countries, programs = output.years, list(output.mva), list(spec.programs)
+    n, n_years = output.n, len(years)
     mva = _stacked([output.mva[c] for c in countries], n, n_years)
     before = inputs.mva_observed[countries].loc[inputs.base_year - 1].to_numpy()
     data = {
@@ -172,7 +172,7 @@ def to_dataset(
         [_cap(spec, p) for p in programs],
         {"units": "count", "long_name": "network cap (NaN: none)"},
     )
-    variables |= _observed_variables(inputs)
+    variables |= _observed_variables(inputs, countries)
     if samples is not None:
         for path in samples.columns:
             column = samples[path].to_numpy()
@@ -195,10 +195,12 @@ def to_dataset(
     return xr.Dataset(variables, coords=coords, attrs=_dataset_attrs(spec, inputs))
 
 
-def _observed_variables(inputs: Inputs) -> dict[str, tuple[tuple[str, ...], Any, dict[str, str]]]:
+def _observed_variables(
+    inputs: Inputs, countries: list[str]
+) -> dict[str, tuple[tuple[str, ...], Any, dict[str, str]]]:
     """The data the run starts from, over every year (history and horizon), NaN where none."""
     all_years = inputs.years
-    observed = _observed(inputs, all_years)
+    observed = _observed(inputs, countries, all_years)
     country, program = ("country", "observed_year"), ("program", "observed_year")
     return {
         "mva_observed": (

@@ -8,6 +8,7 @@ reads and checks claim files, and `future` and `past` evaluate a claim's metric;
 
 from scenarios.analysis.claims.future import (
     FUTURE_METRICS,
+    countries_read,
     future_metric,
     future_metric_by_year,
     metric_argument_problems,
@@ -35,6 +36,7 @@ __all__ = [
     "ClaimFile",
     "Condition",
     "MetricRef",
+    "countries_read",
     "future_metric",
     "future_metric_by_year",
     "load_claims",

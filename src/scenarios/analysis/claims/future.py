@@ -83,6 +83,14 @@ FUTURE_METRICS: dict[str, tuple[Callable, tuple[str, ...]]] = {
 }
 
 
+def countries_read(refs: list[MetricRef]) -> set[str] | None:
+    """The countries whose results the metrics ``refs`` read; None when one of them reads every
+    country (a world share, a program's intensity against another country's)."""
+    if any(ref.name in ("world_share", "intensity_index") for ref in refs):
+        return None
+    return {c for ref in refs for c in (ref.country, ref.a, ref.b) if c is not None}
+
+
 def _established_by_year(r: xr.Dataset, ref: MetricRef, years: np.ndarray) -> np.ndarray:
     """:func:`_established` in every one of ``years`` at once, shape (samples, years)."""
     base = r.attrs["base_year"]

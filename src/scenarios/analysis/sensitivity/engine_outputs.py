@@ -11,7 +11,13 @@ import xarray as xr
 from pydantic import ValidationError
 
 from scenarios.analysis import blockwise, runs
-from scenarios.analysis.claims import FUTURE_METRICS, MetricRef, future_metric, policy_effect
+from scenarios.analysis.claims import (
+    FUTURE_METRICS,
+    MetricRef,
+    countries_read,
+    future_metric,
+    policy_effect,
+)
 from scenarios.config.schema import Spec
 from scenarios.data import Dataset
 from scenarios.errors import ConfigError, ScenariosError, in_file
@@ -32,6 +38,7 @@ UNITS = {
 }
 """Units of each claim metric, as analysed."""
 GAP_PATH = "mva gap CHN-USA"
+PATH_COUNTRIES = {"USA", "CHN"}  # the countries of the yearly paths
 PATH_PREFIX = "path: "  # marks the yearly paths among the values of a block
 
 
@@ -134,6 +141,13 @@ def _paths(results: xr.Dataset) -> dict[str, np.ndarray]:
     return {"mva USA": us, GAP_PATH: china - us}
 
 
+def _countries(spec: Spec, outputs: list[MetricRef]) -> list[str] | None:
+    """The scenario's countries that the outputs and the yearly paths read (None: all): the
+    engine projects only those."""
+    read = countries_read(outputs)
+    return None if read is None else [c for c in spec.countries if c in read | PATH_COUNTRIES]
+
+
 class EngineOutputs:
     """Outputs of a scenario for a parameter matrix, from runs of the scenario and its reference.
 
@@ -181,10 +195,11 @@ class EngineOutputs:
             )
         held = runs.held_keys(spec, overrides or [])
         columns = [k for k in spec.uncertainties if k not in held]  # the design's columns
+        countries = _countries(spec, self.outputs)
         try:
-            self.main = blockwise.Side.of(spec, dataset, columns)
+            self.main = blockwise.Side.of(spec, dataset, columns, countries)
             self.reference = blockwise.reference_side(
-                spec, file, columns, dataset, overrides=overrides
+                spec, file, columns, dataset, overrides=overrides, countries=countries
             )
         except ScenariosError as exc:
             raise in_file(exc, file) from None

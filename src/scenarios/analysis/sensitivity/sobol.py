@@ -13,6 +13,10 @@ from threadpoolctl import threadpool_limits
 
 from scenarios.errors import ConfigError
 
+PIECE_VALUES = 2**21
+"""Outputs are analysed a few at a time, about this many of their values each: the temporaries
+(outputs x parameters x n) stay a few MB, and memory freed by one piece serves the next (fresh
+memory costs about as much as the arithmetic done on it)."""
 NO_VARIANCE = 1e-12
 """Variance of a standardized output (or of one bootstrap resample of it) taken as none."""
 
@@ -100,12 +104,9 @@ def analyze_many(
     counts = np.bincount((draws + n * np.arange(resamples)).ravel(), minlength=n * resamples)
     counts = counts.reshape(resamples, n).T.astype(float)  # (n, resamples)
     z = norm.ppf(0.5 + conf / 2)
+    step = max(1, PIECE_VALUES // Y.shape[1])
     with threadpool_limits(limits=1, user_api="blas"):
-        parts = [
-            _indices_of(Y[c : c + step], d, counts, z)
-            for step in [max(1, 2**21 // Y.shape[1])]
-            for c in range(0, len(Y), step)
-        ]
+        parts = [_indices_of(Y[c : c + step], d, counts, z) for c in range(0, len(Y), step)]
     return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
 
 

@@ -16,6 +16,7 @@ from scipy import stats
 from scenarios.analysis import blockwise
 from scenarios.analysis.claims import (
     Claim,
+    countries_read,
     future_metric,
     future_metric_by_year,
     metric_argument_problems,
@@ -106,14 +107,19 @@ class Evaluator:
         }
         # the columns of every matrix drawn or built from dists; none for the point run
         columns = [] if point else list(self.dists)
+        read = countries_read([claim.metric])  # the engine projects only these
+        countries = None if read is None else [c for c in self.spec.countries if c in read]
         try:
-            self.main = blockwise.Side.of(self.spec, dataset, columns)
+            self.main = blockwise.Side.of(self.spec, dataset, columns, countries)
             self.reference = None
             if (
                 world.reference is not None
             ):  # run with the scenario's seed: the same shocks, as in api.run
                 self.reference = blockwise.Side.of(
-                    world.reference.model_copy(update={"seed": self.spec.seed}), dataset, columns
+                    world.reference.model_copy(update={"seed": self.spec.seed}),
+                    dataset,
+                    columns,
+                    countries,
                 )
         except ScenariosError as exc:
             raise in_file(exc, self.file) from None
