@@ -221,7 +221,7 @@ class _Scratch:
         )
 
 
-def _allocate_outputs(x: dict) -> dict:
+def allocate_outputs(x: dict) -> dict:
     """Every output, year-major (T+1, n), in one allocation."""
     arrays = iter(
         np.empty((3 * len(x["countries"]) + 4 * len(x["programs"]), len(x["years"]), x["n"]))
@@ -237,8 +237,9 @@ def _allocate_outputs(x: dict) -> dict:
 PROGRAM_ARRAYS = ("launched", "active", "spend_federal", "spend_total")
 
 
-def tight_kernel(x: dict, block: int | None = None) -> dict:
-    """The model on :func:`tight_inputs`, in blocks of ``block`` samples (all at once by default).
+def tight_kernel(x: dict, block: int | None = None, out: dict | None = None) -> dict:
+    """The model on :func:`tight_inputs`, in blocks of ``block`` samples (all at once by default),
+    into ``out`` (from :func:`allocate_outputs`; default new arrays).
 
     Returns ``{"mva" | "mva_baseline" | "capital": {country: (T+1, n)}, "programs": {key:
     {"launched" | "active" | "spend_federal" | "spend_total": (T+1, n)}}}``, year-major: each
@@ -246,7 +247,7 @@ def tight_kernel(x: dict, block: int | None = None) -> dict:
     """
     n, n_years = x["n"], len(x["years"]) - 1
     m = n if block is None else min(block, n)
-    out = _allocate_outputs(x)
+    out = allocate_outputs(x) if out is None else out
     scratch = _Scratch(n_years, m)
     for start in range(0, n, m):
         cols = slice(start, min(start + m, n))
