@@ -523,3 +523,31 @@ def test_prim_tradeoff_stars_the_box_the_verdict_reports():
         "reported box (2 significant restrictions)",
     ]
     plt.close(ax.figure)
+
+
+def test_stress_plots_name_each_assumption_with_its_units():
+    """Breakeven and PRIM axes read as the label registry names an assumption, with its units; a
+    path the registry lacks reads as itself."""
+    import matplotlib.pyplot as plt
+    import numpy as np
+    import pandas as pd
+
+    from scenarios.analysis.discovery import Box
+    from scenarios.analysis.stress.outcome import Breakeven
+    from scenarios.outputs.plotting.claims import plot_breakeven, plot_prim_box
+
+    grid = np.linspace(-0.04, 0.03, 5)
+    breakeven = Breakeven("countries.USA.growth.g", 0.01, 0.022, -0.04, 0.03, 0.0, grid, -grid)
+    ax = plot_breakeven(breakeven, metric_label="gap (fraction per year)")
+    assert ax.get_xlabel() == "United States MVA growth, g (fraction per year)"
+    assert "breakeven 0.022 fraction per year" in ax.get_legend_handles_labels()[1]
+    plt.close(ax.figure)
+
+    samples = pd.DataFrame({"impact.rho": [0.1, 0.2, 0.3], "custom.knob": [1.0, 2.0, 3.0]})
+    limits = pd.DataFrame({"min": [0.15], "max": [0.35]}, index=["impact.rho"])
+    trajectory = pd.DataFrame({"coverage": [1.0], "density": [0.5], "res dim": [1]})
+    box = Box(limits, 0.9, 0.6, 0.4, trajectory, 0, limits)
+    ax = plot_prim_box(samples, np.array([False, True, True]), box)
+    assert ax.get_xlabel() == "Return on innovation capital, rho (fraction per year)"
+    assert ax.get_ylabel() == "custom.knob (as in the config)"
+    plt.close(ax.figure)

@@ -9,6 +9,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.patches import Rectangle
 
+from scenarios.config.labels import describe
 from scenarios.outputs.plotting._common import add_note, new_axes, style_axes
 from scenarios.outputs.plotting.style import FONTSIZE, OKABE_ITO
 
@@ -59,6 +60,12 @@ def plot_claim_probabilities(
     )
 
 
+def _parameter_axis(path: str) -> str:
+    """An assumption's axis label: its name and units (its dotted path when it has no label)."""
+    found = describe(path)
+    return f"{found.label} ({found.units})" if found.units else f"{path} (as in the config)"
+
+
 def plot_breakeven(breakeven, *, metric_label: str, ax: Axes | None = None, note: str = "") -> Axes:
     """The claim's metric as one assumption moves (others at their medians), the threshold and
     the breakeven value."""
@@ -71,8 +78,12 @@ def plot_breakeven(breakeven, *, metric_label: str, ax: Axes | None = None, note
         label=f"threshold {breakeven.threshold:g}",
     )
     if breakeven.value is not None:
+        units = describe(breakeven.parameter).units
         ax.axvline(
-            breakeven.value, color="black", linestyle=":", label=f"breakeven {breakeven.value:.4g}"
+            breakeven.value,
+            color="black",
+            linestyle=":",
+            label=f"breakeven {breakeven.value:.4g} {units}".rstrip(),
         )
     else:
         ax.annotate(
@@ -85,8 +96,8 @@ def plot_breakeven(breakeven, *, metric_label: str, ax: Axes | None = None, note
     ax.legend(fontsize=FONTSIZE["legend"], frameon=False, loc="best")
     return _finish(
         ax,
-        f"Breakeven of {breakeven.parameter}",
-        f"{breakeven.parameter} (as in the config)",
+        f"Breakeven of {describe(breakeven.parameter).label}",
+        _parameter_axis(breakeven.parameter),
         metric_label,
         note,
     )
@@ -171,7 +182,13 @@ def plot_prim_box(
     ax.legend(
         fontsize=FONTSIZE["legend"], frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1)
     )
-    return _finish(ax, f"Where the claim {outcome}: {box.describe()}", dims[0], dims[1], note)
+    return _finish(
+        ax,
+        f"Where the claim {outcome}: {box.describe()}",
+        _parameter_axis(dims[0]),
+        _parameter_axis(dims[1]),
+        note,
+    )
 
 
 def plot_probability_curve(
