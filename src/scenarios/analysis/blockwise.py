@@ -68,11 +68,11 @@ class Side:
         :func:`scenarios.model.engine.run_model`)."""
         inputs = build_inputs(spec, dataset)
         columns = [c for c in matrix_columns if c in spec.uncertainties] or None
-        shown = None if countries is None else list(countries)
+        projected = None if countries is None else list(countries)
         if columns is None:
-            output = run_model(spec, inputs, countries=shown)
-            return cls(spec, inputs, None, shown, to_dataset(spec, inputs, output))
-        return cls(spec, inputs, columns, shown)
+            output = run_model(spec, inputs, countries=projected)
+            return cls(spec, inputs, None, projected, to_dataset(spec, inputs, output))
+        return cls(spec, inputs, columns, projected)
 
     def results(
         self, rows: pd.DataFrame, states: ShockStates, memory: Memory | None = None

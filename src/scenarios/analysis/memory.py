@@ -1,6 +1,9 @@
-"""How much memory an in-memory ensemble takes, and how much it may take on this machine."""
+"""How much memory an in-memory ensemble takes, how much it may take on this machine, and the
+cores a process may work on."""
 
 from __future__ import annotations
+
+import os
 
 import psutil
 
@@ -35,3 +38,8 @@ def ensemble_bytes(
 def memory_budget() -> int:
     """Bytes an in-memory ensemble may take: :data:`BUDGET_SHARE` of the memory available now."""
     return int(BUDGET_SHARE * psutil.virtual_memory().available)
+
+
+def usable_cores() -> int:
+    """The cores this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1

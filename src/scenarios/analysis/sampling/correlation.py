@@ -17,13 +17,13 @@ Config form::
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 from scipy import stats
 
+from scenarios.analysis.memory import usable_cores
 from scenarios.analysis.sampling.distributions import did_you_mean
 from scenarios.errors import ConfigError, Problem
 
@@ -239,8 +239,3 @@ def _reorder(values: np.ndarray, scores: np.ndarray) -> np.ndarray:
     reordered = np.empty_like(values)
     reordered[np.argsort(scores)] = np.sort(values)
     return reordered
-
-
-def usable_cores() -> int:
-    """The cores this process may run on."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1

@@ -9,11 +9,8 @@ import numpy as np
 import pandas as pd
 from scipy.stats import qmc
 
-from scenarios.analysis.sampling.correlation import (
-    correlation_matrix,
-    impose_rank_correlation,
-    usable_cores,
-)
+from scenarios.analysis.memory import usable_cores
+from scenarios.analysis.sampling.correlation import correlation_matrix, impose_rank_correlation
 from scenarios.analysis.sampling.distributions import Distribution
 from scenarios.errors import ConfigError
 

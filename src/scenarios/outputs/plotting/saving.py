@@ -17,6 +17,8 @@ from typing import TypeVar
 
 from matplotlib.axes import Axes
 
+from scenarios.analysis.memory import usable_cores
+
 T = TypeVar("T")
 
 Draw = Callable[[], Axes]
@@ -29,8 +31,7 @@ def spare_processes() -> int:
     process only competes for the same core)."""
     if "fork" not in multiprocessing.get_all_start_methods():
         return 1
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    cores = cores or 1
+    cores = usable_cores()
     return 2 if cores > 1 and cores - os.getloadavg()[0] >= 1 else 1
 
 
